@@ -1,0 +1,34 @@
+// What a handler knows about the request it serves, and the services it may
+// use. Handlers never see HTTP.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "emulator/common/clock.h"
+#include "store/store.h"
+
+namespace cfl::api {
+
+// Settings that may change while the emulator runs (flags, control plane).
+struct RuntimeSettings {
+  std::atomic<std::int64_t> propagation_delay_ms{0};
+  std::atomic<std::int64_t> invalidation_delay_ms{0};
+  std::atomic<std::int64_t> max_distributions{500};
+};
+
+struct Services {
+  store::Store& store;
+  const Clock& clock;
+  RuntimeSettings& settings;
+};
+
+struct RequestContext {
+  Services& services;
+  std::string account;     // the caller's 12-digit account id
+  std::string request_id;
+  std::int64_t now_ms = 0; // one "now" per request: every timestamp it writes agrees
+};
+
+}  // namespace cfl::api

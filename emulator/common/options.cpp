@@ -1,0 +1,128 @@
+#include "emulator/common/options.h"
+
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <string_view>
+
+namespace cfl {
+namespace {
+
+using Setter = std::function<std::string(Options&, std::string_view)>;  // returns an error or ""
+
+template <typename Number>
+bool ParseNumber(std::string_view text, Number& out) {
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return error == std::errc() && end == text.data() + text.size();
+}
+
+std::string SetSeconds(double& target, std::string_view value, std::string_view flag) {
+  double seconds = -1;
+  if (!ParseNumber(value, seconds) || !std::isfinite(seconds) || seconds < 0) {
+    return std::string(flag) + " needs a number of seconds >= 0, got '" + std::string(value) + "'";
+  }
+  target = seconds;
+  return "";
+}
+
+template <typename Number>
+std::string SetInteger(Number& target, std::string_view value, std::string_view flag, Number min, Number max) {
+  Number number{};
+  if (!ParseNumber(value, number) || number < min || number > max) {
+    return std::string(flag) + " needs an integer in [" + std::to_string(min) + ", " + std::to_string(max) +
+           "], got '" + std::string(value) + "'";
+  }
+  target = number;
+  return "";
+}
+
+const std::map<std::string_view, Setter>& ValueFlags() {
+  static const std::map<std::string_view, Setter> flags = {
+      {"--host", [](Options& o, std::string_view v) { o.host = v; return std::string(); }},
+      {"--port", [](Options& o, std::string_view v) { return SetInteger(o.port, v, "--port", 0, 65535); }},
+      {"--db", [](Options& o, std::string_view v) { o.db = v; return std::string(); }},
+      {"--propagation-delay",
+       [](Options& o, std::string_view v) { return SetSeconds(o.propagation_delay_seconds, v, "--propagation-delay"); }},
+      {"--invalidation-delay",
+       [](Options& o, std::string_view v) { return SetSeconds(o.invalidation_delay_seconds, v, "--invalidation-delay"); }},
+      {"--account-id",
+       [](Options& o, std::string_view v) {
+         if (v.size() != 12 || v.find_first_not_of("0123456789") != std::string_view::npos) {
+           return "--account-id needs 12 digits, got '" + std::string(v) + "'";
+         }
+         o.account_id = v;
+         return std::string();
+       }},
+      {"--max-distributions",
+       [](Options& o, std::string_view v) {
+         return SetInteger<std::int64_t>(o.max_distributions, v, "--max-distributions", 0, 1'000'000'000);
+       }},
+      {"--log-level",
+       [](Options& o, std::string_view v) {
+         if (v != "debug" && v != "info" && v != "warn" && v != "error") {
+           return "--log-level is one of debug, info, warn, error; got '" + std::string(v) + "'";
+         }
+         o.log_level = v;
+         return std::string();
+       }},
+      {"--threads", [](Options& o, std::string_view v) { return SetInteger(o.threads, v, "--threads", 1, 1024); }},
+      {"--fixtures", [](Options& o, std::string_view v) { o.fixtures.emplace_back(v); return std::string(); }},
+      {"--journal-size",
+       [](Options& o, std::string_view v) {
+         return SetInteger<std::int64_t>(o.journal_size, v, "--journal-size", 0, 1'000'000);
+       }},
+  };
+  return flags;
+}
+
+}  // namespace
+
+std::string UsageText() {
+  return "Usage: cloudfront-local [options]\n"
+         "A local emulator of the Amazon CloudFront API (2020-05-31).\n\n"
+         "  --host HOST                 address to bind (default 127.0.0.1)\n"
+         "  --port PORT                 port to listen on; 0 picks a free one (default 4750)\n"
+         "  --db PATH                   keep state in this SQLite file (default: in memory, fresh each start)\n"
+         "  --propagation-delay SECONDS InProgress -> Deployed after this long (decimal, default 0)\n"
+         "  --invalidation-delay SECONDS invalidations InProgress -> Completed after this long (default 0)\n"
+         "  --account-id ID             account of unsigned requests and non-12-digit access keys\n"
+         "                              (default 123456789012)\n"
+         "  --max-distributions N       distributions per account before TooManyDistributions (default 500)\n"
+         "  --fixtures PATH             load state from a file or directory at start (repeatable)\n"
+         "  --journal-size N            API calls kept by GET /_emulator/requests (default 1000)\n"
+         "  --no-control-api            turn off the /_emulator control plane\n"
+         "  --threads N                 worker threads (default 64)\n"
+         "  --log-level LEVEL           debug, info (one line per request), warn, error (default info)\n"
+         "  --help                      print this help\n"
+         "  --version                   print the version\n";
+}
+
+std::variant<Options, OptionsExit> ParseOptions(int argc, const char* const argv[]) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") return OptionsExit{0, UsageText()};
+    if (arg == "--version") return OptionsExit{0, std::string("cloudfront-local ") + CFL_VERSION + "\n"};
+    if (arg == "--no-control-api") {
+      options.control_api = false;
+      continue;
+    }
+    std::string_view value;
+    const auto equals = arg.find('=');
+    if (equals != std::string_view::npos) {
+      value = arg.substr(equals + 1);
+      arg = arg.substr(0, equals);
+    }
+    const auto flag = ValueFlags().find(arg);
+    if (flag == ValueFlags().end()) return OptionsExit{2, "unknown option " + std::string(arg) + "\n" + UsageText()};
+    if (equals == std::string_view::npos) {
+      if (i + 1 >= argc) return OptionsExit{2, std::string(arg) + " needs a value\n"};
+      value = argv[++i];
+    }
+    if (auto error = flag->second(options, value); !error.empty()) return OptionsExit{2, error + "\n"};
+  }
+  return options;
+}
+
+}  // namespace cfl

@@ -1,0 +1,37 @@
+// Command-line options of cloudfront-local.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace cfl {
+
+inline constexpr int kDefaultPort = 4750;  // clear of LocalStack 4566, moto 5000, DynamoDB Local 8000
+
+struct Options {
+  std::string host = "127.0.0.1";
+  int port = kDefaultPort;
+  std::string db;  // "" = in memory
+  double propagation_delay_seconds = 0;
+  double invalidation_delay_seconds = 0;
+  std::string account_id = "123456789012";
+  std::int64_t max_distributions = 500;
+  std::string log_level = "info";  // debug, info, warn, error
+  int threads = 64;
+  bool control_api = true;
+  std::vector<std::string> fixtures;
+  std::int64_t journal_size = 1000;
+};
+
+struct OptionsExit {
+  int code;             // 0 for --help/--version, 2 for a usage error
+  std::string message;  // what to print (stdout for 0, stderr otherwise)
+};
+
+std::variant<Options, OptionsExit> ParseOptions(int argc, const char* const argv[]);
+
+std::string UsageText();
+
+}  // namespace cfl

@@ -1,0 +1,26 @@
+// Aliases (CNAMEs) and origin access identity references, shared by
+// distributions and streaming distributions.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "emulator/model/errors.h"
+#include "store/store.h"
+
+namespace cfl::handlers {
+
+// The config's Aliases.Items (an array, possibly empty).
+nlohmann::json AliasList(const nlohmann::json& config);
+
+// One unique store key per alias: no two resources of a kind share a CNAME.
+std::vector<std::string> AliasKeys(const nlohmann::json& config);
+
+// CNAMEAlreadyExists for a collision on an alias key.
+ApiError AliasConflict(const store::StoreError& error);
+
+// "origin-access-identity/cloudfront/E2QWRUHAPOMQZL" → "oai:E2QWRUHAPOMQZL"; "" → "".
+std::string OriginAccessIdentityReference(const std::string& origin_access_identity);
+
+}  // namespace cfl::handlers

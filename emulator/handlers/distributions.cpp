@@ -1,0 +1,118 @@
+#include "emulator/handlers/distributions.h"
+
+#include "emulator/common/ids.h"
+#include "emulator/handlers/aliases.h"
+#include "emulator/handlers/crud_operations.h"
+#include "emulator/handlers/distribution_defaults.h"
+#include "emulator/handlers/projection.h"
+#include "emulator/handlers/resource_naming.h"
+
+namespace cfl::handlers {
+namespace {
+
+// The origin access identities the origins use, as references.
+std::vector<std::string> OriginReferences(const Json& config) {
+  std::vector<std::string> references;
+  const auto origins = config.value("Origins", Json::object()).value("Items", Json::array());
+  for (const auto& origin : origins) {
+    auto reference = OriginAccessIdentityReference(
+        origin.value("S3OriginConfig", Json::object()).value("OriginAccessIdentity", ""));
+    if (!reference.empty()) references.push_back(std::move(reference));
+  }
+  return references;
+}
+
+Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource*) {
+  FillDistributionDefaults(config);
+  return CheckDistributionRules(config);
+}
+
+ResourceFamily MakeFamily() {
+  ResourceFamily family;
+  family.kind = "distribution";
+  family.not_found_code = "NoSuchDistribution";
+  family.not_found_message = "The specified distribution does not exist.";
+  family.already_exists_code = "DistributionAlreadyExists";
+  family.already_exists_message =
+      "The caller reference that you are using to create a distribution is associated with another "
+      "distribution. Already exists: ";
+  family.caller_reference_member = "CallerReference";
+  family.limit_code = "TooManyDistributions";
+  family.limit_message = "Your request contains more distributions than are allowed per AWS account.";
+  family.settle_delay_ms = [](const RequestContext& ctx) { return ctx.services.settings.propagation_delay_ms.load(); };
+  family.max_per_account = [](const RequestContext& ctx) -> std::optional<std::int64_t> {
+    return ctx.services.settings.max_distributions.load();
+  };
+  family.new_id = ids::DistributionId;
+  family.new_metadata = [](const RequestContext&) {
+    return Json{{"DomainName", ids::DomainLabel('d') + ".cloudfront.net"}};
+  };
+  family.prepare = Prepare;
+  family.unique_keys = AliasKeys;
+  family.key_conflict = AliasConflict;
+  family.references = OriginReferences;
+  return family;
+}
+
+Json AliasIcpRecordals(const Json& config) {
+  Json recordals = Json::array();
+  for (const auto& alias : AliasList(config)) recordals.push_back({{"CNAME", alias}, {"ICPRecordalStatus", "APPROVED"}});
+  return recordals;
+}
+
+// The members of a Distribution other than its config.
+Json DistributionAttributes(const RequestContext& ctx, const Resource& resource, bool just_changed) {
+  const Json disabled = {{"Enabled", false}, {"Quantity", 0}};
+  Json attributes = {
+      {"Id", resource.id()},
+      {"ARN", Arn(ctx.account, "distribution", resource.id())},
+      {"ETag", resource.etag()},
+      {"Status", just_changed ? "InProgress" : DeployStatus(ctx, resource)},
+      {"LastModifiedTime", FormatIso8601(resource.record.modified_ms)},
+      {"InProgressInvalidationBatches",
+       ctx.services.store.CountUnsettledChildren(ctx.account, "invalidation", resource.id(), ctx.now_ms)},
+      {"DomainName", resource.metadata.value("DomainName", "")},
+      {"ActiveTrustedSigners", disabled},
+      {"ActiveTrustedKeyGroups", disabled},
+  };
+  const Json recordals = AliasIcpRecordals(resource.config);
+  if (!recordals.empty()) attributes["AliasICPRecordals"] = recordals;
+  return attributes;
+}
+
+Json Render(const RequestContext& ctx, const Resource& resource, bool just_changed) {
+  Json distribution = DistributionAttributes(ctx, resource, just_changed);
+  distribution.erase("ETag");  // a Distribution carries its ETag in the header only
+  distribution["DistributionConfig"] = resource.config;
+  return distribution;
+}
+
+Json Summarize(const RequestContext& ctx, const Resource& resource) {
+  const Json attributes = DistributionAttributes(ctx, resource, false);
+  return Project("DistributionSummary", {&attributes, &resource.config});
+}
+
+}  // namespace
+
+const ResourceFamily& DistributionFamily() {
+  static const ResourceFamily family = MakeFamily();
+  return family;
+}
+
+void RegisterDistributionHandlers(HandlerTable& table) {
+  CrudSpec spec;
+  spec.family = &DistributionFamily();
+  spec.resource_member = "Distribution";
+  spec.config_member = "DistributionConfig";
+  spec.collection = "distribution";
+  spec.list_operation = "ListDistributions";
+  spec.list_member = "DistributionList";
+  spec.with_tags = true;
+  spec.render = Render;
+  spec.summarize = Summarize;
+  spec.may_delete = RequireDisabledAndDeployed("DistributionNotDisabled",
+                                               "The distribution you are trying to delete has not been disabled.");
+  RegisterCrud(table, spec);
+}
+
+}  // namespace cfl::handlers

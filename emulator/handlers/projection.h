@@ -1,0 +1,18 @@
+// Builds a value of a model shape by picking its members from other values:
+// a summary is the members of the resource and of its config that the summary
+// shape names, so no summary is written out by hand.
+#pragma once
+
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+namespace cfl::handlers {
+
+// For each member of shape_name, the first source that has it wins.
+nlohmann::json Project(std::string_view shape_name, std::initializer_list<const nlohmann::json*> sources);
+
+// Sets object[key] = value unless it already holds a non-null value.
+void SetDefault(nlohmann::json& object, std::string_view key, nlohmann::json value);
+
+}  // namespace cfl::handlers

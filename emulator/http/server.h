@@ -1,0 +1,31 @@
+// The HTTP edge: the only code that includes httplib.h. Wires the pipeline
+// (context → dispatch → handler → encode → log) onto a cpp-httplib server.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "emulator/api/dispatcher.h"
+#include "emulator/common/options.h"
+#include "emulator/control/control_plane.h"
+
+namespace cfl::http {
+
+class Server {
+ public:
+  Server(const Options& options, api::Dispatcher& dispatcher, control::ControlPlane& control);
+  ~Server();
+
+  // Binds host:port (port 0 picks one); returns the bound port or -1.
+  int Bind();
+  // Serves until Stop(); REQUIRES: Bind() succeeded.
+  bool Listen();
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cfl::http

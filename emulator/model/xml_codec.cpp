@@ -1,0 +1,191 @@
+#include "emulator/model/xml_codec.h"
+
+#include <tinyxml2.h>
+
+#include <charconv>
+#include <cstdio>
+
+namespace cfl::model {
+namespace {
+
+using Element = tinyxml2::XMLElement;
+
+Result<Json, ApiError> DecodeElement(const Element& element, ShapeId shape_id, const std::string& path);
+
+std::string ChildPath(const std::string& path, std::string_view name) {
+  return path + "/" + std::string(name);
+}
+
+const MemberDef* FindBodyMember(const ShapeDef& shape, std::string_view wire_name) {
+  for (const auto& member : shape.members) {
+    if (member.location == Location::kBody && member.wire_name == wire_name) return &member;
+  }
+  return nullptr;
+}
+
+Result<Json, ApiError> DecodeStructure(const Element& element, const ShapeDef& shape, const std::string& path) {
+  Json object = Json::object();
+  for (const Element* child = element.FirstChildElement(); child; child = child->NextSiblingElement()) {
+    const std::string_view name = child->Name();
+    const MemberDef* member = FindBodyMember(shape, name);
+    if (!member) return Fail(MalformedInput("Unexpected element " + ChildPath(path, name)));
+    if (object.contains(member->name)) {
+      return Fail(MalformedInput("Duplicate element " + ChildPath(path, name)));
+    }
+    auto value = DecodeElement(*child, member->shape, ChildPath(path, name));
+    if (!value) return value;
+    object[std::string(member->name)] = std::move(value).value();
+  }
+  return object;
+}
+
+Result<Json, ApiError> DecodeList(const Element& element, const ShapeDef& shape, const std::string& path) {
+  Json array = Json::array();
+  for (const Element* child = element.FirstChildElement(); child; child = child->NextSiblingElement()) {
+    if (child->Name() != shape.list_member_name) {
+      return Fail(MalformedInput("Unexpected list element " + ChildPath(path, child->Name())));
+    }
+    auto value = DecodeElement(*child, shape.list_member, ChildPath(path, child->Name()));
+    if (!value) return value;
+    array.push_back(std::move(value).value());
+  }
+  return array;
+}
+
+template <typename Number>
+Result<Json, ApiError> ParseNumber(std::string_view text, const std::string& path) {
+  Number number{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
+    return Fail(MalformedInput("Invalid number '" + std::string(text) + "' in " + path));
+  }
+  return Json(number);
+}
+
+Result<Json, ApiError> DecodeScalar(std::string_view text, const ShapeDef& shape, const std::string& path) {
+  switch (shape.type) {
+    case ShapeType::kInteger:
+    case ShapeType::kLong:
+      return ParseNumber<std::int64_t>(text, path);
+    case ShapeType::kDouble:
+    case ShapeType::kFloat: {
+      char* end = nullptr;
+      const std::string copy(text);
+      const double number = std::strtod(copy.c_str(), &end);
+      if (copy.empty() || *end != '\0') return Fail(MalformedInput("Invalid number '" + copy + "' in " + path));
+      return Json(number);
+    }
+    case ShapeType::kBoolean:
+      if (text == "true") return Json(true);
+      if (text == "false") return Json(false);
+      return Fail(MalformedInput("Invalid boolean '" + std::string(text) + "' in " + path));
+    default:
+      return Json(std::string(text));
+  }
+}
+
+Result<Json, ApiError> DecodeElement(const Element& element, ShapeId shape_id, const std::string& path) {
+  const ShapeDef& shape = Shape(shape_id);
+  switch (shape.type) {
+    case ShapeType::kStructure:
+      return DecodeStructure(element, shape, path);
+    case ShapeType::kList:
+      return DecodeList(element, shape, path);
+    case ShapeType::kMap:
+      return Fail(MalformedInput("Unsupported map element " + path));
+    default:
+      if (element.FirstChildElement()) return Fail(MalformedInput("Unexpected complex element " + path));
+      const char* text = element.GetText();  // null for <X/>: an empty value
+      return DecodeScalar(text ? text : "", shape, path);
+  }
+}
+
+// ---- encoding ----
+
+void EncodeValue(std::string& out, const Json& value, std::string_view name, ShapeId shape_id);
+
+void EncodeScalarText(std::string& out, const Json& value) {
+  if (value.is_string()) {
+    AppendXmlEscaped(out, value.get_ref<const std::string&>());
+  } else if (value.is_boolean()) {
+    out += value.get<bool>() ? "true" : "false";
+  } else if (value.is_number_integer()) {
+    out += std::to_string(value.get<std::int64_t>());
+  } else if (value.is_number()) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", value.get<double>());
+    out += buffer;
+  }
+}
+
+void EncodeChildren(std::string& out, const Json& value, const ShapeDef& shape) {
+  if (shape.type == ShapeType::kStructure) {
+    if (!value.is_object()) return;
+    for (const auto& member : shape.members) {
+      if (member.location != Location::kBody) continue;
+      const auto it = value.find(member.name);
+      if (it == value.end() || it->is_null()) continue;
+      EncodeValue(out, *it, member.wire_name, member.shape);
+    }
+  } else if (shape.type == ShapeType::kList) {
+    if (!value.is_array()) return;
+    for (const auto& item : value) EncodeValue(out, item, shape.list_member_name, shape.list_member);
+  } else {
+    EncodeScalarText(out, value);
+  }
+}
+
+void EncodeValue(std::string& out, const Json& value, std::string_view name, ShapeId shape_id) {
+  const ShapeDef& shape = Shape(shape_id);
+  if (shape.type == ShapeType::kList && (!value.is_array() || value.empty())) return;
+  out += '<';
+  out += name;
+  out += '>';
+  EncodeChildren(out, value, shape);
+  out += "</";
+  out += name;
+  out += '>';
+}
+
+}  // namespace
+
+Result<Json, ApiError> DecodeXml(std::string_view xml, std::string_view root_name, ShapeId shape) {
+  tinyxml2::XMLDocument document;
+  if (document.Parse(xml.data(), xml.size()) != tinyxml2::XML_SUCCESS) {
+    return Fail(MalformedInput(std::string("Invalid XML: ") + document.ErrorStr()));
+  }
+  const Element* root = document.RootElement();
+  if (!root) return Fail(MalformedInput("Invalid XML: no root element"));
+  if (root->Name() != root_name) {
+    return Fail(MalformedInput("Unexpected root element " + std::string(root->Name()) + ", expected " +
+                               std::string(root_name)));
+  }
+  return DecodeElement(*root, shape, std::string(root_name));
+}
+
+void AppendXmlEscaped(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+}
+
+std::string EncodeXml(const Json& value, std::string_view root_name, ShapeId shape) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<";
+  out += root_name;
+  out += " xmlns=\"";
+  out += kXmlNamespace;
+  out += "\">";
+  EncodeChildren(out, value, Shape(shape));
+  out += "</";
+  out += root_name;
+  out += '>';
+  return out;
+}
+
+}  // namespace cfl::model

@@ -1,0 +1,35 @@
+// The one generic rest-xml codec. It turns XML into JSON values shaped by the
+// model and back, for every operation; no shape has hand-written XML.
+//
+// Values: a structure is a JSON object keyed by member name, a list a JSON
+// array, strings/timestamps/blobs JSON strings, integers/longs JSON integers,
+// booleans JSON booleans.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "emulator/common/result.h"
+#include "emulator/model/errors.h"
+#include "emulator/model/model.h"
+
+namespace cfl::model {
+
+using Json = nlohmann::json;
+
+// Decodes a whole XML document whose root element must be root_name and whose
+// content is described by shape. Element order does not matter; an empty
+// element is an empty value. Unknown elements, bad numbers and malformed XML
+// are MalformedInput.
+Result<Json, ApiError> DecodeXml(std::string_view xml, std::string_view root_name, ShapeId shape);
+
+// Encodes value as a document with root element root_name (carrying the
+// CloudFront namespace), members in model order. Members missing from value,
+// null, or empty lists are left out, as CloudFront leaves them out.
+std::string EncodeXml(const Json& value, std::string_view root_name, ShapeId shape);
+
+// Appends text with XML's special characters escaped.
+void AppendXmlEscaped(std::string& out, std::string_view text);
+
+}  // namespace cfl::model

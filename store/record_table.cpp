@@ -1,0 +1,261 @@
+#include "store/record_table.h"
+
+#include <algorithm>
+
+namespace cfl::store::detail {
+namespace {
+
+const std::string& FindRecordSql() {
+  static const std::string sql = "SELECT " + std::string(kRecordColumns) +
+                                 " FROM records WHERE account = ?1 AND kind = ?2 AND id = ?3";
+  return sql;
+}
+
+Record ReadRecordRow(const Query& query) {
+  Record record;
+  record.account = query.Text(0);
+  record.kind = query.Text(1);
+  record.id = query.Text(2);
+  record.parent = query.Text(3);
+  record.etag = query.Text(4);
+  record.document = query.Text(5);
+  record.metadata = query.Text(6);
+  record.created_ms = query.Int(7);
+  record.modified_ms = query.Int(8);
+  record.settles_at_ms = query.Int(9);
+  record.sequence = query.Int(10);
+  return record;
+}
+
+// The first text column of the first row, if any.
+StoreResult<std::optional<std::string>> FirstText(Query& query) {
+  auto step = query.Step();
+  if (Failed(step)) return TakeError(step);
+  if (!std::get<bool>(step)) return std::optional<std::string>();
+  return std::optional<std::string>(query.Text(0));
+}
+
+StoreResult<std::vector<std::string>> TextColumn(Query& query) {
+  std::vector<std::string> values;
+  auto error = query.ForEachRow([&]() -> Status {
+    values.push_back(query.Text(0));
+    return std::nullopt;
+  });
+  if (error) return *error;
+  return values;
+}
+
+}  // namespace
+
+std::vector<std::string> WithoutDuplicates(const std::vector<std::string>& values) {
+  std::vector<std::string> unique;
+  unique.reserve(values.size());
+  for (const auto& value : values) {
+    if (std::find(unique.begin(), unique.end(), value) == unique.end()) unique.push_back(value);
+  }
+  return unique;
+}
+
+StoreResult<std::optional<Record>> RecordTable::Find(std::string_view account,
+                                                     std::string_view kind, std::string_view id) {
+  std::optional<Record> found;
+  {
+    auto query = statements_.Prepare(FindRecordSql());
+    query.Bind(account).Bind(kind).Bind(id);
+    auto step = query.Step();
+    if (Failed(step)) return TakeError(step);
+    if (!std::get<bool>(step)) return found;
+    found = ReadRecordRow(query);
+  }
+  if (auto error = FillKeysAndReferences(*found)) return *error;
+  return found;
+}
+
+StoreResult<std::vector<Record>> RecordTable::Collect(Query& query) {
+  std::vector<Record> records;
+  auto error = query.ForEachRow([&]() -> Status {
+    records.push_back(ReadRecordRow(query));
+    return FillKeysAndReferences(records.back());
+  });
+  if (error) return *error;
+  return records;
+}
+
+Status RecordTable::FillKeysAndReferences(Record& record) {
+  auto keys_query = statements_.Prepare(
+      "SELECT unique_key FROM unique_keys WHERE account = ?1 AND kind = ?2 AND id = ?3 "
+      "ORDER BY position");
+  keys_query.Bind(record.account).Bind(record.kind).Bind(record.id);
+  auto keys = TextColumn(keys_query);
+  if (Failed(keys)) return TakeError(keys);
+  record.unique_keys = std::move(std::get<std::vector<std::string>>(keys));
+
+  auto references_query = statements_.Prepare(
+      "SELECT reference FROM references_ WHERE account = ?1 AND kind = ?2 AND id = ?3 "
+      "ORDER BY position");
+  references_query.Bind(record.account).Bind(record.kind).Bind(record.id);
+  auto references = TextColumn(references_query);
+  if (Failed(references)) return TakeError(references);
+  record.references = std::move(std::get<std::vector<std::string>>(references));
+  return std::nullopt;
+}
+
+StoreResult<std::optional<std::string>> RecordTable::FindKeyOwner(std::string_view account,
+                                                                  std::string_view kind,
+                                                                  std::string_view key) {
+  auto query = statements_.Prepare(
+      "SELECT id FROM unique_keys WHERE account = ?1 AND kind = ?2 AND unique_key = ?3");
+  query.Bind(account).Bind(kind).Bind(key);
+  return FirstText(query);
+}
+
+StoreResult<std::optional<std::int64_t>> RecordTable::FindSequence(std::string_view account,
+                                                                   std::string_view kind,
+                                                                   std::string_view id) {
+  auto query = statements_.Prepare(
+      "SELECT sequence FROM records WHERE account = ?1 AND kind = ?2 AND id = ?3");
+  query.Bind(account).Bind(kind).Bind(id);
+  auto step = query.Step();
+  if (Failed(step)) return TakeError(step);
+  if (!std::get<bool>(step)) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(query.Int(0));
+}
+
+StoreResult<std::optional<std::string>> RecordTable::FindIdAtSequence(std::string_view account,
+                                                                      std::string_view kind,
+                                                                      std::int64_t sequence) {
+  auto query = statements_.Prepare(
+      "SELECT id FROM records WHERE account = ?1 AND kind = ?2 AND sequence = ?3");
+  query.Bind(account).Bind(kind).Bind(sequence);
+  return FirstText(query);
+}
+
+StoreResult<std::optional<std::string>> RecordTable::FindReferencer(std::string_view account,
+                                                                    std::string_view reference,
+                                                                    std::string_view except_kind,
+                                                                    std::string_view except_id) {
+  auto query = statements_.Prepare(
+      "SELECT id FROM references_ WHERE account = ?1 AND reference = ?2 "
+      "AND NOT (kind = ?3 AND id = ?4) LIMIT 1");
+  query.Bind(account).Bind(reference).Bind(except_kind).Bind(except_id);
+  return FirstText(query);
+}
+
+StoreResult<std::int64_t> RecordTable::Count(std::string_view account, std::string_view kind) {
+  auto query = statements_.Prepare("SELECT count(*) FROM records WHERE account = ?1 AND kind = ?2");
+  query.Bind(account).Bind(kind);
+  auto step = query.Step();
+  if (Failed(step)) return TakeError(step);
+  return query.Int(0);
+}
+
+StoreResult<std::int64_t> RecordTable::NextSequence() {
+  auto query = statements_.Prepare(
+      "UPDATE meta SET value = value + 1 WHERE name = 'last_sequence' RETURNING value");
+  auto step = query.Step();
+  if (Failed(step)) return TakeError(step);
+  if (!std::get<bool>(step)) {
+    return StoreError{StoreErrorKind::kIo, {}, {}, "the sequence counter is missing from meta"};
+  }
+  const std::int64_t sequence = query.Int(0);
+  if (auto error = query.Run()) return *error;  // finish the statement
+  return sequence;
+}
+
+Status RecordTable::SetLastSequence(std::int64_t sequence) {
+  auto query = statements_.Prepare("UPDATE meta SET value = ?1 WHERE name = 'last_sequence'");
+  query.Bind(sequence);
+  return query.Run();
+}
+
+Status RecordTable::Insert(const Record& record) {
+  {
+    static const std::string sql = "INSERT INTO records (" + std::string(kRecordColumns) +
+                                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    auto query = statements_.Prepare(sql);
+    query.Bind(record.account).Bind(record.kind).Bind(record.id).Bind(record.parent);
+    query.Bind(record.etag).Bind(record.document).Bind(record.metadata);
+    query.Bind(record.created_ms).Bind(record.modified_ms).Bind(record.settles_at_ms);
+    query.Bind(record.sequence);
+    if (auto error = query.Run()) return error;
+  }
+  return WriteKeysAndReferences(record);
+}
+
+Status RecordTable::Update(const Record& record) {
+  {
+    auto query = statements_.Prepare(
+        "UPDATE records SET parent = ?4, etag = ?5, document = ?6, metadata = ?7, "
+        "modified_ms = ?8, settles_at_ms = ?9 WHERE account = ?1 AND kind = ?2 AND id = ?3");
+    query.Bind(record.account).Bind(record.kind).Bind(record.id).Bind(record.parent);
+    query.Bind(record.etag).Bind(record.document).Bind(record.metadata);
+    query.Bind(record.modified_ms).Bind(record.settles_at_ms);
+    if (auto error = query.Run()) return error;
+  }
+  if (auto error = RemoveKeysAndReferences(record.account, record.kind, record.id)) return error;
+  return WriteKeysAndReferences(record);
+}
+
+Status RecordTable::UpdateMetadata(std::string_view account, std::string_view kind,
+                                   std::string_view id, std::string_view metadata) {
+  auto query = statements_.Prepare(
+      "UPDATE records SET metadata = ?4 WHERE account = ?1 AND kind = ?2 AND id = ?3");
+  query.Bind(account).Bind(kind).Bind(id).Bind(metadata);
+  return query.Run();
+}
+
+Status RecordTable::Remove(std::string_view account, std::string_view kind, std::string_view id) {
+  {
+    auto query =
+        statements_.Prepare("DELETE FROM records WHERE account = ?1 AND kind = ?2 AND id = ?3");
+    query.Bind(account).Bind(kind).Bind(id);
+    if (auto error = query.Run()) return error;
+  }
+  return RemoveKeysAndReferences(account, kind, id);
+}
+
+Status RecordTable::RemoveAll(const std::optional<std::string>& account) {
+  for (const char* table : {"records", "unique_keys", "references_"}) {
+    std::string sql = std::string("DELETE FROM ") + table;
+    if (account) sql += " WHERE account = ?1";
+    auto query = statements_.Prepare(sql);
+    if (account) query.Bind(*account);
+    if (auto error = query.Run()) return error;
+  }
+  return std::nullopt;
+}
+
+// Callers pass deduplicated lists (WithoutDuplicates): a key repeated within
+// one record would collide with itself on the primary key.
+Status RecordTable::WriteKeysAndReferences(const Record& record) {
+  std::int64_t position = 0;
+  for (const auto& key : record.unique_keys) {
+    auto query = statements_.Prepare(
+        "INSERT INTO unique_keys (account, kind, unique_key, id, position) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)");
+    query.Bind(record.account).Bind(record.kind).Bind(key).Bind(record.id).Bind(position++);
+    if (auto error = query.Run()) return error;
+  }
+  position = 0;
+  for (const auto& reference : record.references) {
+    auto query = statements_.Prepare(
+        "INSERT INTO references_ (account, kind, id, position, reference) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)");
+    query.Bind(record.account).Bind(record.kind).Bind(record.id).Bind(position++).Bind(reference);
+    if (auto error = query.Run()) return error;
+  }
+  return std::nullopt;
+}
+
+Status RecordTable::RemoveKeysAndReferences(std::string_view account, std::string_view kind,
+                                            std::string_view id) {
+  for (const char* sql : {"DELETE FROM unique_keys WHERE account = ?1 AND kind = ?2 AND id = ?3",
+                          "DELETE FROM references_ WHERE account = ?1 AND kind = ?2 AND id = ?3"}) {
+    auto query = statements_.Prepare(sql);
+    query.Bind(account).Bind(kind).Bind(id);
+    if (auto error = query.Run()) return error;
+  }
+  return std::nullopt;
+}
+
+}  // namespace cfl::store::detail

@@ -1,0 +1,73 @@
+// Row-level access to the records, unique_keys and references_ tables. No
+// business rules and no transactions here: SqliteStore decides what may change
+// and wraps these calls in a transaction.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/sqlite_statement.h"
+
+namespace cfl::store::detail {
+
+// The columns every record query selects, in the order ReadRecordRow expects.
+inline constexpr std::string_view kRecordColumns =
+    "account, kind, id, parent, etag, document, metadata, created_ms, modified_ms, "
+    "settles_at_ms, sequence";
+
+class RecordTable {
+ public:
+  explicit RecordTable(StatementCache& statements) : statements_(statements) {}
+
+  // The record with its unique keys and references, or nullopt.
+  StoreResult<std::optional<Record>> Find(std::string_view account, std::string_view kind,
+                                          std::string_view id);
+  // Every row of a query selecting kRecordColumns, with keys and references.
+  StoreResult<std::vector<Record>> Collect(Query& query);
+
+  StoreResult<std::optional<std::string>> FindKeyOwner(std::string_view account,
+                                                       std::string_view kind,
+                                                       std::string_view key);
+  StoreResult<std::optional<std::int64_t>> FindSequence(std::string_view account,
+                                                        std::string_view kind,
+                                                        std::string_view id);
+  StoreResult<std::optional<std::string>> FindIdAtSequence(std::string_view account,
+                                                           std::string_view kind,
+                                                           std::int64_t sequence);
+  // Some record of the account other than (kind, id) that lists reference.
+  StoreResult<std::optional<std::string>> FindReferencer(std::string_view account,
+                                                         std::string_view reference,
+                                                         std::string_view except_kind,
+                                                         std::string_view except_id);
+  StoreResult<std::int64_t> Count(std::string_view account, std::string_view kind);
+
+  // Hands out the next global sequence number.
+  StoreResult<std::int64_t> NextSequence();
+  Status SetLastSequence(std::int64_t sequence);
+
+  // Writes the row, its keys and its references (record.sequence as given).
+  Status Insert(const Record& record);
+  // Rewrites the mutable columns, the keys and the references of the row.
+  Status Update(const Record& record);
+  Status UpdateMetadata(std::string_view account, std::string_view kind, std::string_view id,
+                        std::string_view metadata);
+  // Removes the row, its keys and its references.
+  Status Remove(std::string_view account, std::string_view kind, std::string_view id);
+  // Removes everything (of one account when set).
+  Status RemoveAll(const std::optional<std::string>& account);
+
+ private:
+  Status FillKeysAndReferences(Record& record);
+  Status WriteKeysAndReferences(const Record& record);
+  Status RemoveKeysAndReferences(std::string_view account, std::string_view kind,
+                                 std::string_view id);
+
+  StatementCache& statements_;
+};
+
+// Drops repeated entries, keeping the first occurrence's position.
+std::vector<std::string> WithoutDuplicates(const std::vector<std::string>& values);
+
+}  // namespace cfl::store::detail

@@ -1,0 +1,601 @@
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/store.h"
+
+namespace cfl::store {
+namespace {
+
+constexpr const char* kAccount = "123456789012";
+constexpr const char* kOtherAccount = "210987654321";
+
+std::unique_ptr<Store> OpenInMemory() {
+  auto opened = OpenSqliteStore(":memory:");
+  REQUIRE(std::holds_alternative<std::unique_ptr<Store>>(opened));
+  return std::move(std::get<std::unique_ptr<Store>>(opened));
+}
+
+Record MakeRecord(std::string id, std::vector<std::string> unique_keys = {},
+                  std::vector<std::string> references = {}, std::string kind = "distribution",
+                  std::string account = kAccount) {
+  Record record;
+  record.account = std::move(account);
+  record.kind = std::move(kind);
+  record.id = std::move(id);
+  record.etag = "E1";
+  record.document = R"({"Comment":"x"})";
+  record.metadata = R"({"Tags":[]})";
+  record.unique_keys = std::move(unique_keys);
+  record.references = std::move(references);
+  record.created_ms = 1000;
+  record.modified_ms = 1000;
+  return record;
+}
+
+Record MakeChild(std::string id, std::string parent, TimeMs settles_at_ms) {
+  Record record = MakeRecord(std::move(id), {}, {}, "invalidation");
+  record.parent = std::move(parent);
+  record.settles_at_ms = settles_at_ms;
+  return record;
+}
+
+template <typename T>
+const T& Ok(const StoreResult<T>& result) {
+  if (const auto* error = std::get_if<StoreError>(&result)) FAIL("store error: " << error->message);
+  return std::get<T>(result);
+}
+
+// By value (and Ok on a temporary too): tests often pass a call's result.
+template <typename T>
+T Ok(StoreResult<T>&& result) {
+  if (const auto* error = std::get_if<StoreError>(&result)) FAIL("store error: " << error->message);
+  return std::move(std::get<T>(result));
+}
+
+template <typename T>
+StoreError Err(const StoreResult<T>& result) {
+  REQUIRE(std::holds_alternative<StoreError>(result));
+  return std::get<StoreError>(result);
+}
+
+Record Inserted(Store& store, Record record, std::optional<std::int64_t> max_count = std::nullopt) {
+  return Ok(store.Insert(std::move(record), max_count));
+}
+
+// Removes the database and its WAL side files.
+struct TempDatabase {
+  std::string path;
+  TempDatabase() {
+    static std::atomic<int> counter = 0;
+    path = (std::filesystem::temp_directory_path() /
+            ("cfl_store_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) +
+             ".db"))
+               .string();
+    Remove();
+  }
+  ~TempDatabase() { Remove(); }
+  void Remove() const {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      std::filesystem::remove(path + suffix);
+    }
+  }
+};
+
+std::vector<std::string> Ids(const std::vector<Record>& records) {
+  std::vector<std::string> ids;
+  for (const auto& record : records) ids.push_back(record.id);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("insert then get returns the same record with its sequence") {
+  auto store = OpenInMemory();
+  Record given = MakeRecord("EDFDVBD6EXAMPLE", {"caller:ref-1", "alias:www.example.com"},
+                            {"oai:E2QWRUHAPOMQZL"});
+  given.settles_at_ms = 5000;
+  const Record first = Inserted(*store, given);
+  const Record second = Inserted(*store, MakeRecord("E2", {"caller:ref-2"}));
+  CHECK(first.sequence > 0);
+  CHECK(second.sequence > first.sequence);
+
+  auto got = store->Get(kAccount, "distribution", "EDFDVBD6EXAMPLE");
+  REQUIRE(got);
+  CHECK(got->account == kAccount);
+  CHECK(got->etag == "E1");
+  CHECK(got->document == given.document);
+  CHECK(got->metadata == given.metadata);
+  CHECK(got->unique_keys == given.unique_keys);
+  CHECK(got->references == given.references);
+  CHECK(got->created_ms == 1000);
+  CHECK(got->settles_at_ms == 5000);
+  CHECK(got->sequence == first.sequence);
+
+  CHECK_FALSE(store->Get(kAccount, "distribution", "missing"));
+  CHECK_FALSE(store->Get(kOtherAccount, "distribution", "EDFDVBD6EXAMPLE"));
+  CHECK_FALSE(store->Get(kAccount, "invalidation", "EDFDVBD6EXAMPLE"));
+}
+
+TEST_CASE("insert refuses a taken unique key or id") {
+  auto store = OpenInMemory();
+  Inserted(*store, MakeRecord("E1", {"caller:ref-1", "alias:a.example.com"}));
+
+  const auto key_taken = Err(store->Insert(MakeRecord("E2", {"alias:a.example.com"}), {}));
+  CHECK(key_taken.kind == StoreErrorKind::kAlreadyExists);
+  CHECK(key_taken.conflicting_id == "E1");
+  CHECK(key_taken.conflicting_key == "alias:a.example.com");
+
+  const auto id_taken = Err(store->Insert(MakeRecord("E1"), {}));
+  CHECK(id_taken.kind == StoreErrorKind::kAlreadyExists);
+  CHECK(id_taken.conflicting_id == "E1");
+  CHECK(id_taken.conflicting_key == "id");
+
+  // Keys are unique per (account, kind) only.
+  Inserted(*store, MakeRecord("E3", {"alias:a.example.com"}, {}, "streaming-distribution"));
+  Inserted(*store, MakeRecord("E4", {"alias:a.example.com"}, {}, "distribution", kOtherAccount));
+  CHECK(store->All().size() == 3);
+}
+
+TEST_CASE("insert refuses a record without identity") {
+  auto store = OpenInMemory();
+  CHECK(Err(store->Insert(MakeRecord(""), {})).kind == StoreErrorKind::kInvalidInput);
+}
+
+TEST_CASE("a repeated key within one record is stored once") {
+  auto store = OpenInMemory();
+  const Record record = Inserted(*store, MakeRecord("E1", {"k", "k"}, {"r", "r"}));
+  CHECK(record.unique_keys == std::vector<std::string>{"k"});
+  CHECK(store->Get(kAccount, "distribution", "E1")->references == std::vector<std::string>{"r"});
+}
+
+TEST_CASE("insert stops at max_count") {
+  auto store = OpenInMemory();
+  Inserted(*store, MakeRecord("E1"), 2);
+  Inserted(*store, MakeRecord("E2"), 2);
+  CHECK(Err(store->Insert(MakeRecord("E3"), 2)).kind == StoreErrorKind::kLimitExceeded);
+  // Other kinds and accounts have their own count.
+  Inserted(*store, MakeRecord("E3", {}, {}, "distribution", kOtherAccount), 2);
+  Inserted(*store, MakeRecord("E3"), std::nullopt);
+  CHECK(store->All().size() == 4);
+}
+
+TEST_CASE("replace is a compare-and-swap on the etag") {
+  auto store = OpenInMemory();
+  const Record original = Inserted(*store, MakeRecord("E1", {"caller:ref-1", "alias:old"}));
+
+  Record next = original;
+  next.etag = "E2";
+  next.document = R"({"Comment":"changed"})";
+  next.unique_keys = {"caller:ref-1", "alias:new"};
+  next.created_ms = 99;  // ignored: the stored value stays
+  next.sequence = 12345;
+  next.modified_ms = 2000;
+  const Record replaced = Ok(store->Replace(next, "E1"));
+  CHECK(replaced.etag == "E2");
+  CHECK(replaced.created_ms == 1000);
+  CHECK(replaced.sequence == original.sequence);
+
+  auto got = store->Get(kAccount, "distribution", "E1");
+  REQUIRE(got);
+  CHECK(got->etag == "E2");
+  CHECK(got->document == next.document);
+  CHECK(got->modified_ms == 2000);
+  CHECK(got->created_ms == 1000);
+  CHECK(got->sequence == original.sequence);
+  CHECK(got->unique_keys == std::vector<std::string>{"caller:ref-1", "alias:new"});
+  // The dropped key is free again.
+  Inserted(*store, MakeRecord("E9", {"alias:old"}));
+
+  SUBCASE("a stale etag changes nothing") {
+    Record stale = *got;
+    stale.etag = "E3";
+    stale.document = "stale";
+    stale.unique_keys = {"alias:stale"};
+    const auto error = Err(store->Replace(stale, "E1"));
+    CHECK(error.kind == StoreErrorKind::kVersionMismatch);
+    auto after = store->Get(kAccount, "distribution", "E1");
+    CHECK(after->etag == "E2");
+    CHECK(after->document == next.document);
+    CHECK(after->unique_keys == got->unique_keys);
+  }
+  SUBCASE("an absent record is not found") {
+    Record missing = MakeRecord("nope");
+    CHECK(Err(store->Replace(missing, "E1")).kind == StoreErrorKind::kNotFound);
+  }
+}
+
+TEST_CASE("replace refuses a unique key held by another record") {
+  auto store = OpenInMemory();
+  Inserted(*store, MakeRecord("E1", {"alias:a"}));
+  const Record second = Inserted(*store, MakeRecord("E2", {"alias:b"}));
+
+  Record next = second;
+  next.etag = "E2";
+  next.unique_keys = {"alias:b", "alias:a"};
+  const auto error = Err(store->Replace(next, "E1"));
+  CHECK(error.kind == StoreErrorKind::kAlreadyExists);
+  CHECK(error.conflicting_id == "E1");
+  CHECK(error.conflicting_key == "alias:a");
+
+  auto after = store->Get(kAccount, "distribution", "E2");
+  CHECK(after->etag == "E1");
+  CHECK(after->unique_keys == std::vector<std::string>{"alias:b"});
+}
+
+TEST_CASE("set metadata keeps the version") {
+  auto store = OpenInMemory();
+  Inserted(*store, MakeRecord("E1"));
+  const Record updated = Ok(store->SetMetadata(kAccount, "distribution", "E1", R"({"Tags":[1]})"));
+  CHECK(updated.metadata == R"({"Tags":[1]})");
+  auto got = store->Get(kAccount, "distribution", "E1");
+  CHECK(got->metadata == R"({"Tags":[1]})");
+  CHECK(got->etag == "E1");
+  CHECK(Err(store->SetMetadata(kAccount, "distribution", "nope", "{}")).kind ==
+        StoreErrorKind::kNotFound);
+}
+
+TEST_CASE("delete checks the etag and the reference guard") {
+  auto store = OpenInMemory();
+  Inserted(*store, MakeRecord("OAI1", {"caller:oai"}, {}, "origin-access-identity"));
+  const Record distribution = Inserted(*store, MakeRecord("E1", {"caller:d"}, {"oai:OAI1"}));
+
+  CHECK(Err(store->Delete(kAccount, "origin-access-identity", "OAI1", "wrong", std::nullopt)).kind ==
+        StoreErrorKind::kVersionMismatch);
+  // An empty expected etag is not a wildcard.
+  CHECK(Err(store->Delete(kAccount, "origin-access-identity", "OAI1", "", std::nullopt)).kind ==
+        StoreErrorKind::kVersionMismatch);
+
+  const auto referenced =
+      Err(store->Delete(kAccount, "origin-access-identity", "OAI1", "E1", "oai:OAI1"));
+  CHECK(referenced.kind == StoreErrorKind::kReferenced);
+  CHECK(referenced.conflicting_id == "E1");
+  CHECK(store->Get(kAccount, "origin-access-identity", "OAI1"));
+
+  const Record deleted = Ok(store->Delete(kAccount, "distribution", "E1", "E1", "distribution:E1"));
+  CHECK(deleted.id == "E1");
+  CHECK(deleted.references == distribution.references);
+  CHECK_FALSE(store->Get(kAccount, "distribution", "E1"));
+  CHECK(store->FindReferencing(kAccount, "oai:OAI1").empty());
+  // Its keys went with it.
+  Inserted(*store, MakeRecord("E2", {"caller:d"}));
+
+  Ok(store->Delete(kAccount, "origin-access-identity", "OAI1", "E1", "oai:OAI1"));
+  CHECK(Err(store->Delete(kAccount, "origin-access-identity", "OAI1", "E1", std::nullopt)).kind ==
+        StoreErrorKind::kNotFound);
+}
+
+TEST_CASE("a reference in another account does not guard a delete") {
+  auto store = OpenInMemory();
+  Inserted(*store, MakeRecord("OAI1", {}, {}, "origin-access-identity"));
+  Inserted(*store, MakeRecord("E1", {}, {"oai:OAI1"}, "distribution", kOtherAccount));
+  Ok(store->Delete(kAccount, "origin-access-identity", "OAI1", "E1", "oai:OAI1"));
+}
+
+TEST_CASE("find referencing returns every record of the account listing the reference") {
+  auto store = OpenInMemory();
+  Inserted(*store, MakeRecord("E1", {}, {"policy:P1"}));
+  Inserted(*store, MakeRecord("E2", {}, {"policy:P2"}));
+  Inserted(*store, MakeRecord("S1", {}, {"policy:P1"}, "streaming-distribution"));
+  Inserted(*store, MakeRecord("E3", {}, {"policy:P1"}, "distribution", kOtherAccount));
+  const auto found = store->FindReferencing(kAccount, "policy:P1");
+  CHECK(Ids(found) == std::vector<std::string>{"E1", "S1"});
+  CHECK(found[0].references == std::vector<std::string>{"policy:P1"});
+}
+
+TEST_CASE("list pages through records by insertion order") {
+  auto store = OpenInMemory();
+  std::vector<std::string> inserted;
+  for (int i = 0; i < 250; ++i) {
+    // Ids deliberately not in insertion order.
+    inserted.push_back("E" + std::to_string((i * 7919) % 1000));
+    Inserted(*store, MakeRecord(inserted.back(), {"caller:" + std::to_string(i)}));
+  }
+  Inserted(*store, MakeRecord("other-kind", {}, {}, "streaming-distribution"));
+
+  ListQuery query{kAccount, "distribution", std::nullopt, "", 100, false};
+  SUBCASE("oldest first") {
+    std::vector<std::string> seen;
+    std::vector<bool> truncated;
+    for (int page_number = 0; page_number < 3; ++page_number) {
+      const ListPage page = store->List(query);
+      CHECK(page.total == 250);
+      truncated.push_back(page.truncated);
+      for (const auto& record : page.records) seen.push_back(record.id);
+      REQUIRE_FALSE(page.records.empty());
+      CHECK(page.records.front().unique_keys.size() == 1);
+      query.after_id = page.records.back().id;
+    }
+    CHECK(seen == inserted);
+    CHECK(truncated == std::vector<bool>{true, true, false});
+  }
+  SUBCASE("newest first") {
+    std::vector<std::string> seen;
+    std::size_t pages = 0;
+    query.newest_first = true;
+    while (true) {
+      const ListPage page = store->List(query);
+      ++pages;
+      for (const auto& record : page.records) seen.push_back(record.id);
+      if (!page.truncated) break;
+      query.after_id = page.records.back().id;
+    }
+    CHECK(pages == 3);
+    CHECK(seen == std::vector<std::string>(inserted.rbegin(), inserted.rend()));
+  }
+  SUBCASE("an exact multiple of the limit is not truncated at the end") {
+    query.limit = 125;
+    const ListPage first = store->List(query);
+    CHECK(first.truncated);
+    query.after_id = first.records.back().id;
+    const ListPage second = store->List(query);
+    CHECK(second.records.size() == 125);
+    CHECK_FALSE(second.truncated);
+  }
+  SUBCASE("an unknown marker returns records whose id is greater, in sequence order") {
+    query.after_id = "E5";
+    query.limit = 1000;
+    const ListPage page = store->List(query);
+    std::vector<std::string> expected;
+    for (const auto& id : inserted) {
+      if (id > "E5") expected.push_back(id);
+    }
+    CHECK(Ids(page.records) == expected);
+    CHECK(page.total == 250);
+  }
+  SUBCASE("limit zero says whether anything is there") {
+    query.limit = 0;
+    const ListPage page = store->List(query);
+    CHECK(page.records.empty());
+    CHECK(page.truncated);
+  }
+}
+
+TEST_CASE("list filters by parent") {
+  auto store = OpenInMemory();
+  Inserted(*store, MakeChild("I1", "E1", 0));
+  Inserted(*store, MakeChild("I2", "E2", 0));
+  Inserted(*store, MakeChild("I3", "E1", 0));
+  ListQuery query{kAccount, "invalidation", std::string("E1"), "", 1, true};
+  const ListPage first = store->List(query);
+  CHECK(Ids(first.records) == std::vector<std::string>{"I3"});
+  CHECK(first.total == 2);
+  CHECK(first.truncated);
+  query.after_id = "I3";
+  const ListPage second = store->List(query);
+  CHECK(Ids(second.records) == std::vector<std::string>{"I1"});
+  CHECK_FALSE(second.truncated);
+}
+
+TEST_CASE("unsettled children are counted and settled") {
+  auto store = OpenInMemory();
+  Inserted(*store, MakeChild("I1", "E1", 5000));
+  Inserted(*store, MakeChild("I2", "E1", 9000));
+  Inserted(*store, MakeChild("I3", "E1", 1000));
+  Inserted(*store, MakeChild("I4", "E2", 9000));
+  Record elsewhere = MakeChild("I5", "E1", 9000);
+  elsewhere.account = kOtherAccount;
+  Inserted(*store, elsewhere);
+
+  CHECK(store->CountUnsettledChildren(kAccount, "invalidation", "E1", 2000) == 2);
+  CHECK(store->CountUnsettledChildren(kAccount, "invalidation", "E1", 6000) == 1);
+  CHECK(store->CountUnsettledChildren(kAccount, "invalidation", "E1", 9000) == 0);
+
+  CHECK(store->SettleAll(2000, std::string(kAccount), std::string("I1")) == 1);
+  CHECK(store->Get(kAccount, "invalidation", "I1")->settles_at_ms == 2000);
+  CHECK(store->CountUnsettledChildren(kAccount, "invalidation", "E1", 2000) == 1);
+
+  CHECK(store->SettleAll(2000, std::string(kAccount), std::nullopt) == 2);  // I2, I4
+  CHECK(store->Get(kAccount, "invalidation", "I3")->settles_at_ms == 1000);  // already settled
+  CHECK(store->Get(kAccount, "invalidation", "I2")->etag == "E1");
+  CHECK(store->Get(kOtherAccount, "invalidation", "I5")->settles_at_ms == 9000);
+
+  CHECK(store->SettleAll(2000, std::nullopt, std::nullopt) == 1);  // I5
+  CHECK(store->SettleAll(2000, std::nullopt, std::nullopt) == 0);
+}
+
+TEST_CASE("reset of one account leaves the others") {
+  auto store = OpenInMemory();
+  Inserted(*store, MakeRecord("E1", {"caller:x"}, {"oai:O"}));
+  Inserted(*store, MakeRecord("E2", {"caller:x"}, {"oai:O"}, "distribution", kOtherAccount));
+  store->Reset(std::string(kAccount));
+  CHECK_FALSE(store->Get(kAccount, "distribution", "E1"));
+  CHECK(store->Get(kOtherAccount, "distribution", "E2"));
+  CHECK(store->FindReferencing(kAccount, "oai:O").empty());
+  CHECK(store->FindReferencing(kOtherAccount, "oai:O").size() == 1);
+  Inserted(*store, MakeRecord("E1", {"caller:x"}));  // its keys are gone too
+
+  store->Reset(std::nullopt);
+  CHECK(store->All().empty());
+  CHECK(store->CountByKind().empty());
+}
+
+TEST_CASE("count by kind") {
+  auto store = OpenInMemory();
+  Inserted(*store, MakeRecord("E1"));
+  Inserted(*store, MakeRecord("E2"));
+  Inserted(*store, MakeRecord("I1", {}, {}, "invalidation"));
+  Inserted(*store, MakeRecord("E1", {}, {}, "distribution", kOtherAccount));
+  const auto counts = store->CountByKind();
+  REQUIRE(counts.size() == 3);
+  CHECK(counts[0].account == kAccount);
+  CHECK(counts[0].kind == "distribution");
+  CHECK(counts[0].count == 2);
+  CHECK(counts[1].kind == "invalidation");
+  CHECK(counts[2].account == kOtherAccount);
+  CHECK(counts[2].count == 1);
+}
+
+TEST_CASE("replace all restores what all exported") {
+  auto source = OpenInMemory();
+  Inserted(*source, MakeRecord("E1", {"caller:1", "alias:a"}, {"oai:O1"}));
+  Inserted(*source, MakeChild("I1", "E1", 7000));
+  Inserted(*source, MakeRecord("E2", {"caller:2"}, {}, "distribution", kOtherAccount));
+  Inserted(*source, MakeRecord("E3", {"caller:3"}));
+  Ok(source->Delete(kAccount, "distribution", "E3", "E1", std::nullopt));
+  Inserted(*source, MakeRecord("E4", {"caller:4"}));
+  const auto exported = source->All();
+  REQUIRE(exported.size() == 4);
+  CHECK(exported[0].account == kAccount);
+  CHECK(exported[0].kind == "distribution");
+
+  auto target = OpenInMemory();
+  Inserted(*target, MakeRecord("stale"));
+  CHECK(Ok(target->ReplaceAll(exported)) == 4);
+  const auto imported = target->All();
+  REQUIRE(imported.size() == exported.size());
+  for (std::size_t i = 0; i < exported.size(); ++i) {
+    CHECK(imported[i].id == exported[i].id);
+    CHECK(imported[i].sequence == exported[i].sequence);
+    CHECK(imported[i].unique_keys == exported[i].unique_keys);
+    CHECK(imported[i].references == exported[i].references);
+    CHECK(imported[i].parent == exported[i].parent);
+    CHECK(imported[i].settles_at_ms == exported[i].settles_at_ms);
+  }
+  CHECK_FALSE(target->Get(kAccount, "distribution", "stale"));
+  CHECK(Err(target->Insert(MakeRecord("E9", {"alias:a"}), {})).conflicting_id == "E1");
+
+  std::int64_t max_sequence = 0;
+  for (const auto& record : exported) max_sequence = std::max(max_sequence, record.sequence);
+  CHECK(Inserted(*target, MakeRecord("E5")).sequence == max_sequence + 1);
+
+  SUBCASE("a conflicting snapshot changes nothing") {
+    auto conflicting = exported;
+    conflicting.push_back(MakeRecord("E8", {"caller:1"}));
+    const auto error = Err(target->ReplaceAll(conflicting));
+    CHECK(error.kind == StoreErrorKind::kInvalidInput);
+    CHECK(error.message.find("caller:1") != std::string::npos);
+    CHECK(target->All().size() == 5);
+    CHECK(target->Get(kAccount, "distribution", "E5"));
+  }
+  SUBCASE("duplicate ids and sequences are refused") {
+    auto duplicated = exported;
+    duplicated.push_back(exported[0]);
+    duplicated.back().unique_keys.clear();
+    CHECK(Err(target->ReplaceAll(duplicated)).kind == StoreErrorKind::kInvalidInput);
+    duplicated.back().id = "E7";
+    CHECK(Err(target->ReplaceAll(duplicated)).kind == StoreErrorKind::kInvalidInput);
+    CHECK(target->All().size() == 5);
+  }
+  SUBCASE("records without a sequence get fresh ones") {
+    std::vector<Record> snapshot{MakeRecord("A"), MakeRecord("B")};
+    snapshot[1].sequence = 10;
+    CHECK(Ok(target->ReplaceAll(snapshot)) == 2);
+    CHECK(target->Get(kAccount, "distribution", "A")->sequence == 11);
+    CHECK(Inserted(*target, MakeRecord("C")).sequence == 12);
+  }
+}
+
+TEST_CASE("a file database keeps its data across reopening") {
+  TempDatabase database;
+  Record inserted;
+  {
+    auto opened = OpenSqliteStore(database.path);
+    Store& store = *Ok(opened);
+    inserted = Inserted(store, MakeRecord("E1", {"caller:1"}, {"oai:O"}));
+    Inserted(store, MakeRecord("E2"));
+  }
+  CHECK(std::filesystem::exists(database.path));
+  auto reopened = OpenSqliteStore(database.path);
+  Store& store = *Ok(reopened);
+  auto got = store.Get(kAccount, "distribution", "E1");
+  REQUIRE(got);
+  CHECK(got->unique_keys == inserted.unique_keys);
+  CHECK(got->references == inserted.references);
+  CHECK(got->sequence == inserted.sequence);
+  CHECK(store.All().size() == 2);
+  CHECK(Inserted(store, MakeRecord("E3")).sequence > inserted.sequence + 1);
+}
+
+TEST_CASE("a database from a newer schema is refused") {
+  TempDatabase database;
+  { Ok(OpenSqliteStore(database.path)); }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(database.path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 999", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+
+  const auto error = Err(OpenSqliteStore(database.path));
+  CHECK(error.kind == StoreErrorKind::kIo);
+  CHECK(error.message.find("999") != std::string::npos);
+  CHECK(error.message.find("newer") != std::string::npos);
+}
+
+TEST_CASE("a file that is not a database is refused") {
+  TempDatabase database;
+  std::ofstream(database.path) << "this is not a sqlite database, just some text long enough";
+  CHECK(Err(OpenSqliteStore(database.path)).kind == StoreErrorKind::kIo);
+}
+
+TEST_CASE("in-memory stores are independent") {
+  auto first = OpenInMemory();
+  auto second = OpenSqliteStore("");
+  Inserted(*first, MakeRecord("E1"));
+  CHECK(Ok(second)->All().empty());
+}
+
+TEST_CASE("concurrent replaces with the same etag: exactly one wins") {
+  TempDatabase database;
+  auto opened = OpenSqliteStore(database.path);
+  Store& store = *Ok(opened);
+  const Record original = Inserted(store, MakeRecord("E1", {"caller:1"}));
+
+  constexpr int kThreads = 16;
+  std::atomic<int> successes = 0;
+  std::atomic<int> mismatches = 0;
+  std::atomic<int> others = 0;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      Record next = original;
+      next.etag = "E-thread-" + std::to_string(i);
+      auto result = store.Replace(next, "E1");
+      if (std::holds_alternative<Record>(result)) {
+        ++successes;
+      } else if (std::get<StoreError>(result).kind == StoreErrorKind::kVersionMismatch) {
+        ++mismatches;
+      } else {
+        ++others;
+      }
+      (void)store.Get(kAccount, "distribution", "E1");
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(successes == 1);
+  CHECK(mismatches == kThreads - 1);
+  CHECK(others == 0);
+  CHECK(store.Get(kAccount, "distribution", "E1")->etag.rfind("E-thread-", 0) == 0);
+}
+
+TEST_CASE("concurrent inserts, reads and lists stay consistent") {
+  auto store = OpenInMemory();
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 50;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string id = "T" + std::to_string(t) + "-" + std::to_string(i);
+        Inserted(*store, MakeRecord(id, {"caller:" + id}));
+        CHECK(store->Get(kAccount, "distribution", id));
+        (void)store->List(ListQuery{kAccount, "distribution", std::nullopt, id, 10, true});
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  const ListPage page = store->List(ListQuery{kAccount, "distribution", std::nullopt, "", 1000});
+  CHECK(page.total == kThreads * kPerThread);
+  CHECK(page.records.size() == kThreads * kPerThread);
+  for (std::size_t i = 1; i < page.records.size(); ++i) {
+    CHECK(page.records[i - 1].sequence < page.records[i].sequence);
+  }
+}
+
+}  // namespace cfl::store
