@@ -16,8 +16,8 @@ struct Continuation {
 // A known marker continues strictly after its sequence. An unknown marker
 // (deleted since the previous page, or made up) has no place in the sequence
 // order, so the page keeps that order and holds the records whose id compares
-// greater than the marker: never an error, never an endless loop, and still
-// one index walk.
+// greater than the marker: never an error and never an endless loop. This
+// rare path costs a range scan on the primary key plus a sort, not one walk.
 StoreResult<Continuation> ContinueAfter(RecordTable& records, const ListQuery& query) {
   if (query.after_id.empty()) return Continuation{};
   auto sequence = records.FindSequence(query.account, query.kind, query.after_id);

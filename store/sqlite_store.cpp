@@ -38,6 +38,12 @@ StoreError NotFound(std::string_view account, std::string_view kind, std::string
   return Error(StoreErrorKind::kNotFound, Describe(account, kind, id) + " does not exist");
 }
 
+StoreError VersionMismatch(const Record& current, std::string_view expected_etag) {
+  return Error(StoreErrorKind::kVersionMismatch,
+               Describe(current.account, current.kind, current.id) + " is at version " +
+                   current.etag + ", not " + std::string(expected_etag));
+}
+
 // Methods whose signature has no room for an error still must not hide one.
 void ReportFailure(std::string_view operation, const StoreError& error) {
   std::fprintf(stderr, "cloudfront-local store: %.*s failed: %s\n",
@@ -65,7 +71,8 @@ class SqliteStore final : public Store {
 
   StoreResult<Record> Insert(Record record, std::optional<std::int64_t> max_count) override {
     std::lock_guard lock(mutex_);
-    return InTransaction<Record>([&] { return InsertRecord(Normalized(std::move(record)), max_count); });
+    return InTransaction<Record>(
+        [&] { return InsertRecord(Normalized(std::move(record)), max_count); });
   }
 
   std::optional<Record> Get(std::string_view account, std::string_view kind,
@@ -179,7 +186,8 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mutex_);
     std::vector<Counts> counts;
     auto query = statements_.Prepare(
-        "SELECT account, kind, count(*) FROM records GROUP BY account, kind ORDER BY account, kind");
+        "SELECT account, kind, count(*) FROM records "
+        "GROUP BY account, kind ORDER BY account, kind");
     auto error = query.ForEachRow([&]() -> Status {
       counts.push_back(Counts{query.Text(0), query.Text(1), query.Int(2)});
       return std::nullopt;
@@ -267,11 +275,7 @@ class SqliteStore final : public Store {
     auto stored = FindExisting(next.account, next.kind, next.id);
     if (Failed(stored)) return stored;
     const auto& current = std::get<Record>(stored);
-    if (current.etag != expected_etag) {
-      return Error(StoreErrorKind::kVersionMismatch,
-                   Describe(next.account, next.kind, next.id) + " is at version " + current.etag +
-                       ", not " + std::string(expected_etag));
-    }
+    if (current.etag != expected_etag) return VersionMismatch(current, expected_etag);
     if (auto error = CheckKeysAvailable(next)) return *error;
     next.created_ms = current.created_ms;
     next.sequence = current.sequence;
@@ -284,11 +288,8 @@ class SqliteStore final : public Store {
                                    const std::optional<std::string>& guard_reference) {
     auto stored = FindExisting(account, kind, id);
     if (Failed(stored)) return stored;
-    if (std::get<Record>(stored).etag != expected_etag) {
-      return Error(StoreErrorKind::kVersionMismatch,
-                   Describe(account, kind, id) + " is at version " + std::get<Record>(stored).etag +
-                       ", not " + std::string(expected_etag));
-    }
+    const auto& current = std::get<Record>(stored);
+    if (current.etag != expected_etag) return VersionMismatch(current, expected_etag);
     if (guard_reference) {
       // A record listing itself does not keep itself alive.
       auto referencer = records_.FindReferencer(account, *guard_reference, kind, id);

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian packages; as root, or with sudo) and builds
+# cloudfront-local into build/. Used by run.sh and test.sh.
+#   BUILD_DIR=build-x CMAKE_BUILD_TYPE=Debug ./build.sh   # another build
+set -euo pipefail
+cd "$(dirname "$0")"
+
+BUILD_PACKAGES=(g++ cmake make pkg-config libcpp-httplib-dev libtinyxml2-dev libsqlite3-dev
+                nlohmann-json3-dev doctest-dev)
+
+# install_missing PACKAGE...: apt-get installs the packages not installed yet.
+install_missing() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "build.sh: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+install_missing "${BUILD_PACKAGES[@]}"
+[ -n "${EXTRA_PACKAGES:-}" ] && install_missing $EXTRA_PACKAGES
+
+build_dir=${BUILD_DIR:-build}
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" ${CMAKE_ARGS:-} >/dev/null
+cmake --build "$build_dir" -j"$(nproc)" >&2
