@@ -1,5 +1,11 @@
 // cloudfront-local: flags → services → server, until SIGINT/SIGTERM.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 #include <thread>
@@ -7,6 +13,9 @@
 #include "emulator/api/dispatcher.h"
 #include "emulator/common/clock.h"
 #include "emulator/control/control_plane.h"
+#include "emulator/control/fault_rules.h"
+#include "emulator/control/fixtures.h"
+#include "emulator/control/request_journal.h"
 #include "emulator/http/server.h"
 #include "store/store.h"
 
@@ -40,8 +49,20 @@ int Run(const cfl::Options& options) {
   settings.invalidation_delay_ms = SecondsToMillis(options.invalidation_delay_seconds);
   settings.max_distributions = options.max_distributions;
   cfl::api::Services services{*store, clock, settings};
-  cfl::api::Dispatcher dispatcher(services, options.account_id);
-  cfl::control::ControlPlane control(services);
+  if (!options.fixtures.empty()) {
+    auto loaded = cfl::control::LoadFixtures(options.fixtures, services, options.account_id);
+    if (!loaded) {
+      std::cerr << "cloudfront-local: cannot load fixture " << loaded.error() << "\n";
+      return 1;
+    }
+    if (options.log_level != "warn" && options.log_level != "error") {
+      std::cerr << "cloudfront-local: loaded " << loaded.value() << " resource(s) from fixtures\n";
+    }
+  }
+  cfl::control::FaultRules faults;
+  cfl::control::RequestJournal journal(static_cast<std::size_t>(options.journal_size));
+  cfl::api::Dispatcher dispatcher(services, options.account_id, options.control_api ? &faults : nullptr);
+  cfl::control::ControlPlane control({services, clock, faults, journal});
   cfl::http::Server server(options, dispatcher, control);
 
   const int port = server.Bind();
@@ -56,18 +77,24 @@ int Run(const cfl::Options& options) {
   std::printf("cloudfront-local listening on http://%s:%d\n", options.host.c_str(), port);
   std::fflush(stdout);
 
-  std::thread stopper([&server, stop_signals] {
-    int signal = 0;
-    sigwait(&stop_signals, &signal);
-    server.Stop();
+  // The server runs on its own thread; this one waits for SIGINT/SIGTERM (or
+  // for the server to end on its own, which raises SIGTERM itself).
+  std::atomic<bool> listen_ended{false};
+  std::thread listener([&server, &listen_ended] {
+    server.Listen();
+    listen_ended = true;
+    kill(getpid(), SIGTERM);
   });
-  const bool served = server.Listen();
-  // Wake the signal thread if the server stopped on its own.
-  if (stopper.joinable()) {
-    pthread_kill(stopper.native_handle(), SIGTERM);
-    stopper.join();
-  }
-  return served ? 0 : 1;
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  const bool stopped_by_signal = !listen_ended;
+  server.Stop();
+  server.WaitForInFlightRequests(std::chrono::seconds(5));
+  // Every acknowledged write is already committed (WAL, synchronous=FULL), so
+  // there is nothing to flush but stdio; idle keep-alive connections are not
+  // waited for, which is why this exits rather than joining the listener.
+  std::fflush(nullptr);
+  std::_Exit(stopped_by_signal ? 0 : 1);
 }
 
 }  // namespace

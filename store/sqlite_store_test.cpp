@@ -247,7 +247,8 @@ TEST_CASE("delete checks the etag and the reference guard") {
   Inserted(*store, MakeRecord("OAI1", {"caller:oai"}, {}, "origin-access-identity"));
   const Record distribution = Inserted(*store, MakeRecord("E1", {"caller:d"}, {"oai:OAI1"}));
 
-  const auto stale = store->Delete(kAccount, "origin-access-identity", "OAI1", "wrong", std::nullopt);
+  const auto stale =
+      store->Delete(kAccount, "origin-access-identity", "OAI1", "wrong", std::nullopt);
   CHECK(Err(stale).kind == StoreErrorKind::kVersionMismatch);
   // An empty expected etag is not a wildcard.
   CHECK(Err(store->Delete(kAccount, "origin-access-identity", "OAI1", "", std::nullopt)).kind ==

@@ -1,5 +1,7 @@
 #include "emulator/api/dispatcher.h"
 
+#include <thread>
+
 #include "emulator/api/accounts.h"
 #include "emulator/common/ids.h"
 
@@ -11,17 +13,47 @@ model::HttpResponseParts ErrorResponse(const ApiError& error, CallRecord& call) 
   return model::EncodeError(error, call.request_id);
 }
 
+bool NamesAnId(std::string_view member) { return member == "Id" || member.ends_with("Id"); }
+
+// arn:aws:cloudfront::ACCOUNT:TYPE/ID → ID
+std::string IdOfArn(std::string_view arn) {
+  const auto slash = arn.rfind('/');
+  if (!arn.starts_with("arn:") || slash == std::string_view::npos) return "";
+  return std::string(arn.substr(slash + 1));
+}
+
 }  // namespace
 
-Dispatcher::Dispatcher(Services& services, std::string default_account)
-    : services_(services), default_account_(std::move(default_account)), handlers_(handlers::AllHandlers()) {}
+std::vector<std::string> ResourceIdsOf(const nlohmann::json& input) {
+  std::vector<std::string> ids;
+  if (!input.is_object()) return ids;
+  for (const auto& [name, value] : input.items()) {
+    if (!value.is_string()) continue;
+    const auto& text = value.get_ref<const std::string&>();
+    if (NamesAnId(name) && !text.empty()) ids.push_back(text);
+    if (name == "Resource") {
+      if (auto id = IdOfArn(text); !id.empty()) ids.push_back(std::move(id));
+    }
+  }
+  return ids;
+}
+
+Dispatcher::Dispatcher(Services& services, std::string default_account, FaultHook* faults)
+    : services_(services),
+      default_account_(std::move(default_account)),
+      handlers_(handlers::AllHandlers()),
+      faults_(faults) {}
 
 model::HttpResponseParts Dispatcher::Handle(const model::HttpRequestView& request, CallRecord& call) {
+  const auto started = std::chrono::steady_clock::now();
   call.request_id = ids::RequestId();
+  call.method = std::string(request.method);
+  call.path = std::string(request.path);
   const auto authorization = request.header("Authorization");
   call.account = AccountFor(authorization ? std::optional<std::string_view>(*authorization) : std::nullopt,
                             default_account_);
   RequestContext ctx{services_, call.account, call.request_id, ToMillis(services_.clock.Now())};
+  call.time_ms = ctx.now_ms;
   model::HttpResponseParts response;
   try {
     response = Serve(request, ctx, call);
@@ -30,6 +62,7 @@ model::HttpResponseParts Dispatcher::Handle(const model::HttpRequestView& reques
   }
   response.headers.emplace_back("x-amzn-RequestId", call.request_id);
   call.status = response.status;
+  call.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return response;
 }
 
@@ -45,10 +78,27 @@ model::HttpResponseParts Dispatcher::Serve(const model::HttpRequestView& request
   const auto& operation = *route->operation;
   call.operation = operation.name;
   if (auto if_match = request.header("If-Match")) call.if_match = *if_match;
+
+  // A fault fires before the handler, so a faulted request changes nothing.
+  // Returns the error to answer, if the rule has one.
+  const auto inject_fault = [&](const nlohmann::json& input) -> std::optional<ApiError> {
+    if (!faults_) return std::nullopt;
+    auto action = faults_->Consult({operation.name, ctx.account, ResourceIdsOf(input)});
+    if (!action) return std::nullopt;
+    call.fault_rule = action->rule_id;
+    if (action->delay.count() > 0) std::this_thread::sleep_for(action->delay);
+    return action->error;
+  };
+
   const auto handler = handlers_.find(std::string(operation.name));
-  if (handler == handlers_.end()) return ErrorResponse(NotImplemented(operation.name), call);
+  if (handler == handlers_.end()) {
+    nlohmann::json labels(route->labels);
+    if (auto fault = inject_fault(labels)) return ErrorResponse(*fault, call);
+    return ErrorResponse(NotImplemented(operation.name), call);
+  }
   auto input = model::DecodeRequest(*route, request);
   if (!input) return ErrorResponse(input.error(), call);
+  if (auto fault = inject_fault(input.value())) return ErrorResponse(*fault, call);
   auto output = handler->second(ctx, input.value());
   if (!output) return ErrorResponse(output.error(), call);
   call.etag = output->value("ETag", "");

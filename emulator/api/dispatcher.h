@@ -1,8 +1,13 @@
 // The API pipeline for one request, without HTTP:
-// account → request id → route → decode → handler → encode (or error).
+// account → request id → route → decode → fault hook → handler → encode (or error).
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "emulator/api/context.h"
 #include "emulator/handlers/handler.h"
@@ -19,11 +24,42 @@ struct CallRecord {
   std::string if_match;    // as sent
   std::string etag;        // as answered
   int status = 0;
+  std::string method;
+  std::string path;
+  std::int64_t time_ms = 0;   // the emulator's clock when the call arrived
+  double duration_ms = 0;     // time spent in the pipeline, injected delays included
+  std::string fault_rule;     // the fault rule that answered or delayed the call, "" if none
+};
+
+// The request as a fault rule sees it.
+struct FaultQuery {
+  std::string_view operation;
+  std::string_view account;
+  // The ids the request names: members called Id or ending in Id
+  // (DistributionId, TargetDistributionId, ...) and the id of a Resource ARN.
+  std::vector<std::string> resource_ids;
+};
+
+// What a matching fault rule does to the request: wait, then answer error
+// instead of running the handler (or, without error, serve it normally).
+struct FaultAction {
+  std::string rule_id;
+  std::chrono::milliseconds delay{0};
+  std::optional<ApiError> error;
+};
+
+// Consulted for every routed and decoded API request, before its handler.
+// Thread safety: Consult may be called from any number of threads at once.
+class FaultHook {
+ public:
+  virtual ~FaultHook() = default;
+  virtual std::optional<FaultAction> Consult(const FaultQuery& query) = 0;
 };
 
 class Dispatcher {
  public:
-  Dispatcher(Services& services, std::string default_account);
+  // faults may be null (no fault injection); otherwise it must outlive the dispatcher.
+  Dispatcher(Services& services, std::string default_account, FaultHook* faults = nullptr);
 
   // Serves request; fills call. Never throws.
   model::HttpResponseParts Handle(const model::HttpRequestView& request, CallRecord& call);
@@ -34,6 +70,10 @@ class Dispatcher {
   Services& services_;
   std::string default_account_;
   handlers::HandlerTable handlers_;
+  FaultHook* faults_;
 };
+
+// The ids a decoded input names (see FaultQuery::resource_ids).
+std::vector<std::string> ResourceIdsOf(const nlohmann::json& input);
 
 }  // namespace cfl::api

@@ -1,32 +1,278 @@
 #include "emulator/control/control_plane.h"
 
+#include <cmath>
+
+#include "emulator/control/snapshot.h"
+#include "emulator/control/touch.h"
+
 namespace cfl::control {
 namespace {
 
-ControlResponse JsonError(int status, std::string message) {
-  return {status, {{"error", std::move(message)}}};
+constexpr double kMaxAdvanceSeconds = 100.0 * 365 * 24 * 3600;  // a century
+constexpr double kMaxDelaySeconds = 7.0 * 24 * 3600;              // a week
+
+ControlResponse Error(const Problem& problem) {
+  Json body = {{"error", problem.message}};
+  if (!problem.code.empty()) body["code"] = problem.code;
+  return {problem.status, std::move(body)};
+}
+
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> segments;
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    const auto segment = path.substr(0, slash);
+    if (!segment.empty()) segments.push_back(segment);
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return segments;
+}
+
+bool Match(std::string_view pattern, const std::vector<std::string_view>& path, ControlPlane::Params& params) {
+  const auto parts = Segments(pattern);
+  if (parts.size() != path.size()) return false;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i] == "{}") {
+      params.emplace_back(path[i]);
+    } else if (parts[i] != path[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::int64_t SecondsToMillis(double seconds) { return static_cast<std::int64_t>(std::llround(seconds * 1000.0)); }
+
+double MillisToSeconds(std::int64_t ms) { return static_cast<double>(ms) / 1000.0; }
+
+// Reads the body as an object with only the allowed members.
+Result<Json, Problem> Body(const ControlRequest& request, std::initializer_list<std::string_view> allowed) {
+  auto body = ParseObject(request.body);
+  if (!body) return body;
+  if (auto ok = OnlyMembers(body.value(), allowed); !ok) return Fail(std::move(ok).error());
+  return body;
+}
+
+bool Exists(store::Store& store, const std::string& id, const std::optional<std::string>& account) {
+  for (const auto& record : store.All()) {
+    if (record.id == id && (!account || record.account == *account)) return true;
+  }
+  return false;
 }
 
 }  // namespace
 
-ControlPlane::ControlPlane(api::Services& services) : services_(services) {}
-
-ControlResponse ControlPlane::Handle(const ControlRequest& request) {
-  if (request.path == "/health") {
-    if (request.method != "GET") return JsonError(405, "use GET /_emulator/health");
-    return Health();
-  }
-  return JsonError(404, "no control endpoint " + std::string(request.method) + " /_emulator" +
-                            std::string(request.path));
+const std::vector<ControlPlane::Endpoint>& ControlPlane::Endpoints() {
+  static const std::vector<Endpoint> endpoints = {
+      {"GET", "/health", &ControlPlane::Health},
+      {"POST", "/reset", &ControlPlane::Reset},
+      {"GET", "/clock", &ControlPlane::GetClock},
+      {"POST", "/clock", &ControlPlane::AdvanceClock},
+      {"POST", "/settle", &ControlPlane::Settle},
+      {"GET", "/config", &ControlPlane::GetConfig},
+      {"PATCH", "/config", &ControlPlane::PatchConfig},
+      {"POST", "/resources/{}/touch", &ControlPlane::Touch},
+      {"POST", "/faults", &ControlPlane::AddFault},
+      {"GET", "/faults", &ControlPlane::ListFaults},
+      {"DELETE", "/faults", &ControlPlane::ClearFaults},
+      {"DELETE", "/faults/{}", &ControlPlane::RemoveFault},
+      {"GET", "/requests", &ControlPlane::ListRequests},
+      {"DELETE", "/requests", &ControlPlane::ClearRequests},
+      {"GET", "/state", &ControlPlane::ExportState},
+      {"PUT", "/state", &ControlPlane::ImportState},
+  };
+  return endpoints;
 }
 
-ControlResponse ControlPlane::Health() const {
-  nlohmann::json resources = nlohmann::json::object();
-  for (const auto& count : services_.store.CountByKind()) {
+ControlPlane::ControlPlane(ControlDeps deps)
+    : deps_(deps),
+      startup_{deps.services.settings.propagation_delay_ms.load(), deps.services.settings.invalidation_delay_ms.load(),
+               deps.services.settings.max_distributions.load()} {}
+
+ControlResponse ControlPlane::Handle(const ControlRequest& request) {
+  const auto path = Segments(request.path);
+  Json allowed = Json::array();
+  for (const auto& endpoint : Endpoints()) {
+    Params params;
+    if (!Match(endpoint.pattern, path, params)) continue;
+    if (endpoint.method != request.method) {
+      allowed.push_back(endpoint.method);
+      continue;
+    }
+    try {
+      return (this->*endpoint.action)(request, params);
+    } catch (const std::exception& error) {
+      return {500, {{"error", std::string("internal error: ") + error.what()}}};
+    }
+  }
+  const std::string where = "/_emulator" + std::string(request.path);
+  if (!allowed.empty()) {
+    return {405, {{"error", std::string(request.method) + " is not allowed on " + where}, {"allow", allowed}}};
+  }
+  return {404, {{"error", "no control endpoint " + where}}};
+}
+
+void ControlPlane::RecordCall(const api::CallRecord& call) { deps_.journal.Record(call); }
+
+std::int64_t ControlPlane::NowMs() const { return ToMillis(deps_.clock.Now()); }
+
+Json ControlPlane::ClockJson() const {
+  const std::int64_t now = NowMs();
+  return {{"now", FormatIso8601(now)},
+          {"now_ms", now},
+          {"offset_seconds", MillisToSeconds(deps_.clock.offset().count())}};
+}
+
+Json ControlPlane::ConfigJson() const {
+  const auto& settings = deps_.services.settings;
+  return {{"propagation_delay_seconds", MillisToSeconds(settings.propagation_delay_ms.load())},
+          {"invalidation_delay_seconds", MillisToSeconds(settings.invalidation_delay_ms.load())},
+          {"max_distributions", settings.max_distributions.load()}};
+}
+
+ControlResponse ControlPlane::Health(const ControlRequest&, const Params&) {
+  Json resources = Json::object();
+  for (const auto& count : deps_.services.store.CountByKind()) {
     resources[count.kind] = resources.value(count.kind, 0) + count.count;
   }
   const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   return {200, {{"status", "ok"}, {"version", CFL_VERSION}, {"uptime_seconds", uptime}, {"resources", resources}}};
+}
+
+ControlResponse ControlPlane::Reset(const ControlRequest& request, const Params&) {
+  auto body = Body(request, {"account"});
+  if (!body) return Error(body.error());
+  auto account = OptionalAccount(body.value(), "account");
+  if (!account) return Error(account.error());
+  deps_.services.store.Reset(*account);
+  deps_.faults.Clear(*account);
+  deps_.journal.Clear(*account);
+  if (*account) return {200, {{"reset", "account"}, {"account", **account}}};
+  deps_.clock.ResetOffset();
+  auto& settings = deps_.services.settings;
+  settings.propagation_delay_ms = startup_.propagation_delay_ms;
+  settings.invalidation_delay_ms = startup_.invalidation_delay_ms;
+  settings.max_distributions = startup_.max_distributions;
+  return {200, {{"reset", "all"}, {"clock", ClockJson()}, {"config", ConfigJson()}}};
+}
+
+ControlResponse ControlPlane::GetClock(const ControlRequest&, const Params&) { return {200, ClockJson()}; }
+
+ControlResponse ControlPlane::AdvanceClock(const ControlRequest& request, const Params&) {
+  auto body = Body(request, {"advance_seconds"});
+  if (!body) return Error(body.error());
+  const auto given = body->find("advance_seconds");
+  if (given != body->end() && given->is_number() && given->get<double>() < 0) {
+    return Error(BadRequest("the clock only moves forward: \"advance_seconds\" must be >= 0"));
+  }
+  auto seconds = OptionalNumber(body.value(), "advance_seconds", 0, kMaxAdvanceSeconds);
+  if (!seconds) return Error(seconds.error());
+  if (!*seconds) return Error(BadRequest("\"advance_seconds\" is required"));
+  deps_.clock.Advance(std::chrono::milliseconds(SecondsToMillis(**seconds)));
+  return {200, ClockJson()};
+}
+
+ControlResponse ControlPlane::Settle(const ControlRequest& request, const Params&) {
+  auto body = Body(request, {"id", "account"});
+  if (!body) return Error(body.error());
+  auto id = OptionalString(body.value(), "id");
+  if (!id) return Error(id.error());
+  auto account = OptionalAccount(body.value(), "account");
+  if (!account) return Error(account.error());
+  if (*id && !Exists(deps_.services.store, **id, *account)) {
+    return Error(NotFound("no resource " + **id + (*account ? " in account " + **account : std::string())));
+  }
+  const std::int64_t settled = deps_.services.store.SettleAll(NowMs(), *account, *id);
+  return {200, {{"settled", settled}}};
+}
+
+ControlResponse ControlPlane::GetConfig(const ControlRequest&, const Params&) { return {200, ConfigJson()}; }
+
+ControlResponse ControlPlane::PatchConfig(const ControlRequest& request, const Params&) {
+  auto body = Body(request, {"propagation_delay_seconds", "invalidation_delay_seconds", "max_distributions"});
+  if (!body) return Error(body.error());
+  auto propagation = OptionalNumber(body.value(), "propagation_delay_seconds", 0, kMaxDelaySeconds);
+  if (!propagation) return Error(propagation.error());
+  auto invalidation = OptionalNumber(body.value(), "invalidation_delay_seconds", 0, kMaxDelaySeconds);
+  if (!invalidation) return Error(invalidation.error());
+  auto max_distributions = OptionalInteger(body.value(), "max_distributions", 0, 1'000'000'000);
+  if (!max_distributions) return Error(max_distributions.error());
+  auto& settings = deps_.services.settings;
+  if (*propagation) settings.propagation_delay_ms = SecondsToMillis(**propagation);
+  if (*invalidation) settings.invalidation_delay_ms = SecondsToMillis(**invalidation);
+  if (*max_distributions) settings.max_distributions = **max_distributions;
+  return {200, ConfigJson()};
+}
+
+ControlResponse ControlPlane::Touch(const ControlRequest& request, const Params& params) {
+  auto body = ParseObject(request.body);
+  if (!body) return Error(body.error());
+  auto touch = ParseTouch(body.value());
+  if (!touch) return Error(touch.error());
+  auto touched = control::Touch(deps_.services, params.at(0), touch.value());
+  if (!touched) return Error(touched.error());
+  return {200, std::move(touched).value()};
+}
+
+ControlResponse ControlPlane::AddFault(const ControlRequest& request, const Params&) {
+  auto body = ParseObject(request.body);
+  if (!body) return Error(body.error());
+  auto spec = ParseFaultRule(body.value());
+  if (!spec) return Error(spec.error());
+  const std::string id = deps_.faults.Add(std::move(spec).value());
+  for (const auto& rule : deps_.faults.List()) {
+    if (rule.id == id) return {201, FaultRuleJson(rule)};
+  }
+  return {201, {{"id", id}}};  // already used up by a request that raced this answer
+}
+
+ControlResponse ControlPlane::ListFaults(const ControlRequest&, const Params&) {
+  Json rules = Json::array();
+  for (const auto& rule : deps_.faults.List()) rules.push_back(FaultRuleJson(rule));
+  return {200, {{"faults", std::move(rules)}}};
+}
+
+ControlResponse ControlPlane::ClearFaults(const ControlRequest&, const Params&) {
+  const auto removed = deps_.faults.List().size();
+  deps_.faults.Clear();
+  return {200, {{"removed", removed}}};
+}
+
+ControlResponse ControlPlane::RemoveFault(const ControlRequest&, const Params& params) {
+  if (!deps_.faults.Remove(params.at(0))) return Error(NotFound("no fault rule " + params.at(0)));
+  return {200, {{"removed", params.at(0)}}};
+}
+
+ControlResponse ControlPlane::ListRequests(const ControlRequest& request, const Params&) {
+  auto filter = ParseJournalFilter(request.query);
+  if (!filter) return Error(filter.error());
+  Json calls = Json::array();
+  for (const auto& call : deps_.journal.Recent(filter.value())) calls.push_back(CallJson(call));
+  return {200, {{"requests", std::move(calls)}, {"capacity", deps_.journal.capacity()}}};
+}
+
+ControlResponse ControlPlane::ClearRequests(const ControlRequest&, const Params&) {
+  deps_.journal.Clear();
+  return {200, {{"cleared", true}}};
+}
+
+ControlResponse ControlPlane::ExportState(const ControlRequest&, const Params&) {
+  return {200, ExportSnapshot(deps_.services.store.All(), NowMs())};
+}
+
+ControlResponse ControlPlane::ImportState(const ControlRequest& request, const Params&) {
+  auto body = ParseObject(request.body);
+  if (!body) return Error(body.error());
+  auto records = ParseSnapshot(body.value());
+  if (!records) return Error(records.error());
+  const auto count = records->size();
+  auto replaced = deps_.services.store.ReplaceAll(std::move(records).value());
+  if (auto* error = std::get_if<store::StoreError>(&replaced)) {
+    const int status = error->kind == store::StoreErrorKind::kInvalidInput ? 400 : 500;
+    return Error({status, "the snapshot cannot be imported: " + error->message, ""});
+  }
+  return {200, {{"resources", count}}};
 }
 
 }  // namespace cfl::control

@@ -1,13 +1,23 @@
-// The /_emulator JSON control plane: health now; time, faults, journal and
-// snapshots as the test-control issue adds them. No HTTP library here.
+// The /_emulator JSON control plane: health, reset, the clock, settling,
+// run-time settings, "another actor" updates, fault rules, the request
+// journal and state snapshots. This file routes; each job lives in its own
+// file (fault_rules, request_journal, snapshot, touch, fixtures). No HTTP
+// library here.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "emulator/api/context.h"
+#include "emulator/api/dispatcher.h"
+#include "emulator/common/clock.h"
+#include "emulator/control/fault_rules.h"
+#include "emulator/control/json_input.h"
+#include "emulator/control/request_journal.h"
 
 namespace cfl::control {
 
@@ -15,6 +25,7 @@ struct ControlRequest {
   std::string_view method;
   std::string_view path;  // below /_emulator, e.g. "/health"
   std::string_view body;
+  QueryMap query = {};
 };
 
 struct ControlResponse {
@@ -22,17 +33,66 @@ struct ControlResponse {
   nlohmann::json body;
 };
 
+// What the control plane acts on. Everything must outlive it; clock must be
+// the clock services.clock reads.
+struct ControlDeps {
+  api::Services& services;
+  SystemClock& clock;
+  FaultRules& faults;
+  RequestJournal& journal;
+};
+
+// Thread-safe: Handle and RecordCall may run on any number of threads.
 class ControlPlane {
  public:
-  explicit ControlPlane(api::Services& services);
+  // Remembers services.settings as they are now: a full reset restores them.
+  explicit ControlPlane(ControlDeps deps);
 
   ControlResponse Handle(const ControlRequest& request);
 
- private:
-  ControlResponse Health() const;
+  // Keeps an API call in the journal (the HTTP edge calls this once per call).
+  void RecordCall(const api::CallRecord& call);
 
-  api::Services& services_;
-  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  using Params = std::vector<std::string>;  // the {…} segments of the matched path
+  using Action = ControlResponse (ControlPlane::*)(const ControlRequest&, const Params&);
+
+ private:
+  ControlResponse Health(const ControlRequest&, const Params&);
+  ControlResponse Reset(const ControlRequest&, const Params&);
+  ControlResponse GetClock(const ControlRequest&, const Params&);
+  ControlResponse AdvanceClock(const ControlRequest&, const Params&);
+  ControlResponse Settle(const ControlRequest&, const Params&);
+  ControlResponse GetConfig(const ControlRequest&, const Params&);
+  ControlResponse PatchConfig(const ControlRequest&, const Params&);
+  ControlResponse Touch(const ControlRequest&, const Params&);
+  ControlResponse AddFault(const ControlRequest&, const Params&);
+  ControlResponse ListFaults(const ControlRequest&, const Params&);
+  ControlResponse ClearFaults(const ControlRequest&, const Params&);
+  ControlResponse RemoveFault(const ControlRequest&, const Params&);
+  ControlResponse ListRequests(const ControlRequest&, const Params&);
+  ControlResponse ClearRequests(const ControlRequest&, const Params&);
+  ControlResponse ExportState(const ControlRequest&, const Params&);
+  ControlResponse ImportState(const ControlRequest&, const Params&);
+
+  struct Settings {
+    std::int64_t propagation_delay_ms;
+    std::int64_t invalidation_delay_ms;
+    std::int64_t max_distributions;
+  };
+  struct Endpoint {
+    std::string_view method;
+    std::string_view pattern;  // "{}" matches one path segment
+    Action action;
+  };
+  static const std::vector<Endpoint>& Endpoints();
+
+  std::int64_t NowMs() const;
+  nlohmann::json ClockJson() const;
+  nlohmann::json ConfigJson() const;
+
+  ControlDeps deps_;
+  const Settings startup_;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace cfl::control

@@ -10,9 +10,9 @@ Json Changed(const CrudSpec& spec, const RequestContext& ctx, const Resource& re
 }
 
 Result<Json, ApiError> Create(const CrudSpec& spec, RequestContext& ctx, Json config, Json tags) {
-  Json metadata = Json::object();
-  if (!tags.is_null()) metadata["Tags"] = TagItems(tags);
-  auto created = CreateResource(ctx, *spec.family, std::move(config), std::move(metadata));
+  CreateOptions options;
+  if (!tags.is_null()) options.metadata["Tags"] = TagItems(tags);
+  auto created = CreateResource(ctx, *spec.family, std::move(config), std::move(options));
   if (!created) return Fail(std::move(created).error());
   Json output = Changed(spec, ctx, created.value());
   output["Location"] = LocationUrl(spec.collection, created->id());
@@ -39,8 +39,10 @@ Result<Json, ApiError> Update(const CrudSpec& spec, RequestContext& ctx, const J
 }
 
 Result<Json, ApiError> Delete(const CrudSpec& spec, RequestContext& ctx, const Json& input) {
-  auto deleted = DeleteResource(ctx, *spec.family, StringMember(input, "Id"), input.value("IfMatch", Json()),
-                                spec.may_delete);
+  const std::string id = StringMember(input, "Id");
+  std::optional<std::string> guard;
+  if (spec.delete_guard) guard = spec.delete_guard(id);
+  auto deleted = DeleteResource(ctx, *spec.family, id, input.value("IfMatch", Json()), spec.may_delete, guard);
   if (!deleted) return Fail(std::move(deleted).error());
   return Json::object();
 }

@@ -19,6 +19,8 @@ struct CrudSpec {
   std::function<Json(const RequestContext&, const Resource&, bool just_changed)> render;
   std::function<Json(const RequestContext&, const Resource&)> summarize;
   DeletePrecondition may_delete;
+  // The reference that, while any resource holds it, refuses a delete (InUse).
+  std::function<std::string(const std::string& id)> delete_guard;
 };
 
 void RegisterCrud(HandlerTable& table, const CrudSpec& spec);

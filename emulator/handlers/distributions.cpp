@@ -4,27 +4,17 @@
 #include "emulator/handlers/aliases.h"
 #include "emulator/handlers/crud_operations.h"
 #include "emulator/handlers/distribution_defaults.h"
+#include "emulator/handlers/distribution_references.h"
 #include "emulator/handlers/projection.h"
 #include "emulator/handlers/resource_naming.h"
 
 namespace cfl::handlers {
 namespace {
 
-// The origin access identities the origins use, as references.
-std::vector<std::string> OriginReferences(const Json& config) {
-  std::vector<std::string> references;
-  const auto origins = config.value("Origins", Json::object()).value("Items", Json::array());
-  for (const auto& origin : origins) {
-    auto reference = OriginAccessIdentityReference(
-        origin.value("S3OriginConfig", Json::object()).value("OriginAccessIdentity", ""));
-    if (!reference.empty()) references.push_back(std::move(reference));
-  }
-  return references;
-}
-
-Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource*) {
+Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource*) {
   FillDistributionDefaults(config);
-  return CheckDistributionRules(config);
+  if (auto check = CheckDistributionRules(config); !check) return check;
+  return CheckDistributionReferences(ctx, config);
 }
 
 ResourceFamily MakeFamily() {
@@ -35,7 +25,7 @@ ResourceFamily MakeFamily() {
   family.already_exists_code = "DistributionAlreadyExists";
   family.already_exists_message =
       "The caller reference that you are using to create a distribution is associated with another "
-      "distribution. Already exists: ";
+      "distribution. Already exists: {id}";
   family.caller_reference_member = "CallerReference";
   family.limit_code = "TooManyDistributions";
   family.limit_message = "Your request contains more distributions than are allowed per AWS account.";
@@ -50,7 +40,7 @@ ResourceFamily MakeFamily() {
   family.prepare = Prepare;
   family.unique_keys = AliasKeys;
   family.key_conflict = AliasConflict;
-  family.references = OriginReferences;
+  family.references = DistributionReferences;
   return family;
 }
 

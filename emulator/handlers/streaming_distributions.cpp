@@ -3,6 +3,7 @@
 #include "emulator/common/ids.h"
 #include "emulator/handlers/aliases.h"
 #include "emulator/handlers/crud_operations.h"
+#include "emulator/handlers/distribution_references.h"
 #include "emulator/handlers/projection.h"
 #include "emulator/handlers/resource_naming.h"
 
@@ -16,12 +17,12 @@ std::vector<std::string> OriginReferences(const Json& config) {
   return {std::move(reference)};
 }
 
-Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource*) {
+Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource*) {
   SetDefault(config, "Aliases", {{"Quantity", 0}});
   SetDefault(config, "Logging", {{"Enabled", false}, {"Bucket", ""}, {"Prefix", ""}});
   SetDefault(config, "PriceClass", "PriceClass_All");
   if (config.value("Comment", "").size() > 128) return Fail(InvalidArgument("The parameter Comment is too long."));
-  return Ok{};
+  return CheckOriginAccessReferences(ctx, config);
 }
 
 ResourceFamily MakeFamily() {
@@ -32,7 +33,7 @@ ResourceFamily MakeFamily() {
   family.already_exists_code = "StreamingDistributionAlreadyExists";
   family.already_exists_message =
       "The caller reference that you are using to create a streaming distribution is associated with another "
-      "streaming distribution. Already exists: ";
+      "streaming distribution. Already exists: {id}";
   family.caller_reference_member = "CallerReference";
   family.limit_code = "TooManyStreamingDistributions";
   family.limit_message = "Your request contains more streaming distributions than are allowed per AWS account.";

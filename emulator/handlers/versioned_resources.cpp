@@ -24,10 +24,12 @@ Resource FromRecord(store::Record record) {
 
 ApiError NotFound(const ResourceFamily& family) { return MakeError(family.not_found_code, family.not_found_message); }
 
-std::vector<std::string> UniqueKeys(const ResourceFamily& family, const Json& config) {
+// Caller references are unique per parent (an invalidation's per distribution).
+std::vector<std::string> UniqueKeys(const ResourceFamily& family, const Json& config, const std::string& parent) {
   std::vector<std::string> keys;
   if (!family.caller_reference_member.empty()) {
-    keys.push_back(std::string(kCallerKeyPrefix) + StringMember(config, family.caller_reference_member));
+    keys.push_back(std::string(kCallerKeyPrefix) + (parent.empty() ? "" : parent + "/") +
+                   StringMember(config, family.caller_reference_member));
   }
   if (family.unique_keys) {
     for (auto& key : family.unique_keys(config)) keys.push_back(std::move(key));
@@ -37,7 +39,9 @@ std::vector<std::string> UniqueKeys(const ResourceFamily& family, const Json& co
 
 ApiError ConflictError(const ResourceFamily& family, const store::StoreError& error) {
   if (error.conflicting_key.starts_with(kCallerKeyPrefix) || !family.key_conflict) {
-    return MakeError(family.already_exists_code, family.already_exists_message + error.conflicting_id);
+    std::string message = family.already_exists_message;
+    if (const auto at = message.find("{id}"); at != std::string::npos) message.replace(at, 4, error.conflicting_id);
+    return MakeError(family.already_exists_code, std::move(message));
   }
   return family.key_conflict(error);
 }
@@ -52,6 +56,8 @@ ApiError MapStoreError(const ResourceFamily& family, const store::StoreError& er
                        "request-header fields.");
     case store::StoreErrorKind::kAlreadyExists:
       return ConflictError(family, error);
+    case store::StoreErrorKind::kReferenced:
+      return MakeError(family.in_use_code, family.in_use_message);
     case store::StoreErrorKind::kLimitExceeded:
       return MakeError(family.limit_code, family.limit_message);
     default:
@@ -83,18 +89,22 @@ std::int64_t SettlesAt(const RequestContext& ctx, const ResourceFamily& family) 
   return ctx.now_ms + (family.settle_delay_ms ? family.settle_delay_ms(ctx) : 0);
 }
 
-store::Record BuildRecord(RequestContext& ctx, const ResourceFamily& family, const Json& config) {
+store::Record BuildRecord(RequestContext& ctx, const ResourceFamily& family, const Json& config,
+                          std::string parent) {
   store::Record record;
+  record.parent = std::move(parent);
   record.account = ctx.account;
   record.kind = family.kind;
   record.etag = ids::ETag();
   record.document = config.dump();
-  record.unique_keys = UniqueKeys(family, config);
+  record.unique_keys = UniqueKeys(family, config, record.parent);
   if (family.references) record.references = family.references(config);
   record.modified_ms = ctx.now_ms;
   record.settles_at_ms = SettlesAt(ctx, family);
   return record;
 }
+
+}  // namespace
 
 Result<std::int64_t, ApiError> ParseMaxItems(const Json& input) {
   const std::string text = StringMember(input, "MaxItems");
@@ -107,25 +117,33 @@ Result<std::int64_t, ApiError> ParseMaxItems(const Json& input) {
   return std::min<std::int64_t>(value, 1000);
 }
 
-}  // namespace
-
 std::string StringMember(const Json& input, std::string_view name) {
   const auto it = input.find(name);
   return it != input.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 Result<Resource, ApiError> CreateResource(RequestContext& ctx, const ResourceFamily& family, Json config,
-                                          Json extra_metadata) {
+                                          CreateOptions options, bool* replayed) {
   if (auto prepared = family.prepare(ctx, config, nullptr); !prepared) return Fail(std::move(prepared).error());
-  store::Record record = BuildRecord(ctx, family, config);
-  record.id = family.new_id();
+  store::Record record = BuildRecord(ctx, family, config, std::move(options.parent));
+  record.id = options.id ? *options.id : family.new_id();
   record.created_ms = ctx.now_ms;
   Json metadata = family.new_metadata ? family.new_metadata(ctx) : Json::object();
-  metadata.update(extra_metadata);
+  metadata.update(options.metadata);
   record.metadata = metadata.dump();
   const auto limit = family.max_per_account ? family.max_per_account(ctx) : std::nullopt;
   auto inserted = ctx.services.store.Insert(std::move(record), limit);
-  if (auto* error = std::get_if<store::StoreError>(&inserted)) return Fail(MapStoreError(family, *error));
+  if (auto* error = std::get_if<store::StoreError>(&inserted)) {
+    if (family.replay_identical && error->kind == store::StoreErrorKind::kAlreadyExists &&
+        error->conflicting_key.starts_with(kCallerKeyPrefix)) {
+      auto existing = LoadResource(ctx, family, error->conflicting_id);
+      if (existing && existing->config == config) {
+        if (replayed) *replayed = true;
+        return existing;
+      }
+    }
+    return Fail(MapStoreError(family, *error));
+  }
   return FromRecord(std::get<store::Record>(std::move(inserted)));
 }
 
@@ -147,7 +165,7 @@ Result<Resource, ApiError> UpdateResource(RequestContext& ctx, const ResourceFam
   if (auto prepared = family.prepare(ctx, config, &current.value()); !prepared) {
     return Fail(std::move(prepared).error());
   }
-  store::Record next = BuildRecord(ctx, family, config);
+  store::Record next = BuildRecord(ctx, family, config, current->record.parent);
   next.id = id;
   next.metadata = current->record.metadata;
   auto replaced = ctx.services.store.Replace(std::move(next), current->etag());
@@ -173,6 +191,18 @@ Result<Resource, ApiError> UpdateMetadata(RequestContext& ctx, const ResourceFam
   auto updated = ctx.services.store.SetMetadata(ctx.account, family.kind, id, metadata.dump());
   if (auto* error = std::get_if<store::StoreError>(&updated)) return Fail(MapStoreError(family, *error));
   return FromRecord(std::get<store::Record>(std::move(updated)));
+}
+
+void RenewReferencingVersions(RequestContext& ctx, const ResourceFamily& family, const std::string& reference) {
+  for (auto& record : ctx.services.store.FindReferencing(ctx.account, reference)) {
+    if (record.kind != family.kind) continue;
+    const std::string expected = record.etag;
+    record.etag = ids::ETag();
+    record.modified_ms = ctx.now_ms;
+    record.settles_at_ms = SettlesAt(ctx, family);
+    // A concurrent update that won the race has renewed it already.
+    (void)ctx.services.store.Replace(std::move(record), expected);
+  }
 }
 
 Result<ResourcePage, ApiError> ListResources(RequestContext& ctx, const ResourceFamily& family, const Json& input,

@@ -30,8 +30,10 @@ struct ResourceFamily {
   std::string not_found_code;       // e.g. "NoSuchDistribution"
   std::string not_found_message;
   std::string already_exists_code;  // reused caller reference / name
-  std::string already_exists_message;  // the existing id is appended
+  std::string already_exists_message;  // "{id}" is replaced by the existing resource's id
   std::string caller_reference_member;  // "CallerReference", or "" when the family has none
+  std::string in_use_code;          // delete refused while referenced, e.g. "…InUse"
+  std::string in_use_message;
   std::string limit_code;           // "" when the family has no per-account limit
   std::string limit_message;
   // Settling delay for creates and updates, read at the time of each change.
@@ -48,10 +50,24 @@ struct ResourceFamily {
   std::function<ApiError(const store::StoreError&)> key_conflict;
   // Other resources this one points at (e.g. an origin access identity).
   std::function<std::vector<std::string>(const Json& config)> references;
+  // A create repeating a caller reference with an identical config returns
+  // the existing resource instead of failing (origin access identities,
+  // invalidations).
+  bool replay_identical = false;
 };
 
+struct CreateOptions {
+  Json metadata = Json::object();  // added to the family's new_metadata
+  std::optional<std::string> id;   // a chosen id (fixtures); else family.new_id()
+  std::string parent;              // owning resource (an invalidation's distribution)
+};
+
+// Validates and fills config (family.prepare), then stores version one. A
+// taken caller reference answers family.already_exists_code naming the owner,
+// unless family.replay_identical and the stored config is the same: then the
+// stored resource is the answer (replayed = true).
 Result<Resource, ApiError> CreateResource(RequestContext& ctx, const ResourceFamily& family, Json config,
-                                          Json extra_metadata = Json::object());
+                                          CreateOptions options = {}, bool* replayed = nullptr);
 
 Result<Resource, ApiError> LoadResource(RequestContext& ctx, const ResourceFamily& family, const std::string& id);
 
@@ -74,6 +90,11 @@ Result<Resource, ApiError> DeleteResource(RequestContext& ctx, const ResourceFam
 Result<Resource, ApiError> UpdateMetadata(RequestContext& ctx, const ResourceFamily& family, const std::string& id,
                                           Json metadata);
 
+// Gives every resource of family that lists reference a new version (new
+// ETag and LastModifiedTime, settling again), as CloudFront does to the
+// distributions that use a policy or key group when it changes.
+void RenewReferencingVersions(RequestContext& ctx, const ResourceFamily& family, const std::string& reference);
+
 struct ResourcePage {
   std::vector<Resource> items;
   std::string marker;       // as the caller sent it
@@ -86,6 +107,10 @@ struct ResourcePage {
 Result<ResourcePage, ApiError> ListResources(RequestContext& ctx, const ResourceFamily& family, const Json& input,
                                              std::optional<std::string> parent = std::nullopt,
                                              bool newest_first = false);
+
+// The MaxItems query member: 100 when absent, at most 1000; InvalidArgument
+// unless a non-negative integer.
+Result<std::int64_t, ApiError> ParseMaxItems(const Json& input);
 
 // The list envelope CloudFront wraps pages in: Marker, NextMarker, MaxItems,
 // IsTruncated, Quantity, Items.

@@ -3,10 +3,13 @@
 #include <httplib.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "emulator/common/clock.h"
+#include "emulator/common/ids.h"
 
 namespace cfl::http {
 namespace {
@@ -55,6 +58,7 @@ struct Server::Impl {
   control::ControlPlane& control;
   httplib::Server server;
   int port = -1;
+  std::atomic<int> in_flight{0};
 
   bool LogRequests() const { return options.log_level == "debug" || options.log_level == "info"; }
 
@@ -71,6 +75,7 @@ struct Server::Impl {
         request.body};
     api::CallRecord call;
     Send(response, dispatcher.Handle(view, call));
+    if (options.control_api) control.RecordCall(call);
     if (LogRequests()) {
       LogLine(RequestLogLine(call, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                                                started).count()));
@@ -81,8 +86,15 @@ struct Server::Impl {
     const auto started = std::chrono::steady_clock::now();
     const std::string_view path = std::string_view(request.path).substr(kControlPrefix.size());
     control::ControlResponse answer{404, {{"error", "the control API is turned off (--no-control-api)"}}};
-    if (options.control_api) answer = control.Handle({request.method, path.empty() ? "/" : path, request.body});
+    if (options.control_api) {
+      answer = control.Handle({request.method, path.empty() ? "/" : path, request.body, QueryOf(request)});
+    }
     response.status = answer.status;
+    if (answer.status == 405 && answer.body.contains("allow")) {
+      std::string allow;
+      for (const auto& method : answer.body["allow"]) allow += (allow.empty() ? "" : ", ") + method.get<std::string>();
+      response.set_header("Allow", allow);
+    }
     response.set_content(answer.body.dump(), "application/json");
     if (LogRequests()) {
       api::CallRecord call;
@@ -96,6 +108,11 @@ struct Server::Impl {
   }
 
   void Route(const httplib::Request& request, httplib::Response& response) {
+    ++in_flight;
+    struct Done {
+      std::atomic<int>& count;
+      ~Done() { --count; }
+    } done{in_flight};
     const std::string_view path = request.path;
     if (path == kControlPrefix || path.starts_with(std::string(kControlPrefix) + "/")) {
       ServeControl(request, response);
@@ -133,7 +150,9 @@ struct Server::Impl {
       const ApiError error = response.status == 413
                                  ? MakeError("RequestEntityTooLarge", "The request body is too large.")
                                  : MakeError("MalformedInput", "The request could not be parsed.");
-      response.set_content(model::EncodeError(error, "-").body, "text/xml");
+      const std::string request_id = ids::RequestId();
+      response.set_header("x-amzn-RequestId", request_id);
+      response.set_content(model::EncodeError(error, request_id).body, "text/xml");
     });
   }
 };
@@ -157,5 +176,12 @@ int Server::Bind() {
 bool Server::Listen() { return impl_->server.listen_after_bind(); }
 
 void Server::Stop() { impl_->server.stop(); }
+
+void Server::WaitForInFlightRequests(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (impl_->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
 
 }  // namespace cfl::http

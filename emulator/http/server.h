@@ -2,6 +2,7 @@
 // (context → dispatch → handler → encode → log) onto a cpp-httplib server.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,7 +22,10 @@ class Server {
   int Bind();
   // Serves until Stop(); REQUIRES: Bind() succeeded.
   bool Listen();
+  // Stops accepting connections; requests being served go on.
   void Stop();
+  // Waits until no request is being served, or timeout passes.
+  void WaitForInFlightRequests(std::chrono::milliseconds timeout);
 
  private:
   struct Impl;

@@ -156,6 +156,7 @@ Result<Json, ApiError> DecodeXml(std::string_view xml, std::string_view root_nam
   }
   const Element* root = document.RootElement();
   if (!root) return Fail(MalformedInput("Invalid XML: no root element"));
+  if (root->NextSiblingElement()) return Fail(MalformedInput("Invalid XML: more than one root element"));
   if (root->Name() != root_name) {
     return Fail(MalformedInput("Unexpected root element " + std::string(root->Name()) + ", expected " +
                                std::string(root_name)));

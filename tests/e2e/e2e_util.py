@@ -43,6 +43,8 @@ ETAG_RE = re.compile(r"^[A-Z0-9]{13,14}$")
 DOMAIN_RE = re.compile(r"^d[a-z0-9]{13}\.cloudfront\.net$")
 STREAMING_DOMAIN_RE = re.compile(r"^s[a-z0-9]{13}\.cloudfront\.net$")
 TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+# How long a stopped emulator may take to exit (seconds).
+STOP_TIMEOUT = float(os.environ.get("CFL_STOP_TIMEOUT", "10"))
 LISTEN_RE = re.compile(r"^cloudfront-local listening on (http://([^:/]+):(\d+))$")
 
 
@@ -144,8 +146,10 @@ class Emulator:
     def alive(self):
         return self.proc.poll() is None
 
-    def stop(self, sig=signal.SIGTERM, timeout=10.0):
+    def stop(self, sig=signal.SIGTERM, timeout=None):
         """Send `sig`, wait for the exit, return the exit code (idempotent)."""
+        if timeout is None:
+            timeout = STOP_TIMEOUT
         if self.returncode is None:
             if self.proc.poll() is None:
                 self.proc.send_signal(sig)

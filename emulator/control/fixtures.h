@@ -1,0 +1,28 @@
+// Fixtures: state loaded at start (--fixtures PATH, repeatable). A path is a
+// file or a directory whose *.json and *.xml files are read in sorted order:
+// *.json are snapshots as GET /_emulator/state writes them, *.xml configs in
+// the form fixture_xml.h describes, created as an API create would create them.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "emulator/api/context.h"
+#include "emulator/common/result.h"
+
+namespace cfl::control {
+
+// Validates every fixture first (in a scratch store, so uniqueness, limits
+// and references are checked as the API checks them), then adds them all to
+// services.store in one ReplaceAll: nothing is half-loaded. A fixture record
+// with the id of a stored one replaces it. Returns how many resources the
+// fixtures held, or "FILE: problem".
+Result<std::size_t, std::string> LoadFixtures(const std::vector<std::string>& paths, api::Services& services,
+                                              const std::string& default_account);
+
+// The fixture files the paths name, in load order; "PATH: problem" when a
+// path is missing or names a file that is neither *.json nor *.xml.
+Result<std::vector<std::string>, std::string> FixtureFiles(const std::vector<std::string>& paths);
+
+}  // namespace cfl::control

@@ -1,0 +1,111 @@
+#include "emulator/handlers/key_groups.h"
+
+#include "emulator/common/clock.h"
+#include "emulator/common/ids.h"
+#include "emulator/handlers/crud_operations.h"
+#include "emulator/handlers/distribution_references.h"
+#include "emulator/handlers/distributions.h"
+#include "emulator/handlers/managed_policies.h"
+#include "emulator/handlers/public_keys.h"
+
+namespace cfl::handlers {
+namespace {
+
+constexpr std::size_t kMaxPublicKeysPerGroup = 5;
+
+Json PublicKeyIds(const Json& config) {
+  const auto items = config.find("Items");
+  return items != config.end() && items->is_array() ? *items : Json::array();
+}
+
+Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource*) {
+  if (auto check = policy_rules::CheckName(config, "key group"); !check) return check;
+  if (auto check = policy_rules::CheckComment(config); !check) return check;
+  const Json keys = PublicKeyIds(config);
+  if (keys.empty()) return Fail(InvalidArgument("A key group must contain at least one public key."));
+  if (keys.size() > kMaxPublicKeysPerGroup) {
+    return Fail(MakeError("TooManyPublicKeysInKeyGroup",
+                          "The number of public keys in this key group is more than the maximum allowed (" +
+                              std::to_string(kMaxPublicKeysPerGroup) + ")."));
+  }
+  for (const auto& key : keys) {
+    if (!key.is_string() || !LoadResource(ctx, PublicKeyFamily(), key.get<std::string>())) {
+      return Fail(MakeError("NoSuchPublicKey", "The specified public key doesn't exist: " +
+                                                   (key.is_string() ? key.get<std::string>() : key.dump()) + "."));
+    }
+  }
+  return Ok{};
+}
+
+ResourceFamily MakeFamily() {
+  ResourceFamily family;
+  family.kind = "key-group";
+  family.not_found_code = "NoSuchResource";
+  family.not_found_message = "The specified key group does not exist.";
+  family.already_exists_code = "KeyGroupAlreadyExists";
+  family.already_exists_message = "A key group with this name already exists: ";
+  family.in_use_code = "ResourceInUse";
+  family.in_use_message = "Cannot delete this resource because it is in use.";
+  family.limit_code = "TooManyKeyGroups";
+  family.limit_message = "You have reached the maximum number of key groups for this Amazon Web Services account.";
+  family.max_per_account = [](const RequestContext&) -> std::optional<std::int64_t> { return 10; };
+  family.new_id = ids::Uuid;
+  family.prepare = Prepare;
+  family.unique_keys = [](const Json& config) {
+    return std::vector<std::string>{"name:" + config.value("Name", "")};
+  };
+  family.key_conflict = [](const store::StoreError& error) {
+    return MakeError("KeyGroupAlreadyExists",
+                     "A key group with this name already exists. You must provide a unique name. To modify an "
+                     "existing key group, use UpdateKeyGroup. Already exists: " + error.conflicting_id);
+  };
+  family.references = [](const Json& config) {
+    std::vector<std::string> references;
+    for (const auto& key : PublicKeyIds(config)) {
+      if (key.is_string()) references.push_back(Reference(reference::kPublicKey, key.get<std::string>()));
+    }
+    return references;
+  };
+  return family;
+}
+
+Json Render(const Resource& resource) {
+  return {{"Id", resource.id()},
+          {"LastModifiedTime", FormatIso8601(resource.record.modified_ms)},
+          {"KeyGroupConfig", resource.config}};
+}
+
+}  // namespace
+
+const ResourceFamily& KeyGroupFamily() {
+  static const ResourceFamily family = MakeFamily();
+  return family;
+}
+
+void RegisterKeyGroupHandlers(HandlerTable& table) {
+  CrudSpec spec;
+  spec.family = &KeyGroupFamily();
+  spec.resource_member = "KeyGroup";
+  spec.config_member = "KeyGroupConfig";
+  spec.collection = "key-group";
+  spec.list_operation = "ListKeyGroups";
+  spec.list_member = "KeyGroupList";
+  spec.render = [](const RequestContext&, const Resource& resource, bool) { return Render(resource); };
+  spec.summarize = [](const RequestContext&, const Resource& resource) {
+    return Json{{"KeyGroup", Render(resource)}};
+  };
+  spec.delete_guard = [](const std::string& id) { return Reference(reference::kKeyGroup, id); };
+  RegisterCrud(table, spec);
+
+  // The distributions that trust a key group get a new version when it changes.
+  Handler update = table.at("UpdateKeyGroup");
+  table["UpdateKeyGroup"] = [update = std::move(update)](RequestContext& ctx, const Json& input) {
+    auto updated = update(ctx, input);
+    if (updated) {
+      RenewReferencingVersions(ctx, DistributionFamily(), Reference(reference::kKeyGroup, StringMember(input, "Id")));
+    }
+    return updated;
+  };
+}
+
+}  // namespace cfl::handlers
