@@ -65,6 +65,7 @@ Json Render(const RequestContext& ctx, const Resource& invalidation, bool just_c
 Result<Ok, ApiError> CheckInProgressLimits(RequestContext& ctx, const std::string& distribution_id,
                                            const Json& batch) {
   const Json paths = Paths(batch);
+  if (paths.size() > kMaxPathsPerBatch) return Ok{};  // Prepare answers BatchTooLarge, which comes first
   std::size_t in_progress = paths.size();
   std::size_t wildcards = CountWildcards(paths);
   store::ListQuery query{ctx.account, InvalidationFamily().kind, distribution_id, "", 100000, false};
