@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 BUILD_PACKAGES=(g++ cmake make pkg-config libcpp-httplib-dev libtinyxml2-dev libsqlite3-dev
-                nlohmann-json3-dev doctest-dev)
+                nlohmann-json3-dev doctest-dev libssl-dev)
 
 # install_missing PACKAGE...: apt-get installs the packages not installed yet.
 install_missing() {

@@ -10,7 +10,9 @@
 #include <iostream>
 #include <thread>
 
+#include "emulator/api/credentials.h"
 #include "emulator/api/dispatcher.h"
+#include "emulator/api/sigv4.h"
 #include "emulator/common/clock.h"
 #include "emulator/control/control_plane.h"
 #include "emulator/control/fault_rules.h"
@@ -36,6 +38,20 @@ sigset_t BlockStopSignals() {
 
 int Run(const cfl::Options& options) {
   const sigset_t stop_signals = BlockStopSignals();
+  auto credentials = cfl::api::GatherCredentials(options.credentials, options.credentials_file, options.account_id);
+  if (!credentials) {
+    std::cerr << "cloudfront-local: " << credentials.error() << "\n";
+    return 2;
+  }
+  if (options.verify_signatures && credentials->empty()) {
+    std::cerr << "cloudfront-local: --verify-signatures needs at least one credential; "
+              << options.credentials_file << " has none\n";
+    return 2;
+  }
+  if (!options.verify_signatures && !credentials->empty()) {
+    std::cerr << "cloudfront-local: credentials are only used with --verify-signatures; ignoring them\n";
+  }
+  const cfl::api::sigv4::SignatureVerifier verifier(credentials.value());
   auto opened = cfl::store::OpenSqliteStore(options.db);
   if (auto* error = std::get_if<cfl::store::StoreError>(&opened)) {
     std::cerr << "cloudfront-local: cannot open the store " << (options.db.empty() ? ":memory:" : options.db)
@@ -61,7 +77,8 @@ int Run(const cfl::Options& options) {
   }
   cfl::control::FaultRules faults;
   cfl::control::RequestJournal journal(static_cast<std::size_t>(options.journal_size));
-  cfl::api::Dispatcher dispatcher(services, options.account_id, options.control_api ? &faults : nullptr);
+  cfl::api::Dispatcher dispatcher(services, options.account_id, options.control_api ? &faults : nullptr,
+                                  options.verify_signatures ? &verifier : nullptr);
   cfl::control::ControlPlane control({services, clock, faults, journal});
   cfl::http::Server server(options, dispatcher, control);
 
@@ -72,7 +89,8 @@ int Run(const cfl::Options& options) {
   }
   if (options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1") {
     std::cerr << "WARNING: cloudfront-local is listening on " << options.host
-              << ", reachable from other machines; and it does not check signatures.\n";
+              << ", reachable from other machines"
+              << (options.verify_signatures ? ".\n" : "; and it does not check signatures.\n");
   }
   std::printf("cloudfront-local listening on http://%s:%d\n", options.host.c_str(), port);
   std::fflush(stdout);

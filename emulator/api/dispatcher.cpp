@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "emulator/api/accounts.h"
+#include "emulator/api/sigv4.h"
 #include "emulator/common/ids.h"
 
 namespace cfl::api {
@@ -22,6 +23,25 @@ std::string IdOfArn(std::string_view arn) {
   return std::string(arn.substr(slash + 1));
 }
 
+// With a verifier, the request must carry a valid signature: on success the
+// call acts for the access key's account, else the answer is the returned error.
+std::optional<ApiError> Authenticate(const sigv4::SignatureVerifier* verifier, const model::HttpRequestView& request,
+                                     RequestContext& ctx, CallRecord& call) {
+  if (!verifier) return std::nullopt;
+  sigv4::HeaderValues header_values = request.header_values;
+  if (!header_values) {
+    header_values = [&request](std::string_view name) {
+      auto value = request.header(name);
+      return value ? std::vector<std::string>{std::move(*value)} : std::vector<std::string>{};
+    };
+  }
+  const std::string_view raw_target = request.raw_target.empty() ? request.path : request.raw_target;
+  auto verified = verifier->Verify({request.method, raw_target, header_values, request.body}, FromMillis(ctx.now_ms));
+  if (!verified) return verified.error();
+  ctx.account = call.account = verified.value();
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<std::string> ResourceIdsOf(const nlohmann::json& input) {
@@ -38,11 +58,13 @@ std::vector<std::string> ResourceIdsOf(const nlohmann::json& input) {
   return ids;
 }
 
-Dispatcher::Dispatcher(Services& services, std::string default_account, FaultHook* faults)
+Dispatcher::Dispatcher(Services& services, std::string default_account, FaultHook* faults,
+                       const sigv4::SignatureVerifier* verifier)
     : services_(services),
       default_account_(std::move(default_account)),
       handlers_(handlers::AllHandlers()),
-      faults_(faults) {}
+      faults_(faults),
+      verifier_(verifier) {}
 
 model::HttpResponseParts Dispatcher::Handle(const model::HttpRequestView& request, CallRecord& call) {
   const auto started = std::chrono::steady_clock::now();
@@ -56,7 +78,8 @@ model::HttpResponseParts Dispatcher::Handle(const model::HttpRequestView& reques
   call.time_ms = ctx.now_ms;
   model::HttpResponseParts response;
   try {
-    response = Serve(request, ctx, call);
+    auto denied = Authenticate(verifier_, request, ctx, call);
+    response = denied ? ErrorResponse(*denied, call) : Serve(request, ctx, call);
   } catch (const std::exception& error) {
     response = ErrorResponse(MakeError("InternalError", std::string("Internal error: ") + error.what()), call);
   }

@@ -15,6 +15,10 @@
 
 namespace cfl::api {
 
+namespace sigv4 {
+class SignatureVerifier;
+}
+
 // What happened to one API call: for the log line and the request journal.
 struct CallRecord {
   std::string request_id;
@@ -59,7 +63,11 @@ class FaultHook {
 class Dispatcher {
  public:
   // faults may be null (no fault injection); otherwise it must outlive the dispatcher.
-  Dispatcher(Services& services, std::string default_account, FaultHook* faults = nullptr);
+  // verifier may be null (any signature is accepted and the access key only
+  // picks the account); otherwise every API request must pass it before it is
+  // routed, and it must outlive the dispatcher.
+  Dispatcher(Services& services, std::string default_account, FaultHook* faults = nullptr,
+             const sigv4::SignatureVerifier* verifier = nullptr);
 
   // Serves request; fills call. Never throws.
   model::HttpResponseParts Handle(const model::HttpRequestView& request, CallRecord& call);
@@ -71,6 +79,7 @@ class Dispatcher {
   std::string default_account_;
   handlers::HandlerTable handlers_;
   FaultHook* faults_;
+  const sigv4::SignatureVerifier* verifier_;
 };
 
 // The ids a decoded input names (see FaultQuery::resource_ids).

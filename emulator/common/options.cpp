@@ -72,6 +72,8 @@ const std::map<std::string_view, Setter>& ValueFlags() {
        [](Options& o, std::string_view v) {
          return SetInteger<std::int64_t>(o.journal_size, v, "--journal-size", 0, 1'000'000);
        }},
+      {"--credentials", [](Options& o, std::string_view v) { o.credentials.emplace_back(v); return std::string(); }},
+      {"--credentials-file", [](Options& o, std::string_view v) { o.credentials_file = v; return std::string(); }},
   };
   return flags;
 }
@@ -92,6 +94,12 @@ std::string UsageText() {
          "  --fixtures PATH             load state from a file or directory at start (repeatable)\n"
          "  --journal-size N            API calls kept by GET /_emulator/requests (default 1000)\n"
          "  --no-control-api            turn off the /_emulator control plane\n"
+         "  --verify-signatures         check SigV4 signatures against the configured credentials;\n"
+         "                              a bad one is a 403 as in AWS (default: any signature passes)\n"
+         "  --credentials KEY:SECRET[:ACCOUNT]\n"
+         "                              an access key, its secret and account (repeatable); without\n"
+         "                              ACCOUNT a 12-digit key is its own account, else --account-id\n"
+         "  --credentials-file PATH     one 'ACCESS_KEY SECRET [ACCOUNT]' per line, # comments\n"
          "  --threads N                 worker threads (default 64)\n"
          "  --log-level LEVEL           debug, info (one line per request), warn, error (default info)\n"
          "  --help                      print this help\n"
@@ -108,6 +116,10 @@ std::variant<Options, OptionsExit> ParseOptions(int argc, const char* const argv
       options.control_api = false;
       continue;
     }
+    if (arg == "--verify-signatures") {
+      options.verify_signatures = true;
+      continue;
+    }
     std::string_view value;
     const auto equals = arg.find('=');
     if (equals != std::string_view::npos) {
@@ -121,6 +133,10 @@ std::variant<Options, OptionsExit> ParseOptions(int argc, const char* const argv
       value = argv[++i];
     }
     if (auto error = flag->second(options, value); !error.empty()) return OptionsExit{2, error + "\n"};
+  }
+  if (options.verify_signatures && options.credentials.empty() && options.credentials_file.empty()) {
+    return OptionsExit{2, "--verify-signatures needs credentials to check against: --credentials "
+                          "ACCESS_KEY:SECRET[:ACCOUNT] (repeatable) or --credentials-file PATH\n"};
   }
   return options;
 }

@@ -23,6 +23,9 @@ struct Options {
   bool control_api = true;
   std::vector<std::string> fixtures;
   std::int64_t journal_size = 1000;
+  bool verify_signatures = false;
+  std::vector<std::string> credentials;  // ACCESS_KEY:SECRET[:ACCOUNT], as given
+  std::string credentials_file;          // "" = none
 };
 
 struct OptionsExit {

@@ -72,7 +72,13 @@ struct Server::Impl {
           if (!request.has_header(key)) return std::nullopt;
           return request.get_header_value(key);
         },
-        request.body};
+        request.body, request.target,
+        [&request](std::string_view name) {
+          const std::string key(name);
+          std::vector<std::string> values(request.get_header_value_count(key));
+          for (std::size_t i = 0; i < values.size(); ++i) values[i] = request.get_header_value(key, i);
+          return values;
+        }};
     api::CallRecord call;
     Send(response, dispatcher.Handle(view, call));
     if (options.control_api) control.RecordCall(call);

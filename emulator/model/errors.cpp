@@ -21,6 +21,7 @@ constexpr std::array kExtraErrors = {
     ExtraError{"InvalidClientTokenId", 403, true}, ExtraError{"IncompleteSignature", 403, true},
     ExtraError{"RequestExpired", 403, true},   ExtraError{"UnknownOperation", 404, true},
     ExtraError{"RequestEntityTooLarge", 413, true},
+    ExtraError{"MissingAuthenticationToken", 403, true},
 };
 
 const ExtraError* FindExtra(std::string_view code) {

@@ -25,6 +25,9 @@ struct HttpRequestView {
   const QueryMap& query;
   HeaderLookup header;
   std::string_view body;
+  std::string_view raw_target = {};  // path and query exactly as sent, encoding untouched ("" when unknown)
+  // Every value of a header, in the order sent (SigV4 signs repeats joined); null: use header.
+  std::function<std::vector<std::string>(std::string_view name)> header_values = nullptr;
 };
 
 struct HttpResponseParts {

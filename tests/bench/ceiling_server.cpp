@@ -1,8 +1,9 @@
 // The ceiling for the read path: a bare cpp-httplib server with the settings
 // of emulator/http/server.cpp (TCP_NODELAY, long keep-alive, a thread pool of
 // the same size) answering every GET with a fixed XML body of a given size and
-// the headers the emulator sends. What the emulator adds on top of this is the
-// cost of being an emulator.
+// the headers the emulator sends (GET, and PUT for the write path's HTTP
+// share). What the emulator adds on top of this is the cost of being an
+// emulator.
 //
 //   ceiling_server --body-bytes N [--threads 64] [--port 0]
 //
@@ -48,12 +49,14 @@ int main(int argc, char** argv) {
   server.set_write_timeout(10, 0);
   server.set_payload_max_length(1 << 20);
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server.Get(".*", [&body](const httplib::Request&, httplib::Response& response) {
+  const auto answer = [&body](const httplib::Request&, httplib::Response& response) {
     response.status = 200;
     response.set_header("ETag", "E2QWRUHAPOMQZL");
     response.set_header("x-amzn-RequestId", "8f2d6c1e-3a4b-4c5d-9e6f-7a8b9c0d1e2f");
     response.set_content(body, "text/xml");
-  });
+  };
+  server.Get(".*", answer);
+  server.Put(".*", answer);  // reads the request body like any route, then drops it
 
   const int bound = port == 0 ? server.bind_to_any_port("127.0.0.1")
                               : (server.bind_to_port("127.0.0.1", port) ? port : -1);

@@ -3,6 +3,7 @@
 // samples, no histogram buckets).
 //
 //   load_generator get     --port P --path PATH [--connections 16] [--seconds 5]
+//                          [--method PUT --body-bytes N]   (e.g. against the ceiling server)
 //   load_generator update  --port P [--connections 16] [--seconds 5] [--prefix REF]
 //   load_generator create  --port P --count N [--connections 16] [--prefix REF]
 //   load_generator pages   --port P [--max-items 100] [--repeats 15]
@@ -163,17 +164,21 @@ int RunTimed(int port, int connections, double seconds, Setup setup, Body body) 
 int Get(const Flags& flags) {
   const int port = IntFlag(flags, "port");
   const std::string path = Flag(flags, "path");
+  const std::string method = Flag(flags, "method", "GET");
+  const std::string body(static_cast<std::size_t>(IntFlag(flags, "body-bytes", "0")), 'x');
   return RunTimed(
       port, IntFlag(flags, "connections", "16"), std::atof(Flag(flags, "seconds", "5").c_str()),
       [](int, HttpConnection&, std::string&) { return true; },
       [&](int, HttpConnection& connection, std::string& first_error) {
         HttpResponse response;
-        if (!connection.RoundTrip("GET", path, "", "", response)) {
-          if (first_error.empty()) first_error = "transport error on GET " + path;
+        if (!connection.RoundTrip(method, path, "", body, response)) {
+          if (first_error.empty()) first_error = "transport error on " + method + " " + path;
           return false;
         }
         if (response.status != 200) {
-          if (first_error.empty()) first_error = "GET " + path + " answered " + std::to_string(response.status);
+          if (first_error.empty()) {
+            first_error = method + " " + path + " answered " + std::to_string(response.status);
+          }
           return false;
         }
         return true;
@@ -190,7 +195,8 @@ int Update(const Flags& flags) {
     std::string path, etag, body;
   };
   std::vector<Chain> chains(static_cast<std::size_t>(connections));
-  return RunTimed(
+  std::size_t response_bytes = 0;  // written by connection 0 only
+  const int status = RunTimed(
       port, connections, std::atof(Flag(flags, "seconds", "5").c_str()),
       [&](int index, HttpConnection& connection, std::string& error) {
         Chain& chain = chains[static_cast<std::size_t>(index)];
@@ -221,8 +227,12 @@ int Update(const Flags& flags) {
           return false;
         }
         chain.etag = response.etag;
+        if (index == 0 && response_bytes == 0) response_bytes = response.body.size();
         return true;
       });
+  // What a bare HTTP server must move per update, for run.sh's HTTP ceiling.
+  std::printf("BENCH update_sizes request_bytes=%zu response_bytes=%zu\n", chains[0].body.size(), response_bytes);
+  return status;
 }
 
 int Create(const Flags& flags) {

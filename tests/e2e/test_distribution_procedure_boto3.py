@@ -92,6 +92,8 @@ def test_procedure_create_disable_wait_delete(cf, account, dist_config):
         cf.update_distribution(Id=dist_id, IfMatch=etag2, DistributionConfig=disabled)
     with expect_error("NoSuchDistribution", 404):
         cf.delete_distribution(Id=dist_id, IfMatch=etag2)
+    with expect_error("NoSuchResource", 404):
+        cf.list_tags_for_resource(Resource=dist["ARN"])
     assert dist_id not in u.list_all_ids(cf)
 
 
@@ -288,10 +290,10 @@ def test_propagation_delay_zero(start_emulator, make_client, account, dist_confi
 
 
 def test_fractional_propagation_delay(start_emulator, make_client, account, dist_config):
-    em = start_emulator("--propagation-delay", "0.3")
+    em = start_emulator("--propagation-delay", "0.6")
     cf = make_client(account, em.url)
     created = _create(cf, dist_config())
     dist_id = created["Distribution"]["Id"]
     assert cf.get_distribution(Id=dist_id)["Distribution"]["Status"] == "InProgress"
-    time.sleep(0.5)
+    time.sleep(0.8)
     assert cf.get_distribution(Id=dist_id)["Distribution"]["Status"] == "Deployed"

@@ -196,6 +196,12 @@ def test_unknown_arn_is_no_such_resource(cf, account, new_account, make_client, 
     with expect_error("NoSuchResource", 404):
         cf.list_tags_for_resource(
             Resource=f"arn:aws:cloudfront::{account}:streaming-distribution/E0000000000000")
+    # The resource type in the ARN must match: a web distribution is not a streaming one.
+    mine = cf.create_distribution(DistributionConfig=dist_config())["Distribution"]
+    with expect_error("NoSuchResource", 404):
+        cf.list_tags_for_resource(Resource=mine["ARN"].replace(":distribution/",
+                                                               ":streaming-distribution/"))
+    assert _tags(cf, mine["ARN"]) == {}
     # Another account's ARN is unknown too, even if it exists there.
     other = make_client(new_account())
     theirs = other.create_distribution(DistributionConfig=dist_config())["Distribution"]["ARN"]

@@ -20,7 +20,7 @@ import {
   UpdateStreamingDistributionCommand,
   DeleteStreamingDistributionCommand,
   ListTagsForResourceCommand,
-  CreateInvalidationCommand,
+  ListFunctionsCommand,
   waitUntilDistributionDeployed,
   waitUntilStreamingDistributionDeployed,
 } from '@aws-sdk/client-cloudfront';
@@ -220,9 +220,7 @@ test('errors: PreconditionFailed on a stale update, AlreadyExists, NotImplemente
   await expectError(cf.send(new DeleteDistributionCommand({ Id: id, IfMatch: first.ETag })),
     'DistributionNotDisabled', 409);
 
-  const ni = await expectError(cf.send(new CreateInvalidationCommand({
-    DistributionId: id,
-    InvalidationBatch: { CallerReference: 'inv', Paths: { Quantity: 1, Items: ['/*'] } },
-  })), 'NotImplemented', 501);
-  assert.ok(ni.message.includes('CreateInvalidation'), ni.message);
+  // An operation CloudFront Local does not implement (swap it if it ever does).
+  const ni = await expectError(cf.send(new ListFunctionsCommand({})), 'NotImplemented', 501);
+  assert.ok(ni.message.includes('ListFunctions'), ni.message);
 });

@@ -1,0 +1,137 @@
+#include "emulator/control/fixtures.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "emulator/control/snapshot.h"
+
+namespace cfl::control {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Config(const std::string& caller_reference, const std::string& extra = "") {
+  return "<DistributionConfig xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><CallerReference>" +
+         caller_reference +
+         "</CallerReference><Origins><Quantity>1</Quantity><Items><Origin><Id>o</Id><DomainName>b.s3.amazonaws.com"
+         "</DomainName><S3OriginConfig><OriginAccessIdentity/></S3OriginConfig></Origin></Items></Origins>"
+         "<DefaultCacheBehavior><TargetOriginId>o</TargetOriginId><ViewerProtocolPolicy>allow-all"
+         "</ViewerProtocolPolicy><CachePolicyId>658327ea-f89d-4fab-a63d-7e88639e58f6</CachePolicyId>"
+         "</DefaultCacheBehavior><Comment>" + extra + "</Comment><Enabled>true</Enabled></DistributionConfig>";
+}
+
+struct Env {
+  std::unique_ptr<store::Store> store = std::get<std::unique_ptr<store::Store>>(store::OpenSqliteStore(""));
+  ManualClock clock{FromMillis(1'700'000'000'000)};
+  api::RuntimeSettings settings;
+  api::Services services{*store, clock, settings};
+  fs::path dir;
+
+  Env() {
+    settings.propagation_delay_ms = 60'000;
+    dir = fs::temp_directory_path() / ("cfl-fixtures-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  ~Env() { fs::remove_all(dir); }
+
+  std::string Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+  }
+  Result<std::size_t, std::string> Load(std::vector<std::string> paths) {
+    return LoadFixtures(paths, services, "123456789012");
+  }
+};
+
+TEST_CASE("fixtures in a directory load in sorted order, xml and json") {
+  Env env;
+  env.Write("b.xml", "<Fixture id=\"E2B\" account=\"111111111111\" status=\"InProgress\">"
+                     "<Tags><Tag Key=\"k\" Value=\"v\"/></Tags>" + Config("b") + "</Fixture>");
+  env.Write("a.xml", Config("a"));
+  env.Write("notes.md", "ignored");
+  store::Record snapshot_record;
+  snapshot_record.account = "222222222222";
+  snapshot_record.kind = "distribution";
+  snapshot_record.id = "E3SNAP";
+  snapshot_record.etag = "E3ETAG";
+  snapshot_record.document = "{\"CallerReference\":\"c\"}";
+  snapshot_record.metadata = "{}";
+  snapshot_record.unique_keys = {"caller:c"};
+  snapshot_record.created_ms = snapshot_record.modified_ms = snapshot_record.settles_at_ms = 5;
+  snapshot_record.sequence = 1;
+  env.Write("c.json", ExportSnapshot({snapshot_record}, 10).dump());
+
+  auto loaded = env.Load({env.dir.string()});
+  REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error()));
+  CHECK(loaded.value() == 3);
+  const auto records = env.store->All();
+  REQUIRE(records.size() == 3);
+  const auto bare = records[0];
+  CHECK(bare.account == "123456789012");
+  CHECK(bare.settles_at_ms == ToMillis(env.clock.Now()));  // Deployed by default
+  CHECK(bare.document.find("\"PriceClass\":\"PriceClass_All\"") != std::string::npos);  // defaults filled in
+  const auto wrapped = *env.store->Get("111111111111", "distribution", "E2B");
+  CHECK(wrapped.settles_at_ms == ToMillis(env.clock.Now()) + 60'000);
+  CHECK(wrapped.metadata.find("\"Tags\":[{\"Key\":\"k\",\"Value\":\"v\"}]") != std::string::npos);
+  const auto snap = *env.store->Get("222222222222", "distribution", "E3SNAP");
+  CHECK(snap.etag == "E3ETAG");
+  CHECK(snap.modified_ms == 5);
+}
+
+TEST_CASE("a bad fixture names its file and loads nothing") {
+  Env env;
+  env.Write("a.xml", Config("a"));
+  env.Write("b.xml", Config("a"));  // the same caller reference
+  auto loaded = env.Load({env.dir.string()});
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error().find((env.dir / "b.xml").string() + ": DistributionAlreadyExists") == 0);
+  CHECK(env.store->All().empty());
+
+  CHECK(env.Load({(env.dir / "missing").string()}).error().find("no such file") != std::string::npos);
+  CHECK(env.Load({env.Write("x.txt", "")}).error().find("x.txt") != std::string::npos);
+  CHECK(env.Load({env.Write("bad.json", "[1]")}).error().find("bad.json: a snapshot is a JSON object") !=
+        std::string::npos);
+}
+
+TEST_CASE("fixtures add to stored state; the same id is replaced") {
+  Env env;
+  env.Load({env.Write("one.xml", "<Fixture id=\"E1\">" + Config("one", "first") + "</Fixture>")});
+  const auto first = *env.store->Get("123456789012", "distribution", "E1");
+  fs::remove(env.dir / "one.xml");
+  auto loaded = env.Load({env.Write("two.xml", "<Fixture id=\"E1\">" + Config("one", "second") + "</Fixture>"),
+                          env.Write("three.xml", Config("three"))});
+  REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error()));
+  CHECK(env.store->All().size() == 2);
+  const auto second = *env.store->Get("123456789012", "distribution", "E1");
+  CHECK(second.document.find("second") != std::string::npos);
+  CHECK(second.etag != first.etag);
+}
+
+TEST_CASE("two snapshots with the same sequences both load") {
+  Env env;
+  store::Record record;
+  record.account = "111111111111";
+  record.kind = "distribution";
+  record.document = "{}";
+  record.metadata = "{}";
+  record.sequence = 1;
+  record.id = "E1";
+  record.etag = "X1";
+  env.Write("1.json", ExportSnapshot({record}, 0).dump());
+  record.id = "E2";
+  record.etag = "X2";
+  env.Write("2.json", ExportSnapshot({record}, 0).dump());
+  auto loaded = env.Load({env.dir.string()});
+  REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error()));
+  const auto records = env.store->All();
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].id == "E1");
+  CHECK(records[1].id == "E2");
+  CHECK(records[1].sequence > records[0].sequence);
+}
+
+}  // namespace
+}  // namespace cfl::control

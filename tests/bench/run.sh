@@ -1,0 +1,296 @@
+#!/usr/bin/env bash
+# Benchmarks of cloudfront-local against ceilings measured in the same run;
+# prints the machine and one table: metric | value | goal | met?
+#
+#   tests/bench/run.sh                    # Release build in build-bench/, then everything (~2 min)
+#   BENCH_SECONDS=10 tests/bench/run.sh   # longer load phases (default 5 s each)
+#   cmake --build build --target bench    # the same, with the binaries of that build
+#
+# Everything runs on 127.0.0.1 with ephemeral ports. The client shares the
+# machine with the server, so on a 2-core machine absolute rates are lower
+# than on a bigger one; the ratios to the ceilings are the figures to compare.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bench_dir="$root/tests/bench"
+seconds=${BENCH_SECONDS:-5}
+connections=16
+
+# --- build (skipped when the `bench` CMake target runs this script) ----------
+install_missing() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "bench: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+if [ -z "${CFL_BENCH_SERVER:-}" ]; then
+  # The packages build.sh installs (its list, read from it), plus the benchmark's own.
+  eval "$(sed -n '/^BUILD_PACKAGES=(/,/)/p' "$root/build.sh")"
+  install_missing "${BUILD_PACKAGES[@]}" wrk curl
+  build_dir=${BUILD_DIR:-$root/build-bench}
+  cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$build_dir" -j"$(nproc)" --target bench_tools >&2
+  CFL_BENCH_SERVER=$build_dir/cloudfront-local
+  CFL_BENCH_TOOLS=$build_dir/tests/bench
+  CFL_BENCH_BUILD_TYPE=Release
+else
+  install_missing wrk curl
+fi
+server=$CFL_BENCH_SERVER
+tools=$CFL_BENCH_TOOLS
+
+# --- helpers ----------------------------------------------------------------
+work=$(mktemp -d "${BENCH_TMPDIR:-/var/tmp}/cfl-bench.XXXXXX")
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+die() { echo "bench: $*" >&2; exit 1; }
+say() { echo "bench: $*" >&2; }
+
+# start NAME COMMAND...: runs a server, waits for its "listening on
+# http://HOST:PORT" line; sets PID and PORT.
+start() {
+  local name=$1
+  shift
+  "$@" >"$work/$name.out" 2>/dev/null &
+  PID=$!
+  pids+=("$PID")
+  for _ in $(seq 1 1000); do
+    PORT=$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9][0-9]*\).*/\1/p' "$work/$name.out" | head -1)
+    [ -n "$PORT" ] && return 0
+    kill -0 "$PID" 2>/dev/null || die "$name exited before listening"
+    sleep 0.01
+  done
+  die "$name did not start"
+}
+
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# field LINE KEY: the value of KEY=value in a "BENCH ..." line.
+field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<"$1" | head -1; }
+
+# calc EXPRESSION: floating-point arithmetic.
+calc() { awk "BEGIN { printf \"%.6g\", $1 }"; }
+fmt() { awk -v v="$1" -v d="${2:-1}" 'BEGIN { printf "%.*f", d, v }'; }
+# check VALUE OP LIMIT: "yes" or "no".
+check() { awk -v v="$1" -v l="$3" "BEGIN { print (v $2 l) ? \"yes\" : \"no\" }"; }
+
+table=()
+# row METRIC VALUE [GOAL MET]
+row() { table+=("$1|$2|${3:--}|${4:--}"); }
+
+# load NAME PORT PATH: GET load with our generator (every request timed).
+load() {
+  local line
+  line=$("$tools/bench_load_generator" get --port "$2" --path "$3" --connections "$connections" \
+           --seconds "$seconds" | grep '^BENCH')
+  [ "$(field "$line" errors)" = 0 ] || die "$1: errors during the load: $line"
+  echo "$line"
+}
+
+# wrk_load PORT PATH: the same load with wrk (one thread), as a cross-check.
+wrk_load() {
+  wrk -t1 -c"$connections" -d"${seconds}s" -s "$bench_dir/report.lua" "http://127.0.0.1:$1$2" | grep '^BENCH'
+}
+
+# cpu_busy: % of the machine's CPU time in use during one second (by anything).
+cpu_busy() {
+  local before after
+  before=$(head -1 /proc/stat)
+  sleep 1
+  after=$(head -1 /proc/stat)
+  awk -v a="$before" -v b="$after" 'BEGIN {
+    split(a, x); split(b, y); total = 0
+    for (i = 2; i <= 9; i++) total += y[i] - x[i]
+    idle = (y[5] - x[5]) + (y[6] - x[6])
+    printf "%.0f", (total > 0) ? 100 * (total - idle) / total : 0 }'
+}
+
+body_bytes() {
+  curl -sf -o /dev/null -w '%{size_download}' "http://127.0.0.1:$1$2" || die "GET $2 failed"
+}
+
+# --- machine ----------------------------------------------------------------
+cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+memory_total=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git -C "$root" diff --quiet HEAD 2>/dev/null || commit="$commit+changes"
+echo "machine: $(nproc) CPUs, $cpu_model, $memory_total RAM, Linux $(uname -r)"
+echo "build:   ${CFL_BENCH_BUILD_TYPE:-?} $server (commit $commit)"
+echo "temp:    $work ($(stat -f -c %T "$work") file system)"
+echo "load:    $connections keep-alive connections, ${seconds} s per phase after 0.5 s warm-up, server --threads 64"
+busy_before=$(cpu_busy)
+echo "quiet:   $busy_before% of the CPUs busy before the run (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+[ "$busy_before" -le 10 ] || echo "WARNING: other processes are using the CPUs; the figures below are not reliable."
+echo
+
+# --- 1. read path -----------------------------------------------------------
+say "read path: 100 distributions, GetDistribution and ListDistributions"
+start emulator "$server" --port 0
+emulator_pid=$PID emulator_port=$PORT
+"$tools/bench_load_generator" create --port "$emulator_port" --count 100 --prefix read >/dev/null
+dist_id=$(curl -sf "http://127.0.0.1:$emulator_port/2020-05-31/distribution?MaxItems=1" |
+            grep -o '<Id>[^<]*' | head -1 | cut -c5-)
+[ -n "$dist_id" ] || die "no distribution to read"
+get_path=/2020-05-31/distribution/$dist_id
+list_path=/2020-05-31/distribution
+get_bytes=$(body_bytes "$emulator_port" "$get_path")
+list_bytes=$(body_bytes "$emulator_port" "$list_path")
+
+declare -A read_result
+for operation in get list; do
+  path_var=${operation}_path bytes_var=${operation}_bytes
+  say "  $operation: emulator"
+  read_result[$operation.emulator]=$(load "$operation" "$emulator_port" "${!path_var}")
+  start ceiling "$tools/bench_ceiling_server" --body-bytes "${!bytes_var}" --threads 64
+  say "  $operation: ceiling (${!bytes_var} bytes)"
+  read_result[$operation.ceiling]=$(load "$operation ceiling" "$PORT" "${!path_var}")
+  if [ "$operation" = get ]; then
+    say "  get: emulator, 1 connection (service time without queueing)"
+    read_result[get.single]=$("$tools/bench_load_generator" get --port "$emulator_port" --path "$get_path" \
+                                --connections 1 --seconds "$(calc "$seconds / 2")" | grep '^BENCH')
+  fi
+  if [ "$operation" = get ] && command -v wrk >/dev/null; then
+    say "  get: wrk cross-check"
+    read_result[get.wrk_emulator]=$(wrk_load "$emulator_port" "$get_path")
+    read_result[get.wrk_ceiling]=$(wrk_load "$PORT" "$get_path")
+  fi
+  stop "$PID"
+done
+stop "$emulator_pid"
+
+read_rows() {  # read_rows KEY LABEL BYTES
+  local emulator=${read_result[$1.emulator]} ceiling=${read_result[$1.ceiling]}
+  local rps ceiling_rps ratio p50 p99
+  rps=$(field "$emulator" rps) ceiling_rps=$(field "$ceiling" rps)
+  ratio=$(calc "100 * $rps / $ceiling_rps")
+  p50=$(field "$emulator" p50_ms) p99=$(field "$emulator" p99_ms)
+  row "$2: req/s (ceiling: $(fmt "$ceiling_rps" 0), $3 B body)" "$(fmt "$rps" 0)"
+  row "$2: % of ceiling" "$(fmt "$ratio" 1)%" ">= 60%" "$(check "$ratio" '>=' 60)"
+  row "$2: p50 / p99 latency (ceiling: $(field "$ceiling" p50_ms) / $(field "$ceiling" p99_ms) ms)" \
+      "$p50 / $p99 ms" "p99 < 1 ms" "$(check "$p99" '<' 1)"
+}
+read_rows get "GetDistribution" "$get_bytes"
+single=${read_result[get.single]}
+row "GetDistribution, 1 connection: req/s, p50 / p99" \
+    "$(fmt "$(field "$single" rps)" 0), $(field "$single" p50_ms) / $(field "$single" p99_ms) ms"
+if [ -n "${read_result[get.wrk_emulator]:-}" ]; then
+  wrk_emulator=${read_result[get.wrk_emulator]} wrk_ceiling=${read_result[get.wrk_ceiling]}
+  row "GetDistribution, wrk -t1: req/s, p50 / p99 (ceiling: $(fmt "$(field "$wrk_ceiling" rps)" 0), $(field "$wrk_ceiling" p50_ms) / $(field "$wrk_ceiling" p99_ms) ms)" \
+      "$(fmt "$(field "$wrk_emulator" rps)" 0), $(field "$wrk_emulator" p50_ms) / $(field "$wrk_emulator" p99_ms) ms = $(fmt "$(calc "100 * $(field "$wrk_emulator" rps) / $(field "$wrk_ceiling" rps)")" 1)%"
+fi
+read_rows list "ListDistributions, 100 items" "$list_bytes"
+
+# --- 2. write path ----------------------------------------------------------
+# The raw SQLite rate is measured right before and right after the emulator's
+# run, each time with the other CPUs idle and with them kept busy: on some
+# virtual machines a flush completes several times sooner when the CPUs are
+# busy (as they are while the emulator serves 16 connections). The ceiling is
+# the better of the two means. A bare HTTP server answering PUTs of the same
+# sizes shows what share of the gap is HTTP alone.
+raw_rate() {  # raw_rate DB SPIN_THREADS: commits per second
+  local line
+  line=$("$tools/bench_sqlite_commits" --db "$1" --seconds "$(calc "$seconds / 4")" --spin-threads "$2" |
+           grep '^BENCH')
+  field "$line" rps
+}
+spin=$(( $(nproc) > 1 ? $(nproc) - 1 : 1 ))
+
+write_rows() {  # write_rows LABEL DB_FOR_EMULATOR DB_FOR_RAW
+  local idle1 busy1 idle2 busy2 output emulator sizes raw_idle raw_busy raw_rps rps ratio http http_rps
+  say "write path ($1): raw SQLite commits, UpdateDistribution, raw again, bare HTTP PUT"
+  idle1=$(raw_rate "$3" 0) busy1=$(raw_rate "$3" "$spin")
+  if [ "$2" = memory ]; then start writer "$server" --port 0; else start writer "$server" --port 0 --db "$2"; fi
+  output=$("$tools/bench_load_generator" update --port "$PORT" --connections "$connections" --seconds "$seconds")
+  stop "$PID"
+  idle2=$(raw_rate "$3" 0) busy2=$(raw_rate "$3" "$spin")
+  emulator=$(grep '^BENCH requests' <<<"$output") sizes=$(grep '^BENCH update_sizes' <<<"$output")
+  [ "$(field "$emulator" errors)" = 0 ] || die "update load had errors: $emulator"
+  raw_idle=$(calc "($idle1 + $idle2) / 2") raw_busy=$(calc "($busy1 + $busy2) / 2")
+  raw_rps=$(calc "($raw_idle > $raw_busy) ? $raw_idle : $raw_busy")
+  rps=$(field "$emulator" rps)
+  ratio=$(calc "100 * $rps / $raw_rps")
+  start ceiling "$tools/bench_ceiling_server" --body-bytes "$(field "$sizes" response_bytes)" --threads 64
+  http=$("$tools/bench_load_generator" get --port "$PORT" --path /2020-05-31/distribution/E1/config \
+           --method PUT --body-bytes "$(field "$sizes" request_bytes)" --connections "$connections" \
+           --seconds "$(calc "$seconds / 2")" | grep '^BENCH')
+  stop "$PID"
+  http_rps=$(field "$http" rps)
+  row "UpdateDistribution $1: req/s, p50 / p99 (If-Match chain per connection)" \
+      "$(fmt "$rps" 0), $(field "$emulator" p50_ms) / $(field "$emulator" p99_ms) ms"
+  row "UpdateDistribution $1: % of raw SQLite 1-row commits/s (CPUs idle: $(fmt "$raw_idle" 0), busy: $(fmt "$raw_busy" 0))" \
+      "$(fmt "$ratio" 1)%" ">= 50%" "$(check "$ratio" '>=' 50)"
+  row "  (bare HTTP server, PUT of the same sizes: $(fmt "$http_rps" 0)/s = $(fmt "$(calc "100 * $http_rps / $raw_rps")" 1)% of raw SQLite)" \
+      "emulator = $(fmt "$(calc "100 * $rps / $http_rps")" 1)% of it"
+}
+write_rows "--db file (WAL, synchronous=FULL)" "$work/emulator.db" "$work/raw.db"
+write_rows "in memory" memory ":memory:"
+
+# --- 3. start and 4. idle memory ---------------------------------------------
+say "start: spawn to first 200 from /_emulator/health, 21 runs"
+probe=$("$tools/bench_start_probe" --binary "$server" --runs 21)
+start_line=$(grep '^BENCH start' <<<"$probe") idle_line=$(grep '^BENCH idle' <<<"$probe")
+start_ms=$(field "$start_line" median_ms)
+row "start: spawn -> first 200 from /_emulator/health, median of 21 (min $(field "$start_line" min_ms), max $(field "$start_line" max_ms))" \
+    "$start_ms ms" "< 50 ms" "$(check "$start_ms" '<' 50)"
+idle_mb=$(calc "$(field "$idle_line" rss_kb) / 1024")
+row "memory: RSS idle (VmRSS 0.3 s after start, in memory)" "$(fmt "$idle_mb") MB" "< 15 MB" "$(check "$idle_mb" '<' 15)"
+
+# --- 5. scale: 10,000 distributions ------------------------------------------
+say "scale: 10,000 distributions (concurrent CreateDistribution), then paging"
+start scale "$server" --port 0 --max-distributions 10000
+created=$("$tools/bench_load_generator" create --port "$PORT" --count 10000 --connections "$connections" \
+            --prefix scale | grep '^BENCH')
+[ "$(field "$created" errors)" = 0 ] || die "creating 10,000 distributions failed: $created"
+rss_kb=$(awk '/^VmRSS/ { print $2 }' "/proc/$PID/status")
+row "memory: RSS with 10,000 distributions (in memory)" "$(fmt "$(calc "$rss_kb / 1024")") MB"
+row "scale: 10,000 CreateDistribution, $connections connections" \
+    "$(field "$created" seconds) s ($(fmt "$(field "$created" rps)" 0)/s)"
+pages=$("$tools/bench_load_generator" pages --port "$PORT" --max-items 100 --repeats 15)
+stop "$PID"
+walk=$(grep '^BENCH walk' <<<"$pages")
+[ "$(field "$walk" items)" = 10000 ] || die "paging saw $(field "$walk" items) items, not 10000"
+curve="" first="" slowest=0
+while read -r line; do
+  ms=$(field "$line" median_ms)
+  curve+="${curve:+, }$(field "$line" position)%: $ms"
+  [ -n "$first" ] || first=$ms
+  slowest=$(calc "($ms > $slowest) ? $ms : $slowest")
+done < <(grep '^BENCH page' <<<"$pages")
+growth=$(calc "$slowest / $first")
+row "scale: ListDistributions MaxItems=100, median ms per page at position" "$curve"
+row "scale: slowest position / first page (keyset pagination: flat)" "$(fmt "$growth" 2)x" "<= 1.5x" \
+    "$(check "$growth" '<=' 1.5)"
+row "scale: walk of all $(field "$walk" pages) pages" "$(field "$walk" seconds) s"
+
+# --- table ------------------------------------------------------------------
+busy_after=$(cpu_busy)
+[ "$busy_after" -le 10 ] || echo "WARNING: $busy_after% of the CPUs were busy right after the run; the figures are not reliable."
+{
+  echo "metric|value|goal|met?"
+  echo "---|---|---|---"
+  printf '%s\n' "${table[@]}"
+} | awk -F'|' '
+  { for (i = 1; i <= NF; i++) { cell[NR, i] = $i; if (length($i) > width[i]) width[i] = length($i) } }
+  END {
+    for (r = 1; r <= NR; r++) {
+      line = "|"
+      for (i = 1; i <= 4; i++) {
+        text = cell[r, i]
+        if (r == 2) { text = ""; while (length(text) < width[i]) text = text "-" }
+        line = line sprintf(" %-*s |", width[i], text)
+      }
+      print line
+    }
+  }'

@@ -1,0 +1,298 @@
+"""State through the control plane: snapshots (GET/PUT /_emulator/state), fixtures loaded at
+start (--fixtures), and --no-control-api. Each test runs its own emulator."""
+
+import copy
+import json
+import subprocess
+import time
+
+import pytest
+import requests
+
+import e2e_util as u
+from e2e_util import expect_error
+
+FIXTURES = u.REPO / "fixtures"
+FIXTURE_ACCOUNT = "111111111111"
+SNAPSHOT_ACCOUNT = "222222222222"
+
+
+def control(em, method, path, body=None, expect=200):
+    data = None if body is None else (body if isinstance(body, (str, bytes)) else json.dumps(body))
+    r = requests.request(method, em.url + "/_emulator" + path, data=data, timeout=10)
+    assert r.status_code == expect, (method, path, r.status_code, r.text[:500])
+    assert r.headers["Content-Type"].startswith("application/json"), r.headers
+    return r.json()
+
+
+def answers(cf, dist_ids, streaming_ids, invalidations):
+    """Every read answer that must survive a round trip, without per-request metadata."""
+    def strip(response):
+        response = dict(response)
+        response.pop("ResponseMetadata")
+        return response
+
+    out = {"list": strip(cf.list_distributions()),
+           "list_streaming": strip(cf.list_streaming_distributions())}
+    for dist_id in dist_ids:
+        got = cf.get_distribution(Id=dist_id)
+        out[dist_id] = strip(got)
+        out[dist_id + "/config"] = strip(cf.get_distribution_config(Id=dist_id))
+        out[dist_id + "/tags"] = strip(cf.list_tags_for_resource(Resource=got["Distribution"]["ARN"]))
+        out[dist_id + "/invalidations"] = strip(cf.list_invalidations(DistributionId=dist_id))
+    for sid in streaming_ids:
+        got = cf.get_streaming_distribution(Id=sid)
+        out[sid] = strip(got)
+        out[sid + "/config"] = strip(cf.get_streaming_distribution_config(Id=sid))
+        out[sid + "/tags"] = strip(cf.list_tags_for_resource(Resource=got["StreamingDistribution"]["ARN"]))
+    for dist_id, inv_id in invalidations:
+        out[inv_id] = strip(cf.get_invalidation(DistributionId=dist_id, Id=inv_id))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Snapshots
+# --------------------------------------------------------------------------------------------
+
+def test_snapshot_round_trip_is_exact(start_emulator, new_account):
+    em = start_emulator("--propagation-delay", "3600")
+    a, b = new_account(), new_account()
+    cfa, cfb = u.make_client(em.url, a), u.make_client(em.url, b)
+
+    # Account a: a tagged site (deployed), one in progress, a touched one, a streaming one.
+    site = cfa.create_distribution_with_tags(DistributionConfigWithTags={
+        "DistributionConfig": u.dist_config(comment="site", Aliases={"Quantity": 1, "Items": ["www.example.net"]}),
+        "Tags": {"Items": [{"Key": "env", "Value": "test"}, {"Key": "owner", "Value": "web"}]}})
+    site_id = site["Distribution"]["Id"]
+    control(em, "POST", "/settle", {"id": site_id})
+    busy_id = cfa.create_distribution(DistributionConfig=u.dist_config(comment="busy"))["Distribution"]["Id"]
+    touched_id = cfa.create_distribution(DistributionConfig=u.dist_config(comment="touched"))["Distribution"]["Id"]
+    control(em, "POST", "/settle", {"id": touched_id})
+    control(em, "POST", f"/resources/{touched_id}/touch", {"enabled": False})
+    inv = cfa.create_invalidation(DistributionId=site_id, InvalidationBatch={
+        "Paths": {"Quantity": 1, "Items": ["/index.html"]}, "CallerReference": u.unique_ref("inv")})
+    inv_id = inv["Invalidation"]["Id"]
+    stream_id = cfa.create_streaming_distribution_with_tags(StreamingDistributionConfigWithTags={
+        "StreamingDistributionConfig": u.streaming_config(),
+        "Tags": {"Items": [{"Key": "legacy", "Value": "yes"}]}})["StreamingDistribution"]["Id"]
+    # Account b: one distribution.
+    other_id = cfb.create_distribution(DistributionConfig=u.dist_config(comment="other"))["Distribution"]["Id"]
+
+    before_a = answers(cfa, [site_id, busy_id, touched_id], [stream_id], [(site_id, inv_id)])
+    before_b = answers(cfb, [other_id], [], [])
+    statuses = {d["Id"]: d["Status"] for d in before_a["list"]["DistributionList"]["Items"]}
+    assert statuses == {site_id: "Deployed", busy_id: "InProgress", touched_id: "InProgress"}
+
+    snapshot = control(em, "GET", "/state")
+    assert snapshot["format"] == "cloudfront-local/state" and snapshot["version"] == 1
+    kinds = sorted((r["account"], r["kind"]) for r in snapshot["resources"])
+    assert kinds == sorted([(a, "distribution")] * 3 + [(a, "streaming-distribution"), (a, "invalidation"),
+                            (b, "distribution")])
+    by_id = {r["id"]: r for r in snapshot["resources"]}
+    assert by_id[site_id]["status"] == "Deployed" and by_id[busy_id]["status"] == "InProgress"
+    assert by_id[site_id]["etag"] == before_a[site_id]["ETag"]
+    assert by_id[site_id]["config"] == before_a[site_id + "/config"]["DistributionConfig"]
+    assert by_id[inv_id]["parent"] == site_id
+    assert u.TIMESTAMP_RE.match(by_id[site_id]["modified"])
+
+    control(em, "POST", "/reset", {})
+    assert cfa.list_distributions()["DistributionList"]["Quantity"] == 0
+    with expect_error("NoSuchDistribution", 404):
+        cfa.get_distribution(Id=site_id)
+
+    assert control(em, "PUT", "/state", snapshot) == {"resources": len(snapshot["resources"])}
+    assert answers(cfa, [site_id, busy_id, touched_id], [stream_id], [(site_id, inv_id)]) == before_a
+    assert answers(cfb, [other_id], [], []) == before_b
+    again = control(em, "GET", "/state")
+    assert again["resources"] == snapshot["resources"]
+
+    # Imported state is live state: caller references stay taken, ETags keep working.
+    with expect_error("DistributionAlreadyExists", 409):
+        cfa.create_distribution(DistributionConfig=u.dist_config(
+            caller_reference=before_a[busy_id + "/config"]["DistributionConfig"]["CallerReference"]))
+    cfg = before_a[site_id + "/config"]
+    updated = cfa.update_distribution(Id=site_id, IfMatch=cfg["ETag"], DistributionConfig=cfg["DistributionConfig"])
+    assert updated["ETag"] != cfg["ETag"]
+    fresh = cfa.create_distribution(DistributionConfig=u.dist_config())["Distribution"]["Id"]
+    listed = [d["Id"] for d in cfa.list_distributions()["DistributionList"]["Items"]]
+    assert listed == [site_id, busy_id, touched_id, fresh], "creation order survives the round trip"
+
+
+def test_bad_snapshots_are_refused_and_change_nothing(start_emulator, new_account):
+    em = start_emulator("--propagation-delay", "0")
+    cf = u.make_client(em.url, new_account())
+    kept = cf.create_distribution(DistributionConfig=u.dist_config())["Distribution"]["Id"]
+    good = control(em, "GET", "/state")
+    record = good["resources"][0]
+
+    def with_record(**changes):
+        bad = copy.deepcopy(good)
+        bad["resources"][0].update(changes)
+        return bad
+
+    duplicate = copy.deepcopy(good)
+    duplicate["resources"].append(copy.deepcopy(record))
+    cases = {
+        "resources": {"format": "cloudfront-local/state", "version": 1},
+        "version": dict(good, version=2),
+        "format": dict(good, format="something-else"),
+        "surprise": dict(good, surprise=True),
+        "resources[0].etag": with_record(etag=""),
+        "resources[0].account": with_record(account="12345"),
+        "resources[0].config": with_record(config="not an object"),
+        "resources[0].created_ms": with_record(created_ms="yesterday"),
+        "resources[0].unique_keys": with_record(unique_keys=[1, 2]),
+        "resources[0]: unknown member": with_record(colour="red"),
+        "already exists": duplicate,
+    }
+    for expected, body in cases.items():
+        message = control(em, "PUT", "/state", body, expect=400)["error"]
+        assert expected in message, (expected, message)
+    assert "not valid JSON" in control(em, "PUT", "/state", "{oops", expect=400)["error"]
+    assert control(em, "GET", "/state")["resources"] == good["resources"]
+    assert cf.get_distribution(Id=kept)["Distribution"]["Id"] == kept
+
+
+# --------------------------------------------------------------------------------------------
+# Fixtures
+# --------------------------------------------------------------------------------------------
+
+def test_shipped_fixtures_load_at_start(start_emulator):
+    em = start_emulator("--fixtures", str(FIXTURES), "--propagation-delay", "1")
+    assert "loaded 5 resource(s) from fixtures" in em.stderr_text()
+    cf = u.make_client(em.url, FIXTURE_ACCOUNT)
+
+    site = cf.get_distribution(Id="E1STATICSITE01")["Distribution"]
+    assert site["Status"] == "Deployed"
+    assert u.DOMAIN_RE.match(site["DomainName"])
+    cfg = site["DistributionConfig"]
+    assert cfg["Aliases"] == {"Quantity": 2, "Items": ["www.example.com", "example.com"]}
+    assert cfg["Origins"]["Items"][0]["S3OriginConfig"] == {"OriginAccessIdentity": ""}
+    assert cfg["DefaultRootObject"] == "index.html" and cfg["Enabled"] is True
+    assert cfg["Origins"]["Items"][0]["ConnectionAttempts"] == 3, "defaults are filled in as on create"
+    tags = cf.list_tags_for_resource(Resource=site["ARN"])["Tags"]["Items"]
+    assert tags == [{"Key": "env", "Value": "test"}, {"Key": "app", "Value": "www"}]
+
+    api = cf.get_distribution_config(Id="E2APIORIGIN001")["DistributionConfig"]
+    behaviors = api["CacheBehaviors"]["Items"]
+    assert api["CacheBehaviors"]["Quantity"] == 3 and len(behaviors) == 3
+    legacy = [b for b in behaviors if "ForwardedValues" in b]
+    assert [b["PathPattern"] for b in legacy] == ["/v1/public/*"]
+    assert all("CachePolicyId" in b for b in behaviors if b not in legacy)
+    assert api["CustomErrorResponses"]["Quantity"] == 2
+    assert api["Origins"]["Items"][0]["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+
+    stream = cf.get_streaming_distribution(Id="E4STREAMING001")["StreamingDistribution"]
+    assert stream["Status"] == "InProgress"  # the fixture says so; it deploys after the delay
+    assert u.STREAMING_DOMAIN_RE.match(stream["DomainName"])
+    u.wait_deployed(cf, "E4STREAMING001", streaming=True)
+
+    # The bare form went to the default account, disabled and deployed: ready to delete.
+    default = u.make_client(em.url, u.DEFAULT_ACCOUNT)
+    retired = default.list_distributions()["DistributionList"]["Items"]
+    assert [(d["Comment"], d["Enabled"], d["Status"]) for d in retired] == [
+        ("Retired 2023 campaign site: disabled, ready to delete", False, "Deployed")]
+    etag = default.get_distribution(Id=retired[0]["Id"])["ETag"]
+    assert default.delete_distribution(Id=retired[0]["Id"], IfMatch=etag)["ResponseMetadata"]["HTTPStatusCode"] == 204
+
+    # The snapshot form keeps everything it says, ETag and timestamps included.
+    snap = u.make_client(em.url, SNAPSHOT_ACCOUNT).get_distribution(Id="E5DOWNLOADS001")
+    assert snap["ETag"] == "E3SNAPSHOTETAG"
+    assert snap["Distribution"]["Status"] == "Deployed"
+    assert snap["Distribution"]["LastModifiedTime"].isoformat() == "2024-05-02T09:30:00.123000+00:00"
+
+    # Loaded fixtures are ordinary state: aliases stay taken.
+    with expect_error("CNAMEAlreadyExists", 409):
+        cf.create_distribution(DistributionConfig=u.dist_config(Aliases={"Quantity": 1, "Items": ["api.example.com"]}))
+
+
+def _start_and_fail(*args):
+    p = subprocess.run([str(u.BINARY), "--port", "0", *map(str, args)], capture_output=True, text=True, timeout=10)
+    assert p.returncode == 1, (p.returncode, p.stdout, p.stderr)
+    assert "listening" not in p.stdout, p.stdout
+    return p.stderr
+
+
+GOOD = u.dist_config_xml(caller_reference="fixture-good")
+BAD_CASES = {
+    "quantity.xml": (u.dist_config_xml().replace("<Quantity>1</Quantity>", "<Quantity>2</Quantity>", 1),
+                     "InconsistentQuantities"),
+    "root.xml": ("<Distribution/>", "root element"),
+    "broken.xml": ("<DistributionConfig>", "not well-formed"),
+    "attribute.xml": (f'<Fixture id="E1" colour="red">{GOOD}</Fixture>', "colour"),
+    "status.xml": (f'<Fixture status="Done">{GOOD}</Fixture>', "status"),
+    "lowercase-id.xml": (f'<Fixture id="e1">{GOOD}</Fixture>', "id"),
+    "account.xml": (f'<Fixture account="1">{GOOD}</Fixture>', "account"),
+    "tags.xml": (f'<Fixture><Tags><Tag Value="v"/></Tags>{GOOD}</Fixture>', "Key"),
+    "empty.xml": ("<Fixture/>", "no <DistributionConfig>"),
+    "origin.xml": (u.dist_config_xml(target_origin_id="nowhere"), "NoSuchOrigin"),
+    "duplicate.xml": (u.dist_config_xml(caller_reference="fixture-good"), "DistributionAlreadyExists"),
+    "snapshot.json": ('{"resources": [{"id": "E1"}]}', "resources[0]"),
+    "garbage.json": ("{", "not valid JSON"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_CASES))
+def test_a_bad_fixture_refuses_to_start_naming_the_file(tmp_path, name):
+    text, problem = BAD_CASES[name]
+    (tmp_path / "00-good.xml").write_text(GOOD)
+    (tmp_path / name).write_text(text)
+    stderr = _start_and_fail("--fixtures", tmp_path)
+    assert str(tmp_path / name) in stderr, stderr
+    assert problem in stderr, stderr
+
+
+def test_fixture_paths_that_are_not_fixtures(tmp_path):
+    assert "no such file" in _start_and_fail("--fixtures", tmp_path / "missing")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello")
+    assert "notes.txt" in _start_and_fail("--fixtures", notes)
+
+
+def test_nothing_is_half_loaded(tmp_path, start_emulator):
+    db = tmp_path / "state.db"
+    fixtures = tmp_path / "fixtures"
+    fixtures.mkdir()
+    (fixtures / "a.xml").write_text(u.dist_config_xml(caller_reference="first"))
+    (fixtures / "b.xml").write_text(u.dist_config_xml().replace("<Quantity>1</Quantity>", "<Quantity>3</Quantity>"))
+    stderr = _start_and_fail("--db", db, "--fixtures", fixtures)
+    assert "b.xml" in stderr
+    em = start_emulator("--db", str(db))
+    assert u.make_client(em.url, u.DEFAULT_ACCOUNT).list_distributions()["DistributionList"]["Quantity"] == 0
+
+
+def test_fixture_files_and_repeated_paths(tmp_path, start_emulator):
+    site = FIXTURES / "10-s3-static-site.xml"
+    extra = tmp_path / "extra.xml"
+    extra.write_text(f'<Fixture id="E9EXTRA" account="{FIXTURE_ACCOUNT}" status="InProgress">'
+                     f'{u.dist_config_xml(caller_reference="extra")}</Fixture>')
+    em = start_emulator("--fixtures", str(site), "--fixtures", str(extra), "--propagation-delay", "3600")
+    cf = u.make_client(em.url, FIXTURE_ACCOUNT)
+    items = cf.list_distributions()["DistributionList"]["Items"]
+    assert [(d["Id"], d["Status"]) for d in items] == [("E1STATICSITE01", "Deployed"), ("E9EXTRA", "InProgress")]
+
+
+# --------------------------------------------------------------------------------------------
+# --no-control-api
+# --------------------------------------------------------------------------------------------
+
+def test_no_control_api_turns_the_plane_off():
+    # Not start_emulator: it waits for /_emulator/health to answer 200.
+    proc = subprocess.Popen([str(u.BINARY), "--port", "0", "--no-control-api"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = proc.stdout.readline().strip()
+        m = u.LISTEN_RE.match(line)
+        assert m, line
+        url = m.group(1)
+        for method, path in [("GET", "/health"), ("POST", "/reset"), ("GET", "/state"), ("PUT", "/state"),
+                             ("POST", "/faults"), ("GET", "/requests"), ("GET", "/clock")]:
+            r = requests.request(method, url + "/_emulator" + path, data="{}", timeout=5)
+            assert r.status_code == 404, (method, path, r.status_code, r.text)
+            assert "--no-control-api" in r.json()["error"]
+        cf = u.make_client(url, "333333333333")
+        created = cf.create_distribution(DistributionConfig=u.dist_config())
+        assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
+    finally:
+        proc.terminate()
+        assert proc.wait(10) == 0
