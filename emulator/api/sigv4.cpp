@@ -95,10 +95,10 @@ std::string FirstValue(const HeaderValues& header_values, std::string_view name)
 ApiError Incomplete(std::string message) { return MakeError("IncompleteSignature", std::move(message)); }
 ApiError Mismatch(std::string message) { return MakeError("SignatureDoesNotMatch", std::move(message)); }
 
-std::string SkewMessage(TimePoint signed_at, TimePoint now) {
-  const auto now_s = std::chrono::floor<std::chrono::seconds>(now);
+// REQUIRES: now is a whole second.
+std::string SkewMessage(TimePoint signed_at, TimePoint now_s) {
   const std::string minutes = std::to_string(kMaxSkew.count());
-  if (signed_at < now - kMaxSkew) {
+  if (signed_at < now_s - kMaxSkew) {
     return "Signature expired: " + FormatAmzDate(signed_at) + " is now earlier than " +
            FormatAmzDate(now_s - kMaxSkew) + " (" + FormatAmzDate(now_s) + " - " + minutes + " min.)";
   }
@@ -378,7 +378,10 @@ Result<std::string, ApiError> SignatureVerifier::Verify(const Request& request, 
   if (std::none_of(signed_names.begin(), signed_names.end(), [](const std::string& n) { return Lower(n) == "host"; })) {
     return Fail(Incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."));
   }
-  if (*signed_at < now - kMaxSkew || *signed_at > now + kMaxSkew) return Fail(Mismatch(SkewMessage(*signed_at, now)));
+  const TimePoint now_s = std::chrono::floor<std::chrono::seconds>(now);  // X-Amz-Date has whole seconds
+  if (*signed_at < now_s - kMaxSkew || *signed_at > now_s + kMaxSkew) {
+    return Fail(Mismatch(SkewMessage(*signed_at, now_s)));
+  }
 
   const auto credential = by_access_key_.find(access_key);
   if (credential == by_access_key_.end()) {

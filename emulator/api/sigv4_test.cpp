@@ -217,6 +217,7 @@ TEST_CASE("Verify: a good signature acts for its key's account, in any region") 
   // Within five minutes either way.
   CHECK(Verifier().Verify(SignFor("20240315T101000Z").View(), kNow));
   CHECK(Verifier().Verify(SignFor("20240315T102000Z").View(), kNow));
+  CHECK(Verifier().Verify(SignFor("20240315T101000Z").View(), kNow + std::chrono::milliseconds(999)));
 }
 
 TEST_CASE("Verify: tampering is SignatureDoesNotMatch with the canonical strings") {

@@ -56,16 +56,19 @@ struct Env {
     return "";
   }
 
+  static std::string ConfigXml(const std::string& caller_reference) {
+    return "<DistributionConfig><CallerReference>" + caller_reference +
+           "</CallerReference><Origins><Quantity>1</Quantity><Items><Origin><Id>o</Id>"
+           "<DomainName>b.s3.amazonaws.com</DomainName><S3OriginConfig><OriginAccessIdentity/>"
+           "</S3OriginConfig></Origin></Items></Origins><DefaultCacheBehavior><TargetOriginId>o"
+           "</TargetOriginId><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy><CachePolicyId>"
+           "658327ea-f89d-4fab-a63d-7e88639e58f6</CachePolicyId></DefaultCacheBehavior><Comment/>"
+           "<Enabled>true</Enabled></DistributionConfig>";
+  }
+
   // Creates a distribution through the API; returns its id.
   std::string Create(const std::string& caller_reference) {
-    auto response = Api("POST", "/2020-05-31/distribution",
-                        "<DistributionConfig><CallerReference>" + caller_reference +
-                            "</CallerReference><Origins><Quantity>1</Quantity><Items><Origin><Id>o</Id>"
-                            "<DomainName>b.s3.amazonaws.com</DomainName><S3OriginConfig><OriginAccessIdentity/>"
-                            "</S3OriginConfig></Origin></Items></Origins><DefaultCacheBehavior><TargetOriginId>o"
-                            "</TargetOriginId><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy><CachePolicyId>"
-                            "658327ea-f89d-4fab-a63d-7e88639e58f6</CachePolicyId></DefaultCacheBehavior><Comment/>"
-                            "<Enabled>true</Enabled></DistributionConfig>");
+    auto response = Api("POST", "/2020-05-31/distribution", ConfigXml(caller_reference));
     REQUIRE(response.status == 201);
     const auto location = Header(response, "Location");
     return location.substr(location.rfind('/') + 1);
@@ -154,17 +157,21 @@ TEST_CASE("a fault answers before the handler with the real error and request id
   auto added = env.Control("POST", "/faults",
                            {{"operation", "UpdateDistribution"}, {"error", "PreconditionFailed"}, {"resource_id", id}});
   CHECK(added.status == 201);
-  auto response = env.Api("PUT", "/2020-05-31/distribution/" + id + "/config", "<DistributionConfig/>", before.etag);
+  auto response = env.Api("PUT", "/2020-05-31/distribution/" + id + "/config", Env::ConfigXml("fault"), before.etag);
   CHECK(response.status == 412);
   const std::string request_id = env.Header(response, "x-amzn-RequestId");
   CHECK(response.body.find("<Code>PreconditionFailed</Code>") != std::string::npos);
   CHECK(response.body.find("<RequestId>" + request_id + "</RequestId>") != std::string::npos);
   CHECK(env.Stored(id).etag == before.etag);
   CHECK(env.Control("GET", "/faults").body["faults"].empty());
+  // Without the rule the same request is served.
+  CHECK(env.Api("PUT", "/2020-05-31/distribution/" + id + "/config", Env::ConfigXml("fault"), before.etag).status ==
+        200);
 
   auto journal = env.Control("GET", "/requests", nullptr, {{"operation", "UpdateDistribution"}});
-  REQUIRE(journal.body["requests"].size() == 1);
-  const auto& call = journal.body["requests"][0];
+  REQUIRE(journal.body["requests"].size() == 2);
+  CHECK(journal.body["requests"][0]["fault"] == false);
+  const auto& call = journal.body["requests"][1];
   CHECK(call["fault"] == true);
   CHECK(call["request_id"] == request_id);
   CHECK(call["if_match"] == before.etag);

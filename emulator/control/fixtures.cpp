@@ -29,28 +29,34 @@ Result<std::string, std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
-std::string Describe(const store::StoreError& error) { return error.message; }
-
 using Key = std::tuple<std::string, std::string, std::string>;        // account, kind, id
 using Position = std::tuple<std::string, std::string, std::int64_t>;  // account, kind, sequence
 
 // Stages fixtures in a scratch store that starts as a copy of the real one.
+// A fixture replaces a resource that was stored before loading (same id, or
+// for an XML fixture without an id the same caller reference), so restarting
+// with --db and the same fixtures works; two fixtures that collide are an error.
 class Staging {
  public:
   Staging(std::unique_ptr<store::Store> scratch, api::Services& services)
       : scratch_(std::move(scratch)), services_{*scratch_, services.clock, services.settings} {}
 
-  Result<Ok, std::string> Start(std::vector<store::Record> existing) { return Replace(std::move(existing)); }
+  Result<Ok, std::string> Start(std::vector<store::Record> existing) {
+    for (const auto& record : existing) stored_.emplace(record.account, record.kind, record.id);
+    return Replace(std::move(existing));
+  }
 
-  // Snapshot records replace stored ones with the same id; a sequence already
-  // taken in (account, kind) is renumbered after the others.
+  // A sequence already taken in (account, kind) is renumbered after the others.
   Result<std::size_t, std::string> AddSnapshot(std::vector<store::Record> records) {
-    std::set<Key> incoming;
-    for (const auto& record : records) incoming.emplace(record.account, record.kind, record.id);
+    std::set<Key> replaced;
+    for (const auto& record : records) {
+      const Key key{record.account, record.kind, record.id};
+      if (stored_.contains(key)) replaced.insert(key);
+    }
     std::vector<store::Record> merged;
     std::set<Position> sequences;
     for (auto& record : scratch_->All()) {
-      if (incoming.contains({record.account, record.kind, record.id})) continue;
+      if (replaced.contains({record.account, record.kind, record.id})) continue;
       sequences.emplace(record.account, record.kind, record.sequence);
       merged.push_back(std::move(record));
     }
@@ -59,7 +65,8 @@ class Staging {
       if (sequences.contains({record.account, record.kind, record.sequence})) record.sequence = 0;
       merged.push_back(std::move(record));
     }
-    if (auto replaced = Replace(std::move(merged)); !replaced) return Fail(std::move(replaced).error());
+    if (auto done = Replace(std::move(merged)); !done) return Fail(std::move(done).error());
+    for (const auto& key : replaced) stored_.erase(key);
     return count;
   }
 
@@ -68,14 +75,17 @@ class Staging {
     const auto& family = streaming ? handlers::StreamingDistributionFamily() : handlers::DistributionFamily();
     api::RequestContext ctx{services_, fixture.account.value_or(default_account), ids::RequestId(),
                             ToMillis(services_.clock.Now())};
-    if (fixture.id) {
-      if (auto stored = scratch_->Get(ctx.account, family.kind, *fixture.id)) {
-        scratch_->Delete(ctx.account, family.kind, *fixture.id, stored->etag, std::nullopt);
+    std::optional<std::string> id = fixture.id;
+    if (!id) id = StoredWithCallerReference(ctx.account, family, fixture.config.value(family.caller_reference_member, ""));
+    if (id && stored_.contains({ctx.account, family.kind, *id})) {
+      if (auto stored = scratch_->Get(ctx.account, family.kind, *id)) {
+        scratch_->Delete(ctx.account, family.kind, *id, stored->etag, std::nullopt);
       }
+      stored_.erase({ctx.account, family.kind, *id});
     }
     handlers::CreateOptions options;
     if (!fixture.tags.empty()) options.metadata["Tags"] = fixture.tags;
-    options.id = fixture.id;
+    options.id = id;
     auto created = handlers::CreateResource(ctx, family, fixture.config, std::move(options));
     if (!created) return Fail(created.error().code + ": " + created.error().message);
     if (fixture.deployed) scratch_->SettleAll(ctx.now_ms, ctx.account, created->id());
@@ -87,12 +97,29 @@ class Staging {
  private:
   Result<Ok, std::string> Replace(std::vector<store::Record> records) {
     auto replaced = scratch_->ReplaceAll(std::move(records));
-    if (auto* error = std::get_if<store::StoreError>(&replaced)) return Fail(Describe(*error));
+    if (auto* error = std::get_if<store::StoreError>(&replaced)) return Fail(error->message);
     return Ok{};
+  }
+
+  // The id of the resource stored before loading that holds this caller reference.
+  std::optional<std::string> StoredWithCallerReference(const std::string& account,
+                                                       const handlers::ResourceFamily& family,
+                                                       const std::string& caller_reference) {
+    if (caller_reference.empty()) return std::nullopt;
+    for (const auto& record : scratch_->All()) {
+      if (record.account != account || record.kind != family.kind) continue;
+      if (!stored_.contains({record.account, record.kind, record.id})) continue;
+      const Json config = Json::parse(record.document, nullptr, /*allow_exceptions=*/false);
+      if (config.is_object() && config.value(family.caller_reference_member, "") == caller_reference) {
+        return record.id;
+      }
+    }
+    return std::nullopt;
   }
 
   std::unique_ptr<store::Store> scratch_;
   api::Services services_;
+  std::set<Key> stored_;  // resources stored before loading, not yet replaced
 };
 
 Result<std::size_t, std::string> LoadFile(Staging& staging, const std::string& file,

@@ -15,9 +15,11 @@ namespace cfl::control {
 
 // Validates every fixture first (in a scratch store, so uniqueness, limits
 // and references are checked as the API checks them), then adds them all to
-// services.store in one ReplaceAll: nothing is half-loaded. A fixture record
-// with the id of a stored one replaces it. Returns how many resources the
-// fixtures held, or "FILE: problem".
+// services.store in one ReplaceAll: nothing is half-loaded. A fixture replaces
+// a resource stored before loading with the same id (or, for an XML fixture
+// without an id, the same CallerReference), so a restart with --db and the
+// same fixtures works; fixtures that collide with each other are an error.
+// Returns how many resources the fixtures held, or "FILE: problem".
 Result<std::size_t, std::string> LoadFixtures(const std::vector<std::string>& paths, api::Services& services,
                                               const std::string& default_account);
 

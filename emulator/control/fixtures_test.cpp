@@ -69,7 +69,7 @@ TEST_CASE("fixtures in a directory load in sorted order, xml and json") {
   CHECK(loaded.value() == 3);
   const auto records = env.store->All();
   REQUIRE(records.size() == 3);
-  const auto bare = records[0];
+  const auto bare = records[0].account == "123456789012" ? records[0] : records[1];
   CHECK(bare.account == "123456789012");
   CHECK(bare.settles_at_ms == ToMillis(env.clock.Now()));  // Deployed by default
   CHECK(bare.document.find("\"PriceClass\":\"PriceClass_All\"") != std::string::npos);  // defaults filled in
@@ -98,7 +98,7 @@ TEST_CASE("a bad fixture names its file and loads nothing") {
 
 TEST_CASE("fixtures add to stored state; the same id is replaced") {
   Env env;
-  env.Load({env.Write("one.xml", "<Fixture id=\"E1\">" + Config("one", "first") + "</Fixture>")});
+  REQUIRE(env.Load({env.Write("one.xml", "<Fixture id=\"E1\">" + Config("one", "first") + "</Fixture>")}).ok());
   const auto first = *env.store->Get("123456789012", "distribution", "E1");
   fs::remove(env.dir / "one.xml");
   auto loaded = env.Load({env.Write("two.xml", "<Fixture id=\"E1\">" + Config("one", "second") + "</Fixture>"),
@@ -108,6 +108,21 @@ TEST_CASE("fixtures add to stored state; the same id is replaced") {
   const auto second = *env.store->Get("123456789012", "distribution", "E1");
   CHECK(second.document.find("second") != std::string::npos);
   CHECK(second.etag != first.etag);
+
+  // A fixture without an id replaces the stored one with its caller reference: restarts work.
+  const auto three = env.store->All().at(1);
+  REQUIRE(three.id != "E1");
+  auto again = env.Load({(env.dir / "three.xml").string()});
+  REQUIRE_MESSAGE(again.ok(), (again.ok() ? "" : again.error()));
+  CHECK(env.store->All().size() == 2);
+  CHECK(env.store->Get("123456789012", "distribution", three.id)->etag != three.etag);
+
+  // Two fixtures of one load that collide are an error, not a replacement.
+  auto twice = env.Load({env.Write("four.xml", "<Fixture id=\"E4\">" + Config("four") + "</Fixture>"),
+                         env.Write("five.xml", "<Fixture id=\"E4\">" + Config("five") + "</Fixture>")});
+  REQUIRE_FALSE(twice.ok());
+  CHECK(twice.error().find("five.xml") != std::string::npos);
+  CHECK(env.store->All().size() == 2);
 }
 
 TEST_CASE("two snapshots with the same sequences both load") {

@@ -101,7 +101,9 @@ struct Server::Impl {
       for (const auto& method : answer.body["allow"]) allow += (allow.empty() ? "" : ", ") + method.get<std::string>();
       response.set_header("Allow", allow);
     }
-    response.set_content(answer.body.dump(), "application/json");
+    // Paths and bodies may hold bytes that are not UTF-8: replace them, never throw.
+    response.set_content(answer.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                         "application/json");
     if (LogRequests()) {
       api::CallRecord call;
       call.request_id = "-";

@@ -3,6 +3,8 @@
 #include <tinyxml2.h>
 
 #include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 namespace cfl::model {
@@ -11,6 +13,50 @@ namespace {
 using Element = tinyxml2::XMLElement;
 
 Result<Json, ApiError> DecodeElement(const Element& element, ShapeId shape_id, const std::string& path);
+
+// The length of the UTF-8 character at text[i] if it is one XML 1.0 allows
+// (#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]),
+// else 0: control characters, surrogates, overlong or broken sequences.
+std::size_t XmlCharLength(std::string_view text, std::size_t i) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  std::size_t length = 0;
+  std::uint32_t code = 0;
+  if (lead < 0x80) {
+    length = 1;
+    code = lead;
+  } else if ((lead & 0xE0) == 0xC0) {
+    length = 2;
+    code = lead & 0x1F;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3;
+    code = lead & 0x0F;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4;
+    code = lead & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(text[i + k]);
+    if ((next & 0xC0) != 0x80) return 0;
+    code = (code << 6) | (next & 0x3F);
+  }
+  static constexpr std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (code < kSmallest[length]) return 0;
+  const bool allowed = code == 0x9 || code == 0xA || code == 0xD || (code >= 0x20 && code <= 0xD7FF) ||
+                       (code >= 0xE000 && code <= 0xFFFD) || (code >= 0x10000 && code <= 0x10FFFF);
+  return allowed ? length : 0;
+}
+
+bool IsXmlText(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = XmlCharLength(text, i);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
 
 std::string ChildPath(const std::string& path, std::string_view name) {
   return path + "/" + std::string(name);
@@ -72,7 +118,9 @@ Result<Json, ApiError> DecodeScalar(std::string_view text, const ShapeDef& shape
       char* end = nullptr;
       const std::string copy(text);
       const double number = std::strtod(copy.c_str(), &end);
-      if (copy.empty() || *end != '\0') return Fail(MalformedInput("Invalid number '" + copy + "' in " + path));
+      if (copy.empty() || *end != '\0' || !std::isfinite(number)) {
+        return Fail(MalformedInput("Invalid number '" + copy + "' in " + path));
+      }
       return Json(number);
     }
     case ShapeType::kBoolean:
@@ -96,6 +144,9 @@ Result<Json, ApiError> DecodeElement(const Element& element, ShapeId shape_id, c
     default:
       if (element.FirstChildElement()) return Fail(MalformedInput("Unexpected complex element " + path));
       const char* text = element.GetText();  // null for <X/>: an empty value
+      // tinyxml2 lets through what a strict parser refuses (&#1;, &#xD800;,
+      // raw control bytes, broken UTF-8); CloudFront's parser would not.
+      if (text && !IsXmlText(text)) return Fail(MalformedInput("Invalid character in " + path));
       return DecodeScalar(text ? text : "", shape, path);
   }
 }
@@ -112,9 +163,10 @@ void EncodeScalarText(std::string& out, const Json& value) {
   } else if (value.is_number_integer()) {
     out += std::to_string(value.get<std::int64_t>());
   } else if (value.is_number()) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%g", value.get<double>());
-    out += buffer;
+    // The shortest text that reads back as the same double (%g kept 6 digits).
+    char buffer[64];
+    const auto written = std::to_chars(buffer, buffer + sizeof buffer, value.get<double>());
+    out.append(buffer, written.ptr);
   }
 }
 
@@ -165,14 +217,34 @@ Result<Json, ApiError> DecodeXml(std::string_view xml, std::string_view root_nam
 }
 
 void AppendXmlEscaped(std::string& out, std::string_view text) {
-  for (const char c : text) {
+  // Parsers drop text made only of whitespace (tinyxml2 skips it between
+  // elements) and turn a raw CR into LF: character references survive both.
+  const bool blank = !text.empty() && text.find_first_not_of(" \t\n\r") == std::string_view::npos;
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (blank || c == '\r') {
+      out += "&#" + std::to_string(static_cast<int>(c)) + ";";
+      ++i;
+      continue;
+    }
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
-      default: out += c;
+      default: {
+        const std::size_t length = XmlCharLength(text, i);
+        if (length == 0) {
+          out += "\xEF\xBF\xBD";  // U+FFFD: XML 1.0 cannot carry this byte at all
+          ++i;
+        } else {
+          out.append(text.substr(i, length));
+          i += length;
+        }
+        continue;
+      }
     }
+    ++i;
   }
 }
 

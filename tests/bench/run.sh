@@ -129,7 +129,7 @@ git -C "$root" diff --quiet HEAD 2>/dev/null || commit="$commit+changes"
 echo "machine: $(nproc) CPUs, $cpu_model, $memory_total RAM, Linux $(uname -r)"
 echo "build:   ${CFL_BENCH_BUILD_TYPE:-?} $server (commit $commit)"
 echo "temp:    $work ($(stat -f -c %T "$work") file system)"
-echo "load:    $connections keep-alive connections, ${seconds} s per phase after 0.5 s warm-up, server --threads 64"
+echo "load:    $connections keep-alive connections, ${seconds} s per phase after 0.5 s warm-up; emulator with default flags (--threads 64, log level info to /dev/null)"
 busy_before=$(cpu_busy)
 echo "quiet:   $busy_before% of the CPUs busy before the run (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 [ "$busy_before" -le 10 ] || echo "WARNING: other processes are using the CPUs; the figures below are not reliable."
@@ -187,8 +187,8 @@ row "GetDistribution, 1 connection: req/s, p50 / p99" \
     "$(fmt "$(field "$single" rps)" 0), $(field "$single" p50_ms) / $(field "$single" p99_ms) ms"
 if [ -n "${read_result[get.wrk_emulator]:-}" ]; then
   wrk_emulator=${read_result[get.wrk_emulator]} wrk_ceiling=${read_result[get.wrk_ceiling]}
-  row "GetDistribution, wrk -t1: req/s, p50 / p99 (ceiling: $(fmt "$(field "$wrk_ceiling" rps)" 0), $(field "$wrk_ceiling" p50_ms) / $(field "$wrk_ceiling" p99_ms) ms)" \
-      "$(fmt "$(field "$wrk_emulator" rps)" 0), $(field "$wrk_emulator" p50_ms) / $(field "$wrk_emulator" p99_ms) ms = $(fmt "$(calc "100 * $(field "$wrk_emulator" rps) / $(field "$wrk_ceiling" rps)")" 1)%"
+  row "GetDistribution, cross-check with wrk -t1: req/s, p50 / p99, % of ceiling (ceiling: $(fmt "$(field "$wrk_ceiling" rps)" 0), $(field "$wrk_ceiling" p50_ms) / $(field "$wrk_ceiling" p99_ms) ms)" \
+      "$(fmt "$(field "$wrk_emulator" rps)" 0), $(field "$wrk_emulator" p50_ms) / $(field "$wrk_emulator" p99_ms) ms, $(fmt "$(calc "100 * $(field "$wrk_emulator" rps) / $(field "$wrk_ceiling" rps)")" 1)%"
 fi
 read_rows list "ListDistributions, 100 items" "$list_bytes"
 

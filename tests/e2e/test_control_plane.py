@@ -469,6 +469,14 @@ def test_journal_lists_calls_newest_first_with_filters(ctl, em, client, account,
     assert ctl.ok("GET", "/requests")["requests"] == []
 
 
+def test_journal_survives_paths_that_are_not_utf8(ctl, em, account):
+    raw = u.Raw(em.url, account)
+    assert raw.get("/2020-05-31/distribution/%ff%fe").status_code == 404
+    calls = ctl.ok("GET", "/requests", query={"account": account})["requests"]
+    assert [(c["operation"], c["status"]) for c in calls] == [("GetDistribution", 404)]
+    assert calls[0]["path"].startswith("/2020-05-31/distribution/")
+
+
 def test_journal_is_a_bounded_ring(ctl, client):
     for _ in range(60):
         client.list_distributions()

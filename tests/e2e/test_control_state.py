@@ -261,6 +261,20 @@ def test_nothing_is_half_loaded(tmp_path, start_emulator):
     assert u.make_client(em.url, u.DEFAULT_ACCOUNT).list_distributions()["DistributionList"]["Quantity"] == 0
 
 
+def test_restart_with_the_same_db_and_fixtures(tmp_path, start_emulator):
+    db = tmp_path / "state.db"
+    first = start_emulator("--db", str(db), "--fixtures", str(FIXTURES))
+    counts = control(first, "GET", "/health")["resources"]
+    assert counts == {"distribution": 4, "streaming-distribution": 1}
+    default = u.make_client(first.url, u.DEFAULT_ACCOUNT)
+    retired = default.list_distributions()["DistributionList"]["Items"][0]["Id"]
+    assert first.stop() == 0
+    second = start_emulator("--db", str(db), "--fixtures", str(FIXTURES))
+    assert control(second, "GET", "/health")["resources"] == counts
+    again = u.make_client(second.url, u.DEFAULT_ACCOUNT).list_distributions()["DistributionList"]["Items"]
+    assert [d["Id"] for d in again] == [retired], "the bare fixture replaced itself, by CallerReference"
+
+
 def test_fixture_files_and_repeated_paths(tmp_path, start_emulator):
     site = FIXTURES / "10-s3-static-site.xml"
     extra = tmp_path / "extra.xml"

@@ -2,6 +2,7 @@
 If-Match / ETag / lifecycle rules around it."""
 
 import time
+import xml.etree.ElementTree as ET
 
 import e2e_util as u
 from e2e_util import expect_error
@@ -255,7 +256,6 @@ def test_raw_create_answers_wire_format(raw, account):
     assert r.headers["Content-Type"].startswith("text/xml"), r.headers
     assert u.ETAG_RE.match(r.headers["ETag"]), r.headers
     assert r.headers.get("x-amzn-RequestId"), r.headers
-    import xml.etree.ElementTree as ET
     root = ET.fromstring(r.content)
     assert root.tag == f"{{{u.NS}}}Distribution", root.tag
     fields = {u.local(c.tag): c for c in root}

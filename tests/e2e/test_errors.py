@@ -1,11 +1,13 @@
 """Error cases: boto3 where it can send them, raw HTTP with hand-written XML where it cannot."""
 
 import random
+import socket
 import time
 import uuid
 
 import pytest
 import requests
+from botocore.exceptions import ClientError
 
 import e2e_util as u
 from e2e_util import expect_error
@@ -237,7 +239,6 @@ def _assert_not_implemented(ei, op):
 # Operations CloudFront Local does not implement (yet). When one gets implemented, swap it for
 # another from the model that still answers 501.
 def test_unimplemented_operations_boto3(cf, dist_config):
-    from botocore.exceptions import ClientError
     created = cf.create_distribution(DistributionConfig=dist_config())
     dist_id = created["Distribution"]["Id"]
     calls = {
@@ -262,7 +263,6 @@ def test_unimplemented_operations_boto3(cf, dist_config):
 
 
 def test_not_implemented_exact_message(cf):
-    from botocore.exceptions import ClientError
     with pytest.raises(ClientError) as ei:
         cf.list_functions()
     # The brief's wording; a final full stop is fine.
@@ -460,7 +460,6 @@ def test_garbage_never_breaks_the_server(url, new_account, emulator):
 
 
 def test_slow_and_broken_connections_do_not_hang_the_server(url, emulator):
-    import socket
     host, port = emulator.host, emulator.port
     # Half a request, then close; a header-less close; a connection that says nothing.
     for payload in [b"POST /2020-05-31/distribution HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n<Dis",

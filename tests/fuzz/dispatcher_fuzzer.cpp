@@ -20,11 +20,13 @@
 // Checks (abort on failure): no exception escapes Handle; never a 500; every
 // response has x-amzn-RequestId; every error is an <ErrorResponse> that a strict
 // XML parser accepts; every XML success body is XML 1.0 text that decodes with
-// the operation's output payload shape.
+// the operation's output payload shape. CFL_FUZZ_VERBOSE=1 prints each step.
 #include <cctype>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <memory>
 #include <string>
@@ -44,6 +46,7 @@ using namespace std::string_view_literals;
 constexpr std::size_t kMaxSteps = 16;
 constexpr std::size_t kMaxBody = 64 * 1024;
 constexpr std::string_view kAccount = "123456789012";
+constexpr std::int64_t kStartMs = 1'700'000'000'000;
 
 struct Answered {
   std::deque<std::string> ids;  // newest first
@@ -148,6 +151,7 @@ std::vector<std::string_view> SplitWords(std::string_view text) {
 
 struct Request {
   std::string method;
+  std::string target;  // as sent: path and query, still percent-encoded
   std::string path;
   cfl::model::QueryMap query;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -183,10 +187,13 @@ bool ResolveOperationLine(std::string_view line, const Answered& answered, Reque
     }
   }
   request.path = PercentDecode(path, false);
-  if (!operation->required_query.empty()) {
-    ParseQuery(operation->required_query, request.query);
+  std::string query(operation->required_query);
+  if (question != std::string_view::npos) {
+    query += query.empty() ? "" : "&";
+    query += Expand(line.substr(question + 1), answered);
   }
-  if (question != std::string_view::npos) ParseQuery(Expand(line.substr(question + 1), answered), request.query);
+  ParseQuery(query, request.query);
+  request.target = query.empty() ? path : path + "?" + query;
   return true;
 }
 
@@ -201,6 +208,7 @@ bool ParseStep(std::string_view step, const Answered& answered, Request& request
     if (space == std::string_view::npos) return false;
     request.method = std::string(line.substr(0, space));
     const std::string target = Expand(line.substr(space + 1), answered);
+    request.target = target;
     const auto question = target.find('?');
     request.path = PercentDecode(std::string_view(target).substr(0, question), false);
     if (question != std::string::npos) ParseQuery(std::string_view(target).substr(question + 1), request.query);
@@ -285,25 +293,45 @@ void CheckResponse(const Request& request, const cfl::model::HttpResponseParts& 
   }
 }
 
+// CFL_FUZZ_VERBOSE=1: one line per step on stderr (for writing seeds).
+bool Verbose() {
+  static const bool verbose = std::getenv("CFL_FUZZ_VERBOSE") != nullptr;
+  return verbose;
+}
+
+// Built once (the handler table and the schema cost more than most inputs);
+// reset to the same state for every input, so runs are reproducible.
 struct World {
   std::unique_ptr<cfl::store::Store> store;
+  cfl::ManualClock clock{cfl::FromMillis(kStartMs)};
+  cfl::api::RuntimeSettings settings;
+  std::unique_ptr<cfl::api::Services> services;
+  std::unique_ptr<cfl::api::Dispatcher> dispatcher;
+
   World() {
     auto opened = cfl::store::OpenSqliteStore("");
     if (auto* error = std::get_if<cfl::store::StoreError>(&opened)) cfl::fuzz::Die("store: " + error->message);
     store = std::get<std::unique_ptr<cfl::store::Store>>(std::move(opened));
+    services = std::make_unique<cfl::api::Services>(cfl::api::Services{*store, clock, settings});
+    dispatcher = std::make_unique<cfl::api::Dispatcher>(*services, std::string(kAccount));
+  }
+
+  void Reset() {
+    store->Reset(std::nullopt);
+    clock.Advance(std::chrono::milliseconds(kStartMs - cfl::ToMillis(clock.Now())));  // back to the start
+    settings.propagation_delay_ms = 0;
+    settings.invalidation_delay_ms = 0;
+    settings.max_distributions = 5;  // a limit inputs can reach
   }
 };
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static World world;  // one in-memory database, emptied for every input
-  world.store->Reset(std::nullopt);
-  cfl::ManualClock clock(cfl::FromMillis(1'700'000'000'000));
-  cfl::api::RuntimeSettings settings;
-  settings.max_distributions = 5;  // reachable limits
-  cfl::api::Services services{*world.store, clock, settings};
-  cfl::api::Dispatcher dispatcher(services, std::string(kAccount));
+  static World world;
+  world.Reset();
+  auto& clock = world.clock;
+  auto& dispatcher = *world.dispatcher;
 
   Answered answered;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
@@ -327,7 +355,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           }
           return std::nullopt;
         },
-        request.body};
+        request.body, request.target};
     cfl::api::CallRecord call;
     cfl::model::HttpResponseParts response;
     try {
@@ -338,6 +366,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       cfl::fuzz::Die("a non-std exception escaped Dispatcher::Handle");
     }
     CheckResponse(request, response, call);
+    if (Verbose()) {
+      std::fprintf(stderr, "%s %s -> %d %s %s\n", request.method.c_str(), request.target.c_str(), response.status,
+                   call.operation.c_str(), call.error_code.c_str());
+    }
     Remember(response, answered);
   }
   return 0;

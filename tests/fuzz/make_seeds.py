@@ -1,0 +1,242 @@
+#!/usr/bin/python3
+"""Writes the seed corpora and dictionaries of the libFuzzer harnesses.
+
+    /usr/bin/python3 tests/fuzz/make_seeds.py OUT_DIR
+
+OUT_DIR/xml_codec/      one document per request payload shape: a full example of every shape
+                        (every member, one item per list, botocore's serializer writes it) and
+                        every payload found in fixtures/ (XML configs, and the configs of JSON
+                        state snapshots)
+OUT_DIR/dispatcher/     request sequences in dispatcher_fuzzer.cpp's text format: every
+                        operation alone, and create → read → update (If-Match) → delete for
+                        every payload found in fixtures/
+OUT_DIR/xml_codec.dict, OUT_DIR/dispatcher.dict    libFuzzer dictionaries (element names,
+                        operation tokens, headers, placeholders)
+
+The hand-written seeds in tests/fuzz/corpus/ are used besides these. Needs botocore (Debian's
+python3-botocore; its CloudFront model is older than ours, which is fine for seeds).
+"""
+
+import hashlib
+import json
+import re
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import botocore.session
+from botocore.serialize import create_serializer
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "fixtures"
+NS = "http://cloudfront.amazonaws.com/doc/2020-05-31/"
+ACCOUNT_AUTH = ("AWS4-HMAC-SHA256 Credential=111111111111/20240101/us-east-1/cloudfront/aws4_request, "
+                "SignedHeaders=host;x-amz-date, Signature=0")
+
+MODEL = botocore.session.get_session().get_service_model("cloudfront")
+SERIALIZER = create_serializer("rest-xml", include_validation=False)
+
+
+def payload_of(op):
+    """(payload member name, root element name, shape) of op's XML request body, or None."""
+    shape = op.input_shape
+    if shape is None:
+        return None
+    name = shape.serialization.get("payload")
+    if not name:
+        return None
+    member = shape.members[name]
+    if member.type_name != "structure":
+        return None
+    return name, member.serialization.get("name", name), member
+
+
+def example(shape, depth=0):
+    """A value for every member of shape, one item per list, Quantity = len(Items)."""
+    kind = shape.type_name
+    if kind == "structure":
+        if depth > 12:
+            return {}
+        value = {name: example(member, depth + 1) for name, member in shape.members.items()}
+        if "Quantity" in value:
+            value["Quantity"] = len(value.get("Items", []))
+        return value
+    if kind == "list":
+        return [example(shape.member, depth + 1)]
+    if kind == "map":
+        return {"key": "value"}
+    if kind in ("integer", "long"):
+        return int(shape.metadata.get("min", 1))
+    if kind in ("float", "double"):
+        return 0.5
+    if kind == "boolean":
+        return False
+    if kind == "timestamp":
+        return "2024-01-01T00:00:00Z"
+    if kind == "blob":
+        return b"blob"
+    enum = shape.enum
+    if enum:
+        return enum[0]
+    text = shape.name
+    low = int(shape.metadata.get("min", 0))
+    return text if len(text) >= low else text.ljust(low, "x")
+
+
+def dummy_params(op):
+    """Values for the members that travel in the path, query or headers."""
+    params = {}
+    for name, member in op.input_shape.members.items():
+        if member.serialization.get("location") in ("uri", "querystring", "header"):
+            params[name] = "x" if member.type_name == "string" else example(member)
+    return params
+
+
+def serialize(op, payload_name, value):
+    params = dummy_params(op)
+    params[payload_name] = value
+    body = SERIALIZER.serialize_to_request(params, op)["body"]
+    return body if isinstance(body, bytes) else body.encode("utf-8")
+
+
+def local(tag):
+    return tag.rsplit("}", 1)[-1]
+
+
+def fixture_payloads(roots):
+    """(root name, XML bytes) of every request payload in fixtures/, standalone, with the namespace."""
+    found = []
+    for path in sorted(FIXTURES.rglob("*.xml")) if FIXTURES.is_dir() else []:
+        text = path.read_text("utf-8", "replace")
+        try:
+            root = ET.fromstring(text)
+        except ET.ParseError:
+            # e.g. "--" inside a comment, which tinyxml2 tolerates and expat does not
+            try:
+                root = ET.fromstring(re.sub(r"<!--.*?-->", "", text, flags=re.S))
+            except ET.ParseError as e:
+                print(f"make_seeds: skipping {path}: {e}", file=sys.stderr)
+                continue
+        for element in root.iter():
+            if local(element.tag) in roots:
+                ET.register_namespace("", NS)
+                found.append((local(element.tag), ET.tostring(element, encoding="utf-8")))
+    for path in sorted(FIXTURES.rglob("*.json")) if FIXTURES.is_dir() else []:
+        try:
+            state = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError) as e:
+            print(f"make_seeds: skipping {path}: {e}", file=sys.stderr)
+            continue
+        for resource in state.get("resources", []) if isinstance(state, dict) else []:
+            config = resource.get("config")
+            kind = resource.get("kind", "")
+            root = {"distribution": "DistributionConfig",
+                    "streaming-distribution": "StreamingDistributionConfig"}.get(kind)
+            if not isinstance(config, dict) or root not in roots:
+                continue
+            op_name, payload_name = roots[root]
+            try:
+                found.append((root, serialize(MODEL.operation_model(op_name), payload_name, config)))
+            except Exception as e:  # a config botocore cannot serialize is not a seed
+                print(f"make_seeds: skipping a {kind} of {path}: {e!r}", file=sys.stderr)
+    return found
+
+
+def write(directory, content):
+    directory.mkdir(parents=True, exist_ok=True)
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
+    (directory / hashlib.sha1(data).hexdigest()).write_bytes(data)
+
+
+def step(line, headers=(), body=b""):
+    text = line + "\n" + "".join(f"{h}\n" for h in headers) + "\n"
+    return text.encode("utf-8") + (body if isinstance(body, bytes) else body.encode("utf-8"))
+
+
+def sequence(*steps):
+    return b"\n%%\n".join(steps)
+
+
+def lifecycle(root, xml):
+    """create → get → get config → update with If-Match → disable → settle → delete."""
+    auth = f"Authorization: {ACCOUNT_AUTH}"
+    if root == "DistributionConfig":
+        create, get, get_config, update, delete = ("CreateDistribution", "GetDistribution", "GetDistributionConfig",
+                                                   "UpdateDistribution", "DeleteDistribution")
+    else:
+        create, get, get_config, update, delete = ("CreateStreamingDistribution", "GetStreamingDistribution",
+                                                   "GetStreamingDistributionConfig", "UpdateStreamingDistribution",
+                                                   "DeleteStreamingDistribution")
+    disabled = xml.replace(b"<Enabled>true</Enabled>", b"<Enabled>false</Enabled>")
+    return sequence(
+        step(f"@{create}", [auth], xml),
+        step(f"@{get}", [auth]),
+        step(f"@{get_config}", [auth]),
+        step(f"@{update}", [auth, "If-Match: {etag}"], disabled),
+        b"+5",
+        step(f"@{delete}", [auth, "If-Match: {etag}"]),
+        step(f"@{get}", [auth]),
+    )
+
+
+def dictionary_line(token):
+    escaped = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else f"\\x{ord(c):02X}" for c in token)
+    return f'"{escaped}"\n'
+
+
+def main():
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else REPO / "build-fuzz" / "corpus-seeds")
+    codec_dir, dispatcher_dir = out / "xml_codec", out / "dispatcher"
+
+    roots = {}  # root element → (an operation sending it, its payload member)
+    for op_name in MODEL.operation_names:
+        op = MODEL.operation_model(op_name)
+        found = payload_of(op)
+        if found:
+            roots.setdefault(found[1], (op_name, found[0]))
+
+    elements = set()
+    for op_name in MODEL.operation_names:
+        op = MODEL.operation_model(op_name)
+        found = payload_of(op)
+        # Every operation alone, without and with a full example body.
+        write(dispatcher_dir, step(f"@{op_name}"))
+        if not found:
+            continue
+        payload_name, root, shape = found
+        try:
+            xml = serialize(op, payload_name, example(shape))
+        except Exception as e:
+            print(f"make_seeds: no example for {op_name}: {e!r}", file=sys.stderr)
+            continue
+        write(codec_dir, root.encode() + b"\n" + xml)
+        write(dispatcher_dir, step(f"@{op_name}", [f"Authorization: {ACCOUNT_AUTH}", "If-Match: {etag}"], xml))
+        elements.update(local(e.tag) for e in ET.fromstring(xml).iter())
+
+    fixtures = fixture_payloads(roots)
+    for root, xml in fixtures:
+        write(codec_dir, root.encode() + b"\n" + xml)
+        if root in ("DistributionConfig", "StreamingDistributionConfig"):
+            write(dispatcher_dir, lifecycle(root, xml))
+
+    tokens = {f"<{e}>" for e in elements} | {f"</{e}>" for e in elements} | set(roots)
+    tokens |= {"<Items/>", "<Quantity>0</Quantity>", "<Quantity>1</Quantity>", "true", "false", "&amp;", "&#13;",
+               "&#x1;", "<![CDATA[", "]]>", f' xmlns="{NS}"'}
+    (out / "xml_codec.dict").write_text("".join(dictionary_line(t) for t in sorted(tokens)), "utf-8")
+
+    dispatcher_tokens = {f"@{name}" for name in MODEL.operation_names}
+    dispatcher_tokens |= {"{id}", "{id1}", "{id2}", "{etag}", "{arn}", "{account}", "\n%%\n", "\n\n", "+60",
+                          "If-Match: ", "Authorization: ", ACCOUNT_AUTH, "?WithTags", "?Operation=Tag",
+                          "?Operation=Untag", "Resource={arn}", "MaxItems=", "Marker=", "/2020-05-31/",
+                          "GET ", "PUT ", "POST ", "DELETE ", "PATCH ", "%00", "%2F", "%FF"}
+    dispatcher_tokens |= {MODEL.operation_model(n).http["requestUri"].split("?")[0] for n in MODEL.operation_names}
+    dispatcher_tokens |= tokens
+    (out / "dispatcher.dict").write_text("".join(dictionary_line(t) for t in sorted(dispatcher_tokens)), "utf-8")
+
+    count = lambda d: len(list(d.iterdir())) if d.is_dir() else 0
+    print(f"make_seeds: {count(codec_dir)} xml_codec and {count(dispatcher_dir)} dispatcher seeds "
+          f"({len(fixtures)} payloads from fixtures/) in {out}")
+
+
+if __name__ == "__main__":
+    main()
