@@ -130,15 +130,156 @@ struct Server::Impl {
   }
 
   void Configure() {
+    // Limits. cpp-httplib serves each connection on one worker thread from
+    // the moment it is accepted until it closes, and its compiled-in limits
+    // are: request line 8 KB (414), header line 8 KB (400), listen backlog 5,
+    // no limit on the number of headers nor on chunked bodies. Hence:
+    //  - workers: options.threads, more on demand up to kMaxWorkers (below);
+    //  - keep-alive 5 s: an idle connection holds its worker at most that long
+    //    (clients reconnect transparently);
+    //  - read timeout 5 s: a request that stalls that long mid-way is dropped
+    //    (a client that trickles bytes within the timeout is not: cpp-httplib
+    //    has no whole-request deadline);
+    //  - TCP_DEFER_ACCEPT: a connection that sends nothing is not accepted (so
+    //    holds no worker) for kDeferAcceptSeconds; every real client sends its
+    //    request at once. The kernel queues such connections in the listen
+    //    backlog, which is raised from 5 to SOMAXCONN once listening;
+    //  - at most kMaxHeaders header fields and kMaxHeaderBytes in all (400),
+    //    bodies over kMaxBodyBytes (413) however they are framed.
+    constexpr time_t kKeepAliveSeconds = 5;
+    constexpr time_t kReadTimeoutSeconds = 5;
+    constexpr time_t kWriteTimeoutSeconds = 5;
+    constexpr int kDeferAcceptSeconds = 30;
+    constexpr std::size_t kMaxWorkers = 1024;
+    constexpr std::size_t kMaxHeaders = 100;
+    constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
     server.set_tcp_nodelay(true);
     server.set_keep_alive_max_count(1'000'000);
-    server.set_keep_alive_timeout(30);
-    server.set_read_timeout(10, 0);
-    server.set_write_timeout(10, 0);
+    server.set_keep_alive_timeout(kKeepAliveSeconds);
+    server.set_read_timeout(kReadTimeoutSeconds, 0);
+    server.set_write_timeout(kWriteTimeoutSeconds, 0);
     server.set_payload_max_length(kMaxBodyBytes);
-    const int threads = options.threads;
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    const auto handler = [this](const httplib::Request& request, httplib::Response& response) {
+    const auto listen_socket = std::make_shared<std::atomic<int>>(-1);
+    server.set_socket_options([listen_socket](socket_t sock) {
+      httplib::default_socket_options(sock);
+      const int seconds = kDeferAcceptSeconds;
+      ::setsockopt(sock, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, sizeof seconds);
+      listen_socket->store(sock);
+    });
+    // Each accepted connection is a job that holds its worker until the
+    // connection closes. A fixed pool lets idle keep-alive connections (SDK
+    // connection pools, parallel test suites) starve new clients for up to the
+    // keep-alive timeout; this one starts options.threads workers and adds one
+    // whenever a connection arrives and none is free, up to kMaxWorkers.
+    // Workers stay until shutdown: an idle worker is a parked thread.
+    class GrowingPool final : public httplib::TaskQueue {
+     public:
+      GrowingPool(std::size_t initial, std::size_t cap) : cap_(std::max(initial, cap)) {
+        std::lock_guard lock(mutex_);
+        while (workers_.size() < initial) Spawn();
+      }
+      void enqueue(std::function<void()> job) override {
+        {
+          std::lock_guard lock(mutex_);
+          jobs_.push_back(std::move(job));
+          if (idle_ < jobs_.size() && workers_.size() < cap_) Spawn();
+        }
+        cond_.notify_one();
+      }
+      void shutdown() override {
+        std::vector<std::thread> workers;
+        {
+          std::lock_guard lock(mutex_);
+          stopping_ = true;
+          workers.swap(workers_);
+        }
+        cond_.notify_all();
+        for (auto& worker : workers) worker.join();
+      }
+
+     private:
+      // REQUIRES: mutex_ held. Without a new thread the job waits for a free worker.
+      void Spawn() {
+        try {
+          workers_.emplace_back([this] { Work(); });
+        } catch (const std::system_error&) {
+        }
+      }
+      void Work() {
+        std::unique_lock lock(mutex_);
+        for (;;) {
+          ++idle_;
+          cond_.wait(lock, [this] { return !jobs_.empty() || stopping_; });
+          --idle_;
+          if (jobs_.empty()) return;  // stopping
+          auto job = std::move(jobs_.front());
+          jobs_.pop_front();
+          lock.unlock();
+          job();
+          lock.lock();
+        }
+      }
+
+      const std::size_t cap_;
+      std::mutex mutex_;
+      std::condition_variable cond_;
+      std::list<std::function<void()>> jobs_;
+      std::vector<std::thread> workers_;
+      std::size_t idle_ = 0;
+      bool stopping_ = false;
+    };
+    const auto threads = static_cast<std::size_t>(options.threads);
+    // Called once listen() has run (with cpp-httplib's backlog of 5).
+    server.new_task_queue = [threads, listen_socket] {
+      if (const int sock = listen_socket->load(); sock >= 0) ::listen(sock, SOMAXCONN);
+      return new GrowingPool(threads, kMaxWorkers);
+    };
+    const auto send_error = [](httplib::Response& response, int status, const ApiError& error) {
+      const std::string request_id = ids::RequestId();
+      response.status = status;
+      response.set_header("x-amzn-RequestId", request_id);
+      response.set_content(model::EncodeError(error, request_id).body, "text/xml");
+    };
+    const auto too_large = [](std::size_t bytes) {
+      const bool known = bytes != 0 && bytes != std::numeric_limits<std::size_t>::max();
+      return MakeError("RequestEntityTooLarge",
+                       "The request body is " + (known ? std::to_string(bytes) + " bytes" : std::string("too large")) +
+                           "; CloudFront Local accepts at most " + std::to_string(kMaxBodyBytes) + " bytes (1 MiB).");
+    };
+    // Content-Length as declared: 0 when absent or not a plain number, and
+    // kUnknownLength when too long to count.
+    constexpr std::size_t kUnknownLength = std::numeric_limits<std::size_t>::max();
+    const auto declared_length = [](const httplib::Request& request) {
+      std::size_t length = 0;
+      for (const char c : request.get_header_value("Content-Length")) {
+        if (c < '0' || c > '9') return std::size_t{0};
+        if (length > kMaxBodyBytes * 1'000'000) return kUnknownLength;
+        length = length * 10 + static_cast<std::size_t>(c - '0');
+      }
+      return length;
+    };
+    server.set_pre_routing_handler([send_error](const httplib::Request& request, httplib::Response& response) {
+      std::size_t count = 0;
+      std::size_t bytes = 0;
+      for (const auto& [name, value] : request.headers) {
+        if (name == "REMOTE_ADDR" || name == "REMOTE_PORT") continue;  // added by cpp-httplib
+        ++count;
+        bytes += name.size() + value.size() + 4;
+      }
+      if (count <= kMaxHeaders && bytes <= kMaxHeaderBytes) return httplib::Server::HandlerResponse::Unhandled;
+      // The body (if any) is not read: ask the client not to reuse the connection.
+      response.set_header("Connection", "close");
+      send_error(response, 400,
+                 MakeError("MalformedInput", "The request has " + std::to_string(count) + " header fields (" +
+                                                 std::to_string(bytes) + " bytes); CloudFront Local accepts at most " +
+                                                 std::to_string(kMaxHeaders) + " fields and " +
+                                                 std::to_string(kMaxHeaderBytes) + " bytes."));
+      return httplib::Server::HandlerResponse::Handled;
+    });
+    const auto handler = [this, send_error, too_large](const httplib::Request& request,
+                                                        httplib::Response& response) {
+      // Chunked bodies are not held to set_payload_max_length by cpp-httplib 0.11.
+      if (request.body.size() > kMaxBodyBytes) return send_error(response, 413, too_large(request.body.size()));
       Route(request, response);
     };
     server.Get(".*", handler);
@@ -151,16 +292,30 @@ struct Server::Impl {
       response.status = 500;
       response.set_content("internal error", "text/plain");
     });
+    // A client that asks first (Expect: 100-continue, as curl does for big
+    // bodies) is refused before it sends an oversized body.
+    server.set_expect_100_continue_handler(
+        [send_error, too_large, declared_length](const httplib::Request& request, httplib::Response& response) {
+          const std::size_t length = declared_length(request);
+          if (length <= kMaxBodyBytes) return 100;
+          response.set_header("Connection", "close");
+          send_error(response, 413, too_large(length));
+          return 413;
+        });
     // Requests httplib refuses before routing (e.g. a body over the limit)
     // still get an AWS-style error; responses that already have one keep it.
-    server.set_error_handler([](const httplib::Request&, httplib::Response& response) {
+    server.set_error_handler([send_error, too_large, declared_length](const httplib::Request& request,
+                                                                     httplib::Response& response) {
       if (!response.body.empty()) return;
-      const ApiError error = response.status == 413
-                                 ? MakeError("RequestEntityTooLarge", "The request body is too large.")
-                                 : MakeError("MalformedInput", "The request could not be parsed.");
-      const std::string request_id = ids::RequestId();
-      response.set_header("x-amzn-RequestId", request_id);
-      response.set_content(model::EncodeError(error, request_id).body, "text/xml");
+      if (response.status == 413) return send_error(response, 413, too_large(declared_length(request)));
+      const std::string why =
+          response.status == 414 ? "The request line is longer than 8 KB."
+          : response.status == 400
+              ? "The request could not be parsed as HTTP/1.1: a malformed request line or header, a header line "
+                "longer than 8 KB, or a request not finished within " +
+                    std::to_string(kReadTimeoutSeconds) + " s."
+              : "The request could not be parsed.";
+      send_error(response, response.status, MakeError("MalformedInput", why));
     });
   }
 };

@@ -10,7 +10,6 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 SECONDS_EACH=${1:-30}
 BUILD=${CFL_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
-CC_BIN=${CFL_FUZZ_CC:-clang-14}
 CXX_BIN=${CFL_FUZZ_CXX:-clang++-14}
 JOBS=${CFL_FUZZ_JOBS:-1}
 FUZZERS=(xml_codec dispatcher)
@@ -23,7 +22,7 @@ case "$SECONDS_EACH" in ''|*[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; e
 
 echo "== building the fuzzers in $BUILD"
 cmake -S . -B "$BUILD" -DCFL_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DCMAKE_C_COMPILER="$CC_BIN" -DCMAKE_CXX_COMPILER="$CXX_BIN" >/dev/null
+      -DCMAKE_CXX_COMPILER="$CXX_BIN" >/dev/null
 cmake --build "$BUILD" -j"$(nproc)" --target fuzzers
 
 echo "== seeds"
