@@ -73,7 +73,10 @@ ResourceFamily MakeFamily() {
   family.not_found_code = "NoSuchCachePolicy";
   family.not_found_message = "The cache policy does not exist.";
   family.already_exists_code = "CachePolicyAlreadyExists";
-  family.already_exists_message = "A cache policy with this name already exists: ";
+  family.already_exists_message =
+      "A cache policy with this name already exists. You must provide a unique name. To modify an existing "
+      "cache policy, use UpdateCachePolicy. Already exists: {id}";
+  family.unique_name_member = "Name";
   family.in_use_code = "CachePolicyInUse";
   family.in_use_message = "Cannot delete the cache policy because it is attached to one or more cache behaviors.";
   family.limit_code = "TooManyCachePolicies";
@@ -81,14 +84,6 @@ ResourceFamily MakeFamily() {
   family.max_per_account = [](const RequestContext&) -> std::optional<std::int64_t> { return 20; };
   family.new_id = ids::Uuid;
   family.prepare = Prepare;
-  family.unique_keys = [](const Json& config) {
-    return std::vector<std::string>{"name:" + config.value("Name", "")};
-  };
-  family.key_conflict = [](const store::StoreError& error) {
-    return MakeError("CachePolicyAlreadyExists",
-                     "A cache policy with this name already exists. You must provide a unique name. To modify an "
-                     "existing cache policy, use UpdateCachePolicy. Already exists: " + error.conflicting_id);
-  };
   return family;
 }
 

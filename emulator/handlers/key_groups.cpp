@@ -43,7 +43,10 @@ ResourceFamily MakeFamily() {
   family.not_found_code = "NoSuchResource";
   family.not_found_message = "The specified key group does not exist.";
   family.already_exists_code = "KeyGroupAlreadyExists";
-  family.already_exists_message = "A key group with this name already exists: ";
+  family.already_exists_message =
+      "A key group with this name already exists. You must provide a unique name. To modify an existing key "
+      "group, use UpdateKeyGroup. Already exists: {id}";
+  family.unique_name_member = "Name";
   family.in_use_code = "ResourceInUse";
   family.in_use_message = "Cannot delete this resource because it is in use.";
   family.limit_code = "TooManyKeyGroups";
@@ -51,14 +54,6 @@ ResourceFamily MakeFamily() {
   family.max_per_account = [](const RequestContext&) -> std::optional<std::int64_t> { return 10; };
   family.new_id = ids::Uuid;
   family.prepare = Prepare;
-  family.unique_keys = [](const Json& config) {
-    return std::vector<std::string>{"name:" + config.value("Name", "")};
-  };
-  family.key_conflict = [](const store::StoreError& error) {
-    return MakeError("KeyGroupAlreadyExists",
-                     "A key group with this name already exists. You must provide a unique name. To modify an "
-                     "existing key group, use UpdateKeyGroup. Already exists: " + error.conflicting_id);
-  };
   family.references = [](const Json& config) {
     std::vector<std::string> references;
     for (const auto& key : PublicKeyIds(config)) {

@@ -8,15 +8,15 @@
 namespace cfl::handlers {
 namespace {
 
-constexpr std::string_view kNameKeyPrefix = "name:";
-
 ResourceFamily MakeFamily() {
   ResourceFamily family;
   family.kind = "origin-access-control";
   family.not_found_code = "NoSuchOriginAccessControl";
   family.not_found_message = "The origin access control does not exist.";
   family.already_exists_code = "OriginAccessControlAlreadyExists";
-  family.already_exists_message = "An origin access control with the same name already exists: {id}";
+  family.already_exists_message =
+      "An origin access control with the same name already exists: {id}";
+  family.unique_name_member = "Name";
   family.in_use_code = "OriginAccessControlInUse";
   family.in_use_message = "Cannot delete the origin access control because it's in use by one or more distributions.";
   family.limit_code = "TooManyOriginAccessControls";
@@ -30,13 +30,6 @@ ResourceFamily MakeFamily() {
       return Fail(InvalidArgument("The parameter Name must be between 1 and 64 characters."));
     }
     return Ok{};
-  };
-  family.unique_keys = [](const Json& config) {
-    return std::vector<std::string>{std::string(kNameKeyPrefix) + config.value("Name", "")};
-  };
-  family.key_conflict = [](const store::StoreError& error) {
-    return MakeError("OriginAccessControlAlreadyExists",
-                     "An origin access control with the same name already exists: " + error.conflicting_id);
   };
   return family;
 }

@@ -32,7 +32,10 @@ ResourceFamily MakeFamily() {
   family.not_found_code = "NoSuchOriginRequestPolicy";
   family.not_found_message = "The origin request policy does not exist.";
   family.already_exists_code = "OriginRequestPolicyAlreadyExists";
-  family.already_exists_message = "An origin request policy with this name already exists: ";
+  family.already_exists_message =
+      "An origin request policy with this name already exists. You must provide a unique name. To modify an "
+      "existing origin request policy, use UpdateOriginRequestPolicy. Already exists: {id}";
+  family.unique_name_member = "Name";
   family.in_use_code = "OriginRequestPolicyInUse";
   family.in_use_message =
       "Cannot delete the origin request policy because it is attached to one or more cache behaviors.";
@@ -42,15 +45,6 @@ ResourceFamily MakeFamily() {
   family.max_per_account = [](const RequestContext&) -> std::optional<std::int64_t> { return 20; };
   family.new_id = ids::Uuid;
   family.prepare = Prepare;
-  family.unique_keys = [](const Json& config) {
-    return std::vector<std::string>{"name:" + config.value("Name", "")};
-  };
-  family.key_conflict = [](const store::StoreError& error) {
-    return MakeError("OriginRequestPolicyAlreadyExists",
-                     "An origin request policy with this name already exists. You must provide a unique name. To "
-                     "modify an existing origin request policy, use UpdateOriginRequestPolicy. Already exists: " +
-                         error.conflicting_id);
-  };
   return family;
 }
 

@@ -47,7 +47,10 @@ ResourceFamily MakeFamily() {
   family.not_found_code = "NoSuchResponseHeadersPolicy";
   family.not_found_message = "The response headers policy does not exist.";
   family.already_exists_code = "ResponseHeadersPolicyAlreadyExists";
-  family.already_exists_message = "A response headers policy with this name already exists: ";
+  family.already_exists_message =
+      "A response headers policy with this name already exists. You must provide a unique name. To modify "
+      "an existing response headers policy, use UpdateResponseHeadersPolicy. Already exists: {id}";
+  family.unique_name_member = "Name";
   family.in_use_code = "ResponseHeadersPolicyInUse";
   family.in_use_message = "Cannot delete the response headers policy because it is attached to one or more cache "
                           "behaviors in a CloudFront distribution.";
@@ -57,15 +60,6 @@ ResourceFamily MakeFamily() {
   family.max_per_account = [](const RequestContext&) -> std::optional<std::int64_t> { return 20; };
   family.new_id = ids::Uuid;
   family.prepare = Prepare;
-  family.unique_keys = [](const Json& config) {
-    return std::vector<std::string>{"name:" + config.value("Name", "")};
-  };
-  family.key_conflict = [](const store::StoreError& error) {
-    return MakeError("ResponseHeadersPolicyAlreadyExists",
-                     "A response headers policy with this name already exists. You must provide a unique name. To "
-                     "modify an existing response headers policy, use UpdateResponseHeadersPolicy. Already exists: " +
-                         error.conflicting_id);
-  };
   return family;
 }
 

@@ -8,6 +8,7 @@ namespace cfl::handlers {
 namespace {
 
 constexpr std::string_view kCallerKeyPrefix = "caller:";
+constexpr std::string_view kNameKeyPrefix = "name:";
 
 ApiError StoreFailure(const store::StoreError& error) {
   return MakeError("InternalError", "The store failed: " + error.message);
@@ -31,6 +32,9 @@ std::vector<std::string> UniqueKeys(const ResourceFamily& family, const Json& co
     keys.push_back(std::string(kCallerKeyPrefix) + (parent.empty() ? "" : parent + "/") +
                    StringMember(config, family.caller_reference_member));
   }
+  if (!family.unique_name_member.empty()) {
+    keys.push_back(std::string(kNameKeyPrefix) + StringMember(config, family.unique_name_member));
+  }
   if (family.unique_keys) {
     for (auto& key : family.unique_keys(config)) keys.push_back(std::move(key));
   }
@@ -38,7 +42,8 @@ std::vector<std::string> UniqueKeys(const ResourceFamily& family, const Json& co
 }
 
 ApiError ConflictError(const ResourceFamily& family, const store::StoreError& error) {
-  if (error.conflicting_key.starts_with(kCallerKeyPrefix) || !family.key_conflict) {
+  if (error.conflicting_key.starts_with(kCallerKeyPrefix) || error.conflicting_key.starts_with(kNameKeyPrefix) ||
+      !family.key_conflict) {
     std::string message = family.already_exists_message;
     if (const auto at = message.find("{id}"); at != std::string::npos) message.replace(at, 4, error.conflicting_id);
     return MakeError(family.already_exists_code, std::move(message));

@@ -29,9 +29,10 @@ struct ResourceFamily {
   std::string kind;                 // store kind, e.g. "distribution"
   std::string not_found_code;       // e.g. "NoSuchDistribution"
   std::string not_found_message;
-  std::string already_exists_code;  // reused caller reference / name
+  std::string already_exists_code;  // reused caller reference or unique name
   std::string already_exists_message;  // "{id}" is replaced by the existing resource's id
   std::string caller_reference_member;  // "CallerReference", or "" when the family has none
+  std::string unique_name_member;       // "Name" when names are unique per account, else ""
   std::string in_use_code;          // delete refused while referenced, e.g. "…InUse"
   std::string in_use_message;
   std::string limit_code;           // "" when the family has no per-account limit
