@@ -159,12 +159,15 @@ struct Server::Impl {
     server.set_read_timeout(kReadTimeoutSeconds, 0);
     server.set_write_timeout(kWriteTimeoutSeconds, 0);
     server.set_payload_max_length(kMaxBodyBytes);
+    // A duplicate of the listening socket's descriptor, to raise its backlog
+    // from the listening thread without touching the descriptor that Stop()
+    // closes from another thread.
     const auto listen_socket = std::make_shared<std::atomic<int>>(-1);
     server.set_socket_options([listen_socket](socket_t sock) {
       httplib::default_socket_options(sock);
       const int seconds = kDeferAcceptSeconds;
       ::setsockopt(sock, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, sizeof seconds);
-      listen_socket->store(sock);
+      if (const int previous = listen_socket->exchange(::dup(sock)); previous >= 0) ::close(previous);
     });
     // Each accepted connection is a job that holds its worker until the
     // connection closes. A fixed pool lets idle keep-alive connections (SDK
@@ -231,7 +234,10 @@ struct Server::Impl {
     const auto threads = static_cast<std::size_t>(options.threads);
     // Called once listen() has run (with cpp-httplib's backlog of 5).
     server.new_task_queue = [threads, listen_socket] {
-      if (const int sock = listen_socket->load(); sock >= 0) ::listen(sock, SOMAXCONN);
+      if (const int sock = listen_socket->exchange(-1); sock >= 0) {
+        ::listen(sock, SOMAXCONN);
+        ::close(sock);
+      }
       return new GrowingPool(threads, kMaxWorkers);
     };
     const auto send_error = [](httplib::Response& response, int status, const ApiError& error) {
@@ -288,9 +294,18 @@ struct Server::Impl {
     server.Delete(".*", handler);
     server.Patch(".*", handler);
     server.Options(".*", handler);
-    server.set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
-      response.status = 500;
-      response.set_content("internal error", "text/plain");
+    // Nothing should throw this far (the dispatcher and the control plane
+    // catch), but if something does the client still gets CloudFront's shape.
+    server.set_exception_handler([send_error](const httplib::Request&, httplib::Response& response,
+                                              std::exception_ptr thrown) {
+      std::string what = "unknown exception";
+      try {
+        std::rethrow_exception(thrown);
+      } catch (const std::exception& error) {
+        what = error.what();
+      } catch (...) {
+      }
+      send_error(response, 500, MakeError("InternalError", "Internal error: " + what));
     });
     // A client that asks first (Expect: 100-continue, as curl does for big
     // bodies) is refused before it sends an oversized body.

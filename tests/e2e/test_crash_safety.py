@@ -78,7 +78,7 @@ class Writer(threading.Thread):
         super().__init__(daemon=True)
         self.client, self.state, self.rng, self.round = client, state, rng, round_
         self.stop_flag = threading.Event()
-        self.inflight = None  # (kind, id or None, comment) of the write not yet acknowledged
+        self.inflight = None  # (kind, id or None, comment, enabled) of the write not yet acknowledged
         self.acked = 0
         self.error = None  # anything but a dropped connection fails the test
 
@@ -103,7 +103,7 @@ class Writer(threading.Thread):
 
     def create(self, comment):
         ref = u.unique_ref("crash")
-        self.inflight = ("create", None, comment)
+        self.inflight = ("create", None, comment, True)
         r = self.client.request("POST", BASE, u.dist_config_xml(caller_reference=ref, comment=comment).encode())
         assert r.status_code == 201, r.text
         dist_id = text_of(r, "Id")
@@ -114,7 +114,7 @@ class Writer(threading.Thread):
 
     def update(self, dist_id, comment, enabled):
         s = self.state[dist_id]
-        self.inflight = ("update", dist_id, comment)
+        self.inflight = ("update", dist_id, comment, enabled)
         r = self.client.request("PUT", f"{BASE}/{dist_id}/config",
                                 u.dist_config_xml(caller_reference=s["ref"], comment=comment,
                                                   enabled=enabled).encode(),
@@ -128,7 +128,7 @@ class Writer(threading.Thread):
         """Disable (an update), then delete: propagation is 0, so it is Deployed at once."""
         self.update(dist_id, comment, enabled=False)
         s = self.state[dist_id]
-        self.inflight = ("delete", dist_id, comment)
+        self.inflight = ("delete", dist_id, comment, False)
         r = self.client.request("DELETE", f"{BASE}/{dist_id}", headers={"If-Match": s["etag"]})
         assert r.status_code == 204, r.text
         s["deleted"] = True
@@ -153,10 +153,18 @@ def verify(url, account, state, inflight):
             problems.append(f"{dist_id}: acknowledged but answers {r.status_code} {r.text[:200]}")
             continue
         etag, comment = r.headers["ETag"], text_of(r, "Comment")
+        if text_of(r, "CallerReference") != s["ref"]:
+            problems.append(f"{dist_id}: CallerReference {text_of(r, 'CallerReference')!r}, expected {s['ref']!r}")
+            continue
         if (etag, comment) == (s["etag"], s["comment"]):
+            if text_of(r, "Enabled") != ("true" if s["enabled"] else "false"):
+                problems.append(f"{dist_id}: Enabled {text_of(r, 'Enabled')}, the acknowledged write said "
+                                f"{s['enabled']}")
             continue
         if landed and inflight[0] == "update" and comment == inflight[2] and etag != s["etag"]:
-            s.update(etag=etag, comment=comment)  # the in-flight update landed, whole
+            s.update(etag=etag, comment=comment, enabled=inflight[3])  # the in-flight update landed
+            if text_of(r, "Enabled") != ("true" if inflight[3] else "false"):
+                problems.append(f"{dist_id}: the in-flight update landed only in part")
             continue
         problems.append(f"{dist_id}: expected ETag {s['etag']} Comment {s['comment']!r}, "
                         f"found {etag} {comment!r} (in flight: {inflight})")

@@ -14,11 +14,25 @@ CXX_BIN=${CFL_FUZZ_CXX:-clang++-14}
 JOBS=${CFL_FUZZ_JOBS:-1}
 FUZZERS=(xml_codec dispatcher)
 
+case "$SECONDS_EACH" in ''|*[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
+
+# What the fuzz build needs beyond ./build.sh's packages (clang, its libFuzzer
+# and sanitizer runtimes, botocore for the seeds), installed like build.sh does.
+missing=()
+for package in clang-14 libclang-rt-14-dev python3-botocore; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ] && [ -z "${CFL_FUZZ_CXX:-}" ]; then
+  echo "run.sh: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
 if ! command -v "$CXX_BIN" >/dev/null; then
   echo "run.sh: $CXX_BIN not found (apt-get install clang-14 libclang-rt-14-dev)" >&2
   exit 2
 fi
-case "$SECONDS_EACH" in ''|*[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
 
 echo "== building the fuzzers in $BUILD"
 cmake -S . -B "$BUILD" -DCFL_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
