@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "emulator/common/ids.h"
+#include "emulator/handlers/document_cache.h"
 
 namespace cfl::handlers {
 namespace {
@@ -14,9 +15,15 @@ ApiError StoreFailure(const store::StoreError& error) {
   return MakeError("InternalError", "The store failed: " + error.message);
 }
 
+// Reads parse the same few versions over and over.
+DocumentCache& ParsedConfigs() {
+  static DocumentCache cache(512);
+  return cache;
+}
+
 Resource FromRecord(store::Record record) {
   Resource resource;
-  resource.config = Json::parse(record.document, nullptr, /*allow_exceptions=*/false);
+  resource.config = *ParsedConfigs().Parse(record.document);
   resource.metadata = Json::parse(record.metadata, nullptr, false);
   if (!resource.metadata.is_object()) resource.metadata = Json::object();
   resource.record = std::move(record);

@@ -39,20 +39,37 @@ int Specificity(const OperationDef& operation, std::size_t literal_segments) {
   return (operation.required_query.empty() ? 0 : 1000) + static_cast<int>(literal_segments);
 }
 
-std::optional<Route> MatchTemplate(const OperationDef& operation, const std::vector<std::string_view>& segments,
-                                   std::size_t& literal_count) {
-  const auto pattern = SplitPath(operation.path);
+bool IsLabel(std::string_view part) { return part.size() > 2 && part.front() == '{' && part.back() == '}'; }
+
+// Each operation's path template, split once: routing runs on every request.
+const std::vector<std::vector<std::string_view>>& SplitTemplates() {
+  static const auto templates = [] {
+    std::vector<std::vector<std::string_view>> split;
+    for (const auto& operation : Operations()) split.push_back(SplitPath(operation.path));
+    return split;
+  }();
+  return templates;
+}
+
+// How many literal segments match, or nullopt when the template does not.
+std::optional<std::size_t> MatchTemplate(const std::vector<std::string_view>& pattern,
+                                         const std::vector<std::string_view>& segments) {
   if (pattern.size() != segments.size()) return std::nullopt;
-  Route route{&operation, {}};
-  literal_count = 0;
+  std::size_t literal_count = 0;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
-    const auto part = pattern[i];
-    if (part.size() > 2 && part.front() == '{' && part.back() == '}') {
-      route.labels.emplace(std::string(part.substr(1, part.size() - 2)), std::string(segments[i]));
-    } else if (part == segments[i]) {
-      ++literal_count;
-    } else {
-      return std::nullopt;
+    if (IsLabel(pattern[i])) continue;
+    if (pattern[i] != segments[i]) return std::nullopt;
+    ++literal_count;
+  }
+  return literal_count;
+}
+
+Route BindLabels(const OperationDef& operation, const std::vector<std::string_view>& pattern,
+                 const std::vector<std::string_view>& segments) {
+  Route route{&operation, {}};
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (IsLabel(pattern[i])) {
+      route.labels.emplace(std::string(pattern[i].substr(1, pattern[i].size() - 2)), std::string(segments[i]));
     }
   }
   return route;
@@ -107,20 +124,22 @@ Result<Json, ApiError> DecodePayload(const MemberDef& member, std::string_view b
 
 std::optional<Route> FindRoute(std::string_view method, std::string_view path, const QueryMap& query) {
   const auto segments = SplitPath(path);
-  std::optional<Route> best;
+  const auto operations = Operations();
+  const auto& templates = SplitTemplates();
+  std::size_t best = operations.size();
   int best_score = -1;
-  for (const auto& operation : Operations()) {
+  for (std::size_t i = 0; i < operations.size(); ++i) {
+    const auto& operation = operations[i];
     if (MethodName(operation.method) != method || !QueryRequirementMet(operation.required_query, query)) continue;
-    std::size_t literal_count = 0;
-    auto route = MatchTemplate(operation, segments, literal_count);
-    if (!route) continue;
-    const int score = Specificity(operation, literal_count);
-    if (score > best_score) {
+    const auto literal_count = MatchTemplate(templates[i], segments);
+    if (!literal_count) continue;
+    if (const int score = Specificity(operation, *literal_count); score > best_score) {
       best_score = score;
-      best = std::move(route);
+      best = i;
     }
   }
-  return best;
+  if (best == operations.size()) return std::nullopt;
+  return BindLabels(operations[best], templates[best], segments);
 }
 
 Result<Json, ApiError> DecodeRequest(const Route& route, const HttpRequestView& request) {
