@@ -91,7 +91,9 @@ Result<Json, ApiError> CreateInvalidation(RequestContext& ctx, const Json& input
   const Json batch = input.value("InvalidationBatch", Json::object());
   if (auto limits = CheckInProgressLimits(ctx, distribution_id, batch); !limits) return Fail(std::move(limits).error());
   bool replayed = false;
-  auto created = CreateResource(ctx, InvalidationFamily(), batch, {.parent = distribution_id}, &replayed);
+  CreateOptions options;
+  options.parent = distribution_id;
+  auto created = CreateResource(ctx, InvalidationFamily(), batch, std::move(options), &replayed);
   if (!created) return Fail(std::move(created).error());
   return Json{{"Location", LocationUrl("distribution/" + distribution_id + "/invalidation", created->id())},
               {"Invalidation", Render(ctx, created.value(), !replayed)}};
