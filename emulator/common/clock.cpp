@@ -24,7 +24,7 @@ std::string FormatIso8601(std::int64_t ms) {
   const int millis = static_cast<int>(ms - static_cast<std::int64_t>(seconds) * 1000);
   std::tm parts{};
   gmtime_r(&seconds, &parts);
-  char buffer[40];
+  char buffer[96];  // room for any int the format could print, so no truncation warning
   std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900,
                 parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, millis);
   return buffer;
