@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing (Debian packages; as root, or with sudo) and builds
-# cloudfront-local into build/. Used by run.sh and test.sh.
+# cloudfront-local into build/. Used by run.sh, test.sh and the benchmarks.
 #   BUILD_DIR=build-x CMAKE_BUILD_TYPE=Debug ./build.sh   # another build
+#   BUILD_TARGET=bench_tools ./build.sh                   # one target instead of all
+#   ./build.sh --packages-only wrk curl                   # only install these if missing
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -22,9 +24,15 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
+if [ "${1:-}" = "--packages-only" ]; then
+  shift
+  install_missing "$@"
+  exit 0
+fi
+
 install_missing "${BUILD_PACKAGES[@]}"
 [ -n "${EXTRA_PACKAGES:-}" ] && install_missing $EXTRA_PACKAGES
 
 build_dir=${BUILD_DIR:-build}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" ${CMAKE_ARGS:-} >/dev/null
-cmake --build "$build_dir" -j"$(nproc)" >&2
+cmake --build "$build_dir" -j"$(nproc)" ${BUILD_TARGET:+--target "$BUILD_TARGET"} >&2

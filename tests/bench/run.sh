@@ -16,31 +16,15 @@ seconds=${BENCH_SECONDS:-5}
 connections=16
 
 # --- build (skipped when the `bench` CMake target runs this script) ----------
-install_missing() {
-  local missing=()
-  for package in "$@"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "bench: installing ${missing[*]}" >&2
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-}
-
 if [ -z "${CFL_BENCH_SERVER:-}" ]; then
-  # The packages build.sh installs (its list, read from it), plus the benchmark's own.
-  eval "$(sed -n '/^BUILD_PACKAGES=(/,/)/p' "$root/build.sh")"
-  install_missing "${BUILD_PACKAGES[@]}" wrk curl
   build_dir=${BUILD_DIR:-$root/build-bench}
-  cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build_dir" -j"$(nproc)" --target bench_tools >&2
+  EXTRA_PACKAGES="wrk curl" BUILD_DIR="$build_dir" CMAKE_BUILD_TYPE=Release BUILD_TARGET=bench_tools \
+    "$root/build.sh"
   CFL_BENCH_SERVER=$build_dir/cloudfront-local
   CFL_BENCH_TOOLS=$build_dir/tests/bench
   CFL_BENCH_BUILD_TYPE=Release
 else
-  install_missing wrk curl
+  "$root/build.sh" --packages-only wrk curl
 fi
 server=$CFL_BENCH_SERVER
 tools=$CFL_BENCH_TOOLS
