@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "emulator/handlers/handler_test_fixture.h"
+
 #include <regex>
 #include <set>
 
@@ -14,23 +16,7 @@ namespace {
 
 constexpr const char* kCachingOptimized = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 
-struct Fixture {
-  std::unique_ptr<store::Store> store = std::get<std::unique_ptr<store::Store>>(store::OpenSqliteStore(""));
-  ManualClock clock{FromMillis(1'700'000'000'000)};
-  api::RuntimeSettings settings;
-  api::Services services{*store, clock, settings};
-  HandlerTable handlers = AllHandlers();
-
-  Fixture() { settings.propagation_delay_ms = 5000; }
-
-  RequestContext Context(std::string account = "111111111111") {
-    return RequestContext{services, std::move(account), "req", ToMillis(clock.Now())};
-  }
-  Result<Json, ApiError> Call(const std::string& operation, const Json& input, std::string account = "111111111111") {
-    auto ctx = Context(std::move(account));
-    return handlers.at(operation)(ctx, input);
-  }
-};
+using Fixture = HandlerTestFixture;
 
 Json CachePolicyConfig(const std::string& name, std::int64_t min_ttl = 0) {
   return {{"Name", name},

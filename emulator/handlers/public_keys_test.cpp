@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "emulator/handlers/handler_test_fixture.h"
 #include "emulator/handlers/key_groups.h"
 
 namespace cfl::handlers {
@@ -16,18 +17,7 @@ constexpr const char* kPem =
     "QQIDAQAB\n"
     "-----END PUBLIC KEY-----\n";
 
-struct Fixture {
-  std::unique_ptr<store::Store> store = std::get<std::unique_ptr<store::Store>>(store::OpenSqliteStore(""));
-  ManualClock clock{FromMillis(1'700'000'000'000)};
-  api::RuntimeSettings settings;
-  api::Services services{*store, clock, settings};
-  HandlerTable handlers = AllHandlers();
-
-  Result<Json, ApiError> Call(const std::string& operation, const Json& input) {
-    RequestContext ctx{services, "111111111111", "req", ToMillis(clock.Now())};
-    return handlers.at(operation)(ctx, input);
-  }
-};
+using Fixture = HandlerTestFixture;
 
 Json KeyConfig(const std::string& caller_reference, const std::string& name = "key") {
   return {{"CallerReference", caller_reference}, {"Name", name}, {"EncodedKey", kPem}, {"Comment", "c"}};

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "emulator/handlers/handler_test_fixture.h"
+
 #include "emulator/handlers/distributions.h"
 #include "emulator/handlers/streaming_distributions.h"
 
@@ -9,18 +11,7 @@ namespace cfl::handlers {
 namespace {
 
 // An in-memory store, a clock that moves only when told, and one account.
-struct Fixture {
-  std::unique_ptr<store::Store> store = std::get<std::unique_ptr<store::Store>>(store::OpenSqliteStore(""));
-  ManualClock clock{FromMillis(1'700'000'000'000)};
-  api::RuntimeSettings settings;
-  api::Services services{*store, clock, settings};
-
-  Fixture() { settings.propagation_delay_ms = 5000; }
-
-  RequestContext Context(std::string account = "111111111111") {
-    return RequestContext{services, std::move(account), "req", ToMillis(clock.Now())};
-  }
-};
+using Fixture = HandlerTestFixture;
 
 Json DistributionConfig(const std::string& caller_reference, bool enabled = true) {
   return {{"CallerReference", caller_reference},

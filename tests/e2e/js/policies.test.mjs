@@ -5,9 +5,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
-  CloudFrontClient,
   CreateCachePolicyCommand,
   GetCachePolicyCommand,
   GetCachePolicyConfigCommand,
@@ -15,40 +14,9 @@ import {
   DeleteCachePolicyCommand,
   ListCachePoliciesCommand,
 } from '@aws-sdk/client-cloudfront';
+import { CACHING_OPTIMIZED, ETAG_RE, client, expectError, newAccount } from './helpers.mjs';
 
-const URL = process.env.CFL_URL;
-if (!URL) {
-  throw new Error('set CFL_URL to the emulator URL (e.g. http://127.0.0.1:4750)');
-}
-
-const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ETAG_RE = /^[A-Z0-9]{13,14}$/;
-
-function newAccount() {
-  return String(900000000000 + randomInt(0, 99999999999)).padStart(12, '0');
-}
-
-function client(accountId) {
-  return new CloudFrontClient({
-    endpoint: URL,
-    region: 'us-east-1',
-    credentials: { accessKeyId: accountId, secretAccessKey: 'x' },
-    maxAttempts: 1,
-  });
-}
-
-async function expectError(promise, name, status) {
-  try {
-    await promise;
-  } catch (err) {
-    assert.equal(err.name, name, `expected ${name}, got ${err.name}: ${err.message}`);
-    assert.equal(err.$metadata?.httpStatusCode, status);
-    assert.ok(err.$metadata?.requestId, 'error without a request id');
-    return err;
-  }
-  assert.fail(`expected ${name} (${status}), the call succeeded`);
-}
 
 function policyConfig(name) {
   return {

@@ -4,9 +4,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
-  CloudFrontClient,
   CreateDistributionCommand,
   CreateDistributionWithTagsCommand,
   GetDistributionCommand,
@@ -24,30 +23,11 @@ import {
   waitUntilDistributionDeployed,
   waitUntilStreamingDistributionDeployed,
 } from '@aws-sdk/client-cloudfront';
-
-const URL = process.env.CFL_URL;
-if (!URL) {
-  throw new Error('set CFL_URL to the emulator URL (e.g. http://127.0.0.1:4750)');
-}
+import { ETAG_RE, client, expectError, newAccount } from './helpers.mjs';
 
 const ID_RE = /^E[A-Z0-9]{13}$/;
-const ETAG_RE = /^[A-Z0-9]{13,14}$/;
 const DOMAIN_RE = /^d[a-z0-9]{13}\.cloudfront\.net$/;
 const STREAMING_DOMAIN_RE = /^s[a-z0-9]{13}\.cloudfront\.net$/;
-
-function newAccount() {
-  // 12 digits, never the default account 123456789012.
-  return String(900000000000 + randomInt(0, 99999999999)).padStart(12, '0');
-}
-
-function client(accountId) {
-  return new CloudFrontClient({
-    endpoint: URL,
-    region: 'us-east-1',
-    credentials: { accessKeyId: accountId, secretAccessKey: 'x' },
-    maxAttempts: 1,
-  });
-}
 
 function distConfig(comment = 'js e2e') {
   return {
@@ -78,18 +58,6 @@ function streamingConfig(comment = 'js e2e streaming') {
     TrustedSigners: { Enabled: false, Quantity: 0 },
     Enabled: true,
   };
-}
-
-async function expectError(promise, name, status) {
-  try {
-    await promise;
-  } catch (err) {
-    assert.equal(err.name, name, `expected ${name}, got ${err.name}: ${err.message}`);
-    assert.equal(err.$metadata?.httpStatusCode, status);
-    assert.ok(err.$metadata?.requestId, 'error without a request id');
-    return err;
-  }
-  assert.fail(`expected ${name} (${status}), the call succeeded`);
 }
 
 const waiterOpts = (cf) => ({ client: cf, maxWaitTime: 20, minDelay: 1, maxDelay: 1 });

@@ -5,34 +5,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomInt, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import * as cf from '@aws-sdk/client-cloudfront';
+import { CACHING_OPTIMIZED, client, expectError, newAccount } from './helpers.mjs';
 
-const URL = process.env.CFL_URL;
-if (!URL) throw new Error('set CFL_URL to the emulator URL (e.g. http://127.0.0.1:4750)');
+const newClient = () => client(newAccount(700000000000));
 
-const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 const ALL_VIEWER = '216adef6-5c7f-47e4-b989-5492eafa07d3';
 const SECURITY_HEADERS = '67f7725c-6f97-4210-82d7-5512b31e9d03';
-
-function newClient() {
-  const account = String(700000000000 + randomInt(0, 99999999999)).padStart(12, '0');
-  return new cf.CloudFrontClient({
-    endpoint: URL, region: 'us-east-1', maxAttempts: 1,
-    credentials: { accessKeyId: account, secretAccessKey: 'x' },
-  });
-}
-
-async function expectError(promise, name, status) {
-  try {
-    await promise;
-  } catch (err) {
-    assert.equal(err.name, name, `expected ${name}, got ${err.name}: ${err.message}`);
-    assert.equal(err.$metadata?.httpStatusCode, status);
-    return err;
-  }
-  assert.fail(`expected ${name}, the call succeeded`);
-}
 
 function distributionConfig(behavior = {}, origin = {}) {
   return {

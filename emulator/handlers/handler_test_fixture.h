@@ -1,0 +1,33 @@
+// For handler unit tests: an in-memory store, a clock that moves only when
+// told, a 5 s propagation delay, every handler, and one default account.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "emulator/handlers/handler.h"
+#include "store/store.h"
+
+namespace cfl::handlers {
+
+struct HandlerTestFixture {
+  std::unique_ptr<store::Store> store = std::get<std::unique_ptr<store::Store>>(store::OpenSqliteStore(""));
+  ManualClock clock{FromMillis(1'700'000'000'000)};
+  api::RuntimeSettings settings;
+  api::Services services{*store, clock, settings};
+  HandlerTable handlers = AllHandlers();
+
+  HandlerTestFixture() { settings.propagation_delay_ms = 5000; }
+
+  RequestContext Context(std::string account = "111111111111") {
+    return RequestContext{services, std::move(account), "req", ToMillis(clock.Now())};
+  }
+
+  // Calls operation's handler as the dispatcher would, after decoding.
+  Result<Json, ApiError> Call(const std::string& operation, const Json& input, std::string account = "111111111111") {
+    auto ctx = Context(std::move(account));
+    return handlers.at(operation)(ctx, input);
+  }
+};
+
+}  // namespace cfl::handlers
