@@ -1,9 +1,74 @@
 #include "emulator/handlers/crud_operations.h"
 
+#include "emulator/common/bounded_cache.h"
 #include "emulator/handlers/resource_naming.h"
+#include "emulator/model/xml_codec.h"
 
 namespace cfl::handlers {
 namespace {
+
+// The shapes of what Get and List answer, read from the model once.
+struct ViewShapes {
+  model::ShapeId resource;  // e.g. Distribution
+  model::ShapeId summary;   // e.g. DistributionSummary
+};
+
+model::ShapeId MemberShape(model::ShapeId structure, std::string_view member) {
+  const auto* found = model::FindMember(model::Shape(structure), member);
+  if (!found) throw std::logic_error("the model has no member " + std::string(member));
+  return found->shape;
+}
+
+model::ShapeId OutputShape(std::string_view operation) {
+  const auto* found = model::FindOperation(operation);
+  if (!found) throw std::logic_error("the model has no operation " + std::string(operation));
+  return found->output;
+}
+
+ViewShapes FindViewShapes(const CrudSpec& spec) {
+  const auto list = MemberShape(OutputShape(spec.list_operation), spec.list_member);
+  return {MemberShape(OutputShape("Get" + spec.resource_member), spec.resource_member),
+          model::Shape(MemberShape(list, "Items")).list_member};
+}
+
+// Encoded answers per version: reading an unchanged resource again costs a
+// lookup instead of parsing, rendering and encoding it (most of a Get, and
+// nearly all of a List).
+BoundedCache<std::string>& EncodedVersions() {
+  static BoundedCache<std::string> cache(4096);
+  return cache;
+}
+
+// Everything an encoded view depends on. The document is hashed, not only
+// its etag trusted: a state snapshot may load other content under an etag
+// seen before. Metadata (tags, ...) changes without a new version.
+std::string VersionKey(const CrudSpec& spec, const RequestContext& ctx, const store::Record& record,
+                       model::ShapeId shape) {
+  const std::hash<std::string_view> hash;
+  std::string key = std::to_string(shape);
+  for (const std::string* part : {&record.account, &record.kind, &record.id, &record.etag}) {
+    key.append(1, '\0').append(*part);
+  }
+  key.append(1, '\0').append(std::to_string(record.modified_ms));
+  key.append(1, '\0').append(record.settles_at_ms <= ctx.now_ms ? "settled" : "settling");
+  key.append(1, '\0').append(std::to_string(hash(record.document)));
+  key.append(1, '\0').append(std::to_string(hash(record.metadata)));
+  if (spec.render_variant) key.append(1, '\0').append(spec.render_variant(ctx, record));
+  return key;
+}
+
+// The view of record that render makes, encoded once per version.
+template <typename Render>
+Json EncodedView(const CrudSpec& spec, RequestContext& ctx, const store::Record& record, model::ShapeId shape,
+                 const Render& render) {
+  std::string key = VersionKey(spec, ctx, record, shape);
+  auto encoded = EncodedVersions().Find(key);
+  if (!encoded) {
+    encoded = std::make_shared<const std::string>(model::EncodeXmlContent(render(ResourceOf(record)), shape));
+    EncodedVersions().Insert(std::move(key), encoded);
+  }
+  return model::PreEncodedXml(*encoded);
+}
 
 Json Changed(const CrudSpec& spec, const RequestContext& ctx, const Resource& resource) {
   return {{spec.resource_member, spec.render(ctx, resource, true)}, {"ETag", resource.etag()}};
@@ -19,10 +84,12 @@ Result<Json, ApiError> Create(const CrudSpec& spec, RequestContext& ctx, Json co
   return output;
 }
 
-Result<Json, ApiError> Get(const CrudSpec& spec, RequestContext& ctx, const Json& input) {
-  auto resource = LoadResource(ctx, *spec.family, StringMember(input, "Id"));
-  if (!resource) return Fail(std::move(resource).error());
-  return Json{{spec.resource_member, spec.render(ctx, resource.value(), false)}, {"ETag", resource->etag()}};
+Result<Json, ApiError> Get(const CrudSpec& spec, const ViewShapes& shapes, RequestContext& ctx, const Json& input) {
+  auto record = LoadRecord(ctx, *spec.family, StringMember(input, "Id"));
+  if (!record) return Fail(std::move(record).error());
+  const auto render = [&](const Resource& resource) { return spec.render(ctx, resource, false); };
+  return Json{{spec.resource_member, EncodedView(spec, ctx, record.value(), shapes.resource, render)},
+              {"ETag", record->etag}};
 }
 
 Result<Json, ApiError> GetConfig(const CrudSpec& spec, RequestContext& ctx, const Json& input) {
@@ -47,11 +114,12 @@ Result<Json, ApiError> Delete(const CrudSpec& spec, RequestContext& ctx, const J
   return Json::object();
 }
 
-Result<Json, ApiError> List(const CrudSpec& spec, RequestContext& ctx, const Json& input) {
-  auto page = ListResources(ctx, *spec.family, input);
+Result<Json, ApiError> List(const CrudSpec& spec, const ViewShapes& shapes, RequestContext& ctx, const Json& input) {
+  auto page = ListRecords(ctx, *spec.family, input);
   if (!page) return Fail(std::move(page).error());
+  const auto summarize = [&](const Resource& resource) { return spec.summarize(ctx, resource); };
   Json items = Json::array();
-  for (const auto& resource : page->items) items.push_back(spec.summarize(ctx, resource));
+  for (const auto& record : page->records) items.push_back(EncodedView(spec, ctx, record, shapes.summary, summarize));
   return Json{{spec.list_member, ListEnvelope(page.value(), std::move(items))}};
 }
 
@@ -74,13 +142,16 @@ void RegisterCrud(HandlerTable& table, const CrudSpec& spec) {
                     wrapper.value("Tags", Json::object()));
     };
   }
-  table["Get" + name] = [spec](RequestContext& ctx, const Json& input) { return Get(spec, ctx, input); };
+  const ViewShapes shapes = FindViewShapes(spec);
+  table["Get" + name] = [spec, shapes](RequestContext& ctx, const Json& input) { return Get(spec, shapes, ctx, input); };
   table["Get" + name + "Config"] = [spec](RequestContext& ctx, const Json& input) {
     return GetConfig(spec, ctx, input);
   };
   table["Update" + name] = [spec](RequestContext& ctx, const Json& input) { return Update(spec, ctx, input); };
   table["Delete" + name] = [spec](RequestContext& ctx, const Json& input) { return Delete(spec, ctx, input); };
-  table[spec.list_operation] = [spec](RequestContext& ctx, const Json& input) { return List(spec, ctx, input); };
+  table[spec.list_operation] = [spec, shapes](RequestContext& ctx, const Json& input) {
+    return List(spec, shapes, ctx, input);
+  };
 }
 
 }  // namespace cfl::handlers

@@ -44,6 +44,10 @@ ResourceFamily MakeFamily() {
   return family;
 }
 
+std::int64_t InProgressInvalidations(const RequestContext& ctx, const std::string& distribution_id) {
+  return ctx.services.store.CountUnsettledChildren(ctx.account, "invalidation", distribution_id, ctx.now_ms);
+}
+
 Json AliasIcpRecordals(const Json& config) {
   Json recordals = Json::array();
   for (const auto& alias : AliasList(config)) recordals.push_back({{"CNAME", alias}, {"ICPRecordalStatus", "APPROVED"}});
@@ -59,8 +63,7 @@ Json DistributionAttributes(const RequestContext& ctx, const Resource& resource,
       {"ETag", resource.etag()},
       {"Status", just_changed ? "InProgress" : DeployStatus(ctx, resource)},
       {"LastModifiedTime", FormatIso8601(resource.record.modified_ms)},
-      {"InProgressInvalidationBatches",
-       ctx.services.store.CountUnsettledChildren(ctx.account, "invalidation", resource.id(), ctx.now_ms)},
+      {"InProgressInvalidationBatches", InProgressInvalidations(ctx, resource.id())},
       {"DomainName", resource.metadata.value("DomainName", "")},
       {"ActiveTrustedSigners", disabled},
       {"ActiveTrustedKeyGroups", disabled},
@@ -100,6 +103,9 @@ void RegisterDistributionHandlers(HandlerTable& table) {
   spec.with_tags = true;
   spec.render = Render;
   spec.summarize = Summarize;
+  spec.render_variant = [](const RequestContext& ctx, const store::Record& record) {
+    return std::to_string(InProgressInvalidations(ctx, record.id));
+  };
   spec.may_delete = RequireDisabledAndDeployed("DistributionNotDisabled",
                                                "The distribution you are trying to delete has not been disabled.");
   RegisterCrud(table, spec);

@@ -6,24 +6,22 @@
 
 #include <cstddef>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <unordered_map>
+
+#include "emulator/common/bounded_cache.h"
 
 namespace cfl::handlers {
 
 class DocumentCache {
  public:
-  explicit DocumentCache(std::size_t max_entries) : max_entries_(max_entries) {}
+  explicit DocumentCache(std::size_t max_entries) : parsed_(max_entries) {}
 
   // The parsed document (discarded/null JSON when text is not JSON).
   std::shared_ptr<const nlohmann::json> Parse(const std::string& text);
 
  private:
-  std::mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<const nlohmann::json>> entries_;
-  std::size_t max_entries_;
+  BoundedCache<nlohmann::json> parsed_;
 };
 
 }  // namespace cfl::handlers

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "emulator/handlers/handler.h"
+#include "emulator/model/xml_codec.h"
 #include "store/store.h"
 
 namespace cfl::handlers {
@@ -23,10 +24,14 @@ struct HandlerTestFixture {
     return RequestContext{services, std::move(account), "req", ToMillis(clock.Now())};
   }
 
-  // Calls operation's handler as the dispatcher would, after decoding.
+  // Calls operation's handler as the dispatcher would, after decoding; the
+  // output as a client reads it (pre-encoded parts decoded).
   Result<Json, ApiError> Call(const std::string& operation, const Json& input, std::string account = "111111111111") {
     auto ctx = Context(std::move(account));
-    return handlers.at(operation)(ctx, input);
+    auto output = handlers.at(operation)(ctx, input);
+    if (!output) return output;
+    const auto shape = model::FindOperation(operation)->output;
+    return shape == model::kNoShape ? output : model::DecodePreEncoded(output.value(), shape);
   }
 };
 

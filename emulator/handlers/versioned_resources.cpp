@@ -21,15 +21,6 @@ DocumentCache& ParsedConfigs() {
   return cache;
 }
 
-Resource FromRecord(store::Record record) {
-  Resource resource;
-  resource.config = *ParsedConfigs().Parse(record.document);
-  resource.metadata = Json::parse(record.metadata, nullptr, false);
-  if (!resource.metadata.is_object()) resource.metadata = Json::object();
-  resource.record = std::move(record);
-  return resource;
-}
-
 ApiError NotFound(const ResourceFamily& family) { return MakeError(family.not_found_code, family.not_found_message); }
 
 // Caller references are unique per parent (an invalidation's per distribution).
@@ -118,6 +109,15 @@ store::Record BuildRecord(RequestContext& ctx, const ResourceFamily& family, con
 
 }  // namespace
 
+Resource ResourceOf(store::Record record) {
+  Resource resource;
+  resource.config = *ParsedConfigs().Parse(record.document);
+  resource.metadata = Json::parse(record.metadata, nullptr, false);
+  if (!resource.metadata.is_object()) resource.metadata = Json::object();
+  resource.record = std::move(record);
+  return resource;
+}
+
 Result<std::int64_t, ApiError> ParseMaxItems(const Json& input) {
   const std::string text = StringMember(input, "MaxItems");
   if (text.empty()) return std::int64_t{100};
@@ -156,13 +156,19 @@ Result<Resource, ApiError> CreateResource(RequestContext& ctx, const ResourceFam
     }
     return Fail(MapStoreError(family, *error));
   }
-  return FromRecord(std::get<store::Record>(std::move(inserted)));
+  return ResourceOf(std::get<store::Record>(std::move(inserted)));
+}
+
+Result<store::Record, ApiError> LoadRecord(RequestContext& ctx, const ResourceFamily& family, const std::string& id) {
+  auto record = ctx.services.store.Get(ctx.account, family.kind, id);
+  if (!record) return Fail(NotFound(family));
+  return std::move(*record);
 }
 
 Result<Resource, ApiError> LoadResource(RequestContext& ctx, const ResourceFamily& family, const std::string& id) {
-  auto record = ctx.services.store.Get(ctx.account, family.kind, id);
-  if (!record) return Fail(NotFound(family));
-  return FromRecord(std::move(*record));
+  auto record = LoadRecord(ctx, family, id);
+  if (!record) return Fail(std::move(record).error());
+  return ResourceOf(std::move(record).value());
 }
 
 Result<Resource, ApiError> UpdateResource(RequestContext& ctx, const ResourceFamily& family, const std::string& id,
@@ -182,7 +188,7 @@ Result<Resource, ApiError> UpdateResource(RequestContext& ctx, const ResourceFam
   next.metadata = current->record.metadata;
   auto replaced = ctx.services.store.Replace(std::move(next), current->etag());
   if (auto* error = std::get_if<store::StoreError>(&replaced)) return Fail(MapStoreError(family, *error));
-  return FromRecord(std::get<store::Record>(std::move(replaced)));
+  return ResourceOf(std::get<store::Record>(std::move(replaced)));
 }
 
 Result<Resource, ApiError> DeleteResource(RequestContext& ctx, const ResourceFamily& family, const std::string& id,
@@ -195,14 +201,14 @@ Result<Resource, ApiError> DeleteResource(RequestContext& ctx, const ResourceFam
   }
   auto deleted = ctx.services.store.Delete(ctx.account, family.kind, id, current->etag(), std::move(guard_reference));
   if (auto* error = std::get_if<store::StoreError>(&deleted)) return Fail(MapStoreError(family, *error));
-  return FromRecord(std::get<store::Record>(std::move(deleted)));
+  return ResourceOf(std::get<store::Record>(std::move(deleted)));
 }
 
 Result<Resource, ApiError> UpdateMetadata(RequestContext& ctx, const ResourceFamily& family, const std::string& id,
                                           Json metadata) {
   auto updated = ctx.services.store.SetMetadata(ctx.account, family.kind, id, metadata.dump());
   if (auto* error = std::get_if<store::StoreError>(&updated)) return Fail(MapStoreError(family, *error));
-  return FromRecord(std::get<store::Record>(std::move(updated)));
+  return ResourceOf(std::get<store::Record>(std::move(updated)));
 }
 
 void RenewReferencingVersions(RequestContext& ctx, const ResourceFamily& family, const std::string& reference) {
@@ -217,23 +223,33 @@ void RenewReferencingVersions(RequestContext& ctx, const ResourceFamily& family,
   }
 }
 
-Result<ResourcePage, ApiError> ListResources(RequestContext& ctx, const ResourceFamily& family, const Json& input,
-                                             std::optional<std::string> parent, bool newest_first) {
+Result<RecordPage, ApiError> ListRecords(RequestContext& ctx, const ResourceFamily& family, const Json& input,
+                                         std::optional<std::string> parent, bool newest_first) {
   auto max_items = ParseMaxItems(input);
   if (!max_items) return Fail(std::move(max_items).error());
-  ResourcePage page;
+  RecordPage page;
   page.marker = StringMember(input, "Marker");
   page.max_items = max_items.value();
   store::ListQuery query{ctx.account, family.kind, std::move(parent), page.marker,
                          static_cast<std::size_t>(page.max_items), newest_first};
   auto listed = ctx.services.store.List(query);
-  for (auto& record : listed.records) page.items.push_back(FromRecord(std::move(record)));
+  page.records = std::move(listed.records);
   page.truncated = listed.truncated;
-  if (page.truncated && !page.items.empty()) page.next_marker = page.items.back().id();
+  if (page.truncated && !page.records.empty()) page.next_marker = page.records.back().id;
   return page;
 }
 
-Json ListEnvelope(const ResourcePage& page, Json items) {
+Result<ResourcePage, ApiError> ListResources(RequestContext& ctx, const ResourceFamily& family, const Json& input,
+                                             std::optional<std::string> parent, bool newest_first) {
+  auto listed = ListRecords(ctx, family, input, std::move(parent), newest_first);
+  if (!listed) return Fail(std::move(listed).error());
+  ResourcePage page;
+  static_cast<PageBounds&>(page) = listed.value();
+  for (auto& record : listed->records) page.items.push_back(ResourceOf(std::move(record)));
+  return page;
+}
+
+Json ListEnvelope(const PageBounds& page, Json items) {
   Json envelope = {{"Marker", page.marker},
                    {"MaxItems", page.max_items},
                    {"IsTruncated", page.truncated},

@@ -72,6 +72,12 @@ Result<Resource, ApiError> CreateResource(RequestContext& ctx, const ResourceFam
 
 Result<Resource, ApiError> LoadResource(RequestContext& ctx, const ResourceFamily& family, const std::string& id);
 
+// The stored record, its config not parsed yet: for answers cached by version.
+Result<store::Record, ApiError> LoadRecord(RequestContext& ctx, const ResourceFamily& family, const std::string& id);
+
+// A stored record with its config and metadata parsed.
+Resource ResourceOf(store::Record record);
+
 // If-Match must be present (InvalidIfMatchVersion) and current (PreconditionFailed).
 Result<Resource, ApiError> UpdateResource(RequestContext& ctx, const ResourceFamily& family, const std::string& id,
                                           const Json& if_match, Json config);
@@ -96,12 +102,20 @@ Result<Resource, ApiError> UpdateMetadata(RequestContext& ctx, const ResourceFam
 // distributions that use a policy or key group when it changes.
 void RenewReferencingVersions(RequestContext& ctx, const ResourceFamily& family, const std::string& reference);
 
-struct ResourcePage {
-  std::vector<Resource> items;
+// Where a page of a list starts and ends.
+struct PageBounds {
   std::string marker;       // as the caller sent it
   std::string next_marker;  // "" unless truncated
   std::int64_t max_items = 100;
   bool truncated = false;
+};
+
+struct ResourcePage : PageBounds {
+  std::vector<Resource> items;
+};
+
+struct RecordPage : PageBounds {
+  std::vector<store::Record> records;
 };
 
 // Marker/MaxItems pagination in creation order (newest first when asked).
@@ -109,13 +123,18 @@ Result<ResourcePage, ApiError> ListResources(RequestContext& ctx, const Resource
                                              std::optional<std::string> parent = std::nullopt,
                                              bool newest_first = false);
 
+// The same page as ListResources, its records not parsed yet.
+Result<RecordPage, ApiError> ListRecords(RequestContext& ctx, const ResourceFamily& family, const Json& input,
+                                         std::optional<std::string> parent = std::nullopt,
+                                         bool newest_first = false);
+
 // The MaxItems query member: 100 when absent, at most 1000; InvalidArgument
 // unless a non-negative integer.
 Result<std::int64_t, ApiError> ParseMaxItems(const Json& input);
 
 // The list envelope CloudFront wraps pages in: Marker, NextMarker, MaxItems,
 // IsTruncated, Quantity, Items.
-Json ListEnvelope(const ResourcePage& page, Json items);
+Json ListEnvelope(const PageBounds& page, Json items);
 
 // "Deployed" or "InProgress" at the request's time.
 std::string DeployStatus(const RequestContext& ctx, const Resource& resource);

@@ -20,48 +20,61 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   return segments;
 }
 
-std::string_view MethodName(HttpMethod method) {
-  static constexpr std::array kNames = {"GET", "POST", "PUT", "DELETE"};
-  return kNames[static_cast<int>(method)];
-}
-
-bool QueryRequirementMet(std::string_view requirement, const QueryMap& query) {
-  if (requirement.empty()) return true;
-  const auto equals = requirement.find('=');
-  const std::string key(requirement.substr(0, equals));
-  const auto found = query.find(key);
-  if (found == query.end()) return false;
-  return equals == std::string_view::npos || found->second == requirement.substr(equals + 1);
-}
-
-// How specific a match is: a required query beats none, then literal segments.
-int Specificity(const OperationDef& operation, std::size_t literal_segments) {
-  return (operation.required_query.empty() ? 0 : 1000) + static_cast<int>(literal_segments);
+std::optional<HttpMethod> ParseMethod(std::string_view method) {
+  static constexpr std::array<std::pair<std::string_view, HttpMethod>, 4> kMethods = {{
+      {"GET", HttpMethod::kGet}, {"POST", HttpMethod::kPost}, {"PUT", HttpMethod::kPut}, {"DELETE", HttpMethod::kDelete}}};
+  for (const auto& [name, value] : kMethods) {
+    if (name == method) return value;
+  }
+  return std::nullopt;
 }
 
 bool IsLabel(std::string_view part) { return part.size() > 2 && part.front() == '{' && part.back() == '}'; }
 
-// Each operation's path template, split once: routing runs on every request.
-const std::vector<std::vector<std::string_view>>& SplitTemplates() {
+// An operation's path template and required query, split once: routing runs
+// on every request.
+struct RouteTemplate {
+  const OperationDef* operation;
+  std::vector<std::string_view> segments;
+  std::string query_key;                    // "" when no query is required
+  std::optional<std::string> query_value;   // required value of query_key, if any
+  int literal_segments = 0;
+
+  bool QueryMet(const QueryMap& query) const {
+    if (query_key.empty()) return true;
+    const auto found = query.find(query_key);
+    return found != query.end() && (!query_value || found->second == *query_value);
+  }
+};
+
+RouteTemplate MakeTemplate(const OperationDef& operation) {
+  RouteTemplate made{&operation, SplitPath(operation.path), {}, std::nullopt, 0};
+  const std::string_view requirement = operation.required_query;
+  const auto equals = requirement.find('=');
+  made.query_key = std::string(requirement.substr(0, equals));
+  if (equals != std::string_view::npos) made.query_value = std::string(requirement.substr(equals + 1));
+  for (const auto segment : made.segments) made.literal_segments += IsLabel(segment) ? 0 : 1;
+  return made;
+}
+
+const std::vector<RouteTemplate>& RouteTemplates() {
   static const auto templates = [] {
-    std::vector<std::vector<std::string_view>> split;
-    for (const auto& operation : Operations()) split.push_back(SplitPath(operation.path));
-    return split;
+    std::vector<RouteTemplate> made;
+    for (const auto& operation : Operations()) made.push_back(MakeTemplate(operation));
+    return made;
   }();
   return templates;
 }
 
-// How many literal segments match, or nullopt when the template does not.
-std::optional<std::size_t> MatchTemplate(const std::vector<std::string_view>& pattern,
-                                         const std::vector<std::string_view>& segments) {
-  if (pattern.size() != segments.size()) return std::nullopt;
-  std::size_t literal_count = 0;
+// How specific a match is: a required query beats none, then literal segments.
+int Specificity(const RouteTemplate& route) { return (route.query_key.empty() ? 0 : 1000) + route.literal_segments; }
+
+// Whether the template's literal segments equal the path's (same count assumed).
+bool LiteralsMatch(const std::vector<std::string_view>& pattern, const std::vector<std::string_view>& segments) {
   for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (IsLabel(pattern[i])) continue;
-    if (pattern[i] != segments[i]) return std::nullopt;
-    ++literal_count;
+    if (!IsLabel(pattern[i]) && pattern[i] != segments[i]) return false;
   }
-  return literal_count;
+  return true;
 }
 
 Route BindLabels(const OperationDef& operation, const std::vector<std::string_view>& pattern,
@@ -123,23 +136,17 @@ Result<Json, ApiError> DecodePayload(const MemberDef& member, std::string_view b
 }  // namespace
 
 std::optional<Route> FindRoute(std::string_view method, std::string_view path, const QueryMap& query) {
+  const auto http_method = ParseMethod(method);
+  if (!http_method) return std::nullopt;
   const auto segments = SplitPath(path);
-  const auto operations = Operations();
-  const auto& templates = SplitTemplates();
-  std::size_t best = operations.size();
-  int best_score = -1;
-  for (std::size_t i = 0; i < operations.size(); ++i) {
-    const auto& operation = operations[i];
-    if (MethodName(operation.method) != method || !QueryRequirementMet(operation.required_query, query)) continue;
-    const auto literal_count = MatchTemplate(templates[i], segments);
-    if (!literal_count) continue;
-    if (const int score = Specificity(operation, *literal_count); score > best_score) {
-      best_score = score;
-      best = i;
-    }
+  const RouteTemplate* best = nullptr;
+  for (const auto& candidate : RouteTemplates()) {
+    if (candidate.operation->method != *http_method || candidate.segments.size() != segments.size()) continue;
+    if (best && Specificity(candidate) <= Specificity(*best)) continue;
+    if (LiteralsMatch(candidate.segments, segments) && candidate.QueryMet(query)) best = &candidate;
   }
-  if (best == operations.size()) return std::nullopt;
-  return BindLabels(operations[best], templates[best], segments);
+  if (!best) return std::nullopt;
+  return BindLabels(*best->operation, best->segments, segments);
 }
 
 Result<Json, ApiError> DecodeRequest(const Route& route, const HttpRequestView& request) {

@@ -171,7 +171,10 @@ void EncodeScalarText(std::string& out, const Json& value) {
 }
 
 void EncodeChildren(std::string& out, const Json& value, const ShapeDef& shape) {
-  if (shape.type == ShapeType::kStructure) {
+  if (value.is_binary()) {  // PreEncodedXml
+    const auto& content = value.get_binary();
+    out.append(reinterpret_cast<const char*>(content.data()), content.size());
+  } else if (shape.type == ShapeType::kStructure) {
     if (!value.is_object()) return;
     for (const auto& member : shape.members) {
       if (member.location != Location::kBody) continue;
@@ -259,6 +262,43 @@ std::string EncodeXml(const Json& value, std::string_view root_name, ShapeId sha
   out += root_name;
   out += '>';
   return out;
+}
+
+std::string EncodeXmlContent(const Json& value, ShapeId shape) {
+  std::string out;
+  EncodeChildren(out, value, Shape(shape));
+  return out;
+}
+
+Result<Json, ApiError> DecodePreEncoded(const Json& value, ShapeId shape_id) {
+  const ShapeDef& shape = Shape(shape_id);
+  if (value.is_binary()) {
+    const auto& content = value.get_binary();
+    std::string xml = "<V>";
+    xml.append(reinterpret_cast<const char*>(content.data()), content.size()).append("</V>");
+    return DecodeXml(xml, "V", shape_id);
+  }
+  Json decoded = value;
+  if (shape.type == ShapeType::kStructure && value.is_object()) {
+    for (const auto& member : shape.members) {
+      const auto it = value.find(member.name);
+      if (it == value.end()) continue;
+      auto child = DecodePreEncoded(*it, member.shape);
+      if (!child) return child;
+      decoded[std::string(member.name)] = std::move(child).value();
+    }
+  } else if (shape.type == ShapeType::kList && value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      auto item = DecodePreEncoded(value[i], shape.list_member);
+      if (!item) return item;
+      decoded[i] = std::move(item).value();
+    }
+  }
+  return decoded;
+}
+
+Json PreEncodedXml(std::string_view content) {
+  return Json::binary(Json::binary_t::container_type(content.begin(), content.end()));
 }
 
 }  // namespace cfl::model

@@ -29,6 +29,20 @@ Result<Json, ApiError> DecodeXml(std::string_view xml, std::string_view root_nam
 // null, or empty lists are left out, as CloudFront leaves them out.
 std::string EncodeXml(const Json& value, std::string_view root_name, ShapeId shape);
 
+// The content of a value of shape (its children, without an element of its
+// own) as EncodeXml writes it.
+std::string EncodeXmlContent(const Json& value, ShapeId shape);
+
+// A value that stands for a structure whose content EncodeXmlContent wrote
+// earlier: the encoder copies it as is. Handlers keep the encoding of a
+// version that cannot change and answer with this instead of encoding it
+// again. (A JSON binary value: nothing the decoder produces looks like it.)
+Json PreEncodedXml(std::string_view content);
+
+// value (of shape) with every PreEncodedXml in it decoded back into JSON, as a
+// client would read it; for tests of handlers that answer pre-encoded parts.
+Result<Json, ApiError> DecodePreEncoded(const Json& value, ShapeId shape);
+
 // Appends text with XML's special characters escaped.
 void AppendXmlEscaped(std::string& out, std::string_view text);
 

@@ -60,6 +60,30 @@ TEST_CASE("encode then decode gives the same value, members in model order") {
   CHECK(again.value() == expected);
 }
 
+TEST_CASE("pre-encoded content is written as is, in place of a structure or a list item") {
+  const auto identity = ShapeNamed("CloudFrontOriginAccessIdentity");
+  const Json value = {{"Id", "E1"}, {"S3CanonicalUserId", "c"}, {"CloudFrontOriginAccessIdentityConfig", {{"CallerReference", "r&"}, {"Comment", ""}}}};
+  const std::string content = EncodeXmlContent(value, identity);
+  CHECK(content.starts_with("<Id>E1</Id>"));
+  CHECK(EncodeXml(PreEncodedXml(content), "CloudFrontOriginAccessIdentity", identity) ==
+        EncodeXml(value, "CloudFrontOriginAccessIdentity", identity));
+
+  const auto list = ShapeNamed("CloudFrontOriginAccessIdentityList");
+  const auto summary = ShapeNamed("CloudFrontOriginAccessIdentitySummary");
+  const Json item = {{"Id", "E1"}, {"S3CanonicalUserId", "c"}, {"Comment", "<x>"}};
+  const Json page = {{"Marker", ""}, {"MaxItems", 100}, {"IsTruncated", false}, {"Quantity", 2},
+                     {"Items", {item, PreEncodedXml(EncodeXmlContent(item, summary))}}};
+  const std::string xml = EncodeXml(page, "CloudFrontOriginAccessIdentityList", list);
+  const std::string one = "<CloudFrontOriginAccessIdentitySummary><Id>E1</Id><S3CanonicalUserId>c</S3CanonicalUserId>"
+                          "<Comment>&lt;x&gt;</Comment></CloudFrontOriginAccessIdentitySummary>";
+  CHECK(xml.find(one + one) != std::string::npos);
+
+  auto decoded = DecodePreEncoded(page, list);
+  REQUIRE(decoded.ok());
+  CHECK(decoded.value()["Items"][1] == item);
+  CHECK(decoded.value()["Items"][0] == item);
+}
+
 TEST_CASE("escapes text on the way out and reads it back") {
   const auto shape = ShapeNamed("CloudFrontOriginAccessIdentityConfig");
   const Json value = {{"CallerReference", "a<b>&\"c\""}, {"Comment", "x & y"}};
