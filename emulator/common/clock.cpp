@@ -1,7 +1,6 @@
 #include "emulator/common/clock.h"
 
-#include <cstdio>
-#include <ctime>
+#include <charconv>
 
 namespace cfl {
 
@@ -19,15 +18,49 @@ void SystemClock::Advance(std::chrono::milliseconds by) {
   if (by.count() > 0) offset_ms_ += by.count();
 }
 
+namespace {
+
+// Appends value in decimal, zero-padded to width digits as printf's %0Nd does
+// (a minus sign counts toward the width).
+void AppendPadded(std::string& out, std::int64_t value, int width) {
+  char digits[24];
+  const auto written = std::to_chars(digits, digits + sizeof digits, value < 0 ? -value : value);
+  const int length = static_cast<int>(written.ptr - digits);
+  if (value < 0) {
+    out += '-';
+    --width;
+  }
+  if (length < width) out.append(static_cast<std::size_t>(width - length), '0');
+  out.append(digits, written.ptr);
+}
+
+}  // namespace
+
+// Calendar arithmetic and digits by hand: every request logs a timestamp, and
+// gmtime_r takes glibc's time zone lock and snprintf parses its format.
 std::string FormatIso8601(std::int64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-  const int millis = static_cast<int>(ms - static_cast<std::int64_t>(seconds) * 1000);
-  std::tm parts{};
-  gmtime_r(&seconds, &parts);
-  char buffer[96];  // room for any int the format could print, so no truncation warning
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900,
-                parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, millis);
-  return buffer;
+  using namespace std::chrono;
+  const sys_time<milliseconds> time{milliseconds(ms)};
+  const auto day = floor<days>(time);
+  const year_month_day date{day};
+  const hh_mm_ss time_of_day{time - day};
+  std::string out;
+  out.reserve(24);
+  AppendPadded(out, static_cast<int>(date.year()), 4);
+  out += '-';
+  AppendPadded(out, static_cast<unsigned>(date.month()), 2);
+  out += '-';
+  AppendPadded(out, static_cast<unsigned>(date.day()), 2);
+  out += 'T';
+  AppendPadded(out, time_of_day.hours().count(), 2);
+  out += ':';
+  AppendPadded(out, time_of_day.minutes().count(), 2);
+  out += ':';
+  AppendPadded(out, time_of_day.seconds().count(), 2);
+  out += '.';
+  AppendPadded(out, time_of_day.subseconds().count(), 3);
+  out += 'Z';
+  return out;
 }
 
 }  // namespace cfl

@@ -1,5 +1,6 @@
 #include "emulator/common/ids.h"
 
+#include <cstdint>
 #include <random>
 
 namespace cfl::ids {
@@ -28,12 +29,19 @@ std::string ETag() { return Random("E", 13, kUpperAlnum); }
 std::string DomainLabel(char prefix) { return Random(std::string(1, prefix), 13, kLowerAlnum); }
 std::string LowerHex(std::size_t length) { return Random("", length, kHex); }
 
+// Version 4, variant 1, from two 64-bit draws: every request needs one.
 std::string Uuid() {
-  std::string hex = LowerHex(32);
-  hex[12] = '4';
-  hex[16] = kHex[8 + (hex[16] % 4)];
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
-         hex.substr(20);
+  const std::uint64_t draws[2] = {Generator()(), Generator()()};
+  std::string uuid(36, '-');
+  std::size_t nibble = 0;
+  for (std::size_t i = 0; i < uuid.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) continue;
+    uuid[i] = kHex[(draws[nibble / 16] >> (4 * (nibble % 16))) & 0xF];
+    ++nibble;
+  }
+  uuid[14] = '4';
+  uuid[19] = kHex[8 + (draws[1] >> 62)];
+  return uuid;
 }
 
 std::string RequestId() { return Uuid(); }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -43,11 +44,15 @@ void LogLine(const std::string& line) {
 
 std::string RequestLogLine(const api::CallRecord& call, double ms) {
   char duration[32];
-  std::snprintf(duration, sizeof duration, "%.2f", ms);
-  return FormatIso8601(ToMillis(std::chrono::system_clock::now())) + " request_id=" + call.request_id +
-         " account=" + call.account + " operation=" + (call.operation.empty() ? "-" : call.operation) +
-         " status=" + std::to_string(call.status) + " error=" + (call.error_code.empty() ? "-" : call.error_code) +
-         " ms=" + duration;
+  const auto written = std::to_chars(duration, duration + sizeof duration, ms, std::chars_format::fixed, 2);
+  std::string line = FormatIso8601(ToMillis(std::chrono::system_clock::now()));
+  line.reserve(160);
+  line.append(" request_id=").append(call.request_id).append(" account=").append(call.account);
+  line.append(" operation=").append(call.operation.empty() ? "-" : call.operation);
+  line.append(" status=").append(std::to_string(call.status));
+  line.append(" error=").append(call.error_code.empty() ? "-" : call.error_code);
+  line.append(" ms=").append(duration, written.ec == std::errc() ? written.ptr : duration);
+  return line;
 }
 
 }  // namespace
