@@ -42,8 +42,8 @@ BoundedCache<std::string>& EncodedVersions() {
 // Everything an encoded view depends on. The document is hashed, not only
 // its etag trusted: a state snapshot may load other content under an etag
 // seen before. Metadata (tags, ...) changes without a new version.
-std::string VersionKey(const CrudSpec& spec, const RequestContext& ctx, const store::Record& record,
-                       model::ShapeId shape) {
+std::string VersionKey(const RequestContext& ctx, const store::Record& record, model::ShapeId shape,
+                       std::string_view variant) {
   const std::hash<std::string_view> hash;
   std::string key = std::to_string(shape);
   for (const std::string* part : {&record.account, &record.kind, &record.id, &record.etag}) {
@@ -53,15 +53,15 @@ std::string VersionKey(const CrudSpec& spec, const RequestContext& ctx, const st
   key.append(1, '\0').append(record.settles_at_ms <= ctx.now_ms ? "settled" : "settling");
   key.append(1, '\0').append(std::to_string(hash(record.document)));
   key.append(1, '\0').append(std::to_string(hash(record.metadata)));
-  if (spec.render_variant) key.append(1, '\0').append(spec.render_variant(ctx, record));
+  key.append(1, '\0').append(variant);
   return key;
 }
 
 // The view of record that render makes, encoded once per version.
 template <typename Render>
-Json EncodedView(const CrudSpec& spec, RequestContext& ctx, const store::Record& record, model::ShapeId shape,
+Json EncodedView(RequestContext& ctx, const store::Record& record, model::ShapeId shape, std::string_view variant,
                  const Render& render) {
-  std::string key = VersionKey(spec, ctx, record, shape);
+  std::string key = VersionKey(ctx, record, shape, variant);
   auto encoded = EncodedVersions().Find(key);
   if (!encoded) {
     encoded = std::make_shared<const std::string>(model::EncodeXmlContent(render(ResourceOf(record)), shape));
@@ -88,7 +88,8 @@ Result<Json, ApiError> Get(const CrudSpec& spec, const ViewShapes& shapes, Reque
   auto record = LoadRecord(ctx, *spec.family, StringMember(input, "Id"));
   if (!record) return Fail(std::move(record).error());
   const auto render = [&](const Resource& resource) { return spec.render(ctx, resource, false); };
-  return Json{{spec.resource_member, EncodedView(spec, ctx, record.value(), shapes.resource, render)},
+  const std::string variant = spec.render_variant ? spec.render_variant(ctx, record.value()) : "";
+  return Json{{spec.resource_member, EncodedView(ctx, record.value(), shapes.resource, variant, render)},
               {"ETag", record->etag}};
 }
 
@@ -119,7 +120,7 @@ Result<Json, ApiError> List(const CrudSpec& spec, const ViewShapes& shapes, Requ
   if (!page) return Fail(std::move(page).error());
   const auto summarize = [&](const Resource& resource) { return spec.summarize(ctx, resource); };
   Json items = Json::array();
-  for (const auto& record : page->records) items.push_back(EncodedView(spec, ctx, record, shapes.summary, summarize));
+  for (const auto& record : page->records) items.push_back(EncodedView(ctx, record, shapes.summary, "", summarize));
   return Json{{spec.list_member, ListEnvelope(page.value(), std::move(items))}};
 }
 

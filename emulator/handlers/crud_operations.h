@@ -18,9 +18,10 @@ struct CrudSpec {
   // The resource as Get answers it; just_changed forces Status InProgress.
   std::function<Json(const RequestContext&, const Resource&, bool just_changed)> render;
   std::function<Json(const RequestContext&, const Resource&)> summarize;
-  // What render and summarize depend on besides the stored record and whether
-  // it has settled (e.g. a distribution's in-progress invalidations), or null.
-  // Get and List keep each version's encoded answer under these.
+  // What render depends on besides the stored record and whether it has
+  // settled (e.g. a distribution's in-progress invalidations), or null;
+  // summarize depends on those two only. Get and List keep each version's
+  // encoded answer under these.
   std::function<std::string(const RequestContext&, const store::Record&)> render_variant;
   DeletePrecondition may_delete;
   // The reference that, while any resource holds it, refuses a delete (InUse).
