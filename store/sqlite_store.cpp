@@ -6,6 +6,7 @@
 // prepared once and reused (StatementCache).
 #include <algorithm>
 #include <cstdio>
+#include <atomic>
 #include <mutex>
 
 #include "store/record_pages.h"
@@ -62,6 +63,12 @@ Record Normalized(Record record) {
   record.unique_keys = WithoutDuplicates(record.unique_keys);
   record.references = WithoutDuplicates(record.references);
   return record;
+}
+
+// Process-wide, so that two stores (tests open many) never share a generation.
+std::uint64_t NextGeneration() {
+  static std::atomic<std::uint64_t> last{0};
+  return ++last;
 }
 
 class SqliteStore final : public Store {
@@ -182,6 +189,8 @@ class SqliteStore final : public Store {
     return InTransaction<std::int64_t>([&] { return ReplaceAllRecords(std::move(records)); });
   }
 
+  std::uint64_t Generation() override { return generation_.load(); }
+
   std::vector<Counts> CountByKind() override {
     std::lock_guard lock(mutex_);
     std::vector<Counts> counts;
@@ -209,6 +218,7 @@ class SqliteStore final : public Store {
     StoreResult<T> result = body();
     if (Failed(result)) return result;
     if (auto error = std::get<detail::Transaction>(transaction).Commit()) return *error;
+    generation_ = NextGeneration();
     return result;
   }
 
@@ -363,6 +373,7 @@ class SqliteStore final : public Store {
   }
 
   std::mutex mutex_;
+  std::atomic<std::uint64_t> generation_{NextGeneration()};
   detail::Connection connection_;
   detail::StatementCache statements_;  // declared after connection_: finalised before it closes
   RecordTable records_;

@@ -135,6 +135,11 @@ class Store {
   virtual StoreResult<std::int64_t> ReplaceAll(std::vector<Record> records) = 0;
 
   virtual std::vector<Counts> CountByKind() = 0;
+
+  // Changes with every committed mutation, whatever it touched, to a value
+  // no store of this process has had before. What a read returned is
+  // current for as long as the value read just before it is.
+  virtual std::uint64_t Generation() = 0;
 };
 
 // Opens a SQLite store. path "" or ":memory:" is a fresh in-memory database;

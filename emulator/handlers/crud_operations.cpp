@@ -1,6 +1,6 @@
 #include "emulator/handlers/crud_operations.h"
 
-#include "emulator/common/bounded_cache.h"
+#include "emulator/handlers/encoded_views.h"
 #include "emulator/handlers/resource_naming.h"
 #include "emulator/model/xml_codec.h"
 
@@ -10,6 +10,7 @@ namespace {
 // The shapes of what Get and List answer, read from the model once.
 struct ViewShapes {
   model::ShapeId resource;  // e.g. Distribution
+  model::ShapeId list;      // e.g. DistributionList
   model::ShapeId summary;   // e.g. DistributionSummary
 };
 
@@ -27,47 +28,8 @@ model::ShapeId OutputShape(std::string_view operation) {
 
 ViewShapes FindViewShapes(const CrudSpec& spec) {
   const auto list = MemberShape(OutputShape(spec.list_operation), spec.list_member);
-  return {MemberShape(OutputShape("Get" + spec.resource_member), spec.resource_member),
+  return {MemberShape(OutputShape("Get" + spec.resource_member), spec.resource_member), list,
           model::Shape(MemberShape(list, "Items")).list_member};
-}
-
-// Encoded answers per version: reading an unchanged resource again costs a
-// lookup instead of parsing, rendering and encoding it (most of a Get, and
-// nearly all of a List).
-BoundedCache<std::string>& EncodedVersions() {
-  static BoundedCache<std::string> cache(4096);
-  return cache;
-}
-
-// Everything an encoded view depends on. The document is hashed, not only
-// its etag trusted: a state snapshot may load other content under an etag
-// seen before. Metadata (tags, ...) changes without a new version.
-std::string VersionKey(const RequestContext& ctx, const store::Record& record, model::ShapeId shape,
-                       std::string_view variant) {
-  const std::hash<std::string_view> hash;
-  std::string key = std::to_string(shape);
-  for (const std::string* part : {&record.account, &record.kind, &record.id, &record.etag}) {
-    key.append(1, '\0').append(*part);
-  }
-  key.append(1, '\0').append(std::to_string(record.modified_ms));
-  key.append(1, '\0').append(record.settles_at_ms <= ctx.now_ms ? "settled" : "settling");
-  key.append(1, '\0').append(std::to_string(hash(record.document)));
-  key.append(1, '\0').append(std::to_string(hash(record.metadata)));
-  key.append(1, '\0').append(variant);
-  return key;
-}
-
-// The view of record that render makes, encoded once per version.
-template <typename Render>
-Json EncodedView(RequestContext& ctx, const store::Record& record, model::ShapeId shape, std::string_view variant,
-                 const Render& render) {
-  std::string key = VersionKey(ctx, record, shape, variant);
-  auto encoded = EncodedVersions().Find(key);
-  if (!encoded) {
-    encoded = std::make_shared<const std::string>(model::EncodeXmlContent(render(ResourceOf(record)), shape));
-    EncodedVersions().Insert(std::move(key), encoded);
-  }
-  return model::PreEncodedXml(*encoded);
 }
 
 Json Changed(const CrudSpec& spec, const RequestContext& ctx, const Resource& resource) {
@@ -115,13 +77,20 @@ Result<Json, ApiError> Delete(const CrudSpec& spec, RequestContext& ctx, const J
   return Json::object();
 }
 
+// Summaries depend only on each record and its settling, so whole pages are
+// kept too (EncodedPages); a miss still reuses each unchanged summary.
 Result<Json, ApiError> List(const CrudSpec& spec, const ViewShapes& shapes, RequestContext& ctx, const Json& input) {
+  std::string key = EncodedPages::Key(ctx, spec.list_operation, input);
+  if (auto kept = EncodedPages::Find(ctx, key)) return Json{{spec.list_member, std::move(*kept)}};
   auto page = ListRecords(ctx, *spec.family, input);
   if (!page) return Fail(std::move(page).error());
   const auto summarize = [&](const Resource& resource) { return spec.summarize(ctx, resource); };
   Json items = Json::array();
   for (const auto& record : page->records) items.push_back(EncodedView(ctx, record, shapes.summary, "", summarize));
-  return Json{{spec.list_member, ListEnvelope(page.value(), std::move(items))}};
+  std::string content = model::EncodeXmlContent(ListEnvelope(page.value(), std::move(items)), shapes.list);
+  Json answer = {{spec.list_member, model::PreEncodedXml(content)}};
+  EncodedPages::Keep(ctx, std::move(key), page->records, std::move(content));
+  return answer;
 }
 
 }  // namespace

@@ -74,6 +74,29 @@ TEST_CASE("Get and List show a new version at once") {
   CHECK(FirstSummary(f)["Comment"] == "second");
 }
 
+TEST_CASE("a list page shows settling by the control plane, deletes and other accounts at once") {
+  Fixture f;
+  const auto created = CreateDistribution(f, "a");
+  CHECK(FirstSummary(f)["Status"] == "InProgress");
+  CHECK(f.store->SettleAll(f.Context().now_ms, std::nullopt, std::nullopt) == 1);
+  CHECK(FirstSummary(f)["Status"] == "Deployed");
+
+  auto other = f.Call("ListDistributions", Json::object(), "222222222222");
+  REQUIRE(other.ok());
+  CHECK(other.value()["DistributionList"]["Quantity"] == 0);
+
+  auto disabled = DistributionConfig("a");
+  disabled["Enabled"] = false;
+  auto updated = f.Call("UpdateDistribution", {{"Id", created.id}, {"IfMatch", created.etag}, {"DistributionConfig", disabled}});
+  REQUIRE(updated.ok());
+  CHECK(FirstSummary(f)["Enabled"] == false);
+  f.clock.Advance(std::chrono::milliseconds(5000));
+  REQUIRE(f.Call("DeleteDistribution", {{"Id", created.id}, {"IfMatch", updated.value()["ETag"]}}).ok());
+  auto listed = f.Call("ListDistributions", Json::object());
+  REQUIRE(listed.ok());
+  CHECK(listed.value()["DistributionList"]["Quantity"] == 0);
+}
+
 TEST_CASE("GetDistribution counts in-progress invalidations as they start and finish") {
   Fixture f;
   f.settings.invalidation_delay_ms = 3000;
@@ -91,6 +114,7 @@ TEST_CASE("a snapshot that brings other content under a known etag is answered a
   Fixture f;
   const auto created = CreateDistribution(f, "a");
   CHECK(Get(f, created.id)["Distribution"]["DistributionConfig"]["Comment"] == "first");
+  CHECK(FirstSummary(f)["Comment"] == "first");
   auto records = f.store->All();
   REQUIRE(records.size() == 1);
   Json document = Json::parse(records[0].document);
@@ -100,6 +124,7 @@ TEST_CASE("a snapshot that brings other content under a known etag is answered a
   const Json got = Get(f, created.id);
   CHECK(got["ETag"] == created.etag);
   CHECK(got["Distribution"]["DistributionConfig"]["Comment"] == "restored");
+  CHECK(FirstSummary(f)["Comment"] == "restored");
 }
 
 TEST_CASE("the same id in two accounts answers each its own") {

@@ -252,7 +252,10 @@ void AppendXmlEscaped(std::string& out, std::string_view text) {
 }
 
 std::string EncodeXml(const Json& value, std::string_view root_name, ShapeId shape) {
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<";
+  std::string out;
+  // Pre-encoded content is most of a cached answer: grow the text once.
+  out.reserve(value.is_binary() ? value.get_binary().size() + 256 : 4096);
+  out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<";
   out += root_name;
   out += " xmlns=\"";
   out += kXmlNamespace;
