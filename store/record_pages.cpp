@@ -72,7 +72,7 @@ StoreResult<ListPage> ReadPage(StatementCache& statements, RecordTable& records,
       std::min<std::size_t>(query.limit, std::numeric_limits<std::int64_t>::max() - 1));
   rows.Bind(limit + 1);
 
-  auto found = records.Collect(rows);
+  auto found = records.CollectRows(rows);
   if (Failed(found)) return TakeError(found);
   page.records = std::move(std::get<std::vector<Record>>(found));
   if (page.records.size() > static_cast<std::size_t>(limit)) {

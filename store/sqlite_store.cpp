@@ -78,7 +78,7 @@ class SqliteStore final : public Store {
   std::optional<Record> Get(std::string_view account, std::string_view kind,
                             std::string_view id) override {
     std::lock_guard lock(mutex_);
-    auto found = records_.Find(account, kind, id);
+    auto found = records_.FindRow(account, kind, id);
     if (Failed(found)) {
       ReportFailure("Get", std::get<StoreError>(found));
       return std::nullopt;
@@ -272,9 +272,12 @@ class SqliteStore final : public Store {
   }
 
   StoreResult<Record> ReplaceRecord(Record next, std::string_view expected_etag) {
-    auto stored = FindExisting(next.account, next.kind, next.id);
-    if (Failed(stored)) return stored;
-    const auto& current = std::get<Record>(stored);
+    // Only etag, created_ms and sequence of the stored record matter here.
+    auto stored = records_.FindRow(next.account, next.kind, next.id);
+    if (Failed(stored)) return TakeError(stored);
+    const auto& found = std::get<std::optional<Record>>(stored);
+    if (!found) return NotFound(next.account, next.kind, next.id);
+    const Record& current = *found;
     if (current.etag != expected_etag) return VersionMismatch(current, expected_etag);
     if (auto error = CheckKeysAvailable(next)) return *error;
     next.created_ms = current.created_ms;
