@@ -1,23 +1,26 @@
-// The Store on SQLite: the rules of RecordWrites, one transaction per mutation.
+// The Store on SQLite: the rules of RecordWrites, one transaction per mutation,
+// and every current record in memory (RecordCache) for the reads.
 //
-// One connection guarded by a mutex: simple, and SQLite on one connection
-// serves far more reads per second than the emulator needs. Statements are
-// prepared once and reused (StatementCache).
+// Get, List and CountUnsettledChildren read the cache only: no SQLite, and no
+// waiting for a writer's commit. Writes, FindReferencing, All and CountByKind
+// use the one connection under a mutex. Statements are prepared once and
+// reused (StatementCache).
 #include <algorithm>
 #include <cstdio>
 #include <mutex>
 
-#include "store/record_pages.h"
+#include "store/record_cache.h"
 #include "store/record_table.h"
 #include "store/record_writes.h"
 #include "store/schema.h"
 #include "store/sqlite_statement.h"
-#include "store/sqlite_transaction.h"
+#include "store/write_batch.h"
 #include "store/store.h"
 
 namespace cfl::store {
 namespace {
 
+using detail::CacheChange;
 using detail::Failed;
 using detail::RecordTable;
 using detail::Status;
@@ -34,57 +37,71 @@ class SqliteStore final : public Store {
   explicit SqliteStore(detail::Connection connection)
       : connection_(std::move(connection)), statements_(connection_.get()), records_(statements_) {}
 
+  // Fills the cache with every record of the database.
+  Status LoadCache() {
+    std::lock_guard lock(connection_mutex_);
+    auto query = statements_.Prepare("SELECT " + std::string(detail::kRecordColumns) +
+                                     " FROM records");
+    auto rows = records_.CollectRows(query);
+    if (Failed(rows)) return TakeError(rows);
+    std::vector<CacheChange> changes;
+    for (auto& record : std::get<std::vector<Record>>(rows)) {
+      changes.push_back(detail::PutRecord{std::move(record)});
+    }
+    cache_.Apply(std::move(changes));
+    return std::nullopt;
+  }
+
   StoreResult<Record> Insert(Record record, std::optional<std::int64_t> max_count) override {
-    std::lock_guard lock(mutex_);
-    return InTransaction<Record>(
-        [&] { return writes_.Insert(std::move(record), max_count); });
+    return Write<Record>([&](std::vector<CacheChange>& changes) {
+      auto inserted = writes_.Insert(std::move(record), max_count);
+      if (!Failed(inserted)) changes.push_back(detail::PutRecord{std::get<Record>(inserted)});
+      return inserted;
+    });
   }
 
   std::optional<Record> Get(std::string_view account, std::string_view kind,
                             std::string_view id) override {
-    std::lock_guard lock(mutex_);
-    auto found = records_.FindRow(account, kind, id);
-    if (Failed(found)) {
-      ReportFailure("Get", std::get<StoreError>(found));
-      return std::nullopt;
-    }
-    return std::move(std::get<std::optional<Record>>(found));
+    auto found = cache_.Find(account, kind, id);
+    if (!found) return std::nullopt;
+    return *found;
   }
 
   StoreResult<Record> Replace(Record next, std::string_view expected_etag) override {
-    std::lock_guard lock(mutex_);
-    return InTransaction<Record>(
-        [&] { return writes_.Replace(std::move(next), expected_etag); });
+    return Write<Record>([&](std::vector<CacheChange>& changes) {
+      auto replaced = writes_.Replace(std::move(next), expected_etag);
+      if (!Failed(replaced)) changes.push_back(detail::PutRecord{std::get<Record>(replaced)});
+      return replaced;
+    });
   }
 
   StoreResult<Record> SetMetadata(std::string_view account, std::string_view kind,
                                   std::string_view id, std::string metadata) override {
-    std::lock_guard lock(mutex_);
-    return InTransaction<Record>(
-        [&] { return writes_.SetMetadata(account, kind, id, std::move(metadata)); });
+    return Write<Record>([&](std::vector<CacheChange>& changes) {
+      auto updated = writes_.SetMetadata(account, kind, id, std::move(metadata));
+      if (!Failed(updated)) changes.push_back(detail::PutRecord{std::get<Record>(updated)});
+      return updated;
+    });
   }
 
   StoreResult<Record> Delete(std::string_view account, std::string_view kind, std::string_view id,
                              std::string_view expected_etag,
                              std::optional<std::string> guard_reference) override {
-    std::lock_guard lock(mutex_);
-    return InTransaction<Record>(
-        [&] { return writes_.Delete(account, kind, id, expected_etag, guard_reference); });
+    return Write<Record>([&](std::vector<CacheChange>& changes) {
+      auto deleted = writes_.Delete(account, kind, id, expected_etag, guard_reference);
+      if (!Failed(deleted)) {
+        changes.push_back(
+            detail::EraseRecord{std::string(account), std::string(kind), std::string(id)});
+      }
+      return deleted;
+    });
   }
 
-  ListPage List(const ListQuery& query) override {
-    std::lock_guard lock(mutex_);
-    auto page = detail::ReadPage(statements_, records_, query);
-    if (Failed(page)) {
-      ReportFailure("List", std::get<StoreError>(page));
-      return {};
-    }
-    return std::move(std::get<ListPage>(page));
-  }
+  ListPage List(const ListQuery& query) override { return cache_.List(query); }
 
   std::vector<Record> FindReferencing(std::string_view account,
                                       std::string_view reference) override {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(connection_mutex_);
     auto query = statements_.Prepare(
         "SELECT " + std::string(detail::kRecordColumns) +
         " FROM records WHERE (account, kind, id) IN "
@@ -96,57 +113,56 @@ class SqliteStore final : public Store {
 
   std::int64_t CountUnsettledChildren(std::string_view account, std::string_view kind,
                                       std::string_view parent, TimeMs now_ms) override {
-    std::lock_guard lock(mutex_);
-    auto query = statements_.Prepare(
-        "SELECT count(*) FROM records "
-        "WHERE account = ?1 AND kind = ?2 AND parent = ?3 AND settles_at_ms > ?4");
-    query.Bind(account).Bind(kind).Bind(parent).Bind(now_ms);
-    auto step = query.Step();
-    if (Failed(step)) {
-      ReportFailure("CountUnsettledChildren", std::get<StoreError>(step));
-      return 0;
-    }
-    return query.Int(0);
+    return cache_.CountUnsettledChildren(account, kind, parent, now_ms);
   }
 
   std::int64_t SettleAll(TimeMs now_ms, std::optional<std::string> account,
                          std::optional<std::string> id) override {
-    std::lock_guard lock(mutex_);
-    auto settled =
-        InTransaction<std::vector<Record>>([&] { return writes_.Settle(now_ms, account, id); });
+    auto settled = Write<std::int64_t>([&](std::vector<CacheChange>& changes)
+                                           -> StoreResult<std::int64_t> {
+      auto rows = writes_.Settle(now_ms, account, id);
+      if (Failed(rows)) return TakeError(rows);
+      auto& records = std::get<std::vector<Record>>(rows);
+      for (auto& record : records) changes.push_back(detail::PutRecord{std::move(record)});
+      return static_cast<std::int64_t>(records.size());
+    });
     if (Failed(settled)) {
       ReportFailure("SettleAll", std::get<StoreError>(settled));
       return 0;
     }
-    return static_cast<std::int64_t>(std::get<std::vector<Record>>(settled).size());
+    return std::get<std::int64_t>(settled);
   }
 
   void Reset(std::optional<std::string> account) override {
-    std::lock_guard lock(mutex_);
-    auto reset = InTransaction<bool>([&]() -> StoreResult<bool> {
+    auto reset = Write<bool>([&](std::vector<CacheChange>& changes) -> StoreResult<bool> {
       if (auto error = writes_.RemoveAll(account)) return *error;
+      changes.push_back(detail::ClearRecords{account});
       return true;
     });
     if (Failed(reset)) ReportFailure("Reset", std::get<StoreError>(reset));
   }
 
   std::vector<Record> All() override {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(connection_mutex_);
     auto query = statements_.Prepare("SELECT " + std::string(detail::kRecordColumns) +
                                      " FROM records ORDER BY account, kind, sequence");
     return CollectOrReport("All", query);
   }
 
   StoreResult<std::int64_t> ReplaceAll(std::vector<Record> records) override {
-    std::lock_guard lock(mutex_);
-    auto imported =
-        InTransaction<std::vector<Record>>([&] { return writes_.ReplaceAll(std::move(records)); });
-    if (Failed(imported)) return TakeError(imported);
-    return static_cast<std::int64_t>(std::get<std::vector<Record>>(imported).size());
+    return Write<std::int64_t>([&](std::vector<CacheChange>& changes)
+                                   -> StoreResult<std::int64_t> {
+      auto imported = writes_.ReplaceAll(std::move(records));
+      if (Failed(imported)) return TakeError(imported);
+      auto& written = std::get<std::vector<Record>>(imported);
+      changes.push_back(detail::ClearRecords{std::nullopt});
+      for (auto& record : written) changes.push_back(detail::PutRecord{std::move(record)});
+      return static_cast<std::int64_t>(written.size());
+    });
   }
 
   std::vector<Counts> CountByKind() override {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(connection_mutex_);
     std::vector<Counts> counts;
     auto query = statements_.Prepare(
         "SELECT account, kind, count(*) FROM records "
@@ -163,16 +179,26 @@ class SqliteStore final : public Store {
   }
 
  private:
-  // Runs body in a write transaction; commits when it succeeds, rolls back
-  // (Transaction's destructor) when it or the commit fails.
+  // Runs body (RecordWrites calls; it adds the cache changes of its success)
+  // in a write transaction and returns its result once that has committed.
   template <typename T, typename Body>
-  StoreResult<T> InTransaction(Body body) {
-    auto transaction = detail::Transaction::Begin(statements_);
-    if (Failed(transaction)) return TakeError(transaction);
-    StoreResult<T> result = body();
-    if (Failed(result)) return result;
-    if (auto error = std::get<detail::Transaction>(transaction).Commit()) return *error;
-    return result;
+  StoreResult<T> Write(Body body) {
+    std::optional<T> result;
+    detail::BatchedWrite write;
+    write.apply = [&]() -> StoreResult<std::vector<CacheChange>> {
+      std::vector<CacheChange> changes;
+      StoreResult<T> applied = body(changes);
+      if (Failed(applied)) return TakeError(applied);
+      result = std::move(std::get<T>(applied));
+      return changes;
+    };
+    {
+      std::lock_guard lock(connection_mutex_);
+      detail::BatchedWrite* writes[] = {&write};
+      detail::RunWriteBatch(statements_, cache_, writes);
+    }
+    if (write.outcome) return *write.outcome;
+    return std::move(*result);
   }
 
   std::vector<Record> CollectOrReport(std::string_view operation, detail::Query& query) {
@@ -184,11 +210,15 @@ class SqliteStore final : public Store {
     return std::move(std::get<std::vector<Record>>(records));
   }
 
-  std::mutex mutex_;
+  // Every use of the connection (writes, and the reads the cache does not
+  // serve) holds connection_mutex_. The cache has its own lock, taken after
+  // this one, never before.
+  std::mutex connection_mutex_;
   detail::Connection connection_;
   detail::StatementCache statements_;  // declared after connection_: finalised before it closes
   RecordTable records_;
   detail::RecordWrites writes_{statements_, records_};
+  detail::RecordCache cache_;
 };
 
 Status Configure(sqlite3* db, bool in_memory) {
@@ -227,7 +257,12 @@ StoreResult<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
     error->message = where + ": " + error->message;
     return *error;
   }
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(connection)));
+  auto store = std::make_unique<SqliteStore>(std::move(connection));
+  if (auto error = store->LoadCache()) {
+    error->message = where + ": loading the records: " + error->message;
+    return *error;
+  }
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace cfl::store

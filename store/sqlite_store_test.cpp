@@ -10,102 +10,11 @@
 #include <vector>
 
 #include "store/store.h"
+#include "store/store_test_support.h"
 
 namespace cfl::store {
-namespace {
 
-constexpr const char* kAccount = "123456789012";
-constexpr const char* kOtherAccount = "210987654321";
-
-std::unique_ptr<Store> OpenInMemory() {
-  auto opened = OpenSqliteStore(":memory:");
-  REQUIRE(std::holds_alternative<std::unique_ptr<Store>>(opened));
-  return std::move(std::get<std::unique_ptr<Store>>(opened));
-}
-
-Record MakeRecord(std::string id, std::vector<std::string> unique_keys = {},
-                  std::vector<std::string> references = {}, std::string kind = "distribution",
-                  std::string account = kAccount) {
-  Record record;
-  record.account = std::move(account);
-  record.kind = std::move(kind);
-  record.id = std::move(id);
-  record.etag = "E1";
-  record.document = R"({"Comment":"x"})";
-  record.metadata = R"({"Tags":[]})";
-  record.unique_keys = std::move(unique_keys);
-  record.references = std::move(references);
-  record.created_ms = 1000;
-  record.modified_ms = 1000;
-  return record;
-}
-
-Record MakeChild(std::string id, std::string parent, TimeMs settles_at_ms) {
-  Record record = MakeRecord(std::move(id), {}, {}, "invalidation");
-  record.parent = std::move(parent);
-  record.settles_at_ms = settles_at_ms;
-  return record;
-}
-
-template <typename T>
-const T& Ok(const StoreResult<T>& result) {
-  if (const auto* error = std::get_if<StoreError>(&result)) FAIL("store error: " << error->message);
-  return std::get<T>(result);
-}
-
-// By value (and Ok on a temporary too): tests often pass a call's result.
-template <typename T>
-T Ok(StoreResult<T>&& result) {
-  if (const auto* error = std::get_if<StoreError>(&result)) FAIL("store error: " << error->message);
-  return std::move(std::get<T>(result));
-}
-
-template <typename T>
-StoreError Err(const StoreResult<T>& result) {
-  REQUIRE(std::holds_alternative<StoreError>(result));
-  return std::get<StoreError>(result);
-}
-
-Record Inserted(Store& store, Record record, std::optional<std::int64_t> max_count = std::nullopt) {
-  return Ok(store.Insert(std::move(record), max_count));
-}
-
-// Removes the database and its WAL side files.
-struct TempDatabase {
-  std::string path;
-  TempDatabase() {
-    static std::atomic<int> counter = 0;
-    path = (std::filesystem::temp_directory_path() /
-            ("cfl_store_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) +
-             ".db"))
-               .string();
-    Remove();
-  }
-  ~TempDatabase() { Remove(); }
-  void Remove() const {
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-      std::filesystem::remove(path + suffix);
-    }
-  }
-};
-
-// The record as All() exports it: with unique_keys and references, which Get
-// and List leave out.
-std::optional<Record> Exported(Store& store, std::string_view kind, std::string_view id,
-                               std::string_view account = kAccount) {
-  for (auto& record : store.All()) {
-    if (record.account == account && record.kind == kind && record.id == id) return record;
-  }
-  return std::nullopt;
-}
-
-std::vector<std::string> Ids(const std::vector<Record>& records) {
-  std::vector<std::string> ids;
-  for (const auto& record : records) ids.push_back(record.id);
-  return ids;
-}
-
-}  // namespace
+using namespace testing;
 
 TEST_CASE("insert then get returns the same record with its sequence") {
   auto store = OpenInMemory();
