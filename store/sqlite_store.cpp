@@ -1,14 +1,18 @@
-// The Store on SQLite: the rules of RecordWrites, one transaction per mutation,
-// and every current record in memory (RecordCache) for the reads.
+// The Store on SQLite: the rules of RecordWrites, run in group-committed
+// batches, and every current record in memory (RecordCache) for the reads.
 //
 // Get, List and CountUnsettledChildren read the cache only: no SQLite, and no
-// waiting for a writer's commit. Writes, FindReferencing, All and CountByKind
-// use the one connection under a mutex. Statements are prepared once and
-// reused (StatementCache).
+// waiting for a writer's commit. Writes queue in GroupCommit: one transaction
+// and one COMMIT (one fsync with a file) per batch of concurrent writes, each
+// write in its own savepoint (RunWriteBatch); a write returns once the COMMIT
+// holding it succeeded. Writes, FindReferencing, All and CountByKind use the
+// one connection under a mutex. Statements are prepared once and reused
+// (StatementCache).
 #include <algorithm>
 #include <cstdio>
 #include <mutex>
 
+#include "store/group_commit.h"
 #include "store/record_cache.h"
 #include "store/record_table.h"
 #include "store/record_writes.h"
@@ -31,6 +35,10 @@ void ReportFailure(std::string_view operation, const StoreError& error) {
   std::fprintf(stderr, "cloudfront-local store: %.*s failed: %s\n",
                static_cast<int>(operation.size()), operation.data(), error.message.c_str());
 }
+
+// Writes per transaction at most: bounds how long one batch holds the
+// connection and how much one failed COMMIT takes down with it.
+constexpr std::size_t kMaxBatch = 64;
 
 class SqliteStore final : public Store {
  public:
@@ -180,7 +188,7 @@ class SqliteStore final : public Store {
 
  private:
   // Runs body (RecordWrites calls; it adds the cache changes of its success)
-  // in a write transaction and returns its result once that has committed.
+  // in the next write batch and returns its result once that has committed.
   template <typename T, typename Body>
   StoreResult<T> Write(Body body) {
     std::optional<T> result;
@@ -192,11 +200,7 @@ class SqliteStore final : public Store {
       result = std::move(std::get<T>(applied));
       return changes;
     };
-    {
-      std::lock_guard lock(connection_mutex_);
-      detail::BatchedWrite* writes[] = {&write};
-      detail::RunWriteBatch(statements_, cache_, writes);
-    }
+    group_commit_.Submit(write);
     if (write.outcome) return *write.outcome;
     return std::move(*result);
   }
@@ -219,6 +223,12 @@ class SqliteStore final : public Store {
   RecordTable records_;
   detail::RecordWrites writes_{statements_, records_};
   detail::RecordCache cache_;
+  detail::GroupCommit group_commit_{
+      [this](std::span<detail::BatchedWrite* const> batch) {
+        std::lock_guard lock(connection_mutex_);
+        detail::RunWriteBatch(statements_, cache_, batch);
+      },
+      kMaxBatch};
 };
 
 Status Configure(sqlite3* db, bool in_memory) {

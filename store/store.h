@@ -4,9 +4,14 @@
 // codes. It reports what happened to the data (not found, already exists,
 // version mismatch, still referenced); handlers map that to the API's errors.
 //
-// Thread safety: every method may be called from any thread. Each mutation is
-// one SQLite transaction, so a compare-and-swap on the etag cannot interleave
-// with another writer.
+// Thread safety: every method may be called from any thread. Mutations are
+// serialised inside write transactions (concurrent ones may share a
+// transaction, each in a savepoint of its own), so a compare-and-swap on the
+// etag cannot interleave with another writer; a mutation returns once its
+// transaction has committed, and fails alone when only it fails.
+//
+// The SQLite store keeps every current record in memory for reads: one
+// process at a time may use a database file.
 #pragma once
 
 #include <cstdint>
