@@ -34,6 +34,20 @@ void RunWriteBatch(StatementCache& statements, RecordCache& cache,
   auto transaction = Transaction::Begin(statements);
   if (Failed(transaction)) return FailAll(writes, std::get<StoreError>(transaction));
 
+  // A lone write needs no savepoint: when it fails, the whole transaction
+  // goes (Transaction's destructor rolls it back).
+  if (writes.size() == 1) {
+    auto applied = writes[0]->apply();
+    if (Failed(applied)) {
+      writes[0]->outcome = TakeError(applied);
+      return;
+    }
+    if (auto error = std::get<Transaction>(transaction).Commit()) return FailAll(writes, *error);
+    writes[0]->outcome = std::nullopt;
+    cache.Apply(std::move(std::get<std::vector<CacheChange>>(applied)));
+    return;
+  }
+
   std::vector<CacheChange> changes;  // of the writes that succeeded, in their order
   for (auto* write : writes) {
     if (auto error = statements.Execute(kSavepoint)) return FailAll(writes, *error);

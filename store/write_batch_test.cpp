@@ -193,6 +193,23 @@ TEST_CASE("batch: a failing write is undone alone; its batch-mates commit") {
   fixture.Seed(MakeRecord("E4", {"caller:2"}));
 }
 
+TEST_CASE("batch: a lone write that fails after writing leaves nothing behind") {
+  BatchFixture fixture;
+  fixture.Add([](RecordWrites& w) -> StoreResult<Record> {
+    auto inserted = w.Insert(MakeRecord("E1", {"caller:1"}), std::nullopt);
+    REQUIRE_FALSE(Failed(inserted));
+    return StoreError{StoreErrorKind::kInvalidInput, {}, {}, "failed after writing"};
+  });
+  auto& lone = fixture.batch.back();
+  std::vector<BatchedWrite*> writes = {&lone};
+  RunWriteBatch(*fixture.statements, fixture.cache, writes);
+  CHECK(KindOf(lone) == StoreErrorKind::kInvalidInput);
+  CHECK_FALSE(fixture.Stored("E1"));
+  CHECK_FALSE(fixture.cache.Find(kAccount, "distribution", "E1"));
+  fixture.batch.clear();
+  fixture.Seed(MakeRecord("E2", {"caller:1"}));  // the key is free, the connection usable
+}
+
 TEST_CASE("batch: a failed COMMIT fails every write and leaves the cache unchanged") {
   BatchFixture fixture;
   fixture.Seed(MakeRecord("E0"));
@@ -206,12 +223,19 @@ TEST_CASE("batch: a failed COMMIT fails every write and leaves the cache unchang
   std::vector<BatchedWrite*> writes;
   for (auto& write : fixture.batch) writes.push_back(&write);
   RunWriteBatch(*fixture.statements, fixture.cache, writes);
+  for (const auto& write : fixture.batch) CHECK(KindOf(write) == StoreErrorKind::kIo);
+  fixture.batch.clear();
+  auto& lone = fixture.Add([](RecordWrites& w) { return w.Insert(MakeRecord("E2"), std::nullopt); });
+  std::vector<BatchedWrite*> alone = {&lone};
+  RunWriteBatch(*fixture.statements, fixture.cache, alone);
+  CHECK(KindOf(lone) == StoreErrorKind::kIo);
   sqlite3_commit_hook(fixture.connection.get(), nullptr, nullptr);
 
-  for (const auto& write : fixture.batch) CHECK(KindOf(write) == StoreErrorKind::kIo);
   CHECK_FALSE(fixture.Stored("E1"));
+  CHECK_FALSE(fixture.Stored("E2"));
   CHECK(fixture.Stored("E0")->etag == "E1");
   CHECK_FALSE(fixture.cache.Find(kAccount, "distribution", "E1"));
+  CHECK_FALSE(fixture.cache.Find(kAccount, "distribution", "E2"));
   CHECK(fixture.cache.Find(kAccount, "distribution", "E0")->etag == "E1");
   // The connection is usable again.
   fixture.Seed(MakeRecord("E1"));
