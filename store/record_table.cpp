@@ -58,24 +58,39 @@ std::vector<std::string> WithoutDuplicates(const std::vector<std::string>& value
 
 StoreResult<std::optional<Record>> RecordTable::Find(std::string_view account,
                                                      std::string_view kind, std::string_view id) {
-  std::optional<Record> found;
-  {
-    auto query = statements_.Prepare(FindRecordSql());
-    query.Bind(account).Bind(kind).Bind(id);
-    auto step = query.Step();
-    if (Failed(step)) return TakeError(step);
-    if (!std::get<bool>(step)) return found;
-    found = ReadRecordRow(query);
-  }
-  if (auto error = FillKeysAndReferences(*found)) return *error;
+  auto found = FindRow(account, kind, id);
+  if (Failed(found)) return found;
+  auto& record = std::get<std::optional<Record>>(found);
+  if (!record) return found;
+  if (auto error = FillKeysAndReferences(*record)) return *error;
   return found;
 }
 
+StoreResult<std::optional<Record>> RecordTable::FindRow(std::string_view account,
+                                                        std::string_view kind,
+                                                        std::string_view id) {
+  auto query = statements_.Prepare(FindRecordSql());
+  query.Bind(account).Bind(kind).Bind(id);
+  auto step = query.Step();
+  if (Failed(step)) return TakeError(step);
+  if (!std::get<bool>(step)) return std::optional<Record>();
+  return std::optional<Record>(ReadRecordRow(query));
+}
+
 StoreResult<std::vector<Record>> RecordTable::Collect(Query& query) {
+  auto collected = CollectRows(query);
+  if (Failed(collected)) return collected;
+  for (auto& record : std::get<std::vector<Record>>(collected)) {
+    if (auto error = FillKeysAndReferences(record)) return *error;
+  }
+  return collected;
+}
+
+StoreResult<std::vector<Record>> RecordTable::CollectRows(Query& query) {
   std::vector<Record> records;
   auto error = query.ForEachRow([&]() -> Status {
     records.push_back(ReadRecordRow(query));
-    return FillKeysAndReferences(records.back());
+    return std::nullopt;
   });
   if (error) return *error;
   return records;

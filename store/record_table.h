@@ -24,8 +24,14 @@ class RecordTable {
   // The record with its unique keys and references, or nullopt.
   StoreResult<std::optional<Record>> Find(std::string_view account, std::string_view kind,
                                           std::string_view id);
+  // The record's row only: unique_keys and references stay empty. Two queries
+  // cheaper than Find, for callers that do not look at them.
+  StoreResult<std::optional<Record>> FindRow(std::string_view account, std::string_view kind,
+                                             std::string_view id);
   // Every row of a query selecting kRecordColumns, with keys and references.
   StoreResult<std::vector<Record>> Collect(Query& query);
+  // Every row of such a query; unique_keys and references stay empty.
+  StoreResult<std::vector<Record>> CollectRows(Query& query);
 
   StoreResult<std::optional<std::string>> FindKeyOwner(std::string_view account,
                                                        std::string_view kind,

@@ -1,49 +1,34 @@
-// The Store on SQLite: business rules (compare-and-swap, uniqueness, limits,
-// reference guards) over RecordTable, one transaction per mutation.
+// The Store on SQLite: the rules of RecordWrites, run in group-committed
+// batches, and every current record in memory (RecordCache) for the reads.
 //
-// One connection guarded by a mutex: simple, and SQLite on one connection
-// serves far more reads per second than the emulator needs. Statements are
-// prepared once and reused (StatementCache).
+// Get, List and CountUnsettledChildren read the cache only: no SQLite, and no
+// waiting for a writer's commit. Writes queue in GroupCommit: one transaction
+// and one COMMIT (one fsync with a file) per batch of concurrent writes, each
+// write in its own savepoint (RunWriteBatch); a write returns once the COMMIT
+// holding it succeeded. Writes, FindReferencing, All and CountByKind use the
+// one connection under a mutex. Statements are prepared once and reused
+// (StatementCache).
 #include <algorithm>
 #include <cstdio>
-#include <atomic>
 #include <mutex>
 
-#include "store/record_pages.h"
+#include "store/group_commit.h"
+#include "store/record_cache.h"
 #include "store/record_table.h"
+#include "store/record_writes.h"
 #include "store/schema.h"
 #include "store/sqlite_statement.h"
-#include "store/sqlite_transaction.h"
+#include "store/write_batch.h"
 #include "store/store.h"
 
 namespace cfl::store {
 namespace {
 
+using detail::CacheChange;
 using detail::Failed;
 using detail::RecordTable;
 using detail::Status;
 using detail::TakeError;
-using detail::WithoutDuplicates;
-
-StoreError Error(StoreErrorKind kind, std::string message) {
-  return StoreError{kind, {}, {}, std::move(message)};
-}
-
-std::string Describe(std::string_view account, std::string_view kind, std::string_view id) {
-  std::string text;
-  text.append(kind).append(" ").append(id).append(" of account ").append(account);
-  return text;
-}
-
-StoreError NotFound(std::string_view account, std::string_view kind, std::string_view id) {
-  return Error(StoreErrorKind::kNotFound, Describe(account, kind, id) + " does not exist");
-}
-
-StoreError VersionMismatch(const Record& current, std::string_view expected_etag) {
-  return Error(StoreErrorKind::kVersionMismatch,
-               Describe(current.account, current.kind, current.id) + " is at version " +
-                   current.etag + ", not " + std::string(expected_etag));
-}
 
 // Methods whose signature has no room for an error still must not hide one.
 void ReportFailure(std::string_view operation, const StoreError& error) {
@@ -51,88 +36,80 @@ void ReportFailure(std::string_view operation, const StoreError& error) {
                static_cast<int>(operation.size()), operation.data(), error.message.c_str());
 }
 
-Status RequireIdentity(const Record& record) {
-  if (record.account.empty() || record.kind.empty() || record.id.empty()) {
-    return Error(StoreErrorKind::kInvalidInput, "a record needs an account, a kind and an id");
-  }
-  return std::nullopt;
-}
-
-// Keys and references are sets; the store keeps the caller's order.
-Record Normalized(Record record) {
-  record.unique_keys = WithoutDuplicates(record.unique_keys);
-  record.references = WithoutDuplicates(record.references);
-  return record;
-}
-
-// Process-wide, so that two stores (tests open many) never share a generation.
-std::uint64_t NextGeneration() {
-  static std::atomic<std::uint64_t> last{0};
-  return ++last;
-}
+// Writes per transaction at most: bounds how long one batch holds the
+// connection and how much one failed COMMIT takes down with it.
+constexpr std::size_t kMaxBatch = 64;
 
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(detail::Connection connection)
       : connection_(std::move(connection)), statements_(connection_.get()), records_(statements_) {}
 
+  // Fills the cache with every record of the database.
+  Status LoadCache() {
+    std::lock_guard lock(connection_mutex_);
+    auto query = statements_.Prepare("SELECT " + std::string(detail::kRecordColumns) +
+                                     " FROM records");
+    auto rows = records_.CollectRows(query);
+    if (Failed(rows)) return TakeError(rows);
+    std::vector<CacheChange> changes;
+    for (auto& record : std::get<std::vector<Record>>(rows)) {
+      changes.push_back(detail::PutRecord{std::move(record)});
+    }
+    cache_.Apply(std::move(changes));
+    return std::nullopt;
+  }
+
   StoreResult<Record> Insert(Record record, std::optional<std::int64_t> max_count) override {
-    std::lock_guard lock(mutex_);
-    return InTransaction<Record>(
-        [&] { return InsertRecord(Normalized(std::move(record)), max_count); });
+    return Write<Record>([&](std::vector<CacheChange>& changes) {
+      auto inserted = writes_.Insert(std::move(record), max_count);
+      if (!Failed(inserted)) changes.push_back(detail::PutRecord{std::get<Record>(inserted)});
+      return inserted;
+    });
   }
 
   std::optional<Record> Get(std::string_view account, std::string_view kind,
                             std::string_view id) override {
-    std::lock_guard lock(mutex_);
-    auto found = records_.Find(account, kind, id);
-    if (Failed(found)) {
-      ReportFailure("Get", std::get<StoreError>(found));
-      return std::nullopt;
-    }
-    return std::move(std::get<std::optional<Record>>(found));
+    auto found = cache_.Find(account, kind, id);
+    if (!found) return std::nullopt;
+    return *found;
   }
 
   StoreResult<Record> Replace(Record next, std::string_view expected_etag) override {
-    std::lock_guard lock(mutex_);
-    return InTransaction<Record>(
-        [&] { return ReplaceRecord(Normalized(std::move(next)), expected_etag); });
+    return Write<Record>([&](std::vector<CacheChange>& changes) {
+      auto replaced = writes_.Replace(std::move(next), expected_etag);
+      if (!Failed(replaced)) changes.push_back(detail::PutRecord{std::get<Record>(replaced)});
+      return replaced;
+    });
   }
 
   StoreResult<Record> SetMetadata(std::string_view account, std::string_view kind,
                                   std::string_view id, std::string metadata) override {
-    std::lock_guard lock(mutex_);
-    return InTransaction<Record>([&]() -> StoreResult<Record> {
-      auto stored = FindExisting(account, kind, id);
-      if (Failed(stored)) return stored;
-      if (auto error = records_.UpdateMetadata(account, kind, id, metadata)) return *error;
-      auto& record = std::get<Record>(stored);
-      record.metadata = std::move(metadata);
-      return stored;
+    return Write<Record>([&](std::vector<CacheChange>& changes) {
+      auto updated = writes_.SetMetadata(account, kind, id, std::move(metadata));
+      if (!Failed(updated)) changes.push_back(detail::PutRecord{std::get<Record>(updated)});
+      return updated;
     });
   }
 
   StoreResult<Record> Delete(std::string_view account, std::string_view kind, std::string_view id,
                              std::string_view expected_etag,
                              std::optional<std::string> guard_reference) override {
-    std::lock_guard lock(mutex_);
-    return InTransaction<Record>(
-        [&] { return DeleteRecord(account, kind, id, expected_etag, guard_reference); });
+    return Write<Record>([&](std::vector<CacheChange>& changes) {
+      auto deleted = writes_.Delete(account, kind, id, expected_etag, guard_reference);
+      if (!Failed(deleted)) {
+        changes.push_back(
+            detail::EraseRecord{std::string(account), std::string(kind), std::string(id)});
+      }
+      return deleted;
+    });
   }
 
-  ListPage List(const ListQuery& query) override {
-    std::lock_guard lock(mutex_);
-    auto page = detail::ReadPage(statements_, records_, query);
-    if (Failed(page)) {
-      ReportFailure("List", std::get<StoreError>(page));
-      return {};
-    }
-    return std::move(std::get<ListPage>(page));
-  }
+  ListPage List(const ListQuery& query) override { return cache_.List(query); }
 
   std::vector<Record> FindReferencing(std::string_view account,
                                       std::string_view reference) override {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(connection_mutex_);
     auto query = statements_.Prepare(
         "SELECT " + std::string(detail::kRecordColumns) +
         " FROM records WHERE (account, kind, id) IN "
@@ -144,23 +121,19 @@ class SqliteStore final : public Store {
 
   std::int64_t CountUnsettledChildren(std::string_view account, std::string_view kind,
                                       std::string_view parent, TimeMs now_ms) override {
-    std::lock_guard lock(mutex_);
-    auto query = statements_.Prepare(
-        "SELECT count(*) FROM records "
-        "WHERE account = ?1 AND kind = ?2 AND parent = ?3 AND settles_at_ms > ?4");
-    query.Bind(account).Bind(kind).Bind(parent).Bind(now_ms);
-    auto step = query.Step();
-    if (Failed(step)) {
-      ReportFailure("CountUnsettledChildren", std::get<StoreError>(step));
-      return 0;
-    }
-    return query.Int(0);
+    return cache_.CountUnsettledChildren(account, kind, parent, now_ms);
   }
 
   std::int64_t SettleAll(TimeMs now_ms, std::optional<std::string> account,
                          std::optional<std::string> id) override {
-    std::lock_guard lock(mutex_);
-    auto settled = InTransaction<std::int64_t>([&] { return SettleRecords(now_ms, account, id); });
+    auto settled = Write<std::int64_t>([&](std::vector<CacheChange>& changes)
+                                           -> StoreResult<std::int64_t> {
+      auto rows = writes_.Settle(now_ms, account, id);
+      if (Failed(rows)) return TakeError(rows);
+      auto& records = std::get<std::vector<Record>>(rows);
+      for (auto& record : records) changes.push_back(detail::PutRecord{std::move(record)});
+      return static_cast<std::int64_t>(records.size());
+    });
     if (Failed(settled)) {
       ReportFailure("SettleAll", std::get<StoreError>(settled));
       return 0;
@@ -169,30 +142,37 @@ class SqliteStore final : public Store {
   }
 
   void Reset(std::optional<std::string> account) override {
-    std::lock_guard lock(mutex_);
-    auto reset = InTransaction<bool>([&]() -> StoreResult<bool> {
-      if (auto error = records_.RemoveAll(account)) return *error;
+    auto reset = Write<bool>([&](std::vector<CacheChange>& changes) -> StoreResult<bool> {
+      if (auto error = writes_.RemoveAll(account)) return *error;
+      changes.push_back(detail::ClearRecords{account});
       return true;
     });
     if (Failed(reset)) ReportFailure("Reset", std::get<StoreError>(reset));
   }
 
   std::vector<Record> All() override {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(connection_mutex_);
     auto query = statements_.Prepare("SELECT " + std::string(detail::kRecordColumns) +
                                      " FROM records ORDER BY account, kind, sequence");
     return CollectOrReport("All", query);
   }
 
   StoreResult<std::int64_t> ReplaceAll(std::vector<Record> records) override {
-    std::lock_guard lock(mutex_);
-    return InTransaction<std::int64_t>([&] { return ReplaceAllRecords(std::move(records)); });
+    return Write<std::int64_t>([&](std::vector<CacheChange>& changes)
+                                   -> StoreResult<std::int64_t> {
+      auto imported = writes_.ReplaceAll(std::move(records));
+      if (Failed(imported)) return TakeError(imported);
+      auto& written = std::get<std::vector<Record>>(imported);
+      changes.push_back(detail::ClearRecords{std::nullopt});
+      for (auto& record : written) changes.push_back(detail::PutRecord{std::move(record)});
+      return static_cast<std::int64_t>(written.size());
+    });
   }
 
-  std::uint64_t Generation() override { return generation_.load(); }
+  std::uint64_t Generation() override { return cache_.Generation(); }
 
   std::vector<Counts> CountByKind() override {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(connection_mutex_);
     std::vector<Counts> counts;
     auto query = statements_.Prepare(
         "SELECT account, kind, count(*) FROM records "
@@ -209,109 +189,22 @@ class SqliteStore final : public Store {
   }
 
  private:
-  // Runs body in a write transaction; commits when it succeeds, rolls back
-  // (Transaction's destructor) when it or the commit fails.
+  // Runs body (RecordWrites calls; it adds the cache changes of its success)
+  // in the next write batch and returns its result once that has committed.
   template <typename T, typename Body>
-  StoreResult<T> InTransaction(Body body) {
-    auto transaction = detail::Transaction::Begin(statements_);
-    if (Failed(transaction)) return TakeError(transaction);
-    StoreResult<T> result = body();
-    if (Failed(result)) return result;
-    if (auto error = std::get<detail::Transaction>(transaction).Commit()) return *error;
-    generation_ = NextGeneration();
-    return result;
-  }
-
-  StoreResult<Record> FindExisting(std::string_view account, std::string_view kind,
-                                   std::string_view id) {
-    auto found = records_.Find(account, kind, id);
-    if (Failed(found)) return TakeError(found);
-    auto& record = std::get<std::optional<Record>>(found);
-    if (!record) return NotFound(account, kind, id);
-    return std::move(*record);
-  }
-
-  // kAlreadyExists when a key of record belongs to another record of its kind.
-  Status CheckKeysAvailable(const Record& record) {
-    for (const auto& key : record.unique_keys) {
-      auto owner = records_.FindKeyOwner(record.account, record.kind, key);
-      if (Failed(owner)) return TakeError(owner);
-      const auto& owner_id = std::get<std::optional<std::string>>(owner);
-      if (owner_id && *owner_id != record.id) {
-        return StoreError{StoreErrorKind::kAlreadyExists, *owner_id, key,
-                          "unique key " + key + " belongs to " +
-                              Describe(record.account, record.kind, *owner_id)};
-      }
-    }
-    return std::nullopt;
-  }
-
-  Status CheckIdAvailable(const Record& record) {
-    auto sequence = records_.FindSequence(record.account, record.kind, record.id);
-    if (Failed(sequence)) return TakeError(sequence);
-    if (std::get<std::optional<std::int64_t>>(sequence)) {
-      return StoreError{StoreErrorKind::kAlreadyExists, record.id, "id",
-                        Describe(record.account, record.kind, record.id) + " already exists"};
-    }
-    return std::nullopt;
-  }
-
-  Status CheckBelowLimit(const Record& record, std::optional<std::int64_t> max_count) {
-    if (!max_count) return std::nullopt;
-    auto count = records_.Count(record.account, record.kind);
-    if (Failed(count)) return TakeError(count);
-    if (std::get<std::int64_t>(count) >= *max_count) {
-      return Error(StoreErrorKind::kLimitExceeded,
-                   "account " + record.account + " already holds " +
-                       std::to_string(std::get<std::int64_t>(count)) + " " + record.kind +
-                       " records (limit " + std::to_string(*max_count) + ")");
-    }
-    return std::nullopt;
-  }
-
-  StoreResult<Record> InsertRecord(Record record, std::optional<std::int64_t> max_count) {
-    if (auto error = RequireIdentity(record)) return *error;
-    if (auto error = CheckKeysAvailable(record)) return *error;
-    if (auto error = CheckIdAvailable(record)) return *error;
-    if (auto error = CheckBelowLimit(record, max_count)) return *error;
-    auto sequence = records_.NextSequence();
-    if (Failed(sequence)) return TakeError(sequence);
-    record.sequence = std::get<std::int64_t>(sequence);
-    if (auto error = records_.Insert(record)) return *error;
-    return record;
-  }
-
-  StoreResult<Record> ReplaceRecord(Record next, std::string_view expected_etag) {
-    auto stored = FindExisting(next.account, next.kind, next.id);
-    if (Failed(stored)) return stored;
-    const auto& current = std::get<Record>(stored);
-    if (current.etag != expected_etag) return VersionMismatch(current, expected_etag);
-    if (auto error = CheckKeysAvailable(next)) return *error;
-    next.created_ms = current.created_ms;
-    next.sequence = current.sequence;
-    if (auto error = records_.Update(next)) return *error;
-    return next;
-  }
-
-  StoreResult<Record> DeleteRecord(std::string_view account, std::string_view kind,
-                                   std::string_view id, std::string_view expected_etag,
-                                   const std::optional<std::string>& guard_reference) {
-    auto stored = FindExisting(account, kind, id);
-    if (Failed(stored)) return stored;
-    const auto& current = std::get<Record>(stored);
-    if (current.etag != expected_etag) return VersionMismatch(current, expected_etag);
-    if (guard_reference) {
-      // A record listing itself does not keep itself alive.
-      auto referencer = records_.FindReferencer(account, *guard_reference, kind, id);
-      if (Failed(referencer)) return TakeError(referencer);
-      if (const auto& referencer_id = std::get<std::optional<std::string>>(referencer)) {
-        return StoreError{StoreErrorKind::kReferenced, *referencer_id, {},
-                          Describe(account, kind, id) + " is still referenced by " +
-                              *referencer_id + " (" + *guard_reference + ")"};
-      }
-    }
-    if (auto error = records_.Remove(account, kind, id)) return *error;
-    return stored;
+  StoreResult<T> Write(Body body) {
+    std::optional<T> result;
+    detail::BatchedWrite write;
+    write.apply = [&]() -> StoreResult<std::vector<CacheChange>> {
+      std::vector<CacheChange> changes;
+      StoreResult<T> applied = body(changes);
+      if (Failed(applied)) return TakeError(applied);
+      result = std::move(std::get<T>(applied));
+      return changes;
+    };
+    group_commit_.Submit(write);
+    if (write.outcome) return *write.outcome;
+    return std::move(*result);
   }
 
   std::vector<Record> CollectOrReport(std::string_view operation, detail::Query& query) {
@@ -323,60 +216,21 @@ class SqliteStore final : public Store {
     return std::move(std::get<std::vector<Record>>(records));
   }
 
-  StoreResult<std::int64_t> SettleRecords(TimeMs now_ms, const std::optional<std::string>& account,
-                                          const std::optional<std::string>& id) {
-    std::string sql = "UPDATE records SET settles_at_ms = ? WHERE settles_at_ms > ?";
-    if (account) sql += " AND account = ?";
-    if (id) sql += " AND id = ?";
-    auto update = statements_.Prepare(sql);
-    update.Bind(now_ms).Bind(now_ms);
-    if (account) update.Bind(*account);
-    if (id) update.Bind(*id);
-    if (auto error = update.Run()) return *error;
-    return update.Changes();
-  }
-
-  // Conflicts in a snapshot are the snapshot's fault: kInvalidInput.
-  Status CheckImportable(const Record& record) {
-    if (auto error = RequireIdentity(record)) return error;
-    Status conflict = CheckIdAvailable(record);
-    if (!conflict) conflict = CheckKeysAvailable(record);
-    if (!conflict) {
-      auto holder = records_.FindIdAtSequence(record.account, record.kind, record.sequence);
-      if (Failed(holder)) return TakeError(holder);
-      if (const auto& holder_id = std::get<std::optional<std::string>>(holder)) {
-        conflict = Error(StoreErrorKind::kAlreadyExists,
-                         "sequence " + std::to_string(record.sequence) + " is also used by " +
-                             *holder_id);
-      }
-    }
-    if (!conflict || conflict->kind != StoreErrorKind::kAlreadyExists) return conflict;
-    return Error(StoreErrorKind::kInvalidInput,
-                 "cannot import " + Describe(record.account, record.kind, record.id) + ": " +
-                     conflict->message);
-  }
-
-  // Records without a sequence (<= 0) get fresh ones after the largest given,
-  // in the order they come.
-  StoreResult<std::int64_t> ReplaceAllRecords(std::vector<Record> records) {
-    if (auto error = records_.RemoveAll(std::nullopt)) return *error;
-    std::int64_t last_sequence = 0;
-    for (const auto& record : records) last_sequence = std::max(last_sequence, record.sequence);
-    for (auto& given : records) {
-      Record record = Normalized(std::move(given));
-      if (record.sequence <= 0) record.sequence = ++last_sequence;
-      if (auto error = CheckImportable(record)) return *error;
-      if (auto error = records_.Insert(record)) return *error;
-    }
-    if (auto error = records_.SetLastSequence(last_sequence)) return *error;
-    return static_cast<std::int64_t>(records.size());
-  }
-
-  std::mutex mutex_;
-  std::atomic<std::uint64_t> generation_{NextGeneration()};
+  // Every use of the connection (writes, and the reads the cache does not
+  // serve) holds connection_mutex_. The cache has its own lock, taken after
+  // this one, never before.
+  std::mutex connection_mutex_;
   detail::Connection connection_;
   detail::StatementCache statements_;  // declared after connection_: finalised before it closes
   RecordTable records_;
+  detail::RecordWrites writes_{statements_, records_};
+  detail::RecordCache cache_;
+  detail::GroupCommit group_commit_{
+      [this](std::span<detail::BatchedWrite* const> batch) {
+        std::lock_guard lock(connection_mutex_);
+        detail::RunWriteBatch(statements_, cache_, batch);
+      },
+      kMaxBatch};
 };
 
 Status Configure(sqlite3* db, bool in_memory) {
@@ -415,7 +269,12 @@ StoreResult<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
     error->message = where + ": " + error->message;
     return *error;
   }
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(connection)));
+  auto store = std::make_unique<SqliteStore>(std::move(connection));
+  if (auto error = store->LoadCache()) {
+    error->message = where + ": loading the records: " + error->message;
+    return *error;
+  }
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace cfl::store

@@ -4,9 +4,14 @@
 // codes. It reports what happened to the data (not found, already exists,
 // version mismatch, still referenced); handlers map that to the API's errors.
 //
-// Thread safety: every method may be called from any thread. Each mutation is
-// one SQLite transaction, so a compare-and-swap on the etag cannot interleave
-// with another writer.
+// Thread safety: every method may be called from any thread. Mutations are
+// serialised inside write transactions (concurrent ones may share a
+// transaction, each in a savepoint of its own), so a compare-and-swap on the
+// etag cannot interleave with another writer; a mutation returns once its
+// transaction has committed, and fails alone when only it fails.
+//
+// The SQLite store keeps every current record in memory for reads: one
+// process at a time may use a database file.
 #pragma once
 
 #include <cstdint>
@@ -31,8 +36,11 @@ struct Record {
   std::string document;  // the resource's configuration, opaque (JSON text)
   std::string metadata;  // other attributes (tags, domain name, ...), opaque (JSON text)
   // Values unique within (account, kind), e.g. "caller:REF", "alias:www.example.com".
+  // Empty in what Get and List return (see there); filled in what every other
+  // method returns.
   std::vector<std::string> unique_keys;
   // Things this record points at, e.g. "oai:E2QWRUHAPOMQZL"; not unique.
+  // Empty in what Get and List return, like unique_keys.
   std::vector<std::string> references;
   TimeMs created_ms = 0;
   TimeMs modified_ms = 0;
@@ -90,6 +98,11 @@ class Store {
   // max_count is set and (account, kind) already holds that many records.
   virtual StoreResult<Record> Insert(Record record, std::optional<std::int64_t> max_count) = 0;
 
+  // The record without its unique_keys and references: both are always empty
+  // here, whatever the record holds. Readers never need them and they cost
+  // more than the rest of the read; a caller that must rewrite them reads them
+  // with FindReferencing or All. Replace takes them from its argument, so a
+  // record from Get passed to Replace unchanged would drop them.
   virtual std::optional<Record> Get(std::string_view account, std::string_view kind,
                                     std::string_view id) = 0;
 
@@ -109,9 +122,11 @@ class Store {
                                      std::optional<std::string> guard_reference) = 0;
 
   // Keyset pagination; the cost of a page does not depend on its position.
+  // Like Get, the records come without unique_keys and references (empty).
   virtual ListPage List(const ListQuery& query) = 0;
 
-  // Records of the account (any kind) that list this reference.
+  // Records of the account (any kind) that list this reference, with their
+  // unique_keys and references (callers Replace them).
   virtual std::vector<Record> FindReferencing(std::string_view account,
                                               std::string_view reference) = 0;
 
@@ -127,7 +142,8 @@ class Store {
   // Removes every record (of one account when set).
   virtual void Reset(std::optional<std::string> account) = 0;
 
-  // Every record, in (account, kind, sequence) order.
+  // Every record, in (account, kind, sequence) order, with unique_keys and
+  // references (snapshots export them).
   virtual std::vector<Record> All() = 0;
 
   // Replaces the whole content with these records in one transaction

@@ -1,0 +1,47 @@
+#include "store/group_commit.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+namespace cfl::store::detail {
+
+GroupCommit::GroupCommit(RunBatch run_batch, std::size_t max_batch)
+    : run_batch_(std::move(run_batch)), max_batch_(std::max<std::size_t>(max_batch, 1)) {}
+
+void GroupCommit::Submit(BatchedWrite& write) {
+  Waiter mine{&write, {}, false};
+  std::unique_lock lock(mutex_);
+  queue_.push_back(&mine);
+  mine.wake.wait(lock, [&] { return mine.done || !leading_; });
+  if (mine.done) return;
+  Lead(mine, lock);
+}
+
+void GroupCommit::Lead(Waiter& mine, std::unique_lock<std::mutex>& lock) {
+  leading_ = true;
+  std::vector<Waiter*> batch;
+  std::vector<BatchedWrite*> writes;
+  while (!mine.done) {
+    const std::size_t size = std::min(queue_.size(), max_batch_);
+    batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(size));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(size));
+    writes.clear();
+    for (auto* waiter : batch) writes.push_back(waiter->write);
+
+    lock.unlock();
+    run_batch_(writes);
+    lock.lock();
+
+    // Notified under the lock: a waiter cannot return (and destroy its
+    // condition variable) before the notification is over.
+    for (auto* waiter : batch) {
+      waiter->done = true;
+      if (waiter != &mine) waiter->wake.notify_one();
+    }
+  }
+  leading_ = false;
+  if (!queue_.empty()) queue_.front()->wake.notify_one();
+}
+
+}  // namespace cfl::store::detail

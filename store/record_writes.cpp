@@ -1,0 +1,209 @@
+#include "store/record_writes.h"
+
+#include <algorithm>
+
+namespace cfl::store::detail {
+namespace {
+
+StoreError Error(StoreErrorKind kind, std::string message) {
+  return StoreError{kind, {}, {}, std::move(message)};
+}
+
+std::string Describe(std::string_view account, std::string_view kind, std::string_view id) {
+  std::string text;
+  text.append(kind).append(" ").append(id).append(" of account ").append(account);
+  return text;
+}
+
+StoreError NotFound(std::string_view account, std::string_view kind, std::string_view id) {
+  return Error(StoreErrorKind::kNotFound, Describe(account, kind, id) + " does not exist");
+}
+
+StoreError VersionMismatch(const Record& current, std::string_view expected_etag) {
+  return Error(StoreErrorKind::kVersionMismatch,
+               Describe(current.account, current.kind, current.id) + " is at version " +
+                   current.etag + ", not " + std::string(expected_etag));
+}
+
+Status RequireIdentity(const Record& record) {
+  if (record.account.empty() || record.kind.empty() || record.id.empty()) {
+    return Error(StoreErrorKind::kInvalidInput, "a record needs an account, a kind and an id");
+  }
+  return std::nullopt;
+}
+
+// Keys and references are sets; the store keeps the caller's order.
+Record Normalized(Record record) {
+  record.unique_keys = WithoutDuplicates(record.unique_keys);
+  record.references = WithoutDuplicates(record.references);
+  return record;
+}
+
+}  // namespace
+
+StoreResult<Record> RecordWrites::Insert(Record given, std::optional<std::int64_t> max_count) {
+  Record record = Normalized(std::move(given));
+  if (auto error = RequireIdentity(record)) return *error;
+  if (auto error = CheckKeysAvailable(record)) return *error;
+  if (auto error = CheckIdAvailable(record)) return *error;
+  if (auto error = CheckBelowLimit(record, max_count)) return *error;
+  auto sequence = records_.NextSequence();
+  if (Failed(sequence)) return TakeError(sequence);
+  record.sequence = std::get<std::int64_t>(sequence);
+  if (auto error = records_.Insert(record)) return *error;
+  return record;
+}
+
+StoreResult<Record> RecordWrites::Replace(Record given, std::string_view expected_etag) {
+  Record next = Normalized(std::move(given));
+  // Only etag, created_ms and sequence of the stored record matter here.
+  auto stored = records_.FindRow(next.account, next.kind, next.id);
+  if (Failed(stored)) return TakeError(stored);
+  const auto& found = std::get<std::optional<Record>>(stored);
+  if (!found) return NotFound(next.account, next.kind, next.id);
+  const Record& current = *found;
+  if (current.etag != expected_etag) return VersionMismatch(current, expected_etag);
+  if (auto error = CheckKeysAvailable(next)) return *error;
+  next.created_ms = current.created_ms;
+  next.sequence = current.sequence;
+  if (auto error = records_.Update(next)) return *error;
+  return next;
+}
+
+StoreResult<Record> RecordWrites::SetMetadata(std::string_view account, std::string_view kind,
+                                              std::string_view id, std::string metadata) {
+  auto stored = FindExisting(account, kind, id);
+  if (Failed(stored)) return stored;
+  if (auto error = records_.UpdateMetadata(account, kind, id, metadata)) return *error;
+  std::get<Record>(stored).metadata = std::move(metadata);
+  return stored;
+}
+
+StoreResult<Record> RecordWrites::Delete(std::string_view account, std::string_view kind,
+                                         std::string_view id, std::string_view expected_etag,
+                                         const std::optional<std::string>& guard_reference) {
+  auto stored = FindExisting(account, kind, id);
+  if (Failed(stored)) return stored;
+  const auto& current = std::get<Record>(stored);
+  if (current.etag != expected_etag) return VersionMismatch(current, expected_etag);
+  if (guard_reference) {
+    // A record listing itself does not keep itself alive.
+    auto referencer = records_.FindReferencer(account, *guard_reference, kind, id);
+    if (Failed(referencer)) return TakeError(referencer);
+    if (const auto& referencer_id = std::get<std::optional<std::string>>(referencer)) {
+      return StoreError{StoreErrorKind::kReferenced, *referencer_id, {},
+                        Describe(account, kind, id) + " is still referenced by " +
+                            *referencer_id + " (" + *guard_reference + ")"};
+    }
+  }
+  if (auto error = records_.Remove(account, kind, id)) return *error;
+  return stored;
+}
+
+StoreResult<std::vector<Record>> RecordWrites::Settle(TimeMs now_ms,
+                                                      const std::optional<std::string>& account,
+                                                      const std::optional<std::string>& id) {
+  // RETURNING: the cache learns exactly the rows SQLite changed.
+  std::string sql = "UPDATE records SET settles_at_ms = ? WHERE settles_at_ms > ?";
+  if (account) sql += " AND account = ?";
+  if (id) sql += " AND id = ?";
+  sql += " RETURNING ";
+  sql += kRecordColumns;
+  auto update = statements_.Prepare(sql);
+  update.Bind(now_ms).Bind(now_ms);
+  if (account) update.Bind(*account);
+  if (id) update.Bind(*id);
+  return records_.CollectRows(update);
+}
+
+Status RecordWrites::RemoveAll(const std::optional<std::string>& account) {
+  return records_.RemoveAll(account);
+}
+
+// Records without a sequence (<= 0) get fresh ones after the largest given,
+// in the order they come.
+StoreResult<std::vector<Record>> RecordWrites::ReplaceAll(std::vector<Record> given) {
+  if (auto error = records_.RemoveAll(std::nullopt)) return *error;
+  std::int64_t last_sequence = 0;
+  for (const auto& record : given) last_sequence = std::max(last_sequence, record.sequence);
+  std::vector<Record> imported;
+  imported.reserve(given.size());
+  for (auto& next : given) {
+    Record record = Normalized(std::move(next));
+    if (record.sequence <= 0) record.sequence = ++last_sequence;
+    if (auto error = CheckImportable(record)) return *error;
+    if (auto error = records_.Insert(record)) return *error;
+    imported.push_back(std::move(record));
+  }
+  if (auto error = records_.SetLastSequence(last_sequence)) return *error;
+  return imported;
+}
+
+StoreResult<Record> RecordWrites::FindExisting(std::string_view account, std::string_view kind,
+                                               std::string_view id) {
+  auto found = records_.Find(account, kind, id);
+  if (Failed(found)) return TakeError(found);
+  auto& record = std::get<std::optional<Record>>(found);
+  if (!record) return NotFound(account, kind, id);
+  return std::move(*record);
+}
+
+// kAlreadyExists when a key of record belongs to another record of its kind.
+Status RecordWrites::CheckKeysAvailable(const Record& record) {
+  for (const auto& key : record.unique_keys) {
+    auto owner = records_.FindKeyOwner(record.account, record.kind, key);
+    if (Failed(owner)) return TakeError(owner);
+    const auto& owner_id = std::get<std::optional<std::string>>(owner);
+    if (owner_id && *owner_id != record.id) {
+      return StoreError{StoreErrorKind::kAlreadyExists, *owner_id, key,
+                        "unique key " + key + " belongs to " +
+                            Describe(record.account, record.kind, *owner_id)};
+    }
+  }
+  return std::nullopt;
+}
+
+Status RecordWrites::CheckIdAvailable(const Record& record) {
+  auto sequence = records_.FindSequence(record.account, record.kind, record.id);
+  if (Failed(sequence)) return TakeError(sequence);
+  if (std::get<std::optional<std::int64_t>>(sequence)) {
+    return StoreError{StoreErrorKind::kAlreadyExists, record.id, "id",
+                      Describe(record.account, record.kind, record.id) + " already exists"};
+  }
+  return std::nullopt;
+}
+
+Status RecordWrites::CheckBelowLimit(const Record& record, std::optional<std::int64_t> max_count) {
+  if (!max_count) return std::nullopt;
+  auto count = records_.Count(record.account, record.kind);
+  if (Failed(count)) return TakeError(count);
+  if (std::get<std::int64_t>(count) >= *max_count) {
+    return Error(StoreErrorKind::kLimitExceeded,
+                 "account " + record.account + " already holds " +
+                     std::to_string(std::get<std::int64_t>(count)) + " " + record.kind +
+                     " records (limit " + std::to_string(*max_count) + ")");
+  }
+  return std::nullopt;
+}
+
+// Conflicts in a snapshot are the snapshot's fault: kInvalidInput.
+Status RecordWrites::CheckImportable(const Record& record) {
+  if (auto error = RequireIdentity(record)) return error;
+  Status conflict = CheckIdAvailable(record);
+  if (!conflict) conflict = CheckKeysAvailable(record);
+  if (!conflict) {
+    auto holder = records_.FindIdAtSequence(record.account, record.kind, record.sequence);
+    if (Failed(holder)) return TakeError(holder);
+    if (const auto& holder_id = std::get<std::optional<std::string>>(holder)) {
+      conflict = Error(StoreErrorKind::kAlreadyExists,
+                       "sequence " + std::to_string(record.sequence) + " is also used by " +
+                           *holder_id);
+    }
+  }
+  if (!conflict || conflict->kind != StoreErrorKind::kAlreadyExists) return conflict;
+  return Error(StoreErrorKind::kInvalidInput,
+               "cannot import " + Describe(record.account, record.kind, record.id) + ": " +
+                   conflict->message);
+}
+
+}  // namespace cfl::store::detail

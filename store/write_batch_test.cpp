@@ -1,0 +1,260 @@
+// RunWriteBatch with the real mutation rules, several writes in one batch:
+// deterministic, unlike batches formed by concurrent callers.
+#include "store/write_batch.h"
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/record_table.h"
+#include "store/record_writes.h"
+#include "store/schema.h"
+#include "store/store_test_support.h"
+
+namespace cfl::store::detail {
+namespace {
+
+using testing::kAccount;
+using testing::MakeRecord;
+
+struct BatchFixture {
+  Connection connection;  // first: closed after the statements are finalised
+  std::unique_ptr<StatementCache> statements;
+  std::unique_ptr<RecordTable> table;
+  std::unique_ptr<RecordWrites> writes;
+  RecordCache cache;
+  // One BatchedWrite per call of Add; reserved up front so references to
+  // earlier ones stay valid.
+  std::vector<BatchedWrite> batch;
+
+  BatchFixture() {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(":memory:", &db) == SQLITE_OK);
+    connection = Connection(db);
+    REQUIRE_FALSE(MigrateToCurrentSchema(db));
+    statements = std::make_unique<StatementCache>(db);
+    table = std::make_unique<RecordTable>(*statements);
+    writes = std::make_unique<RecordWrites>(*statements, *table);
+    batch.reserve(128);
+  }
+
+  // A write that puts what mutation returns into the cache.
+  template <typename Mutation>
+  BatchedWrite& Add(Mutation mutation) {
+    batch.push_back(BatchedWrite{[this, mutation]() -> StoreResult<std::vector<CacheChange>> {
+      StoreResult<Record> result = mutation(*writes);
+      if (Failed(result)) return TakeError(result);
+      return std::vector<CacheChange>{PutRecord{std::get<Record>(result)}};
+    }, std::nullopt});
+    return batch.back();
+  }
+
+  void Run() {
+    std::vector<BatchedWrite*> pointers;
+    for (auto& write : batch) pointers.push_back(&write);
+    RunWriteBatch(*statements, cache, pointers);
+    batch.clear();
+  }
+
+  // Inserts in a batch of its own.
+  void Seed(Record record) {
+    Add([record](RecordWrites& w) { return w.Insert(record, std::nullopt); });
+    REQUIRE_FALSE(batch.back().outcome);
+    Run();
+  }
+
+  std::optional<Record> Stored(const std::string& id, const std::string& kind = "distribution") {
+    auto found = table->Find(kAccount, kind, id);
+    REQUIRE_FALSE(Failed(found));
+    return std::get<std::optional<Record>>(found);
+  }
+
+  std::int64_t Count(const std::string& kind = "distribution") {
+    auto count = table->Count(kAccount, kind);
+    REQUIRE_FALSE(Failed(count));
+    return std::get<std::int64_t>(count);
+  }
+};
+
+StoreErrorKind KindOf(const BatchedWrite& write) {
+  REQUIRE(write.outcome);
+  return write.outcome->kind;
+}
+
+}  // namespace
+
+TEST_CASE("batch: replaces with the same expected etag in one batch: exactly the first wins") {
+  BatchFixture fixture;
+  fixture.Seed(MakeRecord("E1", {"caller:1"}));
+  for (int i = 0; i < 64; ++i) {
+    Record next = MakeRecord("E1", {"caller:1"});
+    next.etag = "W" + std::to_string(i);
+    next.document = "from writer " + std::to_string(i);
+    fixture.Add([next](RecordWrites& w) { return w.Replace(next, "E1"); });
+  }
+  std::vector<BatchedWrite*> writes;
+  for (auto& write : fixture.batch) writes.push_back(&write);
+  RunWriteBatch(*fixture.statements, fixture.cache, writes);
+
+  CHECK_FALSE(fixture.batch[0].outcome);
+  for (std::size_t i = 1; i < fixture.batch.size(); ++i) {
+    CHECK(KindOf(fixture.batch[i]) == StoreErrorKind::kVersionMismatch);
+  }
+  CHECK(fixture.Stored("E1")->etag == "W0");
+  CHECK(fixture.Stored("E1")->document == "from writer 0");
+  CHECK(fixture.cache.Find(kAccount, "distribution", "E1")->etag == "W0");
+  CHECK(fixture.cache.Find(kAccount, "distribution", "E1")->document == "from writer 0");
+}
+
+TEST_CASE("batch: a chain of replaces in one batch, each expecting the one before, all win") {
+  BatchFixture fixture;
+  fixture.Seed(MakeRecord("E1"));
+  for (int i = 0; i < 10; ++i) {
+    Record next = MakeRecord("E1");
+    next.etag = "V" + std::to_string(i + 1);
+    const std::string expected = i == 0 ? "E1" : "V" + std::to_string(i);
+    fixture.Add([next, expected](RecordWrites& w) { return w.Replace(next, expected); });
+  }
+  fixture.Run();
+  CHECK(fixture.Stored("E1")->etag == "V10");
+  CHECK(fixture.cache.Find(kAccount, "distribution", "E1")->etag == "V10");
+}
+
+TEST_CASE("batch: two inserts with the same unique key in one batch: exactly one wins") {
+  BatchFixture fixture;
+  auto& first = fixture.Add(
+      [](RecordWrites& w) { return w.Insert(MakeRecord("E1", {"caller:same"}), std::nullopt); });
+  auto& second = fixture.Add(
+      [](RecordWrites& w) { return w.Insert(MakeRecord("E2", {"caller:same"}), std::nullopt); });
+  auto& third = fixture.Add(
+      [](RecordWrites& w) { return w.Insert(MakeRecord("E1", {"caller:other"}), std::nullopt); });
+  std::vector<BatchedWrite*> writes = {&first, &second, &third};
+  RunWriteBatch(*fixture.statements, fixture.cache, writes);
+  CHECK_FALSE(first.outcome);
+  REQUIRE(second.outcome);
+  CHECK(second.outcome->kind == StoreErrorKind::kAlreadyExists);
+  CHECK(second.outcome->conflicting_id == "E1");
+  CHECK(second.outcome->conflicting_key == "caller:same");
+  CHECK(KindOf(third) == StoreErrorKind::kAlreadyExists);  // the id
+  CHECK(fixture.Count() == 1);
+  CHECK(fixture.cache.Find(kAccount, "distribution", "E1"));
+  CHECK_FALSE(fixture.cache.Find(kAccount, "distribution", "E2"));
+  CHECK(fixture.Stored("E1")->unique_keys == std::vector<std::string>{"caller:same"});
+}
+
+TEST_CASE("batch: the limit counts the inserts before it in the same batch") {
+  BatchFixture fixture;
+  fixture.Seed(MakeRecord("E0"));
+  for (int i = 1; i <= 6; ++i) {
+    fixture.Add([i](RecordWrites& w) { return w.Insert(MakeRecord("E" + std::to_string(i)), 4); });
+  }
+  std::vector<BatchedWrite*> writes;
+  for (auto& write : fixture.batch) writes.push_back(&write);
+  RunWriteBatch(*fixture.statements, fixture.cache, writes);
+  for (std::size_t i = 0; i < 3; ++i) CHECK_FALSE(fixture.batch[i].outcome);
+  for (std::size_t i = 3; i < 6; ++i) {
+    CHECK(KindOf(fixture.batch[i]) == StoreErrorKind::kLimitExceeded);
+  }
+  CHECK(fixture.Count() == 4);
+  CHECK(fixture.cache.List(ListQuery{kAccount, "distribution", std::nullopt, "", 100}).total == 4);
+}
+
+TEST_CASE("batch: a failing write is undone alone; its batch-mates commit") {
+  BatchFixture fixture;
+  fixture.Seed(MakeRecord("E0", {"caller:0"}));
+  fixture.Add([](RecordWrites& w) { return w.Insert(MakeRecord("E1"), std::nullopt); });
+  // Writes a row, then fails: its savepoint must take the row back.
+  fixture.Add([](RecordWrites& w) -> StoreResult<Record> {
+    auto inserted = w.Insert(MakeRecord("E2", {"caller:2"}), std::nullopt);
+    REQUIRE_FALSE(Failed(inserted));
+    return StoreError{StoreErrorKind::kInvalidInput, {}, {}, "failed after writing"};
+  });
+  fixture.Add([](RecordWrites& w) { return w.Replace(MakeRecord("E0"), "stale"); });
+  fixture.Add([](RecordWrites& w) { return w.Insert(MakeRecord("E3"), std::nullopt); });
+  std::vector<BatchedWrite*> writes;
+  for (auto& write : fixture.batch) writes.push_back(&write);
+  RunWriteBatch(*fixture.statements, fixture.cache, writes);
+
+  CHECK_FALSE(fixture.batch[0].outcome);
+  CHECK(KindOf(fixture.batch[1]) == StoreErrorKind::kInvalidInput);
+  CHECK(KindOf(fixture.batch[2]) == StoreErrorKind::kVersionMismatch);
+  CHECK_FALSE(fixture.batch[3].outcome);
+  CHECK(fixture.Stored("E1"));
+  CHECK(fixture.Stored("E3"));
+  CHECK_FALSE(fixture.Stored("E2"));
+  CHECK(fixture.Stored("E0")->unique_keys == std::vector<std::string>{"caller:0"});
+  CHECK(fixture.cache.Find(kAccount, "distribution", "E1"));
+  CHECK(fixture.cache.Find(kAccount, "distribution", "E3"));
+  CHECK_FALSE(fixture.cache.Find(kAccount, "distribution", "E2"));
+  // The undone write's key is free.
+  fixture.Seed(MakeRecord("E4", {"caller:2"}));
+}
+
+TEST_CASE("batch: a lone write that fails after writing leaves nothing behind") {
+  BatchFixture fixture;
+  fixture.Add([](RecordWrites& w) -> StoreResult<Record> {
+    auto inserted = w.Insert(MakeRecord("E1", {"caller:1"}), std::nullopt);
+    REQUIRE_FALSE(Failed(inserted));
+    return StoreError{StoreErrorKind::kInvalidInput, {}, {}, "failed after writing"};
+  });
+  auto& lone = fixture.batch.back();
+  std::vector<BatchedWrite*> writes = {&lone};
+  RunWriteBatch(*fixture.statements, fixture.cache, writes);
+  CHECK(KindOf(lone) == StoreErrorKind::kInvalidInput);
+  CHECK_FALSE(fixture.Stored("E1"));
+  CHECK_FALSE(fixture.cache.Find(kAccount, "distribution", "E1"));
+  fixture.batch.clear();
+  fixture.Seed(MakeRecord("E2", {"caller:1"}));  // the key is free, the connection usable
+}
+
+TEST_CASE("batch: a failed COMMIT fails every write and leaves the cache unchanged") {
+  BatchFixture fixture;
+  fixture.Seed(MakeRecord("E0"));
+  fixture.Add([](RecordWrites& w) { return w.Insert(MakeRecord("E1"), std::nullopt); });
+  fixture.Add([](RecordWrites& w) { return w.Replace(MakeRecord("E0"), "stale"); });
+  Record next = MakeRecord("E0");
+  next.etag = "E0v2";
+  fixture.Add([next](RecordWrites& w) { return w.Replace(next, "E1"); });
+  // A commit hook that refuses turns the COMMIT into a ROLLBACK.
+  sqlite3_commit_hook(fixture.connection.get(), [](void*) { return 1; }, nullptr);
+  std::vector<BatchedWrite*> writes;
+  for (auto& write : fixture.batch) writes.push_back(&write);
+  RunWriteBatch(*fixture.statements, fixture.cache, writes);
+  for (const auto& write : fixture.batch) CHECK(KindOf(write) == StoreErrorKind::kIo);
+  fixture.batch.clear();
+  auto& lone = fixture.Add([](RecordWrites& w) { return w.Insert(MakeRecord("E2"), std::nullopt); });
+  std::vector<BatchedWrite*> alone = {&lone};
+  RunWriteBatch(*fixture.statements, fixture.cache, alone);
+  CHECK(KindOf(lone) == StoreErrorKind::kIo);
+  sqlite3_commit_hook(fixture.connection.get(), nullptr, nullptr);
+
+  CHECK_FALSE(fixture.Stored("E1"));
+  CHECK_FALSE(fixture.Stored("E2"));
+  CHECK(fixture.Stored("E0")->etag == "E1");
+  CHECK_FALSE(fixture.cache.Find(kAccount, "distribution", "E1"));
+  CHECK_FALSE(fixture.cache.Find(kAccount, "distribution", "E2"));
+  CHECK(fixture.cache.Find(kAccount, "distribution", "E0")->etag == "E1");
+  // The connection is usable again.
+  fixture.Seed(MakeRecord("E1"));
+  CHECK(fixture.cache.Find(kAccount, "distribution", "E1"));
+}
+
+TEST_CASE("batch: a failed BEGIN fails every write and runs none") {
+  BatchFixture fixture;
+  REQUIRE_FALSE(fixture.statements->Execute("BEGIN"));  // BEGIN IMMEDIATE cannot nest
+  bool ran = false;
+  fixture.batch.push_back(BatchedWrite{[&]() -> StoreResult<std::vector<CacheChange>> {
+    ran = true;
+    return std::vector<CacheChange>{};
+  }, std::nullopt});
+  std::vector<BatchedWrite*> writes = {&fixture.batch.back()};
+  RunWriteBatch(*fixture.statements, fixture.cache, writes);
+  CHECK(KindOf(fixture.batch.back()) == StoreErrorKind::kIo);
+  CHECK_FALSE(ran);
+  REQUIRE_FALSE(fixture.statements->Execute("ROLLBACK"));
+}
+
+}  // namespace cfl::store::detail
