@@ -11,6 +11,7 @@
 
 #include "emulator/common/clock.h"
 #include "emulator/common/ids.h"
+#include "emulator/http/request_log.h"
 
 namespace cfl::http {
 namespace {
@@ -38,13 +39,6 @@ void Send(httplib::Response& response, model::HttpResponseParts parts) {
   response.set_header("Content-Type", content_type);
 }
 
-// One line per request on stderr, written with one write(2) so lines from
-// concurrent requests never interleave.
-void LogLine(const std::string& line) {
-  const std::string text = line + "\n";
-  [[maybe_unused]] auto written = ::write(STDERR_FILENO, text.data(), text.size());
-}
-
 std::string RequestLogLine(const api::CallRecord& call, double ms) {
   char duration[32];
   const auto written = std::to_chars(duration, duration + sizeof duration, ms, std::chars_format::fixed, 2);
@@ -67,6 +61,7 @@ struct Server::Impl {
   httplib::Server server;
   int port = -1;
   std::atomic<int> in_flight{0};
+  RequestLog log{STDERR_FILENO};  // one line per request
 
   bool LogRequests() const { return options.log_level == "debug" || options.log_level == "info"; }
 
@@ -91,7 +86,7 @@ struct Server::Impl {
     Send(response, dispatcher.Handle(view, call));
     if (options.control_api) control.RecordCall(call);
     if (LogRequests()) {
-      LogLine(RequestLogLine(call, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+      log.Write(RequestLogLine(call, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                                                started).count()));
     }
   }
@@ -118,7 +113,7 @@ struct Server::Impl {
       call.account = "-";
       call.operation = "control:" + request.method + " " + request.path;
       call.status = answer.status;
-      LogLine(RequestLogLine(call, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+      log.Write(RequestLogLine(call, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                                                started).count()));
     }
   }
@@ -368,6 +363,7 @@ void Server::WaitForInFlightRequests(std::chrono::milliseconds timeout) {
   while (impl_->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+  impl_->log.Flush();
 }
 
 }  // namespace cfl::http

@@ -24,7 +24,8 @@ class Server {
   bool Listen();
   // Stops accepting connections; requests being served go on.
   void Stop();
-  // Waits until no request is being served, or timeout passes.
+  // Waits until no request is being served, or timeout passes; then writes
+  // the request log lines still waiting (RequestLog).
   void WaitForInFlightRequests(std::chrono::milliseconds timeout);
 
  private:
