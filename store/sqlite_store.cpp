@@ -8,9 +8,9 @@
 // holding it succeeded. Writes, FindReferencing, All and CountByKind use the
 // one connection under a mutex. Statements are prepared once and reused
 // (StatementCache).
-#include <algorithm>
 #include <cstdio>
 #include <mutex>
+#include <span>
 
 #include "store/group_commit.h"
 #include "store/record_cache.h"
@@ -18,8 +18,8 @@
 #include "store/record_writes.h"
 #include "store/schema.h"
 #include "store/sqlite_statement.h"
-#include "store/write_batch.h"
 #include "store/store.h"
+#include "store/write_batch.h"
 
 namespace cfl::store {
 namespace {
@@ -218,7 +218,9 @@ class SqliteStore final : public Store {
 
   // Every use of the connection (writes, and the reads the cache does not
   // serve) holds connection_mutex_. The cache has its own lock, taken after
-  // this one, never before.
+  // this one, never before. A batch applies its cache changes before it lets
+  // go of the connection, so All and FindReferencing never see a commit that
+  // Get does not.
   std::mutex connection_mutex_;
   detail::Connection connection_;
   detail::StatementCache statements_;  // declared after connection_: finalised before it closes

@@ -8,10 +8,13 @@
 // serialised inside write transactions (concurrent ones may share a
 // transaction, each in a savepoint of its own), so a compare-and-swap on the
 // etag cannot interleave with another writer; a mutation returns once its
-// transaction has committed, and fails alone when only it fails.
+// transaction has committed, and fails alone when only it fails. Every read
+// sees a mutation that has returned; one still in progress is seen entirely
+// or not at all.
 //
 // The SQLite store keeps every current record in memory for reads: one
-// process at a time may use a database file.
+// process at a time may use a database file (changes made by another process
+// would not be seen).
 #pragma once
 
 #include <cstdint>
@@ -160,6 +163,7 @@ class Store {
 
 // Opens a SQLite store. path "" or ":memory:" is a fresh in-memory database;
 // otherwise a file in WAL mode, created or migrated to the current schema.
+// Reads every record of the file into memory before it returns.
 StoreResult<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
 
 }  // namespace cfl::store
