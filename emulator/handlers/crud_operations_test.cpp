@@ -12,16 +12,7 @@ namespace {
 using Fixture = HandlerTestFixture;
 
 Json DistributionConfig(const std::string& caller_reference, const std::string& comment = "first") {
-  return {{"CallerReference", caller_reference},
-          {"Comment", comment},
-          {"Enabled", true},
-          {"Origins",
-           {{"Quantity", 1},
-            {"Items", {{{"Id", "s3"}, {"DomainName", "b.s3.amazonaws.com"}, {"S3OriginConfig", {{"OriginAccessIdentity", ""}}}}}}}},
-          {"DefaultCacheBehavior",
-           {{"TargetOriginId", "s3"},
-            {"ViewerProtocolPolicy", "allow-all"},
-            {"CachePolicyId", "658327ea-f89d-4fab-a63d-7e88639e58f6"}}}};
+  return MinimalDistributionConfig(caller_reference, true, comment);
 }
 
 struct Created {

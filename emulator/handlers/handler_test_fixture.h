@@ -11,6 +11,21 @@
 
 namespace cfl::handlers {
 
+// A valid DistributionConfig with one S3 origin and a managed cache policy.
+inline Json MinimalDistributionConfig(const std::string& caller_reference, bool enabled = true,
+                                      const std::string& comment = "test") {
+  return {{"CallerReference", caller_reference},
+          {"Comment", comment},
+          {"Enabled", enabled},
+          {"Origins",
+           {{"Quantity", 1},
+            {"Items", {{{"Id", "s3"}, {"DomainName", "b.s3.amazonaws.com"}, {"S3OriginConfig", {{"OriginAccessIdentity", ""}}}}}}}},
+          {"DefaultCacheBehavior",
+           {{"TargetOriginId", "s3"},
+            {"ViewerProtocolPolicy", "allow-all"},
+            {"CachePolicyId", "658327ea-f89d-4fab-a63d-7e88639e58f6"}}}};
+}
+
 struct HandlerTestFixture {
   std::unique_ptr<store::Store> store = std::get<std::unique_ptr<store::Store>>(store::OpenSqliteStore(""));
   ManualClock clock{FromMillis(1'700'000'000'000)};

@@ -14,16 +14,7 @@ namespace {
 using Fixture = HandlerTestFixture;
 
 Json DistributionConfig(const std::string& caller_reference, bool enabled = true) {
-  return {{"CallerReference", caller_reference},
-          {"Comment", "test"},
-          {"Enabled", enabled},
-          {"Origins",
-           {{"Quantity", 1},
-            {"Items", {{{"Id", "s3"}, {"DomainName", "b.s3.amazonaws.com"}, {"S3OriginConfig", {{"OriginAccessIdentity", ""}}}}}}}},
-          {"DefaultCacheBehavior",
-           {{"TargetOriginId", "s3"},
-            {"ViewerProtocolPolicy", "allow-all"},
-            {"CachePolicyId", "658327ea-f89d-4fab-a63d-7e88639e58f6"}}}};
+  return MinimalDistributionConfig(caller_reference, enabled);
 }
 
 TEST_CASE("create fills defaults, settles by the clock, and keeps its etag when deployed") {
