@@ -1,6 +1,7 @@
 #include "emulator/http/request_log.h"
 
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <string>
@@ -20,6 +21,7 @@ std::string ReadAvailable(int fd) {
 TEST_CASE("request log: lines from many threads arrive whole, each once, within the flush interval") {
   int pipe_fds[2];
   REQUIRE(::pipe(pipe_fds) == 0);
+  REQUIRE(::fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK) == 0);  // read what has arrived, then stop
   std::string received;
   {
     RequestLog log(pipe_fds[1]);
@@ -31,9 +33,9 @@ TEST_CASE("request log: lines from many threads arrive whole, each once, within 
     }
     for (auto& writer : writers) writer.join();
     std::this_thread::sleep_for(RequestLog::kFlushInterval * 4);  // no Flush: the flusher must write them
-    ::close(pipe_fds[1]);
     received = ReadAvailable(pipe_fds[0]);
   }
+  ::close(pipe_fds[1]);  // only once the log (and its flusher) is gone
   ::close(pipe_fds[0]);
   std::vector<std::string> lines;
   for (std::size_t start = 0, end; (end = received.find('\n', start)) != std::string::npos; start = end + 1) {
