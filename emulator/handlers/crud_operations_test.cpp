@@ -88,6 +88,19 @@ TEST_CASE("a list page shows settling by the control plane, deletes and other ac
   CHECK(listed.value()["DistributionList"]["Quantity"] == 0);
 }
 
+TEST_CASE("list pages are kept under the input's exact bytes, whatever they are") {
+  Fixture f;
+  CreateDistribution(f, "a");
+  CreateDistribution(f, "b");
+  const std::string odd_marker = std::string("\xff") + '\0' + "MaxItems=1";
+  auto odd = f.Call("ListDistributions", {{"Marker", odd_marker}});  // not UTF-8, holds a NUL
+  REQUIRE(odd.ok());
+  auto one = f.Call("ListDistributions", {{"Marker", std::string("\xff")}, {"MaxItems", "1"}});
+  REQUIRE(one.ok());
+  CHECK(one.value()["DistributionList"]["MaxItems"] == 1);
+  CHECK(odd.value()["DistributionList"]["MaxItems"] == 100);
+}
+
 TEST_CASE("GetDistribution counts in-progress invalidations as they start and finish") {
   Fixture f;
   f.settings.invalidation_delay_ms = 3000;

@@ -62,8 +62,14 @@ std::string EncodedPages::Key(const RequestContext& ctx, std::string_view operat
   std::string key(operation);
   key.append(1, '\0').append(ctx.account);
   key.append(1, '\0').append(std::to_string(ctx.services.store.Generation()));
-  // All of the input as sent: two spellings of one page are two entries, harmless.
-  key.append(1, '\0').append(input.dump());
+  // All of the input as sent, byte for byte and length-prefixed (a query may
+  // hold any bytes, NUL and invalid UTF-8 included, so no JSON text of it):
+  // two spellings of one page are two entries, which is harmless.
+  for (const auto& [name, value] : input.items()) {
+    const std::string text = value.is_string() ? value.get_ref<const std::string&>()
+                                               : value.dump(-1, ' ', false, Json::error_handler_t::replace);
+    key.append(1, '\0').append(name).append(1, '=').append(std::to_string(text.size())).append(1, ':').append(text);
+  }
   return key;
 }
 
