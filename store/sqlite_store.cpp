@@ -12,6 +12,7 @@
 #include <mutex>
 #include <span>
 
+#include "store/file_lock.h"
 #include "store/group_commit.h"
 #include "store/record_cache.h"
 #include "store/record_table.h"
@@ -42,8 +43,11 @@ constexpr std::size_t kMaxBatch = 64;
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(detail::Connection connection)
-      : connection_(std::move(connection)), statements_(connection_.get()), records_(statements_) {}
+  SqliteStore(detail::ExclusiveFileLock file_lock, detail::Connection connection)
+      : file_lock_(std::move(file_lock)),
+        connection_(std::move(connection)),
+        statements_(connection_.get()),
+        records_(statements_) {}
 
   // Fills the cache with every record of the database.
   Status LoadCache() {
@@ -222,6 +226,7 @@ class SqliteStore final : public Store {
   // go of the connection, so All and FindReferencing never see a commit that
   // Get does not.
   std::mutex connection_mutex_;
+  detail::ExclusiveFileLock file_lock_;  // declared before connection_: released after it closes
   detail::Connection connection_;
   detail::StatementCache statements_;  // declared after connection_: finalised before it closes
   RecordTable records_;
@@ -255,6 +260,12 @@ Status Configure(sqlite3* db, bool in_memory) {
 
 StoreResult<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   const bool in_memory = path.empty() || path == ":memory:";
+  detail::ExclusiveFileLock file_lock;  // declared before the connection: released after it closes
+  if (!in_memory) {
+    auto locked = detail::ExclusiveFileLock::Acquire(path);
+    if (Failed(locked)) return TakeError(locked);
+    file_lock = std::move(std::get<detail::ExclusiveFileLock>(locked));
+  }
   sqlite3* db = nullptr;
   // NOMUTEX: SqliteStore serialises every use of the connection itself.
   const int rc = sqlite3_open_v2(in_memory ? ":memory:" : path.c_str(), &db,
@@ -271,7 +282,7 @@ StoreResult<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
     error->message = where + ": " + error->message;
     return *error;
   }
-  auto store = std::make_unique<SqliteStore>(std::move(connection));
+  auto store = std::make_unique<SqliteStore>(std::move(file_lock), std::move(connection));
   if (auto error = store->LoadCache()) {
     error->message = where + ": loading the records: " + error->message;
     return *error;

@@ -438,6 +438,22 @@ TEST_CASE("a file database keeps its data across reopening") {
   CHECK(Inserted(store, MakeRecord("E3")).sequence > inserted.sequence + 1);
 }
 
+TEST_CASE("a database file is used by one open store at a time") {
+  TempDatabase database;
+  {
+    auto first = OpenSqliteStore(database.path);
+    Inserted(*Ok(first), MakeRecord("E1"));
+    const auto error = Err(OpenSqliteStore(database.path));
+    CHECK(error.kind == StoreErrorKind::kIo);
+    CHECK(error.message.find("locked by another open store") != std::string::npos);
+    // The refused open took nothing of the first store's: it still writes and reads.
+    Inserted(*Ok(first), MakeRecord("E2"));
+    CHECK(Ok(first)->Get(kAccount, "distribution", "E1"));
+  }
+  auto reopened = OpenSqliteStore(database.path);
+  CHECK(Ok(reopened)->All().size() == 2);
+}
+
 TEST_CASE("a database from a newer schema is refused") {
   TempDatabase database;
   { Ok(OpenSqliteStore(database.path)); }

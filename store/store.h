@@ -14,7 +14,7 @@
 //
 // The SQLite store keeps every current record in memory for reads: one
 // process at a time may use a database file (changes made by another process
-// would not be seen).
+// would not be seen), so an open store locks its file and a second open fails.
 #pragma once
 
 #include <cstdint>

@@ -102,3 +102,17 @@ def test_sigint_and_sigterm_exit_cleanly(start_emulator):
     assert em2.stop(signal.SIGTERM) == 0
     assert time.monotonic() - t0 < 5, "shutdown waited for the idle connection"
     sess.close()
+
+
+def test_a_second_emulator_on_the_same_db_is_refused(start_emulator, make_client, account, dist_config,
+                                                     tmp_path):
+    # Each process keeps the records in memory: two on one file would overwrite each other's writes.
+    db = tmp_path / "shared.db"
+    first = start_emulator("--db", str(db))
+    p = _run("--port", "0", "--db", str(db))
+    assert p.returncode == 1, (p.returncode, p.stdout, p.stderr)
+    assert "listening" not in p.stdout
+    assert "locked by another open store" in p.stderr, p.stderr
+    cf = make_client(account, first.url)
+    cf.create_distribution(DistributionConfig=dist_config())
+    assert cf.list_distributions()["DistributionList"]["Quantity"] == 1
