@@ -1,6 +1,8 @@
 #include "store/group_commit.h"
 
 #include <algorithm>
+#include <exception>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -30,7 +32,7 @@ void GroupCommit::Lead(Waiter& mine, std::unique_lock<std::mutex>& lock) {
     for (auto* waiter : batch) writes.push_back(waiter->write);
 
     lock.unlock();
-    run_batch_(writes);
+    RunBatchOrFailIt(writes);
     lock.lock();
 
     // Notified under the lock: a waiter cannot return (and destroy its
@@ -42,6 +44,24 @@ void GroupCommit::Lead(Waiter& mine, std::unique_lock<std::mutex>& lock) {
   }
   leading_ = false;
   if (!queue_.empty()) queue_.front()->wake.notify_one();
+}
+
+// A batch that throws (bad_alloc, say) must still end as batches do: its
+// writers woken with an error and the lead passed on. Otherwise they, and
+// every writer after them, would wait forever.
+void GroupCommit::RunBatchOrFailIt(std::span<BatchedWrite* const> batch) {
+  std::string failure;
+  try {
+    run_batch_(batch);
+    return;
+  } catch (const std::exception& exception) {
+    failure = exception.what();
+  } catch (...) {
+    failure = "an unknown exception";
+  }
+  for (auto* write : batch) {
+    write->outcome = StoreError{StoreErrorKind::kIo, {}, {}, "a batch of writes failed: " + failure};
+  }
 }
 
 }  // namespace cfl::store::detail

@@ -26,7 +26,9 @@ namespace cfl::store::detail {
 
 class GroupCommit {
  public:
-  // Must set the outcome of every write it gets.
+  // Must set the outcome of every write it gets. If it throws, every write of
+  // the batch fails with the exception's message (the batch's transaction is
+  // expected to roll back as the exception leaves it).
   using RunBatch = std::function<void(std::span<BatchedWrite* const> batch)>;
 
   GroupCommit(RunBatch run_batch, std::size_t max_batch);
@@ -47,6 +49,8 @@ class GroupCommit {
 
   // Runs batches until mine is done. Called and returns with lock held.
   void Lead(Waiter& mine, std::unique_lock<std::mutex>& lock);
+  // run_batch_, with an exception turned into the failure of every write.
+  void RunBatchOrFailIt(std::span<BatchedWrite* const> batch);
 
   const RunBatch run_batch_;
   const std::size_t max_batch_;

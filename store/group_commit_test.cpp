@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <new>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +25,33 @@ TEST_CASE("group commit: a lone write runs at once, in a batch of its own") {
     CHECK_FALSE(write.outcome);
   }
   CHECK(sizes == std::vector<std::size_t>{1, 1, 1});
+}
+
+TEST_CASE("group commit: a batch that throws fails its writes and the next batch still runs") {
+  int batches = 0;
+  GroupCommit group([&](std::span<BatchedWrite* const> batch) {
+    if (++batches == 1) throw std::bad_alloc();
+    for (auto* write : batch) write->outcome = std::nullopt;
+  }, 8);
+  BatchedWrite thrown;
+  group.Submit(thrown);
+  REQUIRE(thrown.outcome);
+  CHECK(thrown.outcome->kind == StoreErrorKind::kIo);
+  CHECK(thrown.outcome->message.find("a batch of writes failed") != std::string::npos);
+
+  // The lead was passed on: later writes, also concurrent ones, run and return.
+  std::vector<std::thread> threads;
+  std::atomic<int> succeeded = 0;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      BatchedWrite write;
+      write.outcome = StoreError{StoreErrorKind::kIo, {}, {}, "not run"};
+      group.Submit(write);
+      if (!write.outcome) ++succeeded;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(succeeded == 4);
 }
 
 TEST_CASE("group commit: concurrent writes each run once, with their own outcome, in bounded batches") {
