@@ -110,8 +110,13 @@ store::Record BuildRecord(RequestContext& ctx, const ResourceFamily& family, con
 }  // namespace
 
 Resource ResourceOf(store::Record record) {
+  Json config = *ParsedConfigs().Parse(record.document);
+  return ResourceOf(std::move(record), std::move(config));
+}
+
+Resource ResourceOf(store::Record record, Json config) {
   Resource resource;
-  resource.config = *ParsedConfigs().Parse(record.document);
+  resource.config = std::move(config);
   resource.metadata = Json::parse(record.metadata, nullptr, false);
   if (!resource.metadata.is_object()) resource.metadata = Json::object();
   resource.record = std::move(record);
@@ -156,7 +161,7 @@ Result<Resource, ApiError> CreateResource(RequestContext& ctx, const ResourceFam
     }
     return Fail(MapStoreError(family, *error));
   }
-  return ResourceOf(std::get<store::Record>(std::move(inserted)));
+  return ResourceOf(std::get<store::Record>(std::move(inserted)), std::move(config));
 }
 
 Result<store::Record, ApiError> LoadRecord(RequestContext& ctx, const ResourceFamily& family, const std::string& id) {
@@ -188,7 +193,7 @@ Result<Resource, ApiError> UpdateResource(RequestContext& ctx, const ResourceFam
   next.metadata = current->record.metadata;
   auto replaced = ctx.services.store.Replace(std::move(next), current->etag());
   if (auto* error = std::get_if<store::StoreError>(&replaced)) return Fail(MapStoreError(family, *error));
-  return ResourceOf(std::get<store::Record>(std::move(replaced)));
+  return ResourceOf(std::get<store::Record>(std::move(replaced)), std::move(config));
 }
 
 Result<Resource, ApiError> DeleteResource(RequestContext& ctx, const ResourceFamily& family, const std::string& id,

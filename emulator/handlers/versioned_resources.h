@@ -77,6 +77,8 @@ Result<store::Record, ApiError> LoadRecord(RequestContext& ctx, const ResourceFa
 
 // A stored record with its config and metadata parsed.
 Resource ResourceOf(store::Record record);
+// The same, with record.document already parsed: config is what was dumped into it.
+Resource ResourceOf(store::Record record, Json config);
 
 // If-Match must be present (InvalidIfMatchVersion) and current (PreconditionFailed).
 Result<Resource, ApiError> UpdateResource(RequestContext& ctx, const ResourceFamily& family, const std::string& id,
