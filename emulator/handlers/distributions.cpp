@@ -5,6 +5,7 @@
 #include "emulator/handlers/crud_operations.h"
 #include "emulator/handlers/distribution_defaults.h"
 #include "emulator/handlers/distribution_references.h"
+#include "emulator/handlers/key_groups.h"
 #include "emulator/handlers/projection.h"
 #include "emulator/handlers/resource_naming.h"
 
@@ -54,9 +55,8 @@ Json AliasIcpRecordals(const Json& config) {
   return recordals;
 }
 
-// The members of a Distribution other than its config.
+// The members a Distribution and a DistributionSummary share, other than the config's.
 Json DistributionAttributes(const RequestContext& ctx, const Resource& resource, bool just_changed) {
-  const Json disabled = {{"Enabled", false}, {"Quantity", 0}};
   Json attributes = {
       {"Id", resource.id()},
       {"ARN", Arn(ctx.account, "distribution", resource.id())},
@@ -65,8 +65,6 @@ Json DistributionAttributes(const RequestContext& ctx, const Resource& resource,
       {"LastModifiedTime", FormatIso8601(resource.record.modified_ms)},
       {"InProgressInvalidationBatches", InProgressInvalidations(ctx, resource.id())},
       {"DomainName", resource.metadata.value("DomainName", "")},
-      {"ActiveTrustedSigners", disabled},
-      {"ActiveTrustedKeyGroups", disabled},
   };
   const Json recordals = AliasIcpRecordals(resource.config);
   if (!recordals.empty()) attributes["AliasICPRecordals"] = recordals;
@@ -76,6 +74,10 @@ Json DistributionAttributes(const RequestContext& ctx, const Resource& resource,
 Json Render(const RequestContext& ctx, const Resource& resource, bool just_changed) {
   Json distribution = DistributionAttributes(ctx, resource, just_changed);
   distribution.erase("ETag");  // a Distribution carries its ETag in the header only
+  // Trusted signers sign with CloudFront key pairs, which the root user makes outside this API:
+  // none is ever active.
+  distribution["ActiveTrustedSigners"] = {{"Enabled", false}, {"Quantity", 0}};
+  distribution["ActiveTrustedKeyGroups"] = ActiveTrustedKeyGroups(ctx, resource.config);
   distribution["DistributionConfig"] = resource.config;
   return distribution;
 }

@@ -1,5 +1,7 @@
 #include "emulator/handlers/key_groups.h"
 
+#include <algorithm>
+
 #include "emulator/common/clock.h"
 #include "emulator/common/ids.h"
 #include "emulator/handlers/crud_operations.h"
@@ -13,15 +15,32 @@ namespace {
 
 constexpr std::size_t kMaxPublicKeysPerGroup = 5;
 
-Json PublicKeyIds(const Json& config) {
-  const auto items = config.find("Items");
-  return items != config.end() && items->is_array() ? *items : Json::array();
+// A KeyGroupConfig's public key ids, or a TrustedKeyGroups' key group ids.
+Json ItemsOf(const Json& list) {
+  const auto items = list.find("Items");
+  return items != list.end() && items->is_array() ? *items : Json::array();
+}
+
+// The key group ids the enabled TrustedKeyGroups of a distribution's cache
+// behaviors name, each once, in the order they first appear.
+std::vector<std::string> TrustedKeyGroupIds(const Json& distribution_config) {
+  std::vector<std::string> ids;
+  for (const Json* behavior : CacheBehaviors(distribution_config)) {
+    const auto trusted = behavior->find("TrustedKeyGroups");
+    if (trusted == behavior->end() || !trusted->is_object() || !trusted->value("Enabled", false)) continue;
+    for (const auto& id : ItemsOf(*trusted)) {
+      if (id.is_string() && std::find(ids.begin(), ids.end(), id.get<std::string>()) == ids.end()) {
+        ids.push_back(id.get<std::string>());
+      }
+    }
+  }
+  return ids;
 }
 
 Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource*) {
   if (auto check = policy_rules::CheckName(config, "key group"); !check) return check;
   if (auto check = policy_rules::CheckComment(config); !check) return check;
-  const Json keys = PublicKeyIds(config);
+  const Json keys = ItemsOf(config);
   if (keys.empty()) return Fail(InvalidArgument("A key group must contain at least one public key."));
   if (keys.size() > kMaxPublicKeysPerGroup) {
     return Fail(MakeError("TooManyPublicKeysInKeyGroup",
@@ -56,7 +75,7 @@ ResourceFamily MakeFamily() {
   family.prepare = Prepare;
   family.references = [](const Json& config) {
     std::vector<std::string> references;
-    for (const auto& key : PublicKeyIds(config)) {
+    for (const auto& key : ItemsOf(config)) {
       if (key.is_string()) references.push_back(Reference(reference::kPublicKey, key.get<std::string>()));
     }
     return references;
@@ -75,6 +94,21 @@ Json Render(const Resource& resource) {
 const ResourceFamily& KeyGroupFamily() {
   static const ResourceFamily family = MakeFamily();
   return family;
+}
+
+Json ActiveTrustedKeyGroups(const RequestContext& ctx, const Json& distribution_config) {
+  Json groups = Json::array();
+  for (const auto& id : TrustedKeyGroupIds(distribution_config)) {
+    // Every write checks that the key groups exist; one missing here was
+    // deleted in between, and is not active any more.
+    auto record = ctx.services.store.Get(ctx.account, KeyGroupFamily().kind, id);
+    if (!record) continue;
+    const Json keys = ItemsOf(ResourceOf(std::move(*record)).config);
+    groups.push_back({{"KeyGroupId", id}, {"KeyPairIds", {{"Quantity", keys.size()}, {"Items", keys}}}});
+  }
+  Json active = {{"Enabled", !groups.empty()}, {"Quantity", groups.size()}};
+  if (!groups.empty()) active["Items"] = std::move(groups);
+  return active;
 }
 
 void RegisterKeyGroupHandlers(HandlerTable& table) {

@@ -257,3 +257,40 @@ def test_updating_a_key_group_renews_the_distributions_that_trust_it(cf, dist_co
     with u.expect_error("PreconditionFailed", 412):
         cf.update_distribution(Id=dist_id, IfMatch=before["ETag"],
                                DistributionConfig=before["Distribution"]["DistributionConfig"])
+
+
+def test_a_distribution_reports_the_key_groups_it_trusts_with_their_keys(cf, dist_config, public_key):
+    second_key = cf.create_public_key(PublicKeyConfig=key_config(key=PEM_2))["PublicKey"]["Id"]
+    one = cf.create_key_group(KeyGroupConfig=group_config([public_key[0]]))
+    two = cf.create_key_group(KeyGroupConfig=group_config([public_key[0], second_key]))
+    one_id, two_id = one["KeyGroup"]["Id"], two["KeyGroup"]["Id"]
+
+    plain = cf.create_distribution(DistributionConfig=dist_config())["Distribution"]
+    assert plain["ActiveTrustedKeyGroups"] == {"Enabled": False, "Quantity": 0}
+
+    # Named twice (default behavior and a path behavior), reported once, in order of first appearance.
+    config = trusting(dist_config, two_id)
+    behavior = dict(config["DefaultCacheBehavior"], PathPattern="/private/*",
+                    TrustedKeyGroups={"Enabled": True, "Quantity": 2, "Items": [one_id, two_id]})
+    config["CacheBehaviors"] = {"Quantity": 1, "Items": [behavior]}
+    created = cf.create_distribution(DistributionConfig=config)
+    expected = {"Enabled": True, "Quantity": 2, "Items": [
+        {"KeyGroupId": two_id, "KeyPairIds": {"Quantity": 2, "Items": [public_key[0], second_key]}},
+        {"KeyGroupId": one_id, "KeyPairIds": {"Quantity": 1, "Items": [public_key[0]]}}]}
+    assert created["Distribution"]["ActiveTrustedKeyGroups"] == expected
+    dist_id = created["Distribution"]["Id"]
+    assert cf.get_distribution(Id=dist_id)["Distribution"]["ActiveTrustedKeyGroups"] == expected
+
+    # A key group's new keys show at once: its update renews the distribution.
+    cf.update_key_group(Id=one_id, IfMatch=one["ETag"],
+                        KeyGroupConfig=dict(one["KeyGroup"]["KeyGroupConfig"], Items=[second_key]))
+    active = cf.get_distribution(Id=dist_id)["Distribution"]["ActiveTrustedKeyGroups"]
+    assert active["Items"][1] == {"KeyGroupId": one_id, "KeyPairIds": {"Quantity": 1, "Items": [second_key]}}
+
+    # Trusting none again: nothing is active.
+    current = cf.get_distribution_config(Id=dist_id)
+    config = current["DistributionConfig"]
+    config["DefaultCacheBehavior"]["TrustedKeyGroups"] = {"Enabled": False, "Quantity": 0}
+    config["CacheBehaviors"]["Items"][0]["TrustedKeyGroups"] = {"Enabled": False, "Quantity": 0}
+    updated = cf.update_distribution(Id=dist_id, IfMatch=current["ETag"], DistributionConfig=config)
+    assert updated["Distribution"]["ActiveTrustedKeyGroups"] == {"Enabled": False, "Quantity": 0}
