@@ -164,6 +164,20 @@ StoreResult<std::int64_t> RecordTable::Count(std::string_view account, std::stri
   return query.Int(0);
 }
 
+StoreResult<std::vector<KindAndId>> RecordTable::FindChildren(
+    std::string_view account, std::string_view parent_id) {
+  auto query = statements_.Prepare("SELECT kind, id FROM records WHERE account = ?1 AND parent = ?2");
+  query.Bind(account).Bind(parent_id);
+  std::vector<KindAndId> children;
+  if (auto error = query.ForEachRow([&]() -> Status {
+        children.push_back({query.Text(0), query.Text(1)});
+        return std::nullopt;
+      })) {
+    return *error;
+  }
+  return children;
+}
+
 StoreResult<std::int64_t> RecordTable::NextSequence() {
   auto query = statements_.Prepare(
       "UPDATE meta SET value = value + 1 WHERE name = 'last_sequence' RETURNING value");

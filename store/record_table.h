@@ -17,6 +17,12 @@ inline constexpr std::string_view kRecordColumns =
     "account, kind, id, parent, etag, document, metadata, created_ms, modified_ms, "
     "settles_at_ms, sequence";
 
+// Names a record within its account.
+struct KindAndId {
+  std::string kind;
+  std::string id;
+};
+
 class RecordTable {
  public:
   explicit RecordTable(StatementCache& statements) : statements_(statements) {}
@@ -48,6 +54,8 @@ class RecordTable {
                                                          std::string_view except_kind,
                                                          std::string_view except_id);
   StoreResult<std::int64_t> Count(std::string_view account, std::string_view kind);
+  // Every record of the account whose parent is parent_id.
+  StoreResult<std::vector<KindAndId>> FindChildren(std::string_view account, std::string_view parent_id);
 
   // Hands out the next global sequence number.
   StoreResult<std::int64_t> NextSequence();

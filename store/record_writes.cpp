@@ -100,6 +100,16 @@ StoreResult<Record> RecordWrites::Delete(std::string_view account, std::string_v
   return stored;
 }
 
+StoreResult<std::vector<KindAndId>> RecordWrites::RemoveChildren(
+    std::string_view account, std::string_view parent_id) {
+  auto children = records_.FindChildren(account, parent_id);
+  if (Failed(children)) return children;
+  for (const auto& [kind, id] : std::get<std::vector<KindAndId>>(children)) {
+    if (auto error = records_.Remove(account, kind, id)) return *error;
+  }
+  return children;
+}
+
 StoreResult<std::vector<Record>> RecordWrites::Settle(TimeMs now_ms,
                                                       const std::optional<std::string>& account,
                                                       const std::optional<std::string>& id) {

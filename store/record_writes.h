@@ -33,6 +33,9 @@ class RecordWrites {
   StoreResult<Record> Delete(std::string_view account, std::string_view kind, std::string_view id,
                              std::string_view expected_etag,
                              const std::optional<std::string>& guard_reference);
+  // Removes the records whose parent is parent_id (Delete's cascade); returns
+  // which.
+  StoreResult<std::vector<KindAndId>> RemoveChildren(std::string_view account, std::string_view parent_id);
 
   // Store::SettleAll; returns the records it changed, as they are now
   // (without keys and references).

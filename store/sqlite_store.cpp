@@ -101,9 +101,12 @@ class SqliteStore final : public Store {
                              std::optional<std::string> guard_reference) override {
     return Write<Record>([&](std::vector<CacheChange>& changes) {
       auto deleted = writes_.Delete(account, kind, id, expected_etag, guard_reference);
-      if (!Failed(deleted)) {
-        changes.push_back(
-            detail::EraseRecord{std::string(account), std::string(kind), std::string(id)});
+      if (Failed(deleted)) return deleted;
+      changes.push_back(detail::EraseRecord{std::string(account), std::string(kind), std::string(id)});
+      auto children = writes_.RemoveChildren(account, id);
+      if (Failed(children)) return StoreResult<Record>(TakeError(children));
+      for (auto& [child_kind, child_id] : std::get<std::vector<detail::KindAndId>>(children)) {
+        changes.push_back(detail::EraseRecord{std::string(account), std::move(child_kind), std::move(child_id)});
       }
       return deleted;
     });

@@ -290,4 +290,29 @@ TEST_CASE("cache: the generation moves on with every committed write, never with
   CHECK(other->Generation() != store->Generation());
 }
 
+TEST_CASE("a deleted record takes its children with it; a refused delete takes none") {
+  TempDatabase database;
+  auto opened = OpenSqliteStore(database.path);
+  Store& store = *Ok(opened);
+  Inserted(store, MakeRecord("E1"));
+  Inserted(store, MakeRecord("E2"));
+  Inserted(store, MakeChild("I1", "E1", 5000));
+  Inserted(store, MakeChild("I2", "E1", 9000));
+  Inserted(store, MakeChild("I3", "E2", 9000));
+  Inserted(store, MakeChild("I4", "E1", 9000, kOtherAccount));  // another account's E1
+
+  CHECK(Err(store.Delete(kAccount, "distribution", "E1", "stale", std::nullopt)).kind ==
+        StoreErrorKind::kVersionMismatch);
+  CHECK(store.Get(kAccount, "invalidation", "I1"));
+  CHECK(store.CountUnsettledChildren(kAccount, "invalidation", "E1", 0) == 2);
+
+  Ok(store.Delete(kAccount, "distribution", "E1", "E1", std::nullopt));
+  CHECK_FALSE(store.Get(kAccount, "invalidation", "I1"));
+  CHECK_FALSE(store.Get(kAccount, "invalidation", "I2"));
+  CHECK(store.CountUnsettledChildren(kAccount, "invalidation", "E1", 0) == 0);
+  CHECK(store.Get(kAccount, "invalidation", "I3"));
+  CHECK(store.Get(kOtherAccount, "invalidation", "I4"));
+  CheckCacheMatchesDatabase(store, database.path);
+}
+
 }  // namespace cfl::store

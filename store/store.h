@@ -119,7 +119,9 @@ class Store {
                                           std::string_view id, std::string metadata) = 0;
 
   // Compare-and-swap delete. When guard_reference is set and any record of the
-  // account lists it in references, fails with kReferenced.
+  // account lists it in references, fails with kReferenced. The record's
+  // children (records of the account whose parent is its id) go with it, in
+  // the same transaction: nothing outlives its owner.
   virtual StoreResult<Record> Delete(std::string_view account, std::string_view kind,
                                      std::string_view id, std::string_view expected_etag,
                                      std::optional<std::string> guard_reference) = 0;

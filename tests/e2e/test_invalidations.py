@@ -4,6 +4,7 @@ import time
 import uuid
 
 import pytest
+import requests
 from botocore.exceptions import ClientError
 
 import e2e_util as u
@@ -112,3 +113,23 @@ def test_in_progress_limits(start_emulator, new_account, dist_config):
     with pytest.raises(ClientError) as excinfo:
         cf.create_invalidation(DistributionId=dist_id, InvalidationBatch=batch(["/last-straw"]))
     assert error_code(excinfo) == "TooManyInvalidationsInProgress"
+
+
+def test_deleting_a_distribution_deletes_its_invalidations(start_emulator, new_account, dist_config):
+    em = start_emulator("--propagation-delay", "0")
+    cf = u.make_client(em.url, new_account())
+    dist_id = cf.create_distribution(DistributionConfig=dist_config())["Distribution"]["Id"]
+    kept_id = cf.create_distribution(DistributionConfig=dist_config())["Distribution"]["Id"]
+    for target in (dist_id, dist_id, kept_id):
+        cf.create_invalidation(DistributionId=target, InvalidationBatch=batch(["/index.html"]))
+
+    current = cf.get_distribution_config(Id=dist_id)
+    disabled = cf.update_distribution(Id=dist_id, IfMatch=current["ETag"],
+                                      DistributionConfig=dict(current["DistributionConfig"], Enabled=False))
+    u.wait_deployed(cf, dist_id)
+    cf.delete_distribution(Id=dist_id, IfMatch=disabled["ETag"])
+
+    state = requests.get(em.url + "/_emulator/state", timeout=5).json()["resources"]
+    parents = [r["parent"] for r in state if r["kind"] == "invalidation"]
+    assert parents == [kept_id], "the deleted distribution's invalidations must go with it"
+    assert cf.list_invalidations(DistributionId=kept_id)["InvalidationList"]["Quantity"] == 1
