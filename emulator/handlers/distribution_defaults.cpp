@@ -3,6 +3,7 @@
 #include <set>
 
 #include "emulator/handlers/projection.h"
+#include "emulator/handlers/versioned_resources.h"
 
 namespace cfl::handlers {
 namespace {
@@ -15,12 +16,6 @@ constexpr std::size_t kMaxCacheBehaviors = 75;
 
 const Json kEmptyList = {{"Quantity", 0}};
 const Json kDisabledList = {{"Enabled", false}, {"Quantity", 0}};
-
-Json Items(const Json& list) {
-  if (!list.is_object()) return Json::array();
-  const auto items = list.find("Items");
-  return items != list.end() && items->is_array() ? *items : Json::array();
-}
 
 void FillOriginDefaults(Json& origin) {
   SetDefault(origin, "OriginPath", "");
@@ -80,7 +75,7 @@ Result<Ok, ApiError> CheckBehavior(const Json& behavior, const std::set<std::str
 
 Result<std::set<std::string>, ApiError> OriginIds(const Json& config) {
   std::set<std::string> ids;
-  const Json origins = Items(config.value("Origins", Json()));
+  const Json origins = ItemsOf(config.value("Origins", Json()));
   if (origins.empty()) return Fail(InvalidArgument("The parameter Origins must contain at least one origin."));
   if (origins.size() > kMaxOrigins) {
     return Fail(MakeError("TooManyOrigins", "You cannot create more origins for the distribution."));
@@ -90,7 +85,7 @@ Result<std::set<std::string>, ApiError> OriginIds(const Json& config) {
       return Fail(InvalidArgument("The parameter Origin Id must be unique within a distribution."));
     }
   }
-  for (const auto& group : Items(config.value("OriginGroups", Json()))) ids.insert(group.value("Id", ""));
+  for (const auto& group : ItemsOf(config.value("OriginGroups", Json()))) ids.insert(group.value("Id", ""));
   return ids;
 }
 
@@ -118,7 +113,7 @@ void FillDistributionDefaults(Json& config) {
 }
 
 Result<Ok, ApiError> CheckDistributionRules(const Json& config) {
-  if (Items(config.value("Aliases", Json())).size() > kMaxAliases) {
+  if (ItemsOf(config.value("Aliases", Json())).size() > kMaxAliases) {
     return Fail(MakeError("TooManyDistributionCNAMEs", "Your request contains more CNAMEs than are allowed per distribution."));
   }
   if (config.value("Comment", "").size() > 128) {
@@ -129,7 +124,7 @@ Result<Ok, ApiError> CheckDistributionRules(const Json& config) {
   if (auto check = CheckBehavior(config.value("DefaultCacheBehavior", Json::object()), origin_ids.value()); !check) {
     return check;
   }
-  const Json behaviors = Items(config.value("CacheBehaviors", Json()));
+  const Json behaviors = ItemsOf(config.value("CacheBehaviors", Json()));
   if (behaviors.size() > kMaxCacheBehaviors) {
     return Fail(MakeError("TooManyCacheBehaviors", "Your request contains more cache behaviors than are allowed per distribution."));
   }

@@ -15,12 +15,6 @@ namespace {
 
 constexpr std::size_t kMaxPublicKeysPerGroup = 5;
 
-// A KeyGroupConfig's public key ids, or a TrustedKeyGroups' key group ids.
-Json ItemsOf(const Json& list) {
-  const auto items = list.find("Items");
-  return items != list.end() && items->is_array() ? *items : Json::array();
-}
-
 // The key group ids the enabled TrustedKeyGroups of a distribution's cache
 // behaviors name, each once, in the order they first appear.
 std::vector<std::string> TrustedKeyGroupIds(const Json& distribution_config) {

@@ -139,6 +139,12 @@ std::string StringMember(const Json& input, std::string_view name) {
   return it != input.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+Json ItemsOf(const Json& list) {
+  if (!list.is_object()) return Json::array();
+  const auto items = list.find("Items");
+  return items != list.end() && items->is_array() ? *items : Json::array();
+}
+
 Result<Resource, ApiError> CreateResource(RequestContext& ctx, const ResourceFamily& family, Json config,
                                           CreateOptions options, bool* replayed) {
   if (auto prepared = family.prepare(ctx, config, nullptr); !prepared) return Fail(std::move(prepared).error());

@@ -143,5 +143,8 @@ std::string DeployStatus(const RequestContext& ctx, const Resource& resource);
 
 // Reads a string member of input, "" when absent.
 std::string StringMember(const Json& input, std::string_view name);
+// The Items of a list on the wire ({Quantity, Items} or a config holding Items);
+// an empty array when there are none or the value is not such a list.
+Json ItemsOf(const Json& list);
 
 }  // namespace cfl::handlers
