@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "emulator/api/context.h"
-#include "emulator/handlers/handler.h"
-#include "emulator/model/rest_binding.h"
+#include "emulator/engine/handler.h"
+#include "emulator/codec/rest_binding.h"
 
 namespace cfl::api {
 

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "emulator/api/accounts.h"
-#include "emulator/model/validate.h"
+#include "emulator/codec/validate.h"
 
 namespace cfl::control {
 namespace {

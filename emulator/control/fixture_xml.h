@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "emulator/common/result.h"
-#include "emulator/model/xml_codec.h"
+#include "emulator/codec/xml_codec.h"
 
 namespace cfl::control {
 

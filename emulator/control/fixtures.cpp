@@ -10,8 +10,8 @@
 #include "emulator/common/ids.h"
 #include "emulator/control/fixture_xml.h"
 #include "emulator/control/snapshot.h"
-#include "emulator/handlers/distributions.h"
-#include "emulator/handlers/streaming_distributions.h"
+#include "emulator/families/distributions/distributions.h"
+#include "emulator/families/streaming/streaming_distributions.h"
 
 namespace cfl::control {
 namespace {

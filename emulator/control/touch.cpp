@@ -1,8 +1,8 @@
 #include "emulator/control/touch.h"
 
 #include "emulator/common/ids.h"
-#include "emulator/handlers/distributions.h"
-#include "emulator/handlers/streaming_distributions.h"
+#include "emulator/families/distributions/distributions.h"
+#include "emulator/families/streaming/streaming_distributions.h"
 
 namespace cfl::control {
 namespace {

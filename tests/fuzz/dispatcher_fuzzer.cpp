@@ -35,7 +35,7 @@
 
 #include "emulator/api/dispatcher.h"
 #include "emulator/common/clock.h"
-#include "emulator/model/xml_codec.h"
+#include "emulator/codec/xml_codec.h"
 #include "store/store.h"
 #include "tests/fuzz/fuzz_support.h"
 

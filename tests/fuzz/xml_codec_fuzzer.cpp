@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "emulator/model/validate.h"
-#include "emulator/model/xml_codec.h"
+#include "emulator/codec/validate.h"
+#include "emulator/codec/xml_codec.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {

@@ -1,0 +1,307 @@
+#include "emulator/codec/xml_codec.h"
+
+#include <tinyxml2.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+
+namespace cfl::model {
+namespace {
+
+using Element = tinyxml2::XMLElement;
+
+Result<Json, ApiError> DecodeElement(const Element& element, ShapeId shape_id, const std::string& path);
+
+// The length of the UTF-8 character at text[i] if it is one XML 1.0 allows
+// (#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]),
+// else 0: control characters, surrogates, overlong or broken sequences.
+std::size_t XmlCharLength(std::string_view text, std::size_t i) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  std::size_t length = 0;
+  std::uint32_t code = 0;
+  if (lead < 0x80) {
+    length = 1;
+    code = lead;
+  } else if ((lead & 0xE0) == 0xC0) {
+    length = 2;
+    code = lead & 0x1F;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3;
+    code = lead & 0x0F;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4;
+    code = lead & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(text[i + k]);
+    if ((next & 0xC0) != 0x80) return 0;
+    code = (code << 6) | (next & 0x3F);
+  }
+  static constexpr std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (code < kSmallest[length]) return 0;
+  const bool allowed = code == 0x9 || code == 0xA || code == 0xD || (code >= 0x20 && code <= 0xD7FF) ||
+                       (code >= 0xE000 && code <= 0xFFFD) || (code >= 0x10000 && code <= 0x10FFFF);
+  return allowed ? length : 0;
+}
+
+bool IsXmlText(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = XmlCharLength(text, i);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
+std::string ChildPath(const std::string& path, std::string_view name) {
+  return path + "/" + std::string(name);
+}
+
+const MemberDef* FindBodyMember(const ShapeDef& shape, std::string_view wire_name) {
+  for (const auto& member : shape.members) {
+    if (member.location == Location::kBody && member.wire_name == wire_name) return &member;
+  }
+  return nullptr;
+}
+
+Result<Json, ApiError> DecodeStructure(const Element& element, const ShapeDef& shape, const std::string& path) {
+  Json object = Json::object();
+  for (const Element* child = element.FirstChildElement(); child; child = child->NextSiblingElement()) {
+    const std::string_view name = child->Name();
+    const MemberDef* member = FindBodyMember(shape, name);
+    if (!member) return Fail(MalformedInput("Unexpected element " + ChildPath(path, name)));
+    if (object.contains(member->name)) {
+      return Fail(MalformedInput("Duplicate element " + ChildPath(path, name)));
+    }
+    auto value = DecodeElement(*child, member->shape, ChildPath(path, name));
+    if (!value) return value;
+    object[std::string(member->name)] = std::move(value).value();
+  }
+  return object;
+}
+
+Result<Json, ApiError> DecodeList(const Element& element, const ShapeDef& shape, const std::string& path) {
+  Json array = Json::array();
+  for (const Element* child = element.FirstChildElement(); child; child = child->NextSiblingElement()) {
+    if (child->Name() != shape.list_member_name) {
+      return Fail(MalformedInput("Unexpected list element " + ChildPath(path, child->Name())));
+    }
+    auto value = DecodeElement(*child, shape.list_member, ChildPath(path, child->Name()));
+    if (!value) return value;
+    array.push_back(std::move(value).value());
+  }
+  return array;
+}
+
+template <typename Number>
+Result<Json, ApiError> ParseNumber(std::string_view text, const std::string& path) {
+  Number number{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
+    return Fail(MalformedInput("Invalid number '" + std::string(text) + "' in " + path));
+  }
+  return Json(number);
+}
+
+Result<Json, ApiError> DecodeScalar(std::string_view text, const ShapeDef& shape, const std::string& path) {
+  switch (shape.type) {
+    case ShapeType::kInteger:
+    case ShapeType::kLong:
+      return ParseNumber<std::int64_t>(text, path);
+    case ShapeType::kDouble:
+    case ShapeType::kFloat: {
+      char* end = nullptr;
+      const std::string copy(text);
+      const double number = std::strtod(copy.c_str(), &end);
+      if (copy.empty() || *end != '\0' || !std::isfinite(number)) {
+        return Fail(MalformedInput("Invalid number '" + copy + "' in " + path));
+      }
+      return Json(number);
+    }
+    case ShapeType::kBoolean:
+      if (text == "true") return Json(true);
+      if (text == "false") return Json(false);
+      return Fail(MalformedInput("Invalid boolean '" + std::string(text) + "' in " + path));
+    default:
+      return Json(std::string(text));
+  }
+}
+
+Result<Json, ApiError> DecodeElement(const Element& element, ShapeId shape_id, const std::string& path) {
+  const ShapeDef& shape = Shape(shape_id);
+  switch (shape.type) {
+    case ShapeType::kStructure:
+      return DecodeStructure(element, shape, path);
+    case ShapeType::kList:
+      return DecodeList(element, shape, path);
+    case ShapeType::kMap:
+      return Fail(MalformedInput("Unsupported map element " + path));
+    default:
+      if (element.FirstChildElement()) return Fail(MalformedInput("Unexpected complex element " + path));
+      const char* text = element.GetText();  // null for <X/>: an empty value
+      // tinyxml2 lets through what a strict parser refuses (&#1;, &#xD800;,
+      // raw control bytes, broken UTF-8); CloudFront's parser would not.
+      if (text && !IsXmlText(text)) return Fail(MalformedInput("Invalid character in " + path));
+      return DecodeScalar(text ? text : "", shape, path);
+  }
+}
+
+// ---- encoding ----
+
+void EncodeValue(std::string& out, const Json& value, std::string_view name, ShapeId shape_id);
+
+void EncodeScalarText(std::string& out, const Json& value) {
+  if (value.is_string()) {
+    AppendXmlEscaped(out, value.get_ref<const std::string&>());
+  } else if (value.is_boolean()) {
+    out += value.get<bool>() ? "true" : "false";
+  } else if (value.is_number_integer()) {
+    out += std::to_string(value.get<std::int64_t>());
+  } else if (value.is_number()) {
+    // The shortest text that reads back as the same double (%g kept 6 digits).
+    char buffer[64];
+    const auto written = std::to_chars(buffer, buffer + sizeof buffer, value.get<double>());
+    out.append(buffer, written.ptr);
+  }
+}
+
+void EncodeChildren(std::string& out, const Json& value, const ShapeDef& shape) {
+  if (value.is_binary()) {  // PreEncodedXml
+    const auto& content = value.get_binary();
+    out.append(reinterpret_cast<const char*>(content.data()), content.size());
+  } else if (shape.type == ShapeType::kStructure) {
+    if (!value.is_object()) return;
+    for (const auto& member : shape.members) {
+      if (member.location != Location::kBody) continue;
+      const auto it = value.find(member.name);
+      if (it == value.end() || it->is_null()) continue;
+      EncodeValue(out, *it, member.wire_name, member.shape);
+    }
+  } else if (shape.type == ShapeType::kList) {
+    if (!value.is_array()) return;
+    for (const auto& item : value) EncodeValue(out, item, shape.list_member_name, shape.list_member);
+  } else {
+    EncodeScalarText(out, value);
+  }
+}
+
+void EncodeValue(std::string& out, const Json& value, std::string_view name, ShapeId shape_id) {
+  const ShapeDef& shape = Shape(shape_id);
+  if (shape.type == ShapeType::kList && (!value.is_array() || value.empty())) return;
+  out += '<';
+  out += name;
+  out += '>';
+  EncodeChildren(out, value, shape);
+  out += "</";
+  out += name;
+  out += '>';
+}
+
+}  // namespace
+
+Result<Json, ApiError> DecodeXml(std::string_view xml, std::string_view root_name, ShapeId shape) {
+  tinyxml2::XMLDocument document;
+  if (document.Parse(xml.data(), xml.size()) != tinyxml2::XML_SUCCESS) {
+    return Fail(MalformedInput(std::string("Invalid XML: ") + document.ErrorStr()));
+  }
+  const Element* root = document.RootElement();
+  if (!root) return Fail(MalformedInput("Invalid XML: no root element"));
+  if (root->NextSiblingElement()) return Fail(MalformedInput("Invalid XML: more than one root element"));
+  if (root->Name() != root_name) {
+    return Fail(MalformedInput("Unexpected root element " + std::string(root->Name()) + ", expected " +
+                               std::string(root_name)));
+  }
+  return DecodeElement(*root, shape, std::string(root_name));
+}
+
+void AppendXmlEscaped(std::string& out, std::string_view text) {
+  // Parsers drop text made only of whitespace (tinyxml2 skips it between
+  // elements) and turn a raw CR into LF: character references survive both.
+  const bool blank = !text.empty() && text.find_first_not_of(" \t\n\r") == std::string_view::npos;
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (blank || c == '\r') {
+      out += "&#" + std::to_string(static_cast<int>(c)) + ";";
+      ++i;
+      continue;
+    }
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: {
+        const std::size_t length = XmlCharLength(text, i);
+        if (length == 0) {
+          out += "\xEF\xBF\xBD";  // U+FFFD: XML 1.0 cannot carry this byte at all
+          ++i;
+        } else {
+          out.append(text.substr(i, length));
+          i += length;
+        }
+        continue;
+      }
+    }
+    ++i;
+  }
+}
+
+std::string EncodeXml(const Json& value, std::string_view root_name, ShapeId shape) {
+  std::string out;
+  // Pre-encoded content is most of a cached answer: grow the text once.
+  out.reserve(value.is_binary() ? value.get_binary().size() + 256 : 4096);
+  out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<";
+  out += root_name;
+  out += " xmlns=\"";
+  out += kXmlNamespace;
+  out += "\">";
+  EncodeChildren(out, value, Shape(shape));
+  out += "</";
+  out += root_name;
+  out += '>';
+  return out;
+}
+
+std::string EncodeXmlContent(const Json& value, ShapeId shape) {
+  std::string out;
+  EncodeChildren(out, value, Shape(shape));
+  return out;
+}
+
+Result<Json, ApiError> DecodePreEncoded(const Json& value, ShapeId shape_id) {
+  const ShapeDef& shape = Shape(shape_id);
+  if (value.is_binary()) {
+    const auto& content = value.get_binary();
+    std::string xml = "<V>";
+    xml.append(reinterpret_cast<const char*>(content.data()), content.size()).append("</V>");
+    return DecodeXml(xml, "V", shape_id);
+  }
+  Json decoded = value;
+  if (shape.type == ShapeType::kStructure && value.is_object()) {
+    for (const auto& member : shape.members) {
+      const auto it = value.find(member.name);
+      if (it == value.end()) continue;
+      auto child = DecodePreEncoded(*it, member.shape);
+      if (!child) return child;
+      decoded[std::string(member.name)] = std::move(child).value();
+    }
+  } else if (shape.type == ShapeType::kList && value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      auto item = DecodePreEncoded(value[i], shape.list_member);
+      if (!item) return item;
+      decoded[i] = std::move(item).value();
+    }
+  }
+  return decoded;
+}
+
+Json PreEncodedXml(std::string_view content) {
+  return Json::binary(Json::binary_t::container_type(content.begin(), content.end()));
+}
+
+}  // namespace cfl::model

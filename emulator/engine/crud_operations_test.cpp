@@ -1,0 +1,152 @@
+#include "emulator/engine/crud_operations.h"
+
+#include <doctest/doctest.h>
+
+#include "emulator/engine/handler_test_fixture.h"
+
+namespace cfl::handlers {
+namespace {
+
+// Get and List answer each version's encoded view from a cache; these cases
+// change everything that view depends on and expect the change to show.
+using Fixture = HandlerTestFixture;
+
+Json DistributionConfig(const std::string& caller_reference, const std::string& comment = "first") {
+  return MinimalDistributionConfig(caller_reference, true, comment);
+}
+
+struct Created {
+  std::string id;
+  std::string etag;
+};
+
+Created CreateDistribution(Fixture& f, const std::string& caller_reference) {
+  auto created = f.Call("CreateDistribution", {{"DistributionConfig", DistributionConfig(caller_reference)}});
+  REQUIRE(created.ok());
+  return {created.value()["Distribution"]["Id"], created.value()["ETag"]};
+}
+
+Json Get(Fixture& f, const std::string& id) {
+  auto got = f.Call("GetDistribution", {{"Id", id}});
+  REQUIRE(got.ok());
+  return got.value();
+}
+
+Json FirstSummary(Fixture& f) {
+  auto listed = f.Call("ListDistributions", Json::object());
+  REQUIRE(listed.ok());
+  return listed.value()["DistributionList"]["Items"][0];
+}
+
+TEST_CASE("Get and List show the settling of an unchanged version") {
+  Fixture f;
+  const auto created = CreateDistribution(f, "a");
+  CHECK(Get(f, created.id)["Distribution"]["Status"] == "InProgress");
+  CHECK(FirstSummary(f)["Status"] == "InProgress");
+  f.clock.Advance(std::chrono::milliseconds(5000));
+  const Json got = Get(f, created.id);
+  CHECK(got["ETag"] == created.etag);
+  CHECK(got["Distribution"]["Status"] == "Deployed");
+  CHECK(FirstSummary(f)["Status"] == "Deployed");
+}
+
+TEST_CASE("Get and List show a new version at once") {
+  Fixture f;
+  const auto created = CreateDistribution(f, "a");
+  CHECK(Get(f, created.id)["Distribution"]["DistributionConfig"]["Comment"] == "first");
+  CHECK(FirstSummary(f)["Comment"] == "first");
+  auto updated = f.Call("UpdateDistribution", {{"Id", created.id},
+                                               {"IfMatch", created.etag},
+                                               {"DistributionConfig", DistributionConfig("a", "second")}});
+  REQUIRE(updated.ok());
+  const Json got = Get(f, created.id);
+  CHECK(got["ETag"] == updated.value()["ETag"]);
+  CHECK(got["Distribution"]["DistributionConfig"]["Comment"] == "second");
+  CHECK(FirstSummary(f)["Comment"] == "second");
+}
+
+TEST_CASE("a list page shows settling by the control plane, deletes and other accounts at once") {
+  Fixture f;
+  const auto created = CreateDistribution(f, "a");
+  CHECK(FirstSummary(f)["Status"] == "InProgress");
+  CHECK(f.store->SettleAll(f.Context().now_ms, std::nullopt, std::nullopt) == 1);
+  CHECK(FirstSummary(f)["Status"] == "Deployed");
+
+  auto other = f.Call("ListDistributions", Json::object(), "222222222222");
+  REQUIRE(other.ok());
+  CHECK(other.value()["DistributionList"]["Quantity"] == 0);
+
+  auto disabled = DistributionConfig("a");
+  disabled["Enabled"] = false;
+  auto updated = f.Call("UpdateDistribution", {{"Id", created.id}, {"IfMatch", created.etag}, {"DistributionConfig", disabled}});
+  REQUIRE(updated.ok());
+  CHECK(FirstSummary(f)["Enabled"] == false);
+  f.clock.Advance(std::chrono::milliseconds(5000));
+  REQUIRE(f.Call("DeleteDistribution", {{"Id", created.id}, {"IfMatch", updated.value()["ETag"]}}).ok());
+  auto listed = f.Call("ListDistributions", Json::object());
+  REQUIRE(listed.ok());
+  CHECK(listed.value()["DistributionList"]["Quantity"] == 0);
+}
+
+TEST_CASE("list pages are kept under the input's exact bytes, whatever they are") {
+  Fixture f;
+  CreateDistribution(f, "a");
+  CreateDistribution(f, "b");
+  const std::string odd_marker = std::string("\xff") + '\0' + "MaxItems=1";
+  auto odd = f.Call("ListDistributions", {{"Marker", odd_marker}});  // not UTF-8, holds a NUL
+  REQUIRE(odd.ok());
+  auto one = f.Call("ListDistributions", {{"Marker", std::string("\xff")}, {"MaxItems", "1"}});
+  REQUIRE(one.ok());
+  CHECK(one.value()["DistributionList"]["MaxItems"] == 1);
+  CHECK(odd.value()["DistributionList"]["MaxItems"] == 100);
+}
+
+TEST_CASE("GetDistribution counts in-progress invalidations as they start and finish") {
+  Fixture f;
+  f.settings.invalidation_delay_ms = 3000;
+  const auto created = CreateDistribution(f, "a");
+  CHECK(Get(f, created.id)["Distribution"]["InProgressInvalidationBatches"] == 0);
+  const Json batch = {{"CallerReference", "i"}, {"Paths", {{"Quantity", 1}, {"Items", {"/*"}}}}};
+  auto invalidation = f.Call("CreateInvalidation", {{"DistributionId", created.id}, {"InvalidationBatch", batch}});
+  REQUIRE(invalidation.ok());
+  CHECK(Get(f, created.id)["Distribution"]["InProgressInvalidationBatches"] == 1);
+  f.clock.Advance(std::chrono::milliseconds(3000));
+  CHECK(Get(f, created.id)["Distribution"]["InProgressInvalidationBatches"] == 0);
+}
+
+TEST_CASE("a snapshot that brings other content under a known etag is answered as loaded") {
+  Fixture f;
+  const auto created = CreateDistribution(f, "a");
+  CHECK(Get(f, created.id)["Distribution"]["DistributionConfig"]["Comment"] == "first");
+  CHECK(FirstSummary(f)["Comment"] == "first");
+  auto records = f.store->All();
+  REQUIRE(records.size() == 1);
+  Json document = Json::parse(records[0].document);
+  document["Comment"] = "restored";
+  records[0].document = document.dump();
+  REQUIRE(std::holds_alternative<std::int64_t>(f.store->ReplaceAll(records)));
+  const Json got = Get(f, created.id);
+  CHECK(got["ETag"] == created.etag);
+  CHECK(got["Distribution"]["DistributionConfig"]["Comment"] == "restored");
+  CHECK(FirstSummary(f)["Comment"] == "restored");
+}
+
+TEST_CASE("the same id in two accounts answers each its own") {
+  Fixture f;
+  const auto created = CreateDistribution(f, "a");
+  auto records = f.store->All();
+  REQUIRE(records.size() == 1);
+  records.push_back(records[0]);
+  records[1].account = "222222222222";
+  records[1].sequence = 0;
+  REQUIRE(std::holds_alternative<std::int64_t>(f.store->ReplaceAll(records)));
+  auto mine = f.Call("GetDistribution", {{"Id", created.id}});
+  auto theirs = f.Call("GetDistribution", {{"Id", created.id}}, "222222222222");
+  REQUIRE(mine.ok());
+  REQUIRE(theirs.ok());
+  CHECK(mine.value()["Distribution"]["ARN"] == "arn:aws:cloudfront::111111111111:distribution/" + created.id);
+  CHECK(theirs.value()["Distribution"]["ARN"] == "arn:aws:cloudfront::222222222222:distribution/" + created.id);
+}
+
+}  // namespace
+}  // namespace cfl::handlers

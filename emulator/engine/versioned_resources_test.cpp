@@ -1,0 +1,138 @@
+#include "emulator/engine/versioned_resources.h"
+
+#include <doctest/doctest.h>
+
+#include "emulator/engine/handler_test_fixture.h"
+
+#include "emulator/families/distributions/distributions.h"
+#include "emulator/families/streaming/streaming_distributions.h"
+
+namespace cfl::handlers {
+namespace {
+
+// An in-memory store, a clock that moves only when told, and one account.
+using Fixture = HandlerTestFixture;
+
+Json DistributionConfig(const std::string& caller_reference, bool enabled = true) {
+  return MinimalDistributionConfig(caller_reference, enabled);
+}
+
+TEST_CASE("create fills defaults, settles by the clock, and keeps its etag when deployed") {
+  Fixture f;
+  auto ctx = f.Context();
+  auto created = CreateResource(ctx, DistributionFamily(), DistributionConfig("a"));
+  REQUIRE(created.ok());
+  CHECK(created->config["PriceClass"] == "PriceClass_All");
+  CHECK(created->config["Origins"]["Items"][0]["ConnectionAttempts"] == 3);
+  CHECK(DeployStatus(ctx, created.value()) == "InProgress");
+  const std::string etag = created->etag();
+
+  f.clock.Advance(std::chrono::milliseconds(5000));
+  auto later = f.Context();
+  auto loaded = LoadResource(later, DistributionFamily(), created->id());
+  REQUIRE(loaded.ok());
+  CHECK(DeployStatus(later, loaded.value()) == "Deployed");
+  CHECK(loaded->etag() == etag);
+}
+
+TEST_CASE("update needs the current If-Match, rotates the etag, and failures change nothing") {
+  Fixture f;
+  auto ctx = f.Context();
+  auto created = CreateResource(ctx, DistributionFamily(), DistributionConfig("a"));
+  REQUIRE(created.ok());
+  const std::string id = created->id();
+  const std::string etag = created->etag();
+
+  CHECK(UpdateResource(ctx, DistributionFamily(), id, Json(), DistributionConfig("a")).error().code ==
+        "InvalidIfMatchVersion");
+  CHECK(UpdateResource(ctx, DistributionFamily(), id, "", DistributionConfig("a")).error().code ==
+        "InvalidIfMatchVersion");
+  CHECK(UpdateResource(ctx, DistributionFamily(), id, "ESTALE", DistributionConfig("a")).error().code ==
+        "PreconditionFailed");
+  CHECK(UpdateResource(ctx, DistributionFamily(), id, etag, DistributionConfig("b")).error().code == "IllegalUpdate");
+  CHECK(UpdateResource(ctx, DistributionFamily(), "ENOPE", etag, DistributionConfig("a")).error().code ==
+        "NoSuchDistribution");
+  CHECK(LoadResource(ctx, DistributionFamily(), id)->etag() == etag);
+
+  auto updated = UpdateResource(ctx, DistributionFamily(), id, etag, DistributionConfig("a", false));
+  REQUIRE(updated.ok());
+  CHECK(updated->etag() != etag);
+  CHECK(updated->config["Enabled"] == false);
+}
+
+TEST_CASE("delete needs disabled and deployed, then the current etag") {
+  Fixture f;
+  auto ctx = f.Context();
+  const auto& family = DistributionFamily();
+  const DeletePrecondition disabled = RequireDisabledAndDeployed("DistributionNotDisabled", "not disabled");
+  auto created = CreateResource(ctx, family, DistributionConfig("a"));
+  REQUIRE(created.ok());
+  CHECK(DeleteResource(ctx, family, created->id(), created->etag(), disabled).error().code == "DistributionNotDisabled");
+
+  auto updated = UpdateResource(ctx, family, created->id(), created->etag(), DistributionConfig("a", false));
+  REQUIRE(updated.ok());
+  CHECK(DeleteResource(ctx, family, created->id(), updated->etag(), disabled).error().code == "DistributionNotDisabled");
+  f.clock.Advance(std::chrono::milliseconds(5000));
+  auto later = f.Context();
+  CHECK(DeleteResource(later, family, created->id(), created->etag(), disabled).error().code == "PreconditionFailed");
+  CHECK(DeleteResource(later, family, created->id(), updated->etag(), disabled).ok());
+  CHECK(LoadResource(later, family, created->id()).error().code == "NoSuchDistribution");
+}
+
+TEST_CASE("caller references and aliases are unique; accounts are apart") {
+  Fixture f;
+  auto ctx = f.Context();
+  auto first = CreateResource(ctx, DistributionFamily(), DistributionConfig("same"));
+  REQUIRE(first.ok());
+  auto again = CreateResource(ctx, DistributionFamily(), DistributionConfig("same"));
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().code == "DistributionAlreadyExists");
+  CHECK(again.error().message.find(first->id()) != std::string::npos);
+
+  auto other_account = f.Context("222222222222");
+  CHECK(CreateResource(other_account, DistributionFamily(), DistributionConfig("same")).ok());
+  CHECK(LoadResource(other_account, DistributionFamily(), first->id()).error().code == "NoSuchDistribution");
+
+  Json with_alias = DistributionConfig("alias-1");
+  with_alias["Aliases"] = {{"Quantity", 1}, {"Items", {"www.example.com"}}};
+  REQUIRE(CreateResource(ctx, DistributionFamily(), with_alias).ok());
+  with_alias["CallerReference"] = "alias-2";
+  CHECK(CreateResource(ctx, DistributionFamily(), with_alias).error().code == "CNAMEAlreadyExists");
+}
+
+TEST_CASE("the per-account limit answers the family's error") {
+  Fixture f;
+  f.settings.max_distributions = 2;
+  auto ctx = f.Context();
+  REQUIRE(CreateResource(ctx, DistributionFamily(), DistributionConfig("1")).ok());
+  REQUIRE(CreateResource(ctx, DistributionFamily(), DistributionConfig("2")).ok());
+  CHECK(CreateResource(ctx, DistributionFamily(), DistributionConfig("3")).error().code == "TooManyDistributions");
+}
+
+TEST_CASE("lists page with Marker and MaxItems in creation order") {
+  Fixture f;
+  auto ctx = f.Context();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    auto created = CreateResource(ctx, DistributionFamily(), DistributionConfig("r" + std::to_string(i)));
+    REQUIRE(created.ok());
+    ids.push_back(created->id());
+  }
+  auto first = ListResources(ctx, DistributionFamily(), {{"MaxItems", "2"}});
+  REQUIRE(first.ok());
+  CHECK(first->items.size() == 2);
+  CHECK(first->truncated);
+  CHECK(first->next_marker == ids[1]);
+  auto last = ListResources(ctx, DistributionFamily(), {{"MaxItems", "10"}, {"Marker", ids[1]}});
+  REQUIRE(last.ok());
+  CHECK(last->items.size() == 3);
+  CHECK(last->items.front().id() == ids[2]);
+  CHECK_FALSE(last->truncated);
+  const Json envelope = ListEnvelope(last.value(), Json::array({1, 2, 3}));
+  CHECK_FALSE(envelope.contains("NextMarker"));
+  CHECK(envelope["Quantity"] == 3);
+  CHECK(ListResources(ctx, DistributionFamily(), {{"MaxItems", "x"}}).error().code == "InvalidArgument");
+}
+
+}  // namespace
+}  // namespace cfl::handlers

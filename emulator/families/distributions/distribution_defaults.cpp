@@ -1,0 +1,137 @@
+#include "emulator/families/distributions/distribution_defaults.h"
+
+#include <set>
+
+#include "emulator/engine/projection.h"
+#include "emulator/engine/versioned_resources.h"
+
+namespace cfl::handlers {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::size_t kMaxAliases = 100;
+constexpr std::size_t kMaxOrigins = 100;
+constexpr std::size_t kMaxCacheBehaviors = 75;
+
+const Json kEmptyList = {{"Quantity", 0}};
+const Json kDisabledList = {{"Enabled", false}, {"Quantity", 0}};
+
+void FillOriginDefaults(Json& origin) {
+  SetDefault(origin, "OriginPath", "");
+  SetDefault(origin, "CustomHeaders", kEmptyList);
+  SetDefault(origin, "ConnectionAttempts", 3);
+  SetDefault(origin, "ConnectionTimeout", 10);
+  SetDefault(origin, "OriginShield", {{"Enabled", false}});
+  if (origin.contains("CustomOriginConfig") && origin["CustomOriginConfig"].is_object()) {
+    Json& custom = origin["CustomOriginConfig"];
+    SetDefault(custom, "OriginSslProtocols", {{"Quantity", 1}, {"Items", {"TLSv1.2"}}});
+    SetDefault(custom, "OriginReadTimeout", 30);
+    SetDefault(custom, "OriginKeepaliveTimeout", 5);
+  }
+}
+
+void FillBehaviorDefaults(Json& behavior) {
+  const Json head_get = {{"Quantity", 2}, {"Items", {"HEAD", "GET"}}};
+  SetDefault(behavior, "TrustedSigners", kDisabledList);
+  SetDefault(behavior, "TrustedKeyGroups", kDisabledList);
+  SetDefault(behavior, "AllowedMethods", Json{{"Quantity", 2}, {"Items", {"HEAD", "GET"}}, {"CachedMethods", head_get}});
+  SetDefault(behavior["AllowedMethods"], "CachedMethods", head_get);
+  SetDefault(behavior, "SmoothStreaming", false);
+  SetDefault(behavior, "Compress", false);
+  SetDefault(behavior, "LambdaFunctionAssociations", kEmptyList);
+  SetDefault(behavior, "FunctionAssociations", kEmptyList);
+  SetDefault(behavior, "FieldLevelEncryptionId", "");
+  if (behavior.contains("ForwardedValues")) {
+    SetDefault(behavior, "MinTTL", 0);
+    SetDefault(behavior, "DefaultTTL", 86400);
+    SetDefault(behavior, "MaxTTL", 31536000);
+  }
+}
+
+template <typename Function>
+void ForEachItem(Json& config, const char* list, Function function) {
+  if (!config.contains(list) || !config[list].is_object()) return;
+  auto items = config[list].find("Items");
+  if (items == config[list].end() || !items->is_array()) return;
+  for (auto& item : *items) function(item);
+}
+
+Result<Ok, ApiError> CheckBehavior(const Json& behavior, const std::set<std::string>& origin_ids) {
+  const std::string target = behavior.value("TargetOriginId", "");
+  if (!origin_ids.contains(target)) {
+    return Fail(MakeError("NoSuchOrigin", "One or more of your origins or origin groups do not exist."));
+  }
+  const bool has_policy = !behavior.value("CachePolicyId", "").empty();
+  const bool has_forwarded = behavior.contains("ForwardedValues");
+  if (!has_policy && !has_forwarded) return Fail(InvalidArgument("The parameter ForwardedValues is required."));
+  if (has_policy && has_forwarded) {
+    return Fail(InvalidArgument(
+        "The parameter ForwardedValues cannot be used when a cache policy is associated to the cache behavior."));
+  }
+  if (has_forwarded && !behavior.contains("MinTTL")) return Fail(InvalidArgument("The parameter MinTTL is required."));
+  return Ok{};
+}
+
+Result<std::set<std::string>, ApiError> OriginIds(const Json& config) {
+  std::set<std::string> ids;
+  const Json origins = ItemsOf(config.value("Origins", Json()));
+  if (origins.empty()) return Fail(InvalidArgument("The parameter Origins must contain at least one origin."));
+  if (origins.size() > kMaxOrigins) {
+    return Fail(MakeError("TooManyOrigins", "You cannot create more origins for the distribution."));
+  }
+  for (const auto& origin : origins) {
+    if (!ids.insert(origin.value("Id", "")).second) {
+      return Fail(InvalidArgument("The parameter Origin Id must be unique within a distribution."));
+    }
+  }
+  for (const auto& group : ItemsOf(config.value("OriginGroups", Json()))) ids.insert(group.value("Id", ""));
+  return ids;
+}
+
+}  // namespace
+
+void FillDistributionDefaults(Json& config) {
+  SetDefault(config, "Aliases", kEmptyList);
+  SetDefault(config, "DefaultRootObject", "");
+  SetDefault(config, "OriginGroups", kEmptyList);
+  SetDefault(config, "CacheBehaviors", kEmptyList);
+  SetDefault(config, "CustomErrorResponses", kEmptyList);
+  SetDefault(config, "Logging", {{"Enabled", false}, {"IncludeCookies", false}, {"Bucket", ""}, {"Prefix", ""}});
+  SetDefault(config, "PriceClass", "PriceClass_All");
+  SetDefault(config, "ViewerCertificate", {{"CloudFrontDefaultCertificate", true},
+                                           {"MinimumProtocolVersion", "TLSv1"},
+                                           {"CertificateSource", "cloudfront"}});
+  SetDefault(config, "Restrictions", {{"GeoRestriction", {{"RestrictionType", "none"}, {"Quantity", 0}}}});
+  SetDefault(config, "WebACLId", "");
+  SetDefault(config, "HttpVersion", "http2");
+  SetDefault(config, "IsIPV6Enabled", true);
+  SetDefault(config, "Staging", false);
+  ForEachItem(config, "Origins", FillOriginDefaults);
+  if (config.contains("DefaultCacheBehavior")) FillBehaviorDefaults(config["DefaultCacheBehavior"]);
+  ForEachItem(config, "CacheBehaviors", FillBehaviorDefaults);
+}
+
+Result<Ok, ApiError> CheckDistributionRules(const Json& config) {
+  if (ItemsOf(config.value("Aliases", Json())).size() > kMaxAliases) {
+    return Fail(MakeError("TooManyDistributionCNAMEs", "Your request contains more CNAMEs than are allowed per distribution."));
+  }
+  if (config.value("Comment", "").size() > 128) {
+    return Fail(InvalidArgument("The parameter Comment is too long."));
+  }
+  auto origin_ids = OriginIds(config);
+  if (!origin_ids) return Fail(std::move(origin_ids).error());
+  if (auto check = CheckBehavior(config.value("DefaultCacheBehavior", Json::object()), origin_ids.value()); !check) {
+    return check;
+  }
+  const Json behaviors = ItemsOf(config.value("CacheBehaviors", Json()));
+  if (behaviors.size() > kMaxCacheBehaviors) {
+    return Fail(MakeError("TooManyCacheBehaviors", "Your request contains more cache behaviors than are allowed per distribution."));
+  }
+  for (const auto& behavior : behaviors) {
+    if (auto check = CheckBehavior(behavior, origin_ids.value()); !check) return check;
+  }
+  return Ok{};
+}
+
+}  // namespace cfl::handlers
