@@ -406,9 +406,14 @@ Json TagsOf(const OperationMembers& members, const Json& input) {
 }
 
 void AddHandlers(const FamilyDefinition& definition, HandlerTable& table) {
+  // A new resource's Location: the path of the first operation that names
+  // it at the end (GetDistribution's /distribution/{Id}, not DescribeFunction's /function/{Name}/describe).
   std::string location_template;
   for (const auto& operation : definition.operations) {
-    if (operation.verb == Verb::kGet) location_template = std::string(MembersOf(operation.name).operation->path);
+    const std::string_view path = MembersOf(operation.name).operation->path;
+    const bool names_it = operation.verb == Verb::kGet || operation.verb == Verb::kGetConfig ||
+                          operation.verb == Verb::kUpdate || operation.verb == Verb::kDelete;
+    if (names_it && path.ends_with('}') && location_template.empty()) location_template = std::string(path);
   }
   std::shared_ptr<const LiveStage> live;
   if (definition.family.versioning == Versioning::kPerStage) live = MakeLiveStage(definition.family);

@@ -11,4 +11,7 @@ namespace cfl::model {
 // has none.
 std::string_view DefaultMessage(std::string_view code);
 
+// For the unit test: the table is sorted by code (DefaultMessage searches it).
+bool ErrorMessagesAreSorted();
+
 }  // namespace cfl::model
