@@ -158,13 +158,16 @@ struct Operation {
   Verb verb;
   Handler custom = nullptr;           // kCustom
   std::string_view target_kind = {};  // kListReferencing: the kind whose users are listed
+  // Codes only this operation's rules raise (besides the family's also_raises).
+  std::vector<ErrorSpec> raises = {};
 };
 
 struct FamilyDefinition {
   Family family;
   std::vector<Operation> operations;
-  // Codes the family's own rules (prepare, custom handlers) may raise
-  // besides those the engine derives; checked at start against the model.
+  // Codes the family's own rules (prepare, custom handlers) may raise on
+  // creates, updates and custom operations besides those the engine
+  // derives; checked at start against each operation's model errors.
   std::vector<ErrorSpec> also_raises = {};
 };
 

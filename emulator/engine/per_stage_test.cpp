@@ -121,12 +121,12 @@ TEST_CASE("per-stage: a list shows the stage asked for; deleting DEVELOPMENT del
 TEST_CASE("the registry's families fit the model, and a definition that does not is refused") {
   for (const auto* definition : Registry::Get().Families()) {
     CAPTURE(definition->family.kind);
-    CHECK(CheckAgainstModel(*definition).empty());
+    CHECK(CheckAgainstModel(*definition, Registry::Get().Families()).empty());
   }
   FamilyDefinition wrong = StagedDefinition();
   wrong.family.versioning = Versioning::kNone;  // the model's UpdateFunction takes If-Match
   wrong.operations.push_back({"NoSuchOperation", Verb::kGet});
-  const auto problems = CheckAgainstModel(wrong);
+  const auto problems = CheckAgainstModel(wrong, Registry::Get().Families());
   CHECK(problems.size() >= 3);  // versioning on update and delete, publish, the unknown operation
 }
 

@@ -49,7 +49,10 @@ class Registry {
 };
 
 // The problems of definition against the model and the reference rules, one
-// line each; empty when it fits. (Registry::Get throws with them.)
-std::vector<std::string> CheckAgainstModel(const FamilyDefinition& definition);
+// line each; empty when it fits. families: every family, for the ones
+// definition names (its parent, the targets of its lists). (Registry::Get
+// throws with them.)
+std::vector<std::string> CheckAgainstModel(const FamilyDefinition& definition,
+                                           std::span<const FamilyDefinition* const> families);
 
 }  // namespace cfl::engine

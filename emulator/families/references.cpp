@@ -31,7 +31,7 @@ std::span<const ReferenceRule> ReferenceRules() {
       {"distribution", "Origins.Items[].S3OriginConfig.OriginAccessIdentity", "origin-access-identity",
        errors::InvalidOriginAccessIdentity, kOaiInUse, false, OriginAccessIdentityId},
       {"distribution", "Origins.Items[].OriginAccessControlId", "origin-access-control",
-       errors::NoSuchOriginAccessControl, errors::OriginAccessControlInUse},
+       errors::InvalidOriginAccessControl, errors::OriginAccessControlInUse},
       {"distribution", "DefaultCacheBehavior.CachePolicyId", "cache-policy", errors::NoSuchCachePolicy,
        errors::CachePolicyInUse, true},
       {"distribution", "CacheBehaviors.Items[].CachePolicyId", "cache-policy", errors::NoSuchCachePolicy,

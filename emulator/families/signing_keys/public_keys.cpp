@@ -90,10 +90,10 @@ FamilyDefinition MakeDefinition() {
           {{"CreatePublicKey", Verb::kCreate},
            {"GetPublicKey", Verb::kGet},
            {"GetPublicKeyConfig", Verb::kGetConfig},
-           {"UpdatePublicKey", Verb::kUpdate},
+           {"UpdatePublicKey", Verb::kUpdate, nullptr, {}, {errors::CannotChangeImmutablePublicKeyFields}},
            {"DeletePublicKey", Verb::kDelete},
            {"ListPublicKeys", Verb::kList}},
-          {errors::InvalidArgument, errors::CannotChangeImmutablePublicKeyFields}};
+          {errors::InvalidArgument}};
 }
 
 }  // namespace
