@@ -71,6 +71,9 @@ StoreResult<Record> RecordWrites::Replace(ReplaceStep step, std::vector<CacheCha
   }
   if (auto error = CheckReferencesExist(next, rules.required_references)) return *error;
   if (auto error = CheckKeysAvailable(next)) return *error;
+  for (const auto& kind : rules.refuse_while_referenced_by) {
+    if (auto error = CheckNotReferencedBy(kind, next)) return *error;
+  }
   next.created_ms = current.created_ms;
   next.sequence = current.sequence;
   if (auto error = records_.Update(next)) return *error;
@@ -266,6 +269,18 @@ Status RecordWrites::CheckNotReferenced(std::string_view account, std::string_vi
     return error;
   }
   return std::nullopt;
+}
+
+Status RecordWrites::CheckNotReferencedBy(std::string_view user_kind, const Record& record) {
+  auto users = records_.FindReferencingRows(record.account, user_kind, ReferenceTo(record.kind, record.id));
+  if (Failed(users)) return TakeError(users);
+  const auto& found = std::get<std::vector<Record>>(users);
+  if (found.empty()) return std::nullopt;
+  StoreError error{StoreErrorKind::kReferenced, found.front().id, record.kind,
+                   Describe(record.account, record.kind, record.id) + " is still referenced by " +
+                       std::string(user_kind) + " " + found.front().id};
+  error.conflicting_kind = std::string(user_kind);
+  return error;
 }
 
 // Conflicts in a snapshot are the snapshot's fault: kInvalidInput.

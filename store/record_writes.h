@@ -55,6 +55,8 @@ class RecordWrites {
   Status CheckBelowLimit(const Record& record, std::optional<std::int64_t> max_count);
   Status CheckSiblings(const Record& record, const InsertRules& rules);
   Status CheckNotReferenced(std::string_view account, std::string_view kind, std::string_view id);
+  // kReferenced while a record of user_kind references record.
+  Status CheckNotReferencedBy(std::string_view user_kind, const Record& record);
   Status CheckImportable(const Record& record);
   Status RenewDependents(const Record& replaced, const ReplaceRules& rules, std::vector<CacheChange>& changes);
   Status RemoveChildren(std::string_view account, std::string_view parent_id, bool refuse_while_referenced,

@@ -114,6 +114,9 @@ struct ReplaceRules {
   // transaction: only its etag, modified_ms and settles_at_ms are kept.
   std::vector<std::string> renew_kinds = {};
   std::function<void(Record& dependent)> renew = {};
+  // Refuses (kReferenced, as DeleteRules::refuse_while_referenced) while a
+  // record of one of these kinds references the replaced record.
+  std::vector<std::string> refuse_while_referenced_by = {};
 };
 
 struct DeleteRules {

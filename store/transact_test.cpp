@@ -104,6 +104,29 @@ TEST_CASE("a delete refused because a child is referenced deletes nothing") {
   CHECK(store->Get(kAccount, "function-live", "F1"));
 }
 
+TEST_CASE("a replace can be refused while records of the named kinds reference it, and then changes nothing") {
+  auto store = OpenInMemory();
+  Inserted(*store, MakeRecord("S1"));  // a staging distribution
+  Inserted(*store, MakeRecord("O1", {}, {ReferenceTo("distribution", "S1")}, "origin-access-identity"));
+  Record next = MakeRecord("S1");
+  next.etag = "S1v2";
+  // Referenced by another kind than the one named: allowed.
+  Record changed = Ok(store->Replace(next, {.expected_etag = "E1", .refuse_while_referenced_by = {"continuous-policy"}}));
+  CHECK(changed.etag == "S1v2");
+  Inserted(*store, MakeRecord("P1", {}, {ReferenceTo("distribution", "S1")}, "continuous-policy"));
+  next.etag = "S1v3";
+  const auto refused =
+      Err(store->Replace(next, {.expected_etag = "S1v2", .refuse_while_referenced_by = {"continuous-policy"}}));
+  CHECK(refused.kind == StoreErrorKind::kReferenced);
+  CHECK(refused.conflicting_key == "distribution");
+  CHECK(refused.conflicting_kind == "continuous-policy");
+  CHECK(refused.conflicting_id == "P1");
+  CHECK(store->Get(kAccount, "distribution", "S1")->etag == "S1v2");
+  Ok(store->Delete(kAccount, "continuous-policy", "P1", {}));
+  CHECK(Ok(store->Replace(next, {.expected_etag = "S1v2", .refuse_while_referenced_by = {"continuous-policy"}})).etag ==
+        "S1v3");
+}
+
 TEST_CASE("a replace renews the records of the named kinds that reference it, in the same transaction") {
   auto store = OpenInMemory();
   Inserted(*store, MakeRecord("P1", {}, {}, "cache-policy"));

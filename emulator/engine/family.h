@@ -102,6 +102,10 @@ struct Family {
   // The kind of the owning resource, for children (an invalidation's
   // distribution): creates need the parent to exist, its input member names it.
   std::string_view parent_kind;
+  // The child is its parent's own, one at most (a distribution's monitoring
+  // subscription): its id is the parent's, and the input member naming the
+  // parent names it too. A second create answers errors.already_exists.
+  bool keyed_by_parent = false;
 
   // How long a change takes to settle (InProgress → Deployed), read at the
   // time of each change; null: at once.
@@ -112,7 +116,9 @@ struct Family {
   std::function<bool(const Json& config, const std::vector<store::Record>& unsettled_siblings)> siblings_allow;
   std::function<std::string()> new_id;
   // When set, the config member whose value is the id (functions and
-  // key-value stores are named by their Name); new_id is not used.
+  // key-value stores are named by their Name); new_id is not used. An
+  // operation whose path names no resource names it in the body by this
+  // member or by its ARN (real-time log configs: Name or ARN).
   std::string_view id_member;
   std::function<Json(const RequestContext&)> new_metadata;  // attributes fixed at creation
   // Validates config and fills the service's defaults in. current is the
@@ -129,6 +135,9 @@ struct Family {
   std::function<Json(const RequestContext&, const Resource&, bool just_changed)> render;
   // One item of List (the list's item shape).
   std::function<Json(const RequestContext&, const Resource&)> summarize;
+  // The resource as a Delete whose output carries it answers (DeleteVpcOrigin:
+  // Status Deleting); null: a delete answers nothing.
+  std::function<Json(const RequestContext&, const Resource&)> render_deleted;
   // A managed record as Get answers it and as a List item shows it.
   std::function<Json(const ManagedRecord&)> render_managed;
   std::function<Json(const ManagedRecord&)> summarize_managed;
@@ -160,6 +169,10 @@ struct Operation {
   std::string_view target_kind = {};  // kListReferencing: the kind whose users are listed
   // Codes only this operation's rules raise (besides the family's also_raises).
   std::vector<ErrorSpec> raises = {};
+  // Whether the family's own rules (prepare, also_raises) run on what this
+  // custom operation writes; false when it changes only members it checks
+  // itself, and raises lists all it answers (an associated web ACL).
+  bool family_rules = true;
 };
 
 struct FamilyDefinition {

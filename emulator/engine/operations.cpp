@@ -8,6 +8,7 @@
 #include "emulator/codec/xml_codec.h"
 #include "emulator/engine/references.h"
 #include "emulator/engine/registry.h"
+#include "emulator/engine/resource_naming.h"
 #include "emulator/engine/resources.h"
 
 namespace cfl::engine {
@@ -47,7 +48,20 @@ void FindInputMembers(OperationMembers& found) {
   const auto labels = PathLabels(found.operation->path);
   if (!labels.empty()) found.key = MemberOfLabel(input, labels.back());
   if (labels.size() >= 2) found.parent = MemberOfLabel(input, labels[labels.size() - 2]);
-  if (input.payload.empty()) return;
+  if (input.payload.empty()) {
+    // {XConfig, Tags} as body members (CreateVpcOrigin): XConfig is the config, as in Create…WithTags.
+    const model::MemberDef* only = nullptr;
+    std::size_t body_members = 0;
+    for (const auto& member : input.members) {
+      if (member.location != Location::kBody || member.name == "Tags") continue;
+      ++body_members;
+      only = &member;
+    }
+    if (body_members == 1 && model::Shape(only->shape).type == model::ShapeType::kStructure) {
+      found.config_member = std::string(only->name);
+    }
+    return;
+  }
   const auto* payload = model::FindMember(input, input.payload);
   if (!payload || model::Shape(payload->shape).type != model::ShapeType::kStructure) return;
   found.config = std::string(payload->name);
@@ -141,6 +155,7 @@ Result<Json, ApiError> Create(const Context& c, RequestContext& ctx, const Json&
     options.parent = StringMember(input, c.members.key);
     // Checked here to answer the parent's absence first; the store checks again in the transaction.
     if (auto parent = RequireParent(ctx, family, options.parent); !parent) return Fail(std::move(parent).error());
+    if (family.keyed_by_parent) options.id = options.parent;
   }
   bool replayed = false;
   auto created = CreateResource(ctx, family, ConfigOf(c.members, input), std::move(options), &replayed);
@@ -150,12 +165,38 @@ Result<Json, ApiError> Create(const Context& c, RequestContext& ctx, const Json&
   return output;
 }
 
+// The id of the resource the input names: its path label, or for a family
+// named in the body (real-time log configs) its id member or else its ARN.
+Result<std::string, ApiError> NamedId(const Context& c, const RequestContext& ctx, const Json& input) {
+  if (!c.members.key.empty()) return StringMember(input, c.members.key);
+  const Family& family = *c.family;
+  const std::string name = StringMember(input, family.id_member);
+  const std::string arn = StringMember(input, "ARN");
+  if (arn.empty()) {
+    if (name.empty()) return Fail(errors::InvalidArgument("The " + std::string(family.id_member) + " or the ARN of the " +
+                                                          std::string(family.noun) + " is required."));
+    return name;
+  }
+  const auto parsed = ParseArn(arn);
+  if (!parsed || parsed->type != family.arn_type) {
+    return Fail(errors::InvalidArgument("The ARN is not the ARN of a " + std::string(family.noun) + ": " + arn));
+  }
+  if (!name.empty() && name != parsed->id) {
+    return Fail(errors::InvalidArgument("The " + std::string(family.id_member) + " and the ARN name different " +
+                                        std::string(family.noun) + "s."));
+  }
+  if (parsed->account != ctx.account) return Fail(family.errors.not_found());
+  return parsed->id;
+}
+
 // The record a Get or GetConfig names: under its parent when the family has one.
 Result<store::Record, ApiError> LoadNamed(const Context& c, RequestContext& ctx, const Json& input) {
   const Family& family = c.Staged(input);
-  auto record = LoadRecord(ctx, family, StringMember(input, c.members.key));
+  auto id = NamedId(c, ctx, input);
+  if (!id) return Fail(std::move(id).error());
+  auto record = LoadRecord(ctx, family, id.value());
   if (!family.parent_kind.empty()) {
-    const std::string parent_id = StringMember(input, c.members.parent);
+    const std::string parent_id = StringMember(input, family.keyed_by_parent ? c.members.key : c.members.parent);
     if (auto parent = RequireParent(ctx, family, parent_id); !parent) return Fail(std::move(parent).error());
     if (record && record->parent != parent_id) return Fail(family.errors.not_found());
   }
@@ -191,7 +232,9 @@ Result<Json, ApiError> GetConfig(const Context& c, RequestContext& ctx, const Js
 
 Result<Json, ApiError> Update(const Context& c, RequestContext& ctx, const Json& input) {
   const Family& family = *c.family;
-  const std::string id = StringMember(input, c.members.key);
+  auto named = NamedId(c, ctx, input);
+  if (!named) return Fail(std::move(named).error());
+  const std::string& id = named.value();
   if (FindManaged(family.managed, id)) {
     return Fail(errors::IllegalUpdate("The update contains modifications that are not allowed: a managed " +
                                       std::string(family.noun) + " can't be changed."));
@@ -203,14 +246,21 @@ Result<Json, ApiError> Update(const Context& c, RequestContext& ctx, const Json&
 
 Result<Json, ApiError> Delete(const Context& c, RequestContext& ctx, const Json& input) {
   const Family& family = *c.family;
-  const std::string id = StringMember(input, c.members.key);
+  auto named = NamedId(c, ctx, input);
+  if (!named) return Fail(std::move(named).error());
+  const std::string& id = named.value();
   if (FindManaged(family.managed, id)) {
     return Fail(errors::IllegalDelete("Deletion is not allowed for this entity: a managed " + std::string(family.noun) +
                                       " can't be deleted."));
   }
+  if (family.keyed_by_parent) {
+    if (auto parent = RequireParent(ctx, family, id); !parent) return Fail(std::move(parent).error());
+  }
   auto deleted = DeleteResource(ctx, family, id, input.value("IfMatch", Json()));
   if (!deleted) return Fail(std::move(deleted).error());
-  return Json::object();
+  // DeleteVpcOrigin answers the resource as it goes.
+  if (c.members.answer.empty() || !family.render_deleted) return Json::object();
+  return Answer(c, family.render_deleted(ctx, deleted.value()), deleted.value());
 }
 
 Result<Json, ApiError> Publish(const Context& c, RequestContext& ctx, const Json& input) {
@@ -301,24 +351,14 @@ Result<Json, ApiError> ListWithManaged(const Context& c, RequestContext& ctx, co
   return Json{{c.members.answer, ListEnvelope(bounds, std::move(items))}};
 }
 
-// Ids of this family's records that reference one of target_kind, in
-// creation order, Marker/MaxItems paged.
-Result<Json, ApiError> ListReferencing(const Context& c, std::string_view target_kind, RequestContext& ctx,
-                                       const Json& input) {
-  const auto* target = Registry::Get().FindFamily(target_kind);
-  if (!target) return Fail(errors::InternalError("no family of kind " + std::string(target_kind)));
-  const std::string id = StringMember(input, c.members.key);
-  if (!FindManaged(target->family.managed, id)) {
-    if (auto found = LoadRecord(ctx, target->family, id); !found) return Fail(std::move(found).error());
-  }
+// One page of records (in creation order) after the input's Marker: their
+// summaries, or their ids when the list's items are strings
+// (DistributionIdList).
+Result<Json, ApiError> PageOfRecords(const OperationMembers& members, const Family& family, RequestContext& ctx,
+                                     const Json& input, const std::vector<store::Record>& records) {
   auto max_items = ParseMaxItems(input);
   if (!max_items) return Fail(std::move(max_items).error());
-  auto referencing = ctx.services.store.FindReferencing(ctx.account, store::ReferenceTo(target_kind, id));
-  if (auto* error = std::get_if<store::StoreError>(&referencing)) return Fail(StoreFailure(*error));
-  auto& records = std::get<std::vector<store::Record>>(referencing);
-  std::erase_if(records, [&](const store::Record& record) { return record.kind != c.family->kind; });
-  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) { return a.sequence < b.sequence; });
-
+  const bool ids_only = model::Shape(ItemShape(members.answer_shape)).type != model::ShapeType::kStructure;
   PageBounds page;
   page.marker = StringMember(input, "Marker");
   page.max_items = max_items.value();
@@ -327,13 +367,33 @@ Result<Json, ApiError> ListReferencing(const Context& c, std::string_view target
     const auto at = std::find_if(records.begin(), records.end(), [&](const auto& r) { return r.id == page.marker; });
     next = at == records.end() ? records.end() : at + 1;
   }
-  Json ids = Json::array();
-  for (; next != records.end() && static_cast<std::int64_t>(ids.size()) < page.max_items; ++next) {
-    ids.push_back(next->id);
+  Json items = Json::array();
+  std::string last_id;
+  for (; next != records.end() && static_cast<std::int64_t>(items.size()) < page.max_items; ++next) {
+    items.push_back(ids_only ? Json(next->id) : family.summarize(ctx, ResourceOf(*next)));
+    last_id = next->id;
   }
   page.truncated = next != records.end();
-  if (page.truncated && !ids.empty()) page.next_marker = ids.back().get<std::string>();
-  return Json{{c.members.answer, ListEnvelope(page, std::move(ids))}};
+  if (page.truncated && !last_id.empty()) page.next_marker = last_id;
+  return Json{{members.answer, ListEnvelope(page, std::move(items))}};
+}
+
+// This family's records that reference one of target_kind, in creation
+// order, Marker/MaxItems paged.
+Result<Json, ApiError> ListReferencing(const Context& c, std::string_view target_kind, RequestContext& ctx,
+                                       const Json& input) {
+  const auto* target = Registry::Get().FindFamily(target_kind);
+  if (!target) return Fail(errors::InternalError("no family of kind " + std::string(target_kind)));
+  const std::string id = StringMember(input, c.members.key);
+  if (!FindManaged(target->family.managed, id)) {
+    if (auto found = LoadRecord(ctx, target->family, id); !found) return Fail(std::move(found).error());
+  }
+  auto referencing = ctx.services.store.FindReferencing(ctx.account, store::ReferenceTo(target_kind, id));
+  if (auto* error = std::get_if<store::StoreError>(&referencing)) return Fail(StoreFailure(*error));
+  auto& records = std::get<std::vector<store::Record>>(referencing);
+  std::erase_if(records, [&](const store::Record& record) { return record.kind != c.family->kind; });
+  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) { return a.sequence < b.sequence; });
+  return PageOfRecords(c.members, *c.family, ctx, input, records);
 }
 
 Handler HandlerOf(const Context& c, const Operation& operation) {
@@ -367,6 +427,21 @@ Handler HandlerOf(const Context& c, const Operation& operation) {
 
 }  // namespace
 
+Result<Json, ApiError> ListWhere(RequestContext& ctx, const Family& family, std::string_view operation,
+                                 const Json& input, const std::function<bool(const Resource&)>& matches) {
+  std::vector<store::Record> records;
+  store::ListQuery query{ctx.account, std::string(family.kind), std::nullopt, "", 1000, false};
+  for (;;) {
+    auto page = ctx.services.store.List(query);
+    for (auto& record : page.records) {
+      if (matches(ResourceOf(record))) records.push_back(std::move(record));
+    }
+    if (!page.truncated || page.records.empty()) break;
+    query.after_id = page.records.back().id;
+  }
+  return PageOfRecords(MembersOf(operation), family, ctx, input, records);
+}
+
 OperationMembers MembersOf(std::string_view operation) {
   OperationMembers found;
   found.operation = model::FindOperation(operation);
@@ -377,6 +452,7 @@ OperationMembers MembersOf(std::string_view operation) {
 }
 
 Json ConfigOf(const OperationMembers& members, const Json& input) {
+  if (members.config.empty() && !members.config_member.empty()) return input.value(members.config_member, Json::object());
   if (members.config.empty()) {
     // No payload: the body members are the config (CreateFunction: Name, FunctionConfig, FunctionCode).
     Json config = Json::object();

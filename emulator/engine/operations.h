@@ -4,6 +4,7 @@
 // and a Location go with it.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "emulator/engine/family.h"
@@ -18,7 +19,9 @@ struct OperationMembers {
   std::string parent;             // the input member naming its parent (the label before it), "" if none
   std::string config;             // the input payload member holding the config, "" when the body members are it
   bool config_with_tags = false;  // the payload holds the config member and Tags (Create…WithTags)
-  std::string config_member;      // with config_with_tags: the config's member in the payload
+  // With config_with_tags: the config's member in the payload. Without a
+  // payload, when the body members are {XConfig, Tags}: XConfig.
+  std::string config_member;
   std::string answer;             // the output member carrying the answer, "" if none
   model::ShapeId answer_shape = model::kNoShape;
   bool etag = false;      // the output has an ETag header
@@ -32,6 +35,14 @@ OperationMembers MembersOf(std::string_view operation);
 // but Tags), and the Tags items it carries beside it (null when none).
 Json ConfigOf(const OperationMembers& members, const Json& input);
 Json TagsOf(const OperationMembers& members, const Json& input);
+
+// The answer of a list operation (a DistributionList, a DistributionIdList,
+// ...) holding the family's records for which matches holds, in creation
+// order, Marker/MaxItems paged: for custom lists such as
+// ListDistributionsByWebACLId. Reads every record of the family in the
+// account (from memory).
+Result<Json, ApiError> ListWhere(RequestContext& ctx, const Family& family, std::string_view operation,
+                                 const Json& input, const std::function<bool(const Resource&)>& matches);
 
 // Adds the handler of every operation of definition to table.
 void AddHandlers(const FamilyDefinition& definition, HandlerTable& table);

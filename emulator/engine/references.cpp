@@ -34,20 +34,25 @@ void AddOnce(std::vector<std::string>& list, const std::string& value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
 }
 
+std::optional<std::string> TargetId(const RequestContext& ctx, const ReferenceRule& rule, const std::string& value) {
+  if (rule.resolve_id) return rule.resolve_id(ctx, value);
+  return rule.id_of ? rule.id_of(value) : std::optional<std::string>(value);
+}
+
 }  // namespace
 
 void ForEachAtPath(const Json& value, std::string_view path, const std::function<void(const std::string&)>& visit) {
   Walk(value, path, visit);
 }
 
-Result<ReferenceSet, ApiError> ReferencesOf(std::string_view from_kind, const Json& config) {
+Result<ReferenceSet, ApiError> ReferencesOf(const RequestContext& ctx, std::string_view from_kind, const Json& config) {
   ReferenceSet set;
   std::optional<ApiError> malformed;
   for (const auto& rule : ReferenceRules()) {
     if (rule.from_kind != from_kind) continue;
     ForEachAtPath(config, rule.path, [&](const std::string& value) {
       if (malformed) return;
-      std::optional<std::string> id = rule.id_of ? rule.id_of(value) : std::optional<std::string>(value);
+      std::optional<std::string> id = TargetId(ctx, rule, value);
       if (!id) {
         malformed = rule.missing();
         return;
@@ -82,6 +87,16 @@ bool IsReferenced(std::string_view target_kind) {
   const auto rules = ReferenceRules();
   return std::any_of(rules.begin(), rules.end(),
                      [&](const ReferenceRule& rule) { return rule.target_kind == target_kind; });
+}
+
+std::vector<std::string> KindsRefusingUpdate(std::string_view target_kind, const Json& config) {
+  std::vector<std::string> kinds;
+  for (const auto& rule : ReferenceRules()) {
+    if (rule.target_kind == target_kind && rule.target_keeps && !rule.target_keeps(config)) {
+      AddOnce(kinds, std::string(rule.from_kind));
+    }
+  }
+  return kinds;
 }
 
 std::vector<std::string> RenewedUsersOf(std::string_view target_kind) {

@@ -33,6 +33,17 @@ struct ReferenceRule {
   // "origin-access-identity/cloudfront/ID"); nullopt: the value is malformed,
   // answered with missing. Null: the value is the id.
   std::function<std::optional<std::string>(std::string_view value)> id_of = nullptr;
+  // Instead of id_of, for values that name the target by something else
+  // that never changes (a staging distribution by its domain name): the id
+  // of the account's record it names, nullopt when none (answered with
+  // missing). Runs before the write transaction; the store still checks the
+  // id it returns inside it.
+  std::function<std::optional<std::string>(const RequestContext&, std::string_view value)> resolve_id = nullptr;
+  // While a from_kind record names it, the target may change only to configs
+  // for which this holds (a staging distribution stays enabled while a
+  // continuous deployment policy names it); other updates answer in_use,
+  // checked by the store inside the write transaction. Null: any update.
+  std::function<bool(const Json& target_config)> target_keeps = nullptr;
 };
 
 // Every row (families/references.cpp).
@@ -45,7 +56,11 @@ struct ReferenceSet {
   std::vector<std::string> all;
   std::vector<std::string> required;
 };
-Result<ReferenceSet, ApiError> ReferencesOf(std::string_view from_kind, const Json& config);
+Result<ReferenceSet, ApiError> ReferencesOf(const RequestContext& ctx, std::string_view from_kind, const Json& config);
+
+// The kinds whose records, while they reference a record of target_kind,
+// refuse an update of it to config (ReferenceRule::target_keeps).
+std::vector<std::string> KindsRefusingUpdate(std::string_view target_kind, const Json& config);
 
 // The error for a reference the store did not find, made by a create or
 // update of from_kind (store::StoreError::conflicting_key).

@@ -20,6 +20,13 @@ const FamilyDefinition& ResponseHeadersPolicyDefinition();
 const FamilyDefinition& PublicKeyDefinition();
 const FamilyDefinition& KeyGroupDefinition();
 const FamilyDefinition& TaggingDefinition();
+const FamilyDefinition& ContinuousDeploymentPolicyDefinition();
+const FamilyDefinition& FieldLevelEncryptionProfileDefinition();
+const FamilyDefinition& FieldLevelEncryptionConfigDefinition();
+const FamilyDefinition& MonitoringSubscriptionDefinition();
+const FamilyDefinition& VpcOriginDefinition();
+const FamilyDefinition& RealtimeLogConfigDefinition();
+const FamilyDefinition& ResourcePolicyDefinition();
 }  // namespace cfl::families
 
 namespace cfl::engine {
@@ -39,6 +46,13 @@ std::vector<const FamilyDefinition*> AllDefinitions() {
       &PublicKeyDefinition(),
       &KeyGroupDefinition(),
       &TaggingDefinition(),
+      &ContinuousDeploymentPolicyDefinition(),
+      &FieldLevelEncryptionProfileDefinition(),
+      &FieldLevelEncryptionConfigDefinition(),
+      &MonitoringSubscriptionDefinition(),
+      &VpcOriginDefinition(),
+      &RealtimeLogConfigDefinition(),
+      &ResourcePolicyDefinition(),
   };
 }
 
@@ -53,7 +67,9 @@ void CheckVerb(const FamilyDefinition& definition, const Operation& operation, s
   const auto problem = [&](const std::string& text) { problems.push_back(std::string(operation.name) + ": " + text); };
   switch (operation.verb) {
     case Verb::kCreate:
-      if (!family.new_id && family.id_member.empty()) problem("a create needs the family's new_id or id_member");
+      if (!family.new_id && family.id_member.empty() && !family.keyed_by_parent) {
+        problem("a create needs the family's new_id, id_member or keyed_by_parent");
+      }
       if (!family.render && !members.answer.empty()) problem("a create needs the family's render");
       break;
     case Verb::kGet:
@@ -62,7 +78,10 @@ void CheckVerb(const FamilyDefinition& definition, const Operation& operation, s
       [[fallthrough]];
     case Verb::kGetConfig:
     case Verb::kDelete:
-      if (members.key.empty()) problem("the model names no resource in the path");
+      // Without a path label, the body names it by the id member or the ARN (NamedId).
+      if (members.key.empty() && (family.id_member.empty() || family.arn_type.empty())) {
+        problem("the model names no resource in the path, and the family has no id member and ARN to name it");
+      }
       if (operation.verb != Verb::kGet && operation.verb != Verb::kGetConfig &&
           (family.versioning == Versioning::kNone) == HasInputMember(*members.operation, "IfMatch")) {
         problem("the family's versioning does not match the model's If-Match");
@@ -116,7 +135,9 @@ std::vector<std::string> RaisableErrors(const FamilyDefinition& definition, cons
   const Family* parent = FindIn(families, family.parent_kind);
   std::vector<std::string> codes;
   // The family's own rules run where configs are taken: creates, updates and its custom operations.
-  if (operation.verb == Verb::kCreate || operation.verb == Verb::kUpdate || operation.verb == Verb::kCustom) {
+  const bool family_rules = operation.verb == Verb::kCreate || operation.verb == Verb::kUpdate ||
+                            (operation.verb == Verb::kCustom && operation.family_rules);
+  if (family_rules) {
     for (const auto& error : definition.also_raises) AddCode(codes, error);
   }
   for (const auto& error : operation.raises) AddCode(codes, error);
@@ -139,9 +160,13 @@ std::vector<std::string> RaisableErrors(const FamilyDefinition& definition, cons
       if (versioned) codes.insert(codes.end(), {"InvalidIfMatchVersion", "PreconditionFailed"});
       if (!family.caller_reference_member.empty() || family.managed) codes.push_back("IllegalUpdate");
       AddReferenceErrors(codes, family.kind, true);
+      for (const auto& rule : ReferenceRules()) {
+        if (rule.target_kind == family.kind && rule.target_keeps) AddCode(codes, rule.in_use);
+      }
       break;
     case Verb::kDelete:
       AddCode(codes, family.errors.not_found);
+      if (parent && family.keyed_by_parent) AddCode(codes, parent->errors.not_found);
       AddCode(codes, family.errors.not_disabled);
       if (versioned) codes.insert(codes.end(), {"InvalidIfMatchVersion", "PreconditionFailed"});
       if (family.managed) codes.push_back("IllegalDelete");
@@ -182,6 +207,15 @@ constexpr Deviation kDeviations[] = {
      "TooManyPublicKeysInKeyGroup, ...); NoSuchPublicKey is the model's own error for an unknown public key, what "
      "GetPublicKey answers and what SDKs catch, and what other emulators report real CloudFront answering."},
     {"UpdateKeyGroup", "NoSuchPublicKey", "As for CreateKeyGroup."},
+    {"DeleteDistribution", "StagingDistributionInUse",
+     "A staging distribution that a continuous deployment policy names can be neither disabled nor deleted; "
+     "UpdateDistribution answers StagingDistributionInUse for the disable (terraform-provider-aws issue 33575) and "
+     "the delete of one still named answers the same (the model lists only ResourceInUse for DeleteDistribution)."},
+    {"UpdateDistribution", "InvalidProtocolSettings",
+     "The model lists InvalidProtocolSettings (SNI with SSLv3 as the minimum protocol) for the creates only; an "
+     "update to the same certificate settings is refused the same way (\"The parameter ViewerCertificate the "
+     "specified distribution is configured for SNI and the Minimum SSL Protocol Version is specified as SSLv3. You "
+     "cannot specify both.\", cloudtools/troposphere issue 218), and the create's code is what SDKs catch."},
 };
 
 bool Deviates(std::string_view operation, std::string_view code) {

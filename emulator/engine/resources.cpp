@@ -47,7 +47,7 @@ std::int64_t SettlesAt(const RequestContext& ctx, const Family& family) {
 
 Result<store::Record, ApiError> BuildRecord(RequestContext& ctx, const Family& family, const Json& config,
                                             std::string parent, ReferenceSet& references) {
-  auto found = ReferencesOf(family.kind, config);
+  auto found = ReferencesOf(ctx, family.kind, config);
   if (!found) return Fail(std::move(found).error());
   references = std::move(found).value();
   store::Record record;
@@ -189,8 +189,25 @@ Result<Resource, ApiError> LoadResource(RequestContext& ctx, const Family& famil
   return ResourceOf(std::move(record).value());
 }
 
+Result<store::ReplaceStep, ApiError> NextVersion(RequestContext& ctx, const Family& family, const Resource& current,
+                                                const Json& config) {
+  ReferenceSet references;
+  auto built = BuildRecord(ctx, family, config, current.record.parent, references);
+  if (!built) return Fail(std::move(built).error());
+  store::ReplaceStep step{std::move(built).value()};
+  step.next.id = current.id();
+  step.next.metadata = current.record.metadata;
+  // The version the caller read: a writer in between makes this a 412.
+  if (family.versioning != Versioning::kNone) step.rules.expected_etag = current.etag();
+  step.rules.required_references = std::move(references.required);
+  step.rules.renew_kinds = RenewedUsersOf(family.kind);
+  if (!step.rules.renew_kinds.empty()) step.rules.renew = Renewal(ctx);
+  step.rules.refuse_while_referenced_by = KindsRefusingUpdate(family.kind, config);
+  return step;
+}
+
 Result<Resource, ApiError> UpdateResource(RequestContext& ctx, const Family& family, const std::string& id,
-                                          const Json& if_match, Json config) {
+                                          const Json& if_match, Json config, bool run_prepare) {
   auto current = LoadCurrentVersion(ctx, family, id, if_match);
   if (!current) return current;
   const auto member = family.caller_reference_member;
@@ -198,24 +215,14 @@ Result<Resource, ApiError> UpdateResource(RequestContext& ctx, const Family& fam
     return Fail(errors::IllegalUpdate("The update contains modifications that are not allowed: " + std::string(member) +
                                       " cannot be changed."));
   }
-  if (family.prepare) {
+  if (family.prepare && run_prepare) {
     if (auto prepared = family.prepare(ctx, config, &current.value()); !prepared) {
       return Fail(std::move(prepared).error());
     }
   }
-  ReferenceSet references;
-  auto built = BuildRecord(ctx, family, config, current->record.parent, references);
-  if (!built) return Fail(std::move(built).error());
-  store::Record next = std::move(built).value();
-  next.id = id;
-  next.metadata = current->record.metadata;
-  store::ReplaceRules rules;
-  // The version checked above: a writer in between makes this a 412.
-  if (family.versioning != Versioning::kNone) rules.expected_etag = current->etag();
-  rules.required_references = std::move(references.required);
-  rules.renew_kinds = RenewedUsersOf(family.kind);
-  if (!rules.renew_kinds.empty()) rules.renew = Renewal(ctx);
-  auto replaced = ctx.services.store.Replace(std::move(next), std::move(rules));
+  auto step = NextVersion(ctx, family, current.value(), config);
+  if (!step) return Fail(std::move(step).error());
+  auto replaced = ctx.services.store.Replace(std::move(step->next), std::move(step->rules));
   if (auto* error = std::get_if<store::StoreError>(&replaced)) return Fail(MapStoreError(family, *error));
   return ResourceOf(std::get<store::Record>(std::move(replaced)), std::move(config));
 }

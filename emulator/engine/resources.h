@@ -34,9 +34,18 @@ Result<Resource, ApiError> LoadResource(RequestContext& ctx, const Family& famil
 // With ETag versioning, If-Match must be present (InvalidIfMatchVersion) and
 // current (PreconditionFailed); without versioning it is not looked at.
 // Records that reference this one and whose rule renews its users get a new
-// version in the same transaction.
+// version in the same transaction. run_prepare false: config is the current
+// one with members the caller has checked itself (an associated web ACL).
 Result<Resource, ApiError> UpdateResource(RequestContext& ctx, const Family& family, const std::string& id,
-                                          const Json& if_match, Json config);
+                                          const Json& if_match, Json config, bool run_prepare = true);
+
+// The step that writes config (prepared already) as the next version of
+// current: a new ETag, modification time and settling, its unique keys and
+// references, and the update rules (the version must still be current's, the
+// references must exist, renewals, ReferenceRule::target_keeps) — for
+// operations that change several records in one Store::Transact.
+Result<store::ReplaceStep, ApiError> NextVersion(RequestContext& ctx, const Family& family, const Resource& current,
+                                                const Json& config);
 
 // Checks If-Match like UpdateResource, then the family's delete rules
 // (disabled and settled first; not in use, checked by the store); the

@@ -7,6 +7,9 @@
 
 #include <string>
 
+#include "emulator/families/distributions/domains.h"
+#include "emulator/families/realtime_logs/realtime_log_configs.h"
+
 namespace cfl::families {
 namespace {
 
@@ -19,6 +22,11 @@ std::optional<std::string> OriginAccessIdentityId(std::string_view value) {
   return std::string(value.substr(kPrefix.size()));
 }
 
+// A continuous deployment policy names its staging distribution by domain name.
+std::optional<std::string> StagingDistributionId(const engine::RequestContext& ctx, std::string_view domain) {
+  return DistributionIdByDomain(ctx, domain);
+}
+
 }  // namespace
 }  // namespace cfl::families
 
@@ -26,6 +34,7 @@ namespace cfl::engine {
 
 std::span<const ReferenceRule> ReferenceRules() {
   using families::OriginAccessIdentityId;
+  using families::StagingDistributionId;
   const ErrorSpec kOaiInUse = errors::CloudFrontOriginAccessIdentityInUse;
   static const ReferenceRule kRules[] = {
       {"distribution", "Origins.Items[].S3OriginConfig.OriginAccessIdentity", "origin-access-identity",
@@ -51,6 +60,34 @@ std::span<const ReferenceRule> ReferenceRules() {
       {"streaming-distribution", "S3Origin.OriginAccessIdentity", "origin-access-identity",
        errors::InvalidOriginAccessIdentity, kOaiInUse, false, OriginAccessIdentityId},
       {"key-group", "Items[]", "public-key", errors::NoSuchPublicKey, errors::PublicKeyInUse},
+      {"field-level-encryption-profile", "EncryptionEntities.Items[].PublicKeyId", "public-key",
+       errors::NoSuchPublicKey, errors::PublicKeyInUse},
+      {"field-level-encryption-config", "QueryArgProfileConfig.QueryArgProfiles.Items[].ProfileId",
+       "field-level-encryption-profile", errors::NoSuchFieldLevelEncryptionProfile,
+       errors::FieldLevelEncryptionProfileInUse},
+      {"field-level-encryption-config", "ContentTypeProfileConfig.ContentTypeProfiles.Items[].ProfileId",
+       "field-level-encryption-profile", errors::NoSuchFieldLevelEncryptionProfile,
+       errors::FieldLevelEncryptionProfileInUse},
+      {"distribution", "DefaultCacheBehavior.FieldLevelEncryptionId", "field-level-encryption-config",
+       errors::NoSuchFieldLevelEncryptionConfig, errors::FieldLevelEncryptionConfigInUse, true},
+      {"distribution", "CacheBehaviors.Items[].FieldLevelEncryptionId", "field-level-encryption-config",
+       errors::NoSuchFieldLevelEncryptionConfig, errors::FieldLevelEncryptionConfigInUse, true},
+      {"distribution", "Origins.Items[].VpcOriginConfig.VpcOriginId", "vpc-origin", errors::EntityNotFound,
+       errors::CannotDeleteEntityWhileInUse},
+      {"distribution", "DefaultCacheBehavior.RealtimeLogConfigArn", "realtime-log-config",
+       errors::NoSuchRealtimeLogConfig, errors::RealtimeLogConfigInUse, false, families::RealtimeLogConfigName},
+      {"distribution", "CacheBehaviors.Items[].RealtimeLogConfigArn", "realtime-log-config",
+       errors::NoSuchRealtimeLogConfig, errors::RealtimeLogConfigInUse, false, families::RealtimeLogConfigName},
+      {"distribution", "ContinuousDeploymentPolicyId", "continuous-deployment-policy",
+       errors::NoSuchContinuousDeploymentPolicy, errors::ContinuousDeploymentPolicyInUse, true},
+      {.from_kind = "continuous-deployment-policy",
+       .path = "StagingDistributionDnsNames.Items[]",
+       .target_kind = "distribution",
+       .missing = {errors::InvalidArgument, "The staging distribution that the policy names does not exist."},
+       .in_use = errors::StagingDistributionInUse,
+       .resolve_id = StagingDistributionId,
+       // Disabling a staging distribution that a policy names is refused.
+       .target_keeps = [](const Json& config) { return config.value("Enabled", true); }},
   };
   return kRules;
 }

@@ -79,6 +79,12 @@ def cf(make_client, account):
 
 
 @pytest.fixture
+def cfm(url, account):
+    """boto3 on the repository's copy of the newest model (operations Debian's botocore lacks)."""
+    return u.make_model_client(url, account)
+
+
+@pytest.fixture
 def raw(url, account):
     """Raw HTTP (requests), signed with this test's account."""
     return u.Raw(url, account)

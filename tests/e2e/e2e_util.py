@@ -37,6 +37,12 @@ NS = "http://cloudfront.amazonaws.com/doc/2020-05-31/"
 DEFAULT_ACCOUNT = "123456789012"
 # Managed cache policy "CachingOptimized".
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+# An ACM certificate in us-east-1: aliases (CNAMEs) need one, as on CloudFront.
+ACM_CERTIFICATE = {
+    "ACMCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+    "SSLSupportMethod": "sni-only",
+    "MinimumProtocolVersion": "TLSv1.2_2021",
+}
 
 ID_RE = re.compile(r"^E[A-Z0-9]{13}$")
 ETAG_RE = re.compile(r"^[A-Z0-9]{13,14}$")
@@ -187,6 +193,25 @@ def make_client(url, access_key):
     )
 
 
+# The repository's documentation-free copy of the newest models (emulator/model/botocore): with it
+# Debian's botocore 1.29 calls the operations it does not know (VPC origins, resource policies, ...).
+MODEL_DATA_PATH = REPO / "emulator" / "model" / "botocore"
+
+
+def make_model_client(url, access_key):
+    """A boto3 CloudFront client on the repository's copy of the newest model (all 167 operations)."""
+    session = boto3.session.Session()
+    session._session.get_component("data_loader").search_paths.insert(0, str(MODEL_DATA_PATH))
+    return session.client(
+        "cloudfront",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id=access_key,
+        aws_secret_access_key="x",
+        config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=20),
+    )
+
+
 _SERVICE_MODEL = botocore.session.get_session().get_service_model("cloudfront")
 _SERIALIZER = create_serializer("rest-xml", include_validation=True)
 
@@ -265,6 +290,11 @@ def dist_config(comment="CloudFront Local e2e", caller_reference=None, **overrid
     }
     cfg.update(overrides)
     return cfg
+
+
+def with_aliases(*aliases):
+    """DistributionConfig members for these aliases and the certificate they need."""
+    return {"Aliases": {"Quantity": len(aliases), "Items": list(aliases)}, "ViewerCertificate": ACM_CERTIFICATE}
 
 
 def streaming_config(comment="CloudFront Local e2e streaming", caller_reference=None,

@@ -61,7 +61,7 @@ def test_snapshot_round_trip_is_exact(start_emulator, new_account):
 
     # Account a: a tagged site (deployed), one in progress, a touched one, a streaming one.
     site = cfa.create_distribution_with_tags(DistributionConfigWithTags={
-        "DistributionConfig": u.dist_config(comment="site", Aliases={"Quantity": 1, "Items": ["www.example.net"]}),
+        "DistributionConfig": u.dist_config(comment="site", **u.with_aliases("www.example.net")),
         "Tags": {"Items": [{"Key": "env", "Value": "test"}, {"Key": "owner", "Value": "web"}]}})
     site_id = site["Distribution"]["Id"]
     control(em, "POST", "/settle", {"id": site_id})
@@ -203,7 +203,7 @@ def test_shipped_fixtures_load_at_start(start_emulator):
 
     # Loaded fixtures are ordinary state: aliases stay taken.
     with expect_error("CNAMEAlreadyExists", 409):
-        cf.create_distribution(DistributionConfig=u.dist_config(Aliases={"Quantity": 1, "Items": ["api.example.com"]}))
+        cf.create_distribution(DistributionConfig=u.dist_config(**u.with_aliases("api.example.com")))
 
 
 def _start_and_fail(*args):

@@ -192,7 +192,7 @@ def test_every_update_rotates_the_etag(cf, dist_config):
 
 
 def test_update_replaces_the_whole_config(cf, dist_config):
-    cfg = dist_config(Aliases={"Quantity": 1, "Items": [f"{u.unique_ref('www')}.example.com"]},
+    cfg = dist_config(**u.with_aliases(f"{u.unique_ref('www')}.example.com"),
                       DefaultRootObject="index.html", PriceClass="PriceClass_100")
     created = _create(cf, cfg)
     dist_id = created["Distribution"]["Id"]

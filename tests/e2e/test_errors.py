@@ -117,20 +117,17 @@ def test_illegal_update(cf, dist_config):
 
 def test_cname_already_exists(cf, dist_config):
     alias = f"{uuid.uuid4().hex[:12]}.example.com"
-    first = cf.create_distribution(DistributionConfig=dist_config(
-        Aliases={"Quantity": 1, "Items": [alias]}))
+    first = cf.create_distribution(DistributionConfig=dist_config(**u.with_aliases(alias)))
     assert first["Distribution"]["DistributionConfig"]["Aliases"] == \
         {"Quantity": 1, "Items": [alias]}
     with expect_error("CNAMEAlreadyExists", 409):
-        cf.create_distribution(DistributionConfig=dist_config(
-            Aliases={"Quantity": 2, "Items": [f"other-{alias}", alias]}))
+        cf.create_distribution(DistributionConfig=dist_config(**u.with_aliases(f"other-{alias}", alias)))
     # Adding it to another distribution by update fails the same way.
     second = cf.create_distribution(DistributionConfig=dist_config())
     sid, setag = second["Distribution"]["Id"], second["ETag"]
     with expect_error("CNAMEAlreadyExists", 409):
         cf.update_distribution(Id=sid, IfMatch=setag, DistributionConfig=dict(
-            second["Distribution"]["DistributionConfig"],
-            Aliases={"Quantity": 1, "Items": [alias]}))
+            second["Distribution"]["DistributionConfig"], **u.with_aliases(alias)))
     assert cf.get_distribution_config(Id=sid)["ETag"] == setag
     # The owner can keep its own alias on update.
     fid = first["Distribution"]["Id"]
@@ -141,7 +138,7 @@ def test_cname_already_exists(cf, dist_config):
     upd = cf.update_distribution(Id=fid, IfMatch=upd["ETag"], DistributionConfig=dict(
         upd["Distribution"]["DistributionConfig"], Aliases={"Quantity": 0}))
     took = cf.update_distribution(Id=sid, IfMatch=setag, DistributionConfig=dict(
-        second["Distribution"]["DistributionConfig"], Aliases={"Quantity": 1, "Items": [alias]}))
+        second["Distribution"]["DistributionConfig"], **u.with_aliases(alias)))
     assert took["Distribution"]["DistributionConfig"]["Aliases"]["Items"] == [alias]
     ids = [d["Id"] for d in cf.list_distributions()["DistributionList"]["Items"]]
     assert ids == [fid, sid]

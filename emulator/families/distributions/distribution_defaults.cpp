@@ -47,6 +47,10 @@ void FillBehaviorDefaults(Json& behavior) {
   SetDefault(behavior, "FunctionAssociations", kEmptyList);
   SetDefault(behavior, "FieldLevelEncryptionId", "");
   if (behavior.contains("ForwardedValues")) {
+    if (Json& forwarded = behavior["ForwardedValues"]; forwarded.is_object()) {
+      SetDefault(forwarded, "Headers", kEmptyList);
+      SetDefault(forwarded, "QueryStringCacheKeys", kEmptyList);
+    }
     SetDefault(behavior, "MinTTL", 0);
     SetDefault(behavior, "DefaultTTL", 86400);
     SetDefault(behavior, "MaxTTL", 31536000);

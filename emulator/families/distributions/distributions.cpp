@@ -6,6 +6,8 @@
 #include "emulator/engine/resource_naming.h"
 #include "emulator/families/distributions/aliases.h"
 #include "emulator/families/distributions/distribution_defaults.h"
+#include "emulator/families/distributions/distribution_operations.h"
+#include "emulator/families/distributions/distribution_rules.h"
 #include "emulator/families/signing_keys/key_groups.h"
 
 namespace cfl::families {
@@ -13,9 +15,47 @@ namespace {
 
 using namespace engine;  // NOLINT: a family is written in the engine's terms
 
-Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource*) {
+// A cache behavior may send real-time logs only to a configuration of its own account.
+Result<Ok, ApiError> CheckRealtimeLogOwners(const RequestContext& ctx, const Json& config) {
+  for (const Json* behavior : CacheBehaviors(config)) {
+    const auto parsed = ParseArn(StringMember(*behavior, "RealtimeLogConfigArn"));
+    if (parsed && parsed->type == "realtime-log-config" && parsed->account != ctx.account) {
+      return Fail(errors::RealtimeLogConfigOwnerMismatch(
+          "The specified real-time log configuration belongs to a different Amazon Web Services account."));
+    }
+  }
+  return Ok{};
+}
+
+Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource* current) {
   FillDistributionDefaults(config);
-  return CheckDistributionRules(config);
+  if (auto check = CheckDistributionRules(config); !check) return check;
+  if (auto check = CheckDistributionSettings(config); !check) return check;
+  if (auto check = CheckRealtimeLogOwners(ctx, config); !check) return check;
+  if (current && config.value("Staging", false) != current->config.value("Staging", false)) {
+    return Fail(errors::IllegalUpdate(
+        "The update contains modifications that are not allowed: Staging can't be changed."));
+  }
+  FillViewerCertificate(config);
+  return Ok{};
+}
+
+constexpr std::string_view kPolicyKeyPrefix = "continuous-deployment-policy:";
+
+// Aliases, and the continuous deployment policy: one primary per policy.
+std::vector<std::string> UniqueKeys(const Json& config) {
+  std::vector<std::string> keys = AliasKeys(config);
+  const std::string policy = StringMember(config, "ContinuousDeploymentPolicyId");
+  if (!policy.empty()) keys.push_back(std::string(kPolicyKeyPrefix) + policy);
+  return keys;
+}
+
+ApiError KeyConflict(const store::StoreError& error) {
+  if (error.conflicting_key.starts_with(kPolicyKeyPrefix)) {
+    return errors::ContinuousDeploymentPolicyInUse(
+        "The continuous deployment policy is already attached to the distribution " + error.conflicting_id + ".");
+  }
+  return AliasConflict(error);
 }
 
 std::int64_t InProgressInvalidations(const RequestContext& ctx, const std::string& distribution_id) {
@@ -83,8 +123,8 @@ FamilyDefinition MakeDefinition() {
     return Json{{"DomainName", ids::DomainLabel('d') + ".cloudfront.net"}};
   };
   family.prepare = Prepare;
-  family.unique_keys = AliasKeys;
-  family.key_conflict = AliasConflict;
+  family.unique_keys = UniqueKeys;
+  family.key_conflict = KeyConflict;
   family.render = Render;
   family.summarize = Summarize;
   family.render_variant = [](const RequestContext& ctx, const store::Record& record) {
@@ -101,10 +141,100 @@ FamilyDefinition MakeDefinition() {
            {"ListDistributionsByCachePolicyId", Verb::kListReferencing, nullptr, "cache-policy"},
            {"ListDistributionsByOriginRequestPolicyId", Verb::kListReferencing, nullptr, "origin-request-policy"},
            {"ListDistributionsByResponseHeadersPolicyId", Verb::kListReferencing, nullptr, "response-headers-policy"},
-           {"ListDistributionsByKeyGroup", Verb::kListReferencing, nullptr, "key-group"}},
-          {errors::InvalidArgument, errors::NoSuchOrigin, errors::TooManyOrigins, errors::TooManyCacheBehaviors,
-           errors::TooManyDistributionCNAMEs, errors::IllegalOriginAccessConfiguration,
-           errors::TooManyKeyGroupsAssociatedToDistribution, errors::CNAMEAlreadyExists}};
+           {"ListDistributionsByKeyGroup", Verb::kListReferencing, nullptr, "key-group"},
+           {"ListDistributionsByVpcOriginId", Verb::kListReferencing, nullptr, "vpc-origin"},
+           // staging.cpp
+           {"CopyDistribution", Verb::kCustom, CopyDistribution, {},
+            {errors::NoSuchDistribution, errors::InvalidIfMatchVersion, errors::PreconditionFailed,
+             errors::DistributionAlreadyExists, errors::TooManyDistributions}},
+           {"UpdateDistributionWithStagingConfig", Verb::kCustom, UpdateDistributionWithStagingConfig, {},
+            {errors::NoSuchDistribution, errors::EntityNotFound, errors::InvalidIfMatchVersion,
+             errors::PreconditionFailed}},
+           // web_acls.cpp
+           {.name = "AssociateDistributionWebACL",
+            .verb = Verb::kCustom,
+            .custom = AssociateDistributionWebAcl,
+            .raises = {errors::EntityNotFound, errors::InvalidArgument, errors::InvalidIfMatchVersion,
+                       errors::PreconditionFailed},
+            .family_rules = false},
+           {.name = "DisassociateDistributionWebACL",
+            .verb = Verb::kCustom,
+            .custom = DisassociateDistributionWebAcl,
+            .raises = {errors::EntityNotFound, errors::InvalidArgument, errors::InvalidIfMatchVersion,
+                       errors::PreconditionFailed},
+            .family_rules = false},
+           {.name = "ListDistributionsByWebACLId",
+            .verb = Verb::kCustom,
+            .custom = ListDistributionsByWebAclId,
+            .raises = {errors::InvalidWebACLId, errors::InvalidArgument},
+            .family_rules = false},
+           // alias_operations.cpp
+           {.name = "ListConflictingAliases",
+            .verb = Verb::kCustom,
+            .custom = ListConflictingAliases,
+            .raises = {errors::NoSuchDistribution, errors::InvalidArgument},
+            .family_rules = false},
+           {.name = "AssociateAlias",
+            .verb = Verb::kCustom,
+            .custom = AssociateAlias,
+            .raises = {errors::NoSuchDistribution, errors::InvalidArgument, errors::IllegalUpdate,
+                       errors::TooManyDistributionCNAMEs},
+            .family_rules = false},
+           {.name = "ListDomainConflicts",
+            .verb = Verb::kCustom,
+            .custom = ListDomainConflicts,
+            .raises = {errors::EntityNotFound, errors::InvalidArgument},
+            .family_rules = false},
+           {.name = "UpdateDomainAssociation",
+            .verb = Verb::kCustom,
+            .custom = UpdateDomainAssociation,
+            .raises = {errors::EntityNotFound, errors::InvalidArgument, errors::IllegalUpdate,
+                       errors::InvalidIfMatchVersion, errors::PreconditionFailed},
+            .family_rules = false},
+           {.name = "VerifyDnsConfiguration",
+            .verb = Verb::kCustom,
+            .custom = VerifyDnsConfiguration,
+            .raises = {errors::EntityNotFound, errors::InvalidArgument},
+            .family_rules = false}},
+          {errors::InvalidArgument,
+           errors::NoSuchOrigin,
+           errors::TooManyOrigins,
+           errors::TooManyCacheBehaviors,
+           errors::TooManyDistributionCNAMEs,
+           errors::IllegalOriginAccessConfiguration,
+           errors::TooManyKeyGroupsAssociatedToDistribution,
+           errors::CNAMEAlreadyExists,
+           errors::ContinuousDeploymentPolicyInUse,
+           errors::RealtimeLogConfigOwnerMismatch,
+           // distribution_rules.cpp
+           errors::InvalidDefaultRootObject,
+           errors::InvalidErrorCode,
+           errors::InvalidRelativePath,
+           errors::InvalidResponseCode,
+           errors::TooManyOriginCustomHeaders,
+           errors::InvalidOriginReadTimeout,
+           errors::InvalidOriginKeepaliveTimeout,
+           errors::TooManyOriginGroupsPerDistribution,
+           errors::InvalidTTLOrder,
+           errors::InvalidForwardCookies,
+           errors::TooManyCookieNamesInWhiteList,
+           errors::TooManyHeadersInForwardedValues,
+           errors::InvalidHeadersForS3Origin,
+           errors::TooManyQueryStringParameters,
+           errors::InvalidQueryStringParameters,
+           errors::TooManyLambdaFunctionAssociations,
+           errors::InvalidLambdaFunctionAssociation,
+           errors::TooManyFunctionAssociations,
+           errors::InvalidFunctionAssociation,
+           errors::TooManyTrustedSigners,
+           errors::TrustedSignerDoesNotExist,
+           errors::IllegalFieldLevelEncryptionConfigAssociationWithCacheBehavior,
+           errors::InvalidViewerCertificate,
+           errors::InvalidProtocolSettings,
+           errors::InvalidMinimumProtocolVersion,
+           errors::InvalidGeoRestrictionParameter,
+           errors::InvalidLocationCode,
+           errors::InvalidWebACLId}};
 }
 
 }  // namespace
