@@ -173,6 +173,10 @@ struct Operation {
   // custom operation writes; false when it changes only members it checks
   // itself, and raises lists all it answers (an associated web ACL).
   bool family_rules = true;
+  // Codes of the family's rules this operation never meets, because what it
+  // checks passed them when it was stored (a copy of a stored config cannot
+  // hold both an OAC and an OAI).
+  std::vector<ErrorSpec> unreachable = {};
 };
 
 struct FamilyDefinition {

@@ -139,6 +139,7 @@ std::vector<std::string> RaisableErrors(const FamilyDefinition& definition, cons
                             (operation.verb == Verb::kCustom && operation.family_rules);
   if (family_rules) {
     for (const auto& error : definition.also_raises) AddCode(codes, error);
+    for (const auto& error : operation.unreachable) std::erase(codes, CodeOf(error));
   }
   for (const auto& error : operation.raises) AddCode(codes, error);
   const bool versioned = family.versioning != Versioning::kNone;

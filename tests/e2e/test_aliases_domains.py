@@ -42,7 +42,7 @@ def test_list_conflicting_aliases(cf, other):
     # A wildcard overlaps every name it covers.
     covering = cf.list_conflicting_aliases(DistributionId=mine["Id"], Alias=f"*.{domain}")["ConflictingAliasesList"]
     assert covering["Quantity"] == 3
-    page = cf.list_conflicting_aliases(DistributionId=mine["Id"], Alias=f"*.{domain}", MaxItems="2")[
+    page = cf.list_conflicting_aliases(DistributionId=mine["Id"], Alias=f"*.{domain}", MaxItems=2)[
         "ConflictingAliasesList"]
     assert page["Quantity"] == 2 and page["NextMarker"]
     rest = cf.list_conflicting_aliases(DistributionId=mine["Id"], Alias=f"*.{domain}",

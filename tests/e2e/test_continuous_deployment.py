@@ -210,7 +210,9 @@ def test_twenty_policies_per_account(cf):
         cf.create_continuous_deployment_policy(ContinuousDeploymentPolicyConfig=policy_config(staging["DomainName"]))
 
 
-def test_copy_distribution_makes_a_staging_distribution(cf):
+def test_copy_distribution_makes_a_staging_distribution(cfm):
+    """Through the model copy: Debian's botocore does not know CopyDistribution's Enabled."""
+    cf = cfm
     primary = cf.create_distribution(DistributionConfig=u.dist_config(comment="primary", **u.with_aliases(
         f"www.{u.unique_ref('copy')[-8:]}.example.com")))
     primary_id, etag = primary["Distribution"]["Id"], primary["ETag"]

@@ -243,11 +243,8 @@ def test_unimplemented_operations_boto3(cf, dist_config):
         "CreateFunction": lambda: cf.create_function(
             Name="fn", FunctionConfig={"Comment": "c", "Runtime": "cloudfront-js-1.0"},
             FunctionCode=b"function handler(event) { return event.request; }"),
-        "ListRealtimeLogConfigs": lambda: cf.list_realtime_log_configs(),
-        "GetMonitoringSubscription": lambda: cf.get_monitoring_subscription(DistributionId=dist_id),
-        "ListFieldLevelEncryptionConfigs": lambda: cf.list_field_level_encryption_configs(),
-        "ListContinuousDeploymentPolicies": lambda: cf.list_continuous_deployment_policies(),
-        "ListDistributionsByWebACLId": lambda: cf.list_distributions_by_web_acl_id(WebACLId="null"),
+        "DescribeFunction": lambda: cf.describe_function(Name="fn"),
+        "GetFunction": lambda: cf.get_function(Name="fn"),
     }
     for op, call in calls.items():
         with pytest.raises(ClientError) as ei:
@@ -269,10 +266,9 @@ def test_not_implemented_exact_message(cf):
 
 @pytest.mark.parametrize("method,path,op", [
     ("GET", "/2020-05-31/key-value-store", "ListKeyValueStores"),
-    ("GET", "/2020-05-31/vpc-origin", "ListVpcOrigins"),
     ("GET", "/2020-05-31/anycast-ip-list/aip_abc", "GetAnycastIpList"),
-    ("GET", "/2020-05-31/distributionsByWebACLId/null", "ListDistributionsByWebACLId"),
-    ("GET", "/2020-05-31/field-level-encryption/C2QWRUHAPOMQZL", "GetFieldLevelEncryption"),
+    ("GET", "/2020-05-31/anycast-ip-list", "ListAnycastIpLists"),
+    ("POST", "/2020-05-31/connection-groups", "ListConnectionGroups"),
     ("DELETE", "/2020-05-31/function/my-function", "DeleteFunction"),
 ])
 def test_unimplemented_operations_raw(raw, method, path, op):

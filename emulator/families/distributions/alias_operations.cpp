@@ -154,7 +154,7 @@ Result<std::size_t, ApiError> StartOf(const Json& input) {
   return start;
 }
 
-// MaxItems: a string in some inputs, an integer in others (ListDomainConflicts).
+// MaxItems: a string in most inputs, an integer in these (ListConflictingAliases, ListDomainConflicts).
 Result<std::int64_t, ApiError> MaxItemsOf(const Json& input) {
   const auto max_items = input.find("MaxItems");
   if (max_items == input.end() || !max_items->is_number_integer()) return ParseMaxItems(input);
@@ -174,7 +174,7 @@ Result<Json, ApiError> ListConflictingAliases(RequestContext& ctx, const Json& i
     return Fail(errors::InvalidArgument(
         "The distribution must have an SSL/TLS certificate that covers the alias " + alias.value() + "."));
   }
-  auto max_items = ParseMaxItems(input);
+  auto max_items = MaxItemsOf(input);
   if (!max_items) return Fail(std::move(max_items).error());
   auto start = StartOf(input);
   if (!start) return Fail(std::move(start).error());

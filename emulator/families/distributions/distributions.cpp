@@ -144,12 +144,21 @@ FamilyDefinition MakeDefinition() {
            {"ListDistributionsByKeyGroup", Verb::kListReferencing, nullptr, "key-group"},
            {"ListDistributionsByVpcOriginId", Verb::kListReferencing, nullptr, "vpc-origin"},
            // staging.cpp
-           {"CopyDistribution", Verb::kCustom, CopyDistribution, {},
-            {errors::NoSuchDistribution, errors::InvalidIfMatchVersion, errors::PreconditionFailed,
-             errors::DistributionAlreadyExists, errors::TooManyDistributions}},
-           {"UpdateDistributionWithStagingConfig", Verb::kCustom, UpdateDistributionWithStagingConfig, {},
-            {errors::NoSuchDistribution, errors::EntityNotFound, errors::InvalidIfMatchVersion,
-             errors::PreconditionFailed}},
+           // Both re-check configs that passed the rules when stored: a copy drops the aliases and the
+           // policy, a promotion keeps the primary's.
+           {.name = "CopyDistribution",
+            .verb = Verb::kCustom,
+            .custom = CopyDistribution,
+            .raises = {errors::NoSuchDistribution, errors::InvalidIfMatchVersion, errors::PreconditionFailed,
+                       errors::DistributionAlreadyExists, errors::TooManyDistributions},
+            .unreachable = {errors::IllegalOriginAccessConfiguration, errors::ContinuousDeploymentPolicyInUse}},
+           {.name = "UpdateDistributionWithStagingConfig",
+            .verb = Verb::kCustom,
+            .custom = UpdateDistributionWithStagingConfig,
+            .raises = {errors::NoSuchDistribution, errors::EntityNotFound, errors::InvalidIfMatchVersion,
+                       errors::PreconditionFailed},
+            .unreachable = {errors::IllegalOriginAccessConfiguration, errors::ContinuousDeploymentPolicyInUse,
+                            errors::InvalidProtocolSettings}},
            // web_acls.cpp
            {.name = "AssociateDistributionWebACL",
             .verb = Verb::kCustom,

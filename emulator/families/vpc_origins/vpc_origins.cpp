@@ -145,7 +145,7 @@ FamilyDefinition MakeDefinition() {
   return {std::move(family),
           {{"CreateVpcOrigin", Verb::kCreate},
            {"GetVpcOrigin", Verb::kGet},
-           {"UpdateVpcOrigin", Verb::kUpdate},
+           {"UpdateVpcOrigin", Verb::kUpdate, nullptr, {}, {errors::IllegalUpdate}},
            {"DeleteVpcOrigin", Verb::kDelete},
            {"ListVpcOrigins", Verb::kList},
            {.name = "ListDistributionsByOwnedResource",
@@ -153,7 +153,7 @@ FamilyDefinition MakeDefinition() {
             .custom = ListDistributionsByOwnedResource,
             .raises = {errors::InvalidArgument, errors::UnsupportedOperation, errors::EntityNotFound},
             .family_rules = false}},
-          {errors::InvalidArgument, errors::IllegalUpdate}};
+          {errors::InvalidArgument}};
 }
 
 }  // namespace
