@@ -93,6 +93,10 @@ TEST_CASE("caller references and aliases are unique; accounts are apart") {
 
   Json with_alias = DistributionConfig("alias-1");
   with_alias["Aliases"] = {{"Quantity", 1}, {"Items", {"www.example.com"}}};
+  // Aliases need a certificate of their own (InvalidViewerCertificate otherwise).
+  with_alias["ViewerCertificate"] = {
+      {"ACMCertificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"},
+      {"SSLSupportMethod", "sni-only"}};
   REQUIRE(CreateResource(ctx, DistributionFamily(), with_alias).ok());
   with_alias["CallerReference"] = "alias-2";
   CHECK(CreateResource(ctx, DistributionFamily(), with_alias).error().code == "CNAMEAlreadyExists");
