@@ -367,8 +367,8 @@ Result<std::string, ApiError> SignatureVerifier::Verify(const Request& request, 
                          scope_date + "' != '" + timestamp.substr(0, 8) + "', from '" + timestamp + "'."));
   }
   if (region.empty()) return Fail(Mismatch("Credential should be scoped to a valid region, not ''. "));
-  if (service != kService) {
-    return Fail(Mismatch("Credential should be scoped to correct service: '" + std::string(kService) + "'. "));
+  if (service != request.service) {
+    return Fail(Mismatch("Credential should be scoped to correct service: '" + std::string(request.service) + "'. "));
   }
   if (terminator != kTerminator) {
     return Fail(Mismatch("Credential should be scoped with a valid terminator: '" + std::string(kTerminator) +

@@ -24,7 +24,7 @@
 namespace cfl::api::sigv4 {
 
 inline constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-inline constexpr std::string_view kService = "cloudfront";
+inline constexpr std::string_view kService = "cloudfront";  // the default Request::service
 inline constexpr std::string_view kTerminator = "aws4_request";
 // How far X-Amz-Date may be from now, either way. CloudFront answers
 // "Signature expired: ... (... - 5 min.)" (a captured CloudFront 403).
@@ -40,6 +40,9 @@ struct Request {
   std::string_view raw_target;  // path and query as sent, percent-encoding untouched
   HeaderValues header_values;
   std::string_view body;
+  // The credential scope's service the request must be signed for: the
+  // signing name of the routed operation's service.
+  std::string_view service = kService;
 };
 
 // What an Authorization header says. Absent parameters are nullopt.

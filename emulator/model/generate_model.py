@@ -124,6 +124,8 @@ class Tables:
             shape_flags.append("kException")
         if shape.get("sensitive"):
             shape_flags.append("kSensitive")
+        if any(member.get("xmlAttribute") for member in shape.get("members", {}).values()):
+            shape_flags.append("kHasXmlAttributes")
         self.shapes.append(
             "  {%s, ShapeType::%s, Members(%d, %d), %s, %s, %s, Enums(%d, %d), %s, %s, %d, %s, "
             "%d, %s, %s, %s, %s, %s, TimestampFormat::%s, %s}," % (
