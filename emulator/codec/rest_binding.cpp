@@ -117,6 +117,16 @@ Route BindLabels(const RouteTemplate& route_template, std::string_view path,
   return route;
 }
 
+bool StartsWithIgnoringCase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 const ServiceDef& ServiceOfRoute(const Route& route) { return ServiceOf(*route.operation); }
 
 bool IsJson(const ServiceDef& service) { return service.protocol == ProtocolKind::kRestJson; }
@@ -152,7 +162,8 @@ Result<Json, ApiError> ConvertScalar(const std::string& text, const MemberDef& m
       return Json(number);
     }
     case ShapeType::kBoolean:
-      return Json(text == "true");
+      // botocore 1.29 writes a boolean header as Python prints it ("True").
+      return Json(text.size() == 4 && StartsWithIgnoringCase(text, "true"));
     case ShapeType::kTimestamp: {
       const auto ms = ParseTimestamp(text);
       if (!ms) return Fail(BadBoundValue(service, member, text));
@@ -181,16 +192,6 @@ std::vector<std::string> SplitHeaderList(const std::string& text) {
     start = comma + 1;
   }
   return items;
-}
-
-bool StartsWithIgnoringCase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 // The raw texts bound to member: none when absent; one per list item.
