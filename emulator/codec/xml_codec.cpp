@@ -55,8 +55,18 @@ std::size_t XmlCharLength(std::string_view text, std::size_t i) {
   return allowed ? length : 0;
 }
 
+// A printable ASCII character that XML text carries as is.
+constexpr bool IsPlainAscii(unsigned char c) {
+  return c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' && c != '"';
+}
+
 bool IsXmlText(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x80) {
+      ++i;
+      continue;
+    }
     const std::size_t length = XmlCharLength(text, i);
     if (length == 0) return false;
     i += length;
@@ -266,7 +276,7 @@ Result<Json, ApiError> DecodeElement(const Element& element, ShapeId shape_id, E
 void EncodeValue(std::string& out, const Json& value, std::string_view name, ShapeId shape_id,
                  const MemberDef* member = nullptr);
 
-void EncodeScalarText(std::string& out, const Json& value, const ShapeDef& shape) {
+inline void EncodeScalarText(std::string& out, const Json& value, const ShapeDef& shape) {
   if (value.is_string()) {
     AppendXmlEscaped(out, value.get_ref<const std::string&>());
   } else if (value.is_boolean()) {
@@ -343,10 +353,15 @@ void CloseElement(std::string& out, std::string_view name) {
   out += '>';
 }
 
-void EncodeValue(std::string& out, const Json& value, std::string_view name, ShapeId shape_id,
-                 const MemberDef* member) {
-  const ShapeDef& shape = Shape(shape_id);
-  if (shape.type == ShapeType::kList && (!value.is_array() || value.empty())) return;
+// The traits that change how a member is written; most members have none.
+bool HasEncodingTraits(const MemberDef* member, const ShapeDef& shape) {
+  constexpr std::uint8_t kShapeTraits = kFlattened | kHasXmlAttributes;
+  return (shape.flags & kShapeTraits) != 0 ||
+         (member && (member->Has(kMemberFlattened) || !member->xml_namespace_uri.empty()));
+}
+
+void EncodeWithTraits(std::string& out, const Json& value, std::string_view name, const ShapeDef& shape,
+                      const MemberDef* member) {
   if (member && IsFlattened(*member, shape)) {
     if (shape.type == ShapeType::kList) {
       for (const auto& item : value) EncodeValue(out, item, name, shape.list_member);
@@ -365,6 +380,23 @@ void EncodeValue(std::string& out, const Json& value, std::string_view name, Sha
   OpenElement(out, value, name, shape, member);
   EncodeChildren(out, value, shape);
   CloseElement(out, name);
+}
+
+void EncodeValue(std::string& out, const Json& value, std::string_view name, ShapeId shape_id,
+                 const MemberDef* member) {
+  const ShapeDef& shape = Shape(shape_id);
+  if (shape.type == ShapeType::kList && (!value.is_array() || value.empty())) return;
+  if (HasEncodingTraits(member, shape)) [[unlikely]] {
+    EncodeWithTraits(out, value, name, shape, member);
+    return;
+  }
+  out += '<';
+  out += name;
+  out += '>';
+  EncodeChildren(out, value, shape);
+  out += "</";
+  out += name;
+  out += '>';
 }
 
 std::string_view NamespaceOf(ShapeId shape) {
@@ -394,32 +426,36 @@ void AppendXmlEscaped(std::string& out, std::string_view text) {
   // Parsers drop text made only of whitespace (tinyxml2 skips it between
   // elements) and turn a raw CR into LF: character references survive both.
   const bool blank = !text.empty() && text.find_first_not_of(" \t\n\r") == std::string_view::npos;
+  if (blank) {
+    for (const char c : text) out.append("&#").append(std::to_string(static_cast<int>(c))).append(";");
+    return;
+  }
+  // Runs of characters that need nothing are copied in one append: most text is such a run.
+  std::size_t run = 0;
   for (std::size_t i = 0; i < text.size();) {
-    const char c = text[i];
-    if (blank || c == '\r') {
-      out += "&#" + std::to_string(static_cast<int>(c)) + ";";
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (IsPlainAscii(c) || c == '\t' || c == '\n') {
       ++i;
       continue;
     }
+    if (c >= 0x80) {
+      if (const std::size_t length = XmlCharLength(text, i); length > 0) {
+        i += length;
+        continue;
+      }
+    }
+    out.append(text.data() + run, i - run);
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
-      default: {
-        const std::size_t length = XmlCharLength(text, i);
-        if (length == 0) {
-          out += "\xEF\xBF\xBD";  // U+FFFD: XML 1.0 cannot carry this byte at all
-          ++i;
-        } else {
-          out.append(text.substr(i, length));
-          i += length;
-        }
-        continue;
-      }
+      case '\r': out += "&#13;"; break;
+      default: out += "\xEF\xBF\xBD"; break;  // U+FFFD: XML 1.0 cannot carry this byte at all
     }
-    ++i;
+    run = ++i;
   }
+  out.append(text.data() + run, text.size() - run);
 }
 
 std::string EncodeXml(const Json& value, std::string_view root_name, ShapeId shape) {
