@@ -89,8 +89,9 @@ std::string FormatAmzDate(TimePoint time);
 // Date instead of X-Amz-Date.
 std::optional<TimePoint> ParseHttpDate(std::string_view text);
 
-// Checks requests against a fixed set of credentials. Immutable after
-// construction, so Verify may be called from any number of threads.
+// Checks requests against a fixed set of credentials, signed with SigV4 or
+// SigV4A (sigv4a.h; its key pairs are derived at construction). Immutable
+// after construction, so Verify may be called from any number of threads.
 class SignatureVerifier {
  public:
   explicit SignatureVerifier(const std::vector<Credential>& credentials);
@@ -104,6 +105,7 @@ class SignatureVerifier {
 
  private:
   std::unordered_map<std::string, Credential> by_access_key_;
+  std::unordered_map<std::string, std::string> v4a_public_keys_;  // SigV4A's key pair, derived once per key
 };
 
 }  // namespace cfl::api::sigv4

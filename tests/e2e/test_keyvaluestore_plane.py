@@ -128,3 +128,18 @@ def test_a_scope_for_the_other_service_is_refused_in_each_format(verifying):
     assert err["message"] == "Credential should be scoped to correct service: 'cloudfront'. "
     r = signed(verifying.url, "GET", KVS_PATH, "cloudfront-keyvaluestore", secret="wrong")
     assert r.status_code == 403 and r.json()["__type"] == "SignatureDoesNotMatch"
+
+
+def test_boto3_sigv4a_is_verified(verifying):
+    with pytest.raises(ClientError) as ei:
+        kvs_client(verifying.url, KEY, SECRET).describe_key_value_store(KvsARN=ARN)
+    assert ei.value.response["Error"]["Code"] == "NotImplemented", ei.value.response
+    with pytest.raises(ClientError) as ei:
+        kvs_client(verifying.url, KEY, "not-the-secret").describe_key_value_store(KvsARN=ARN)
+    response = ei.value.response
+    assert (response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]) == \
+        ("SignatureDoesNotMatch", 403), response
+    assert "AWS4-ECDSA-P256-SHA256\n" in response["Error"]["Message"]
+    with pytest.raises(ClientError) as ei:
+        kvs_client(verifying.url, "AKIAUNKNOWNKEY000000").describe_key_value_store(KvsARN=ARN)
+    assert ei.value.response["Error"]["Code"] == "InvalidClientTokenId"
