@@ -254,18 +254,10 @@ struct Server::Impl {
     const auto send_error = [](const httplib::Request& request, httplib::Response& response, int status,
                                const ApiError& error) {
       const std::string request_id = ids::RequestId();
-      response.status = status;
-      response.set_header("x-amzn-RequestId", request_id);
       auto parts = model::EncodeError(error, request_id, model::ServiceForPath(request.path).protocol);
-      std::string content_type = "text/xml";
-      for (auto& [name, value] : parts.headers) {
-        if (name == "Content-Type") {
-          content_type = value;
-        } else {
-          response.set_header(name, value);
-        }
-      }
-      response.set_content(parts.body, content_type);
+      parts.status = status;
+      parts.headers.emplace_back("x-amzn-RequestId", request_id);
+      Send(response, std::move(parts));
     };
     const auto too_large = [](std::size_t bytes) {
       const bool known = bytes != 0 && bytes != std::numeric_limits<std::size_t>::max();
