@@ -120,13 +120,15 @@ std::u32string DecodeUtf8(std::string_view text) {
 // syntax it does not support.
 class Parser {
  public:
-  explicit Parser(std::u32string pattern) : text_(std::move(pattern)) {}
+  // A leading "^" and a trailing (unescaped) "$" say what matching does anyway.
+  explicit Parser(std::u32string_view pattern) {
+    if (!pattern.empty() && pattern.front() == '^') pattern.remove_prefix(1);
+    const std::size_t size = pattern.size();
+    if (size > 0 && pattern[size - 1] == '$' && (size < 2 || pattern[size - 2] != '\\')) pattern.remove_suffix(1);
+    text_ = std::u32string(pattern);
+  }
 
   std::optional<std::vector<Sequence>> Parse() {
-    if (!text_.empty() && text_.front() == '^') ++pos_;
-    if (!text_.empty() && text_.back() == '$' && (text_.size() < 2 || text_[text_.size() - 2] != '\\')) {
-      text_.pop_back();
-    }
     auto alternatives = ParseAlternatives(0);
     if (failed_ || pos_ != text_.size()) return std::nullopt;
     return alternatives;
@@ -417,7 +419,8 @@ class Matcher {
 }  // namespace
 
 std::optional<Pattern> Pattern::Compile(std::string_view pattern) {
-  Parser parser(DecodeUtf8(pattern));
+  const std::u32string code_points = DecodeUtf8(pattern);
+  Parser parser(code_points);
   auto alternatives = parser.Parse();
   if (!alternatives) return std::nullopt;
   auto node = std::make_shared<Node>();
