@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "emulator/model/error_messages.h"
 #include "emulator/model/model.h"
 
 namespace cfl {
@@ -46,6 +47,7 @@ const model::ShapeDef* FindErrorShape(std::string_view code) {
 
 ApiError Extra(std::string_view code, std::string message) {
   const auto* extra = FindExtra(code);
+  if (message.empty()) message = std::string(model::DefaultMessage(code));
   return {std::string(code), std::move(message), extra->status, extra->sender_fault};
 }
 

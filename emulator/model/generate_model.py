@@ -259,8 +259,9 @@ enum class ServiceId : std::uint8_t {{
 ERRORS_HEADER_TEMPLATE = """\
 {banner}// One constructor per error shape of each model: an error code that does not
 // exist does not compile. Each returns the error with the model's HTTP status
-// and fault; the message is the caller's. Errors the models do not describe
-// are declared by hand in emulator/model/errors.h.
+// and fault; the message is the caller's (empty: the code's message in
+// model/error_messages.cpp). Errors the models do not describe are declared
+// by hand in emulator/model/errors.h.
 #pragma once
 
 #include <string>
@@ -272,6 +273,14 @@ ERRORS_SOURCE_TEMPLATE = """\
 {banner}#include "emulator/model/generated/errors.h"
 
 #include <utility>
+
+#include "emulator/model/error_messages.h"
+
+namespace {{
+std::string WithDefault(std::string_view code, std::string message) {{
+  return message.empty() ? std::string(cfl::model::DefaultMessage(code)) : std::move(message);
+}}
+}}  // namespace
 {namespaces}"""
 
 
@@ -290,11 +299,12 @@ def error_namespaces(models, declare):
             status = error.get("httpStatusCode", 400)
             sender = error.get("senderFault", False) or status < 500
             if declare:
-                lines.append("ApiError %s(std::string message);  // %d" % (shape_name, status))
+                lines.append("ApiError %s(std::string message = {});  // %d" % (shape_name, status))
             else:
                 lines.append("ApiError %s(std::string message) {" % shape_name)
-                lines.append("  return {%s, std::move(message), %d, %s};" % (
-                    json.dumps(error.get("code", shape_name)), status, "true" if sender else "false"))
+                code = json.dumps(error.get("code", shape_name))
+                lines.append("  return {%s, WithDefault(%s, std::move(message)), %d, %s};" % (
+                    code, code, status, "true" if sender else "false"))
                 lines.append("}")
         lines += ["", "}  // namespace cfl::%s" % namespace]
         text.append("\n".join(lines) + "\n")

@@ -7,464 +7,472 @@
 
 #include <utility>
 
+#include "emulator/model/error_messages.h"
+
+namespace {
+std::string WithDefault(std::string_view code, std::string message) {
+  return message.empty() ? std::string(cfl::model::DefaultMessage(code)) : std::move(message);
+}
+}  // namespace
+
 // Amazon CloudFront (2020-05-31)
 namespace cfl::errors {
 
 ApiError AccessDenied(std::string message) {
-  return {"AccessDenied", std::move(message), 403, true};
+  return {"AccessDenied", WithDefault("AccessDenied", std::move(message)), 403, true};
 }
 ApiError BatchTooLarge(std::string message) {
-  return {"BatchTooLarge", std::move(message), 413, true};
+  return {"BatchTooLarge", WithDefault("BatchTooLarge", std::move(message)), 413, true};
 }
 ApiError CNAMEAlreadyExists(std::string message) {
-  return {"CNAMEAlreadyExists", std::move(message), 409, true};
+  return {"CNAMEAlreadyExists", WithDefault("CNAMEAlreadyExists", std::move(message)), 409, true};
 }
 ApiError CachePolicyAlreadyExists(std::string message) {
-  return {"CachePolicyAlreadyExists", std::move(message), 409, true};
+  return {"CachePolicyAlreadyExists", WithDefault("CachePolicyAlreadyExists", std::move(message)), 409, true};
 }
 ApiError CachePolicyInUse(std::string message) {
-  return {"CachePolicyInUse", std::move(message), 409, true};
+  return {"CachePolicyInUse", WithDefault("CachePolicyInUse", std::move(message)), 409, true};
 }
 ApiError CannotChangeImmutablePublicKeyFields(std::string message) {
-  return {"CannotChangeImmutablePublicKeyFields", std::move(message), 400, true};
+  return {"CannotChangeImmutablePublicKeyFields", WithDefault("CannotChangeImmutablePublicKeyFields", std::move(message)), 400, true};
 }
 ApiError CannotDeleteEntityWhileInUse(std::string message) {
-  return {"CannotDeleteEntityWhileInUse", std::move(message), 409, true};
+  return {"CannotDeleteEntityWhileInUse", WithDefault("CannotDeleteEntityWhileInUse", std::move(message)), 409, true};
 }
 ApiError CannotUpdateEntityWhileInUse(std::string message) {
-  return {"CannotUpdateEntityWhileInUse", std::move(message), 409, true};
+  return {"CannotUpdateEntityWhileInUse", WithDefault("CannotUpdateEntityWhileInUse", std::move(message)), 409, true};
 }
 ApiError CloudFrontOriginAccessIdentityAlreadyExists(std::string message) {
-  return {"CloudFrontOriginAccessIdentityAlreadyExists", std::move(message), 409, true};
+  return {"CloudFrontOriginAccessIdentityAlreadyExists", WithDefault("CloudFrontOriginAccessIdentityAlreadyExists", std::move(message)), 409, true};
 }
 ApiError CloudFrontOriginAccessIdentityInUse(std::string message) {
-  return {"CloudFrontOriginAccessIdentityInUse", std::move(message), 409, true};
+  return {"CloudFrontOriginAccessIdentityInUse", WithDefault("CloudFrontOriginAccessIdentityInUse", std::move(message)), 409, true};
 }
 ApiError ContinuousDeploymentPolicyAlreadyExists(std::string message) {
-  return {"ContinuousDeploymentPolicyAlreadyExists", std::move(message), 409, true};
+  return {"ContinuousDeploymentPolicyAlreadyExists", WithDefault("ContinuousDeploymentPolicyAlreadyExists", std::move(message)), 409, true};
 }
 ApiError ContinuousDeploymentPolicyInUse(std::string message) {
-  return {"ContinuousDeploymentPolicyInUse", std::move(message), 409, true};
+  return {"ContinuousDeploymentPolicyInUse", WithDefault("ContinuousDeploymentPolicyInUse", std::move(message)), 409, true};
 }
 ApiError DistributionAlreadyExists(std::string message) {
-  return {"DistributionAlreadyExists", std::move(message), 409, true};
+  return {"DistributionAlreadyExists", WithDefault("DistributionAlreadyExists", std::move(message)), 409, true};
 }
 ApiError DistributionNotDisabled(std::string message) {
-  return {"DistributionNotDisabled", std::move(message), 409, true};
+  return {"DistributionNotDisabled", WithDefault("DistributionNotDisabled", std::move(message)), 409, true};
 }
 ApiError EntityAlreadyExists(std::string message) {
-  return {"EntityAlreadyExists", std::move(message), 409, true};
+  return {"EntityAlreadyExists", WithDefault("EntityAlreadyExists", std::move(message)), 409, true};
 }
 ApiError EntityLimitExceeded(std::string message) {
-  return {"EntityLimitExceeded", std::move(message), 400, true};
+  return {"EntityLimitExceeded", WithDefault("EntityLimitExceeded", std::move(message)), 400, true};
 }
 ApiError EntityNotFound(std::string message) {
-  return {"EntityNotFound", std::move(message), 404, true};
+  return {"EntityNotFound", WithDefault("EntityNotFound", std::move(message)), 404, true};
 }
 ApiError EntitySizeLimitExceeded(std::string message) {
-  return {"EntitySizeLimitExceeded", std::move(message), 413, true};
+  return {"EntitySizeLimitExceeded", WithDefault("EntitySizeLimitExceeded", std::move(message)), 413, true};
 }
 ApiError FieldLevelEncryptionConfigAlreadyExists(std::string message) {
-  return {"FieldLevelEncryptionConfigAlreadyExists", std::move(message), 409, true};
+  return {"FieldLevelEncryptionConfigAlreadyExists", WithDefault("FieldLevelEncryptionConfigAlreadyExists", std::move(message)), 409, true};
 }
 ApiError FieldLevelEncryptionConfigInUse(std::string message) {
-  return {"FieldLevelEncryptionConfigInUse", std::move(message), 409, true};
+  return {"FieldLevelEncryptionConfigInUse", WithDefault("FieldLevelEncryptionConfigInUse", std::move(message)), 409, true};
 }
 ApiError FieldLevelEncryptionProfileAlreadyExists(std::string message) {
-  return {"FieldLevelEncryptionProfileAlreadyExists", std::move(message), 409, true};
+  return {"FieldLevelEncryptionProfileAlreadyExists", WithDefault("FieldLevelEncryptionProfileAlreadyExists", std::move(message)), 409, true};
 }
 ApiError FieldLevelEncryptionProfileInUse(std::string message) {
-  return {"FieldLevelEncryptionProfileInUse", std::move(message), 409, true};
+  return {"FieldLevelEncryptionProfileInUse", WithDefault("FieldLevelEncryptionProfileInUse", std::move(message)), 409, true};
 }
 ApiError FieldLevelEncryptionProfileSizeExceeded(std::string message) {
-  return {"FieldLevelEncryptionProfileSizeExceeded", std::move(message), 400, true};
+  return {"FieldLevelEncryptionProfileSizeExceeded", WithDefault("FieldLevelEncryptionProfileSizeExceeded", std::move(message)), 400, true};
 }
 ApiError FunctionAlreadyExists(std::string message) {
-  return {"FunctionAlreadyExists", std::move(message), 409, true};
+  return {"FunctionAlreadyExists", WithDefault("FunctionAlreadyExists", std::move(message)), 409, true};
 }
 ApiError FunctionInUse(std::string message) {
-  return {"FunctionInUse", std::move(message), 409, true};
+  return {"FunctionInUse", WithDefault("FunctionInUse", std::move(message)), 409, true};
 }
 ApiError FunctionSizeLimitExceeded(std::string message) {
-  return {"FunctionSizeLimitExceeded", std::move(message), 413, true};
+  return {"FunctionSizeLimitExceeded", WithDefault("FunctionSizeLimitExceeded", std::move(message)), 413, true};
 }
 ApiError IllegalDelete(std::string message) {
-  return {"IllegalDelete", std::move(message), 400, true};
+  return {"IllegalDelete", WithDefault("IllegalDelete", std::move(message)), 400, true};
 }
 ApiError IllegalFieldLevelEncryptionConfigAssociationWithCacheBehavior(std::string message) {
-  return {"IllegalFieldLevelEncryptionConfigAssociationWithCacheBehavior", std::move(message), 400, true};
+  return {"IllegalFieldLevelEncryptionConfigAssociationWithCacheBehavior", WithDefault("IllegalFieldLevelEncryptionConfigAssociationWithCacheBehavior", std::move(message)), 400, true};
 }
 ApiError IllegalOriginAccessConfiguration(std::string message) {
-  return {"IllegalOriginAccessConfiguration", std::move(message), 400, true};
+  return {"IllegalOriginAccessConfiguration", WithDefault("IllegalOriginAccessConfiguration", std::move(message)), 400, true};
 }
 ApiError IllegalUpdate(std::string message) {
-  return {"IllegalUpdate", std::move(message), 400, true};
+  return {"IllegalUpdate", WithDefault("IllegalUpdate", std::move(message)), 400, true};
 }
 ApiError InconsistentQuantities(std::string message) {
-  return {"InconsistentQuantities", std::move(message), 400, true};
+  return {"InconsistentQuantities", WithDefault("InconsistentQuantities", std::move(message)), 400, true};
 }
 ApiError InvalidArgument(std::string message) {
-  return {"InvalidArgument", std::move(message), 400, true};
+  return {"InvalidArgument", WithDefault("InvalidArgument", std::move(message)), 400, true};
 }
 ApiError InvalidAssociation(std::string message) {
-  return {"InvalidAssociation", std::move(message), 409, true};
+  return {"InvalidAssociation", WithDefault("InvalidAssociation", std::move(message)), 409, true};
 }
 ApiError InvalidDefaultRootObject(std::string message) {
-  return {"InvalidDefaultRootObject", std::move(message), 400, true};
+  return {"InvalidDefaultRootObject", WithDefault("InvalidDefaultRootObject", std::move(message)), 400, true};
 }
 ApiError InvalidDomainNameForOriginAccessControl(std::string message) {
-  return {"InvalidDomainNameForOriginAccessControl", std::move(message), 400, true};
+  return {"InvalidDomainNameForOriginAccessControl", WithDefault("InvalidDomainNameForOriginAccessControl", std::move(message)), 400, true};
 }
 ApiError InvalidErrorCode(std::string message) {
-  return {"InvalidErrorCode", std::move(message), 400, true};
+  return {"InvalidErrorCode", WithDefault("InvalidErrorCode", std::move(message)), 400, true};
 }
 ApiError InvalidForwardCookies(std::string message) {
-  return {"InvalidForwardCookies", std::move(message), 400, true};
+  return {"InvalidForwardCookies", WithDefault("InvalidForwardCookies", std::move(message)), 400, true};
 }
 ApiError InvalidFunctionAssociation(std::string message) {
-  return {"InvalidFunctionAssociation", std::move(message), 400, true};
+  return {"InvalidFunctionAssociation", WithDefault("InvalidFunctionAssociation", std::move(message)), 400, true};
 }
 ApiError InvalidGeoRestrictionParameter(std::string message) {
-  return {"InvalidGeoRestrictionParameter", std::move(message), 400, true};
+  return {"InvalidGeoRestrictionParameter", WithDefault("InvalidGeoRestrictionParameter", std::move(message)), 400, true};
 }
 ApiError InvalidHeadersForS3Origin(std::string message) {
-  return {"InvalidHeadersForS3Origin", std::move(message), 400, true};
+  return {"InvalidHeadersForS3Origin", WithDefault("InvalidHeadersForS3Origin", std::move(message)), 400, true};
 }
 ApiError InvalidIfMatchVersion(std::string message) {
-  return {"InvalidIfMatchVersion", std::move(message), 400, true};
+  return {"InvalidIfMatchVersion", WithDefault("InvalidIfMatchVersion", std::move(message)), 400, true};
 }
 ApiError InvalidLambdaFunctionAssociation(std::string message) {
-  return {"InvalidLambdaFunctionAssociation", std::move(message), 400, true};
+  return {"InvalidLambdaFunctionAssociation", WithDefault("InvalidLambdaFunctionAssociation", std::move(message)), 400, true};
 }
 ApiError InvalidLocationCode(std::string message) {
-  return {"InvalidLocationCode", std::move(message), 400, true};
+  return {"InvalidLocationCode", WithDefault("InvalidLocationCode", std::move(message)), 400, true};
 }
 ApiError InvalidMinimumProtocolVersion(std::string message) {
-  return {"InvalidMinimumProtocolVersion", std::move(message), 400, true};
+  return {"InvalidMinimumProtocolVersion", WithDefault("InvalidMinimumProtocolVersion", std::move(message)), 400, true};
 }
 ApiError InvalidOrigin(std::string message) {
-  return {"InvalidOrigin", std::move(message), 400, true};
+  return {"InvalidOrigin", WithDefault("InvalidOrigin", std::move(message)), 400, true};
 }
 ApiError InvalidOriginAccessControl(std::string message) {
-  return {"InvalidOriginAccessControl", std::move(message), 400, true};
+  return {"InvalidOriginAccessControl", WithDefault("InvalidOriginAccessControl", std::move(message)), 400, true};
 }
 ApiError InvalidOriginAccessIdentity(std::string message) {
-  return {"InvalidOriginAccessIdentity", std::move(message), 400, true};
+  return {"InvalidOriginAccessIdentity", WithDefault("InvalidOriginAccessIdentity", std::move(message)), 400, true};
 }
 ApiError InvalidOriginKeepaliveTimeout(std::string message) {
-  return {"InvalidOriginKeepaliveTimeout", std::move(message), 400, true};
+  return {"InvalidOriginKeepaliveTimeout", WithDefault("InvalidOriginKeepaliveTimeout", std::move(message)), 400, true};
 }
 ApiError InvalidOriginReadTimeout(std::string message) {
-  return {"InvalidOriginReadTimeout", std::move(message), 400, true};
+  return {"InvalidOriginReadTimeout", WithDefault("InvalidOriginReadTimeout", std::move(message)), 400, true};
 }
 ApiError InvalidProtocolSettings(std::string message) {
-  return {"InvalidProtocolSettings", std::move(message), 400, true};
+  return {"InvalidProtocolSettings", WithDefault("InvalidProtocolSettings", std::move(message)), 400, true};
 }
 ApiError InvalidQueryStringParameters(std::string message) {
-  return {"InvalidQueryStringParameters", std::move(message), 400, true};
+  return {"InvalidQueryStringParameters", WithDefault("InvalidQueryStringParameters", std::move(message)), 400, true};
 }
 ApiError InvalidRelativePath(std::string message) {
-  return {"InvalidRelativePath", std::move(message), 400, true};
+  return {"InvalidRelativePath", WithDefault("InvalidRelativePath", std::move(message)), 400, true};
 }
 ApiError InvalidRequiredProtocol(std::string message) {
-  return {"InvalidRequiredProtocol", std::move(message), 400, true};
+  return {"InvalidRequiredProtocol", WithDefault("InvalidRequiredProtocol", std::move(message)), 400, true};
 }
 ApiError InvalidResponseCode(std::string message) {
-  return {"InvalidResponseCode", std::move(message), 400, true};
+  return {"InvalidResponseCode", WithDefault("InvalidResponseCode", std::move(message)), 400, true};
 }
 ApiError InvalidTTLOrder(std::string message) {
-  return {"InvalidTTLOrder", std::move(message), 400, true};
+  return {"InvalidTTLOrder", WithDefault("InvalidTTLOrder", std::move(message)), 400, true};
 }
 ApiError InvalidTagging(std::string message) {
-  return {"InvalidTagging", std::move(message), 400, true};
+  return {"InvalidTagging", WithDefault("InvalidTagging", std::move(message)), 400, true};
 }
 ApiError InvalidViewerCertificate(std::string message) {
-  return {"InvalidViewerCertificate", std::move(message), 400, true};
+  return {"InvalidViewerCertificate", WithDefault("InvalidViewerCertificate", std::move(message)), 400, true};
 }
 ApiError InvalidWebACLId(std::string message) {
-  return {"InvalidWebACLId", std::move(message), 400, true};
+  return {"InvalidWebACLId", WithDefault("InvalidWebACLId", std::move(message)), 400, true};
 }
 ApiError KeyGroupAlreadyExists(std::string message) {
-  return {"KeyGroupAlreadyExists", std::move(message), 409, true};
+  return {"KeyGroupAlreadyExists", WithDefault("KeyGroupAlreadyExists", std::move(message)), 409, true};
 }
 ApiError MissingBody(std::string message) {
-  return {"MissingBody", std::move(message), 400, true};
+  return {"MissingBody", WithDefault("MissingBody", std::move(message)), 400, true};
 }
 ApiError MonitoringSubscriptionAlreadyExists(std::string message) {
-  return {"MonitoringSubscriptionAlreadyExists", std::move(message), 409, true};
+  return {"MonitoringSubscriptionAlreadyExists", WithDefault("MonitoringSubscriptionAlreadyExists", std::move(message)), 409, true};
 }
 ApiError NoSuchCachePolicy(std::string message) {
-  return {"NoSuchCachePolicy", std::move(message), 404, true};
+  return {"NoSuchCachePolicy", WithDefault("NoSuchCachePolicy", std::move(message)), 404, true};
 }
 ApiError NoSuchCloudFrontOriginAccessIdentity(std::string message) {
-  return {"NoSuchCloudFrontOriginAccessIdentity", std::move(message), 404, true};
+  return {"NoSuchCloudFrontOriginAccessIdentity", WithDefault("NoSuchCloudFrontOriginAccessIdentity", std::move(message)), 404, true};
 }
 ApiError NoSuchContinuousDeploymentPolicy(std::string message) {
-  return {"NoSuchContinuousDeploymentPolicy", std::move(message), 404, true};
+  return {"NoSuchContinuousDeploymentPolicy", WithDefault("NoSuchContinuousDeploymentPolicy", std::move(message)), 404, true};
 }
 ApiError NoSuchDistribution(std::string message) {
-  return {"NoSuchDistribution", std::move(message), 404, true};
+  return {"NoSuchDistribution", WithDefault("NoSuchDistribution", std::move(message)), 404, true};
 }
 ApiError NoSuchFieldLevelEncryptionConfig(std::string message) {
-  return {"NoSuchFieldLevelEncryptionConfig", std::move(message), 404, true};
+  return {"NoSuchFieldLevelEncryptionConfig", WithDefault("NoSuchFieldLevelEncryptionConfig", std::move(message)), 404, true};
 }
 ApiError NoSuchFieldLevelEncryptionProfile(std::string message) {
-  return {"NoSuchFieldLevelEncryptionProfile", std::move(message), 404, true};
+  return {"NoSuchFieldLevelEncryptionProfile", WithDefault("NoSuchFieldLevelEncryptionProfile", std::move(message)), 404, true};
 }
 ApiError NoSuchFunctionExists(std::string message) {
-  return {"NoSuchFunctionExists", std::move(message), 404, true};
+  return {"NoSuchFunctionExists", WithDefault("NoSuchFunctionExists", std::move(message)), 404, true};
 }
 ApiError NoSuchInvalidation(std::string message) {
-  return {"NoSuchInvalidation", std::move(message), 404, true};
+  return {"NoSuchInvalidation", WithDefault("NoSuchInvalidation", std::move(message)), 404, true};
 }
 ApiError NoSuchMonitoringSubscription(std::string message) {
-  return {"NoSuchMonitoringSubscription", std::move(message), 404, true};
+  return {"NoSuchMonitoringSubscription", WithDefault("NoSuchMonitoringSubscription", std::move(message)), 404, true};
 }
 ApiError NoSuchOrigin(std::string message) {
-  return {"NoSuchOrigin", std::move(message), 404, true};
+  return {"NoSuchOrigin", WithDefault("NoSuchOrigin", std::move(message)), 404, true};
 }
 ApiError NoSuchOriginAccessControl(std::string message) {
-  return {"NoSuchOriginAccessControl", std::move(message), 404, true};
+  return {"NoSuchOriginAccessControl", WithDefault("NoSuchOriginAccessControl", std::move(message)), 404, true};
 }
 ApiError NoSuchOriginRequestPolicy(std::string message) {
-  return {"NoSuchOriginRequestPolicy", std::move(message), 404, true};
+  return {"NoSuchOriginRequestPolicy", WithDefault("NoSuchOriginRequestPolicy", std::move(message)), 404, true};
 }
 ApiError NoSuchPublicKey(std::string message) {
-  return {"NoSuchPublicKey", std::move(message), 404, true};
+  return {"NoSuchPublicKey", WithDefault("NoSuchPublicKey", std::move(message)), 404, true};
 }
 ApiError NoSuchRealtimeLogConfig(std::string message) {
-  return {"NoSuchRealtimeLogConfig", std::move(message), 404, true};
+  return {"NoSuchRealtimeLogConfig", WithDefault("NoSuchRealtimeLogConfig", std::move(message)), 404, true};
 }
 ApiError NoSuchResource(std::string message) {
-  return {"NoSuchResource", std::move(message), 404, true};
+  return {"NoSuchResource", WithDefault("NoSuchResource", std::move(message)), 404, true};
 }
 ApiError NoSuchResponseHeadersPolicy(std::string message) {
-  return {"NoSuchResponseHeadersPolicy", std::move(message), 404, true};
+  return {"NoSuchResponseHeadersPolicy", WithDefault("NoSuchResponseHeadersPolicy", std::move(message)), 404, true};
 }
 ApiError NoSuchStreamingDistribution(std::string message) {
-  return {"NoSuchStreamingDistribution", std::move(message), 404, true};
+  return {"NoSuchStreamingDistribution", WithDefault("NoSuchStreamingDistribution", std::move(message)), 404, true};
 }
 ApiError OriginAccessControlAlreadyExists(std::string message) {
-  return {"OriginAccessControlAlreadyExists", std::move(message), 409, true};
+  return {"OriginAccessControlAlreadyExists", WithDefault("OriginAccessControlAlreadyExists", std::move(message)), 409, true};
 }
 ApiError OriginAccessControlInUse(std::string message) {
-  return {"OriginAccessControlInUse", std::move(message), 409, true};
+  return {"OriginAccessControlInUse", WithDefault("OriginAccessControlInUse", std::move(message)), 409, true};
 }
 ApiError OriginRequestPolicyAlreadyExists(std::string message) {
-  return {"OriginRequestPolicyAlreadyExists", std::move(message), 409, true};
+  return {"OriginRequestPolicyAlreadyExists", WithDefault("OriginRequestPolicyAlreadyExists", std::move(message)), 409, true};
 }
 ApiError OriginRequestPolicyInUse(std::string message) {
-  return {"OriginRequestPolicyInUse", std::move(message), 409, true};
+  return {"OriginRequestPolicyInUse", WithDefault("OriginRequestPolicyInUse", std::move(message)), 409, true};
 }
 ApiError PreconditionFailed(std::string message) {
-  return {"PreconditionFailed", std::move(message), 412, true};
+  return {"PreconditionFailed", WithDefault("PreconditionFailed", std::move(message)), 412, true};
 }
 ApiError PublicKeyAlreadyExists(std::string message) {
-  return {"PublicKeyAlreadyExists", std::move(message), 409, true};
+  return {"PublicKeyAlreadyExists", WithDefault("PublicKeyAlreadyExists", std::move(message)), 409, true};
 }
 ApiError PublicKeyInUse(std::string message) {
-  return {"PublicKeyInUse", std::move(message), 409, true};
+  return {"PublicKeyInUse", WithDefault("PublicKeyInUse", std::move(message)), 409, true};
 }
 ApiError QueryArgProfileEmpty(std::string message) {
-  return {"QueryArgProfileEmpty", std::move(message), 400, true};
+  return {"QueryArgProfileEmpty", WithDefault("QueryArgProfileEmpty", std::move(message)), 400, true};
 }
 ApiError RealtimeLogConfigAlreadyExists(std::string message) {
-  return {"RealtimeLogConfigAlreadyExists", std::move(message), 409, true};
+  return {"RealtimeLogConfigAlreadyExists", WithDefault("RealtimeLogConfigAlreadyExists", std::move(message)), 409, true};
 }
 ApiError RealtimeLogConfigInUse(std::string message) {
-  return {"RealtimeLogConfigInUse", std::move(message), 400, true};
+  return {"RealtimeLogConfigInUse", WithDefault("RealtimeLogConfigInUse", std::move(message)), 400, true};
 }
 ApiError RealtimeLogConfigOwnerMismatch(std::string message) {
-  return {"RealtimeLogConfigOwnerMismatch", std::move(message), 401, true};
+  return {"RealtimeLogConfigOwnerMismatch", WithDefault("RealtimeLogConfigOwnerMismatch", std::move(message)), 401, true};
 }
 ApiError ResourceInUse(std::string message) {
-  return {"ResourceInUse", std::move(message), 409, true};
+  return {"ResourceInUse", WithDefault("ResourceInUse", std::move(message)), 409, true};
 }
 ApiError ResourceNotDisabled(std::string message) {
-  return {"ResourceNotDisabled", std::move(message), 409, true};
+  return {"ResourceNotDisabled", WithDefault("ResourceNotDisabled", std::move(message)), 409, true};
 }
 ApiError ResponseHeadersPolicyAlreadyExists(std::string message) {
-  return {"ResponseHeadersPolicyAlreadyExists", std::move(message), 409, true};
+  return {"ResponseHeadersPolicyAlreadyExists", WithDefault("ResponseHeadersPolicyAlreadyExists", std::move(message)), 409, true};
 }
 ApiError ResponseHeadersPolicyInUse(std::string message) {
-  return {"ResponseHeadersPolicyInUse", std::move(message), 409, true};
+  return {"ResponseHeadersPolicyInUse", WithDefault("ResponseHeadersPolicyInUse", std::move(message)), 409, true};
 }
 ApiError StagingDistributionInUse(std::string message) {
-  return {"StagingDistributionInUse", std::move(message), 409, true};
+  return {"StagingDistributionInUse", WithDefault("StagingDistributionInUse", std::move(message)), 409, true};
 }
 ApiError StreamingDistributionAlreadyExists(std::string message) {
-  return {"StreamingDistributionAlreadyExists", std::move(message), 409, true};
+  return {"StreamingDistributionAlreadyExists", WithDefault("StreamingDistributionAlreadyExists", std::move(message)), 409, true};
 }
 ApiError StreamingDistributionNotDisabled(std::string message) {
-  return {"StreamingDistributionNotDisabled", std::move(message), 409, true};
+  return {"StreamingDistributionNotDisabled", WithDefault("StreamingDistributionNotDisabled", std::move(message)), 409, true};
 }
 ApiError TestFunctionFailed(std::string message) {
-  return {"TestFunctionFailed", std::move(message), 500, false};
+  return {"TestFunctionFailed", WithDefault("TestFunctionFailed", std::move(message)), 500, false};
 }
 ApiError TooLongCSPInResponseHeadersPolicy(std::string message) {
-  return {"TooLongCSPInResponseHeadersPolicy", std::move(message), 400, true};
+  return {"TooLongCSPInResponseHeadersPolicy", WithDefault("TooLongCSPInResponseHeadersPolicy", std::move(message)), 400, true};
 }
 ApiError TooManyCacheBehaviors(std::string message) {
-  return {"TooManyCacheBehaviors", std::move(message), 400, true};
+  return {"TooManyCacheBehaviors", WithDefault("TooManyCacheBehaviors", std::move(message)), 400, true};
 }
 ApiError TooManyCachePolicies(std::string message) {
-  return {"TooManyCachePolicies", std::move(message), 400, true};
+  return {"TooManyCachePolicies", WithDefault("TooManyCachePolicies", std::move(message)), 400, true};
 }
 ApiError TooManyCertificates(std::string message) {
-  return {"TooManyCertificates", std::move(message), 400, true};
+  return {"TooManyCertificates", WithDefault("TooManyCertificates", std::move(message)), 400, true};
 }
 ApiError TooManyCloudFrontOriginAccessIdentities(std::string message) {
-  return {"TooManyCloudFrontOriginAccessIdentities", std::move(message), 400, true};
+  return {"TooManyCloudFrontOriginAccessIdentities", WithDefault("TooManyCloudFrontOriginAccessIdentities", std::move(message)), 400, true};
 }
 ApiError TooManyContinuousDeploymentPolicies(std::string message) {
-  return {"TooManyContinuousDeploymentPolicies", std::move(message), 400, true};
+  return {"TooManyContinuousDeploymentPolicies", WithDefault("TooManyContinuousDeploymentPolicies", std::move(message)), 400, true};
 }
 ApiError TooManyCookieNamesInWhiteList(std::string message) {
-  return {"TooManyCookieNamesInWhiteList", std::move(message), 400, true};
+  return {"TooManyCookieNamesInWhiteList", WithDefault("TooManyCookieNamesInWhiteList", std::move(message)), 400, true};
 }
 ApiError TooManyCookiesInCachePolicy(std::string message) {
-  return {"TooManyCookiesInCachePolicy", std::move(message), 400, true};
+  return {"TooManyCookiesInCachePolicy", WithDefault("TooManyCookiesInCachePolicy", std::move(message)), 400, true};
 }
 ApiError TooManyCookiesInOriginRequestPolicy(std::string message) {
-  return {"TooManyCookiesInOriginRequestPolicy", std::move(message), 400, true};
+  return {"TooManyCookiesInOriginRequestPolicy", WithDefault("TooManyCookiesInOriginRequestPolicy", std::move(message)), 400, true};
 }
 ApiError TooManyCustomHeadersInResponseHeadersPolicy(std::string message) {
-  return {"TooManyCustomHeadersInResponseHeadersPolicy", std::move(message), 400, true};
+  return {"TooManyCustomHeadersInResponseHeadersPolicy", WithDefault("TooManyCustomHeadersInResponseHeadersPolicy", std::move(message)), 400, true};
 }
 ApiError TooManyDistributionCNAMEs(std::string message) {
-  return {"TooManyDistributionCNAMEs", std::move(message), 400, true};
+  return {"TooManyDistributionCNAMEs", WithDefault("TooManyDistributionCNAMEs", std::move(message)), 400, true};
 }
 ApiError TooManyDistributions(std::string message) {
-  return {"TooManyDistributions", std::move(message), 400, true};
+  return {"TooManyDistributions", WithDefault("TooManyDistributions", std::move(message)), 400, true};
 }
 ApiError TooManyDistributionsAssociatedToCachePolicy(std::string message) {
-  return {"TooManyDistributionsAssociatedToCachePolicy", std::move(message), 400, true};
+  return {"TooManyDistributionsAssociatedToCachePolicy", WithDefault("TooManyDistributionsAssociatedToCachePolicy", std::move(message)), 400, true};
 }
 ApiError TooManyDistributionsAssociatedToFieldLevelEncryptionConfig(std::string message) {
-  return {"TooManyDistributionsAssociatedToFieldLevelEncryptionConfig", std::move(message), 400, true};
+  return {"TooManyDistributionsAssociatedToFieldLevelEncryptionConfig", WithDefault("TooManyDistributionsAssociatedToFieldLevelEncryptionConfig", std::move(message)), 400, true};
 }
 ApiError TooManyDistributionsAssociatedToKeyGroup(std::string message) {
-  return {"TooManyDistributionsAssociatedToKeyGroup", std::move(message), 400, true};
+  return {"TooManyDistributionsAssociatedToKeyGroup", WithDefault("TooManyDistributionsAssociatedToKeyGroup", std::move(message)), 400, true};
 }
 ApiError TooManyDistributionsAssociatedToOriginAccessControl(std::string message) {
-  return {"TooManyDistributionsAssociatedToOriginAccessControl", std::move(message), 400, true};
+  return {"TooManyDistributionsAssociatedToOriginAccessControl", WithDefault("TooManyDistributionsAssociatedToOriginAccessControl", std::move(message)), 400, true};
 }
 ApiError TooManyDistributionsAssociatedToOriginRequestPolicy(std::string message) {
-  return {"TooManyDistributionsAssociatedToOriginRequestPolicy", std::move(message), 400, true};
+  return {"TooManyDistributionsAssociatedToOriginRequestPolicy", WithDefault("TooManyDistributionsAssociatedToOriginRequestPolicy", std::move(message)), 400, true};
 }
 ApiError TooManyDistributionsAssociatedToResponseHeadersPolicy(std::string message) {
-  return {"TooManyDistributionsAssociatedToResponseHeadersPolicy", std::move(message), 400, true};
+  return {"TooManyDistributionsAssociatedToResponseHeadersPolicy", WithDefault("TooManyDistributionsAssociatedToResponseHeadersPolicy", std::move(message)), 400, true};
 }
 ApiError TooManyDistributionsWithFunctionAssociations(std::string message) {
-  return {"TooManyDistributionsWithFunctionAssociations", std::move(message), 400, true};
+  return {"TooManyDistributionsWithFunctionAssociations", WithDefault("TooManyDistributionsWithFunctionAssociations", std::move(message)), 400, true};
 }
 ApiError TooManyDistributionsWithLambdaAssociations(std::string message) {
-  return {"TooManyDistributionsWithLambdaAssociations", std::move(message), 400, true};
+  return {"TooManyDistributionsWithLambdaAssociations", WithDefault("TooManyDistributionsWithLambdaAssociations", std::move(message)), 400, true};
 }
 ApiError TooManyDistributionsWithSingleFunctionARN(std::string message) {
-  return {"TooManyDistributionsWithSingleFunctionARN", std::move(message), 400, true};
+  return {"TooManyDistributionsWithSingleFunctionARN", WithDefault("TooManyDistributionsWithSingleFunctionARN", std::move(message)), 400, true};
 }
 ApiError TooManyFieldLevelEncryptionConfigs(std::string message) {
-  return {"TooManyFieldLevelEncryptionConfigs", std::move(message), 400, true};
+  return {"TooManyFieldLevelEncryptionConfigs", WithDefault("TooManyFieldLevelEncryptionConfigs", std::move(message)), 400, true};
 }
 ApiError TooManyFieldLevelEncryptionContentTypeProfiles(std::string message) {
-  return {"TooManyFieldLevelEncryptionContentTypeProfiles", std::move(message), 400, true};
+  return {"TooManyFieldLevelEncryptionContentTypeProfiles", WithDefault("TooManyFieldLevelEncryptionContentTypeProfiles", std::move(message)), 400, true};
 }
 ApiError TooManyFieldLevelEncryptionEncryptionEntities(std::string message) {
-  return {"TooManyFieldLevelEncryptionEncryptionEntities", std::move(message), 400, true};
+  return {"TooManyFieldLevelEncryptionEncryptionEntities", WithDefault("TooManyFieldLevelEncryptionEncryptionEntities", std::move(message)), 400, true};
 }
 ApiError TooManyFieldLevelEncryptionFieldPatterns(std::string message) {
-  return {"TooManyFieldLevelEncryptionFieldPatterns", std::move(message), 400, true};
+  return {"TooManyFieldLevelEncryptionFieldPatterns", WithDefault("TooManyFieldLevelEncryptionFieldPatterns", std::move(message)), 400, true};
 }
 ApiError TooManyFieldLevelEncryptionProfiles(std::string message) {
-  return {"TooManyFieldLevelEncryptionProfiles", std::move(message), 400, true};
+  return {"TooManyFieldLevelEncryptionProfiles", WithDefault("TooManyFieldLevelEncryptionProfiles", std::move(message)), 400, true};
 }
 ApiError TooManyFieldLevelEncryptionQueryArgProfiles(std::string message) {
-  return {"TooManyFieldLevelEncryptionQueryArgProfiles", std::move(message), 400, true};
+  return {"TooManyFieldLevelEncryptionQueryArgProfiles", WithDefault("TooManyFieldLevelEncryptionQueryArgProfiles", std::move(message)), 400, true};
 }
 ApiError TooManyFunctionAssociations(std::string message) {
-  return {"TooManyFunctionAssociations", std::move(message), 400, true};
+  return {"TooManyFunctionAssociations", WithDefault("TooManyFunctionAssociations", std::move(message)), 400, true};
 }
 ApiError TooManyFunctions(std::string message) {
-  return {"TooManyFunctions", std::move(message), 400, true};
+  return {"TooManyFunctions", WithDefault("TooManyFunctions", std::move(message)), 400, true};
 }
 ApiError TooManyHeadersInCachePolicy(std::string message) {
-  return {"TooManyHeadersInCachePolicy", std::move(message), 400, true};
+  return {"TooManyHeadersInCachePolicy", WithDefault("TooManyHeadersInCachePolicy", std::move(message)), 400, true};
 }
 ApiError TooManyHeadersInForwardedValues(std::string message) {
-  return {"TooManyHeadersInForwardedValues", std::move(message), 400, true};
+  return {"TooManyHeadersInForwardedValues", WithDefault("TooManyHeadersInForwardedValues", std::move(message)), 400, true};
 }
 ApiError TooManyHeadersInOriginRequestPolicy(std::string message) {
-  return {"TooManyHeadersInOriginRequestPolicy", std::move(message), 400, true};
+  return {"TooManyHeadersInOriginRequestPolicy", WithDefault("TooManyHeadersInOriginRequestPolicy", std::move(message)), 400, true};
 }
 ApiError TooManyInvalidationsInProgress(std::string message) {
-  return {"TooManyInvalidationsInProgress", std::move(message), 400, true};
+  return {"TooManyInvalidationsInProgress", WithDefault("TooManyInvalidationsInProgress", std::move(message)), 400, true};
 }
 ApiError TooManyKeyGroups(std::string message) {
-  return {"TooManyKeyGroups", std::move(message), 400, true};
+  return {"TooManyKeyGroups", WithDefault("TooManyKeyGroups", std::move(message)), 400, true};
 }
 ApiError TooManyKeyGroupsAssociatedToDistribution(std::string message) {
-  return {"TooManyKeyGroupsAssociatedToDistribution", std::move(message), 400, true};
+  return {"TooManyKeyGroupsAssociatedToDistribution", WithDefault("TooManyKeyGroupsAssociatedToDistribution", std::move(message)), 400, true};
 }
 ApiError TooManyLambdaFunctionAssociations(std::string message) {
-  return {"TooManyLambdaFunctionAssociations", std::move(message), 400, true};
+  return {"TooManyLambdaFunctionAssociations", WithDefault("TooManyLambdaFunctionAssociations", std::move(message)), 400, true};
 }
 ApiError TooManyOriginAccessControls(std::string message) {
-  return {"TooManyOriginAccessControls", std::move(message), 400, true};
+  return {"TooManyOriginAccessControls", WithDefault("TooManyOriginAccessControls", std::move(message)), 400, true};
 }
 ApiError TooManyOriginCustomHeaders(std::string message) {
-  return {"TooManyOriginCustomHeaders", std::move(message), 400, true};
+  return {"TooManyOriginCustomHeaders", WithDefault("TooManyOriginCustomHeaders", std::move(message)), 400, true};
 }
 ApiError TooManyOriginGroupsPerDistribution(std::string message) {
-  return {"TooManyOriginGroupsPerDistribution", std::move(message), 400, true};
+  return {"TooManyOriginGroupsPerDistribution", WithDefault("TooManyOriginGroupsPerDistribution", std::move(message)), 400, true};
 }
 ApiError TooManyOriginRequestPolicies(std::string message) {
-  return {"TooManyOriginRequestPolicies", std::move(message), 400, true};
+  return {"TooManyOriginRequestPolicies", WithDefault("TooManyOriginRequestPolicies", std::move(message)), 400, true};
 }
 ApiError TooManyOrigins(std::string message) {
-  return {"TooManyOrigins", std::move(message), 400, true};
+  return {"TooManyOrigins", WithDefault("TooManyOrigins", std::move(message)), 400, true};
 }
 ApiError TooManyPublicKeys(std::string message) {
-  return {"TooManyPublicKeys", std::move(message), 400, true};
+  return {"TooManyPublicKeys", WithDefault("TooManyPublicKeys", std::move(message)), 400, true};
 }
 ApiError TooManyPublicKeysInKeyGroup(std::string message) {
-  return {"TooManyPublicKeysInKeyGroup", std::move(message), 400, true};
+  return {"TooManyPublicKeysInKeyGroup", WithDefault("TooManyPublicKeysInKeyGroup", std::move(message)), 400, true};
 }
 ApiError TooManyQueryStringParameters(std::string message) {
-  return {"TooManyQueryStringParameters", std::move(message), 400, true};
+  return {"TooManyQueryStringParameters", WithDefault("TooManyQueryStringParameters", std::move(message)), 400, true};
 }
 ApiError TooManyQueryStringsInCachePolicy(std::string message) {
-  return {"TooManyQueryStringsInCachePolicy", std::move(message), 400, true};
+  return {"TooManyQueryStringsInCachePolicy", WithDefault("TooManyQueryStringsInCachePolicy", std::move(message)), 400, true};
 }
 ApiError TooManyQueryStringsInOriginRequestPolicy(std::string message) {
-  return {"TooManyQueryStringsInOriginRequestPolicy", std::move(message), 400, true};
+  return {"TooManyQueryStringsInOriginRequestPolicy", WithDefault("TooManyQueryStringsInOriginRequestPolicy", std::move(message)), 400, true};
 }
 ApiError TooManyRealtimeLogConfigs(std::string message) {
-  return {"TooManyRealtimeLogConfigs", std::move(message), 400, true};
+  return {"TooManyRealtimeLogConfigs", WithDefault("TooManyRealtimeLogConfigs", std::move(message)), 400, true};
 }
 ApiError TooManyRemoveHeadersInResponseHeadersPolicy(std::string message) {
-  return {"TooManyRemoveHeadersInResponseHeadersPolicy", std::move(message), 400, true};
+  return {"TooManyRemoveHeadersInResponseHeadersPolicy", WithDefault("TooManyRemoveHeadersInResponseHeadersPolicy", std::move(message)), 400, true};
 }
 ApiError TooManyResponseHeadersPolicies(std::string message) {
-  return {"TooManyResponseHeadersPolicies", std::move(message), 400, true};
+  return {"TooManyResponseHeadersPolicies", WithDefault("TooManyResponseHeadersPolicies", std::move(message)), 400, true};
 }
 ApiError TooManyStreamingDistributionCNAMEs(std::string message) {
-  return {"TooManyStreamingDistributionCNAMEs", std::move(message), 400, true};
+  return {"TooManyStreamingDistributionCNAMEs", WithDefault("TooManyStreamingDistributionCNAMEs", std::move(message)), 400, true};
 }
 ApiError TooManyStreamingDistributions(std::string message) {
-  return {"TooManyStreamingDistributions", std::move(message), 400, true};
+  return {"TooManyStreamingDistributions", WithDefault("TooManyStreamingDistributions", std::move(message)), 400, true};
 }
 ApiError TooManyTrustedSigners(std::string message) {
-  return {"TooManyTrustedSigners", std::move(message), 400, true};
+  return {"TooManyTrustedSigners", WithDefault("TooManyTrustedSigners", std::move(message)), 400, true};
 }
 ApiError TrustedKeyGroupDoesNotExist(std::string message) {
-  return {"TrustedKeyGroupDoesNotExist", std::move(message), 400, true};
+  return {"TrustedKeyGroupDoesNotExist", WithDefault("TrustedKeyGroupDoesNotExist", std::move(message)), 400, true};
 }
 ApiError TrustedSignerDoesNotExist(std::string message) {
-  return {"TrustedSignerDoesNotExist", std::move(message), 400, true};
+  return {"TrustedSignerDoesNotExist", WithDefault("TrustedSignerDoesNotExist", std::move(message)), 400, true};
 }
 ApiError UnsupportedOperation(std::string message) {
-  return {"UnsupportedOperation", std::move(message), 400, true};
+  return {"UnsupportedOperation", WithDefault("UnsupportedOperation", std::move(message)), 400, true};
 }
 
 }  // namespace cfl::errors
@@ -473,22 +481,22 @@ ApiError UnsupportedOperation(std::string message) {
 namespace cfl::kvs_errors {
 
 ApiError AccessDeniedException(std::string message) {
-  return {"AccessDeniedException", std::move(message), 403, true};
+  return {"AccessDeniedException", WithDefault("AccessDeniedException", std::move(message)), 403, true};
 }
 ApiError ConflictException(std::string message) {
-  return {"ConflictException", std::move(message), 409, true};
+  return {"ConflictException", WithDefault("ConflictException", std::move(message)), 409, true};
 }
 ApiError InternalServerException(std::string message) {
-  return {"InternalServerException", std::move(message), 500, false};
+  return {"InternalServerException", WithDefault("InternalServerException", std::move(message)), 500, false};
 }
 ApiError ResourceNotFoundException(std::string message) {
-  return {"ResourceNotFoundException", std::move(message), 404, true};
+  return {"ResourceNotFoundException", WithDefault("ResourceNotFoundException", std::move(message)), 404, true};
 }
 ApiError ServiceQuotaExceededException(std::string message) {
-  return {"ServiceQuotaExceededException", std::move(message), 402, true};
+  return {"ServiceQuotaExceededException", WithDefault("ServiceQuotaExceededException", std::move(message)), 402, true};
 }
 ApiError ValidationException(std::string message) {
-  return {"ValidationException", std::move(message), 400, true};
+  return {"ValidationException", WithDefault("ValidationException", std::move(message)), 400, true};
 }
 
 }  // namespace cfl::kvs_errors

@@ -5,8 +5,9 @@
 // Regenerate: python3 emulator/model/generate_model.py ../shared/models/cloudfront/2020-05-31/service-2.json ../shared/models/cloudfront-keyvaluestore/2022-07-26/service-2.json
 // One constructor per error shape of each model: an error code that does not
 // exist does not compile. Each returns the error with the model's HTTP status
-// and fault; the message is the caller's. Errors the models do not describe
-// are declared by hand in emulator/model/errors.h.
+// and fault; the message is the caller's (empty: the code's message in
+// model/error_messages.cpp). Errors the models do not describe are declared
+// by hand in emulator/model/errors.h.
 #pragma once
 
 #include <string>
@@ -16,169 +17,169 @@
 // Amazon CloudFront (2020-05-31)
 namespace cfl::errors {
 
-ApiError AccessDenied(std::string message);  // 403
-ApiError BatchTooLarge(std::string message);  // 413
-ApiError CNAMEAlreadyExists(std::string message);  // 409
-ApiError CachePolicyAlreadyExists(std::string message);  // 409
-ApiError CachePolicyInUse(std::string message);  // 409
-ApiError CannotChangeImmutablePublicKeyFields(std::string message);  // 400
-ApiError CannotDeleteEntityWhileInUse(std::string message);  // 409
-ApiError CannotUpdateEntityWhileInUse(std::string message);  // 409
-ApiError CloudFrontOriginAccessIdentityAlreadyExists(std::string message);  // 409
-ApiError CloudFrontOriginAccessIdentityInUse(std::string message);  // 409
-ApiError ContinuousDeploymentPolicyAlreadyExists(std::string message);  // 409
-ApiError ContinuousDeploymentPolicyInUse(std::string message);  // 409
-ApiError DistributionAlreadyExists(std::string message);  // 409
-ApiError DistributionNotDisabled(std::string message);  // 409
-ApiError EntityAlreadyExists(std::string message);  // 409
-ApiError EntityLimitExceeded(std::string message);  // 400
-ApiError EntityNotFound(std::string message);  // 404
-ApiError EntitySizeLimitExceeded(std::string message);  // 413
-ApiError FieldLevelEncryptionConfigAlreadyExists(std::string message);  // 409
-ApiError FieldLevelEncryptionConfigInUse(std::string message);  // 409
-ApiError FieldLevelEncryptionProfileAlreadyExists(std::string message);  // 409
-ApiError FieldLevelEncryptionProfileInUse(std::string message);  // 409
-ApiError FieldLevelEncryptionProfileSizeExceeded(std::string message);  // 400
-ApiError FunctionAlreadyExists(std::string message);  // 409
-ApiError FunctionInUse(std::string message);  // 409
-ApiError FunctionSizeLimitExceeded(std::string message);  // 413
-ApiError IllegalDelete(std::string message);  // 400
-ApiError IllegalFieldLevelEncryptionConfigAssociationWithCacheBehavior(std::string message);  // 400
-ApiError IllegalOriginAccessConfiguration(std::string message);  // 400
-ApiError IllegalUpdate(std::string message);  // 400
-ApiError InconsistentQuantities(std::string message);  // 400
-ApiError InvalidArgument(std::string message);  // 400
-ApiError InvalidAssociation(std::string message);  // 409
-ApiError InvalidDefaultRootObject(std::string message);  // 400
-ApiError InvalidDomainNameForOriginAccessControl(std::string message);  // 400
-ApiError InvalidErrorCode(std::string message);  // 400
-ApiError InvalidForwardCookies(std::string message);  // 400
-ApiError InvalidFunctionAssociation(std::string message);  // 400
-ApiError InvalidGeoRestrictionParameter(std::string message);  // 400
-ApiError InvalidHeadersForS3Origin(std::string message);  // 400
-ApiError InvalidIfMatchVersion(std::string message);  // 400
-ApiError InvalidLambdaFunctionAssociation(std::string message);  // 400
-ApiError InvalidLocationCode(std::string message);  // 400
-ApiError InvalidMinimumProtocolVersion(std::string message);  // 400
-ApiError InvalidOrigin(std::string message);  // 400
-ApiError InvalidOriginAccessControl(std::string message);  // 400
-ApiError InvalidOriginAccessIdentity(std::string message);  // 400
-ApiError InvalidOriginKeepaliveTimeout(std::string message);  // 400
-ApiError InvalidOriginReadTimeout(std::string message);  // 400
-ApiError InvalidProtocolSettings(std::string message);  // 400
-ApiError InvalidQueryStringParameters(std::string message);  // 400
-ApiError InvalidRelativePath(std::string message);  // 400
-ApiError InvalidRequiredProtocol(std::string message);  // 400
-ApiError InvalidResponseCode(std::string message);  // 400
-ApiError InvalidTTLOrder(std::string message);  // 400
-ApiError InvalidTagging(std::string message);  // 400
-ApiError InvalidViewerCertificate(std::string message);  // 400
-ApiError InvalidWebACLId(std::string message);  // 400
-ApiError KeyGroupAlreadyExists(std::string message);  // 409
-ApiError MissingBody(std::string message);  // 400
-ApiError MonitoringSubscriptionAlreadyExists(std::string message);  // 409
-ApiError NoSuchCachePolicy(std::string message);  // 404
-ApiError NoSuchCloudFrontOriginAccessIdentity(std::string message);  // 404
-ApiError NoSuchContinuousDeploymentPolicy(std::string message);  // 404
-ApiError NoSuchDistribution(std::string message);  // 404
-ApiError NoSuchFieldLevelEncryptionConfig(std::string message);  // 404
-ApiError NoSuchFieldLevelEncryptionProfile(std::string message);  // 404
-ApiError NoSuchFunctionExists(std::string message);  // 404
-ApiError NoSuchInvalidation(std::string message);  // 404
-ApiError NoSuchMonitoringSubscription(std::string message);  // 404
-ApiError NoSuchOrigin(std::string message);  // 404
-ApiError NoSuchOriginAccessControl(std::string message);  // 404
-ApiError NoSuchOriginRequestPolicy(std::string message);  // 404
-ApiError NoSuchPublicKey(std::string message);  // 404
-ApiError NoSuchRealtimeLogConfig(std::string message);  // 404
-ApiError NoSuchResource(std::string message);  // 404
-ApiError NoSuchResponseHeadersPolicy(std::string message);  // 404
-ApiError NoSuchStreamingDistribution(std::string message);  // 404
-ApiError OriginAccessControlAlreadyExists(std::string message);  // 409
-ApiError OriginAccessControlInUse(std::string message);  // 409
-ApiError OriginRequestPolicyAlreadyExists(std::string message);  // 409
-ApiError OriginRequestPolicyInUse(std::string message);  // 409
-ApiError PreconditionFailed(std::string message);  // 412
-ApiError PublicKeyAlreadyExists(std::string message);  // 409
-ApiError PublicKeyInUse(std::string message);  // 409
-ApiError QueryArgProfileEmpty(std::string message);  // 400
-ApiError RealtimeLogConfigAlreadyExists(std::string message);  // 409
-ApiError RealtimeLogConfigInUse(std::string message);  // 400
-ApiError RealtimeLogConfigOwnerMismatch(std::string message);  // 401
-ApiError ResourceInUse(std::string message);  // 409
-ApiError ResourceNotDisabled(std::string message);  // 409
-ApiError ResponseHeadersPolicyAlreadyExists(std::string message);  // 409
-ApiError ResponseHeadersPolicyInUse(std::string message);  // 409
-ApiError StagingDistributionInUse(std::string message);  // 409
-ApiError StreamingDistributionAlreadyExists(std::string message);  // 409
-ApiError StreamingDistributionNotDisabled(std::string message);  // 409
-ApiError TestFunctionFailed(std::string message);  // 500
-ApiError TooLongCSPInResponseHeadersPolicy(std::string message);  // 400
-ApiError TooManyCacheBehaviors(std::string message);  // 400
-ApiError TooManyCachePolicies(std::string message);  // 400
-ApiError TooManyCertificates(std::string message);  // 400
-ApiError TooManyCloudFrontOriginAccessIdentities(std::string message);  // 400
-ApiError TooManyContinuousDeploymentPolicies(std::string message);  // 400
-ApiError TooManyCookieNamesInWhiteList(std::string message);  // 400
-ApiError TooManyCookiesInCachePolicy(std::string message);  // 400
-ApiError TooManyCookiesInOriginRequestPolicy(std::string message);  // 400
-ApiError TooManyCustomHeadersInResponseHeadersPolicy(std::string message);  // 400
-ApiError TooManyDistributionCNAMEs(std::string message);  // 400
-ApiError TooManyDistributions(std::string message);  // 400
-ApiError TooManyDistributionsAssociatedToCachePolicy(std::string message);  // 400
-ApiError TooManyDistributionsAssociatedToFieldLevelEncryptionConfig(std::string message);  // 400
-ApiError TooManyDistributionsAssociatedToKeyGroup(std::string message);  // 400
-ApiError TooManyDistributionsAssociatedToOriginAccessControl(std::string message);  // 400
-ApiError TooManyDistributionsAssociatedToOriginRequestPolicy(std::string message);  // 400
-ApiError TooManyDistributionsAssociatedToResponseHeadersPolicy(std::string message);  // 400
-ApiError TooManyDistributionsWithFunctionAssociations(std::string message);  // 400
-ApiError TooManyDistributionsWithLambdaAssociations(std::string message);  // 400
-ApiError TooManyDistributionsWithSingleFunctionARN(std::string message);  // 400
-ApiError TooManyFieldLevelEncryptionConfigs(std::string message);  // 400
-ApiError TooManyFieldLevelEncryptionContentTypeProfiles(std::string message);  // 400
-ApiError TooManyFieldLevelEncryptionEncryptionEntities(std::string message);  // 400
-ApiError TooManyFieldLevelEncryptionFieldPatterns(std::string message);  // 400
-ApiError TooManyFieldLevelEncryptionProfiles(std::string message);  // 400
-ApiError TooManyFieldLevelEncryptionQueryArgProfiles(std::string message);  // 400
-ApiError TooManyFunctionAssociations(std::string message);  // 400
-ApiError TooManyFunctions(std::string message);  // 400
-ApiError TooManyHeadersInCachePolicy(std::string message);  // 400
-ApiError TooManyHeadersInForwardedValues(std::string message);  // 400
-ApiError TooManyHeadersInOriginRequestPolicy(std::string message);  // 400
-ApiError TooManyInvalidationsInProgress(std::string message);  // 400
-ApiError TooManyKeyGroups(std::string message);  // 400
-ApiError TooManyKeyGroupsAssociatedToDistribution(std::string message);  // 400
-ApiError TooManyLambdaFunctionAssociations(std::string message);  // 400
-ApiError TooManyOriginAccessControls(std::string message);  // 400
-ApiError TooManyOriginCustomHeaders(std::string message);  // 400
-ApiError TooManyOriginGroupsPerDistribution(std::string message);  // 400
-ApiError TooManyOriginRequestPolicies(std::string message);  // 400
-ApiError TooManyOrigins(std::string message);  // 400
-ApiError TooManyPublicKeys(std::string message);  // 400
-ApiError TooManyPublicKeysInKeyGroup(std::string message);  // 400
-ApiError TooManyQueryStringParameters(std::string message);  // 400
-ApiError TooManyQueryStringsInCachePolicy(std::string message);  // 400
-ApiError TooManyQueryStringsInOriginRequestPolicy(std::string message);  // 400
-ApiError TooManyRealtimeLogConfigs(std::string message);  // 400
-ApiError TooManyRemoveHeadersInResponseHeadersPolicy(std::string message);  // 400
-ApiError TooManyResponseHeadersPolicies(std::string message);  // 400
-ApiError TooManyStreamingDistributionCNAMEs(std::string message);  // 400
-ApiError TooManyStreamingDistributions(std::string message);  // 400
-ApiError TooManyTrustedSigners(std::string message);  // 400
-ApiError TrustedKeyGroupDoesNotExist(std::string message);  // 400
-ApiError TrustedSignerDoesNotExist(std::string message);  // 400
-ApiError UnsupportedOperation(std::string message);  // 400
+ApiError AccessDenied(std::string message = {});  // 403
+ApiError BatchTooLarge(std::string message = {});  // 413
+ApiError CNAMEAlreadyExists(std::string message = {});  // 409
+ApiError CachePolicyAlreadyExists(std::string message = {});  // 409
+ApiError CachePolicyInUse(std::string message = {});  // 409
+ApiError CannotChangeImmutablePublicKeyFields(std::string message = {});  // 400
+ApiError CannotDeleteEntityWhileInUse(std::string message = {});  // 409
+ApiError CannotUpdateEntityWhileInUse(std::string message = {});  // 409
+ApiError CloudFrontOriginAccessIdentityAlreadyExists(std::string message = {});  // 409
+ApiError CloudFrontOriginAccessIdentityInUse(std::string message = {});  // 409
+ApiError ContinuousDeploymentPolicyAlreadyExists(std::string message = {});  // 409
+ApiError ContinuousDeploymentPolicyInUse(std::string message = {});  // 409
+ApiError DistributionAlreadyExists(std::string message = {});  // 409
+ApiError DistributionNotDisabled(std::string message = {});  // 409
+ApiError EntityAlreadyExists(std::string message = {});  // 409
+ApiError EntityLimitExceeded(std::string message = {});  // 400
+ApiError EntityNotFound(std::string message = {});  // 404
+ApiError EntitySizeLimitExceeded(std::string message = {});  // 413
+ApiError FieldLevelEncryptionConfigAlreadyExists(std::string message = {});  // 409
+ApiError FieldLevelEncryptionConfigInUse(std::string message = {});  // 409
+ApiError FieldLevelEncryptionProfileAlreadyExists(std::string message = {});  // 409
+ApiError FieldLevelEncryptionProfileInUse(std::string message = {});  // 409
+ApiError FieldLevelEncryptionProfileSizeExceeded(std::string message = {});  // 400
+ApiError FunctionAlreadyExists(std::string message = {});  // 409
+ApiError FunctionInUse(std::string message = {});  // 409
+ApiError FunctionSizeLimitExceeded(std::string message = {});  // 413
+ApiError IllegalDelete(std::string message = {});  // 400
+ApiError IllegalFieldLevelEncryptionConfigAssociationWithCacheBehavior(std::string message = {});  // 400
+ApiError IllegalOriginAccessConfiguration(std::string message = {});  // 400
+ApiError IllegalUpdate(std::string message = {});  // 400
+ApiError InconsistentQuantities(std::string message = {});  // 400
+ApiError InvalidArgument(std::string message = {});  // 400
+ApiError InvalidAssociation(std::string message = {});  // 409
+ApiError InvalidDefaultRootObject(std::string message = {});  // 400
+ApiError InvalidDomainNameForOriginAccessControl(std::string message = {});  // 400
+ApiError InvalidErrorCode(std::string message = {});  // 400
+ApiError InvalidForwardCookies(std::string message = {});  // 400
+ApiError InvalidFunctionAssociation(std::string message = {});  // 400
+ApiError InvalidGeoRestrictionParameter(std::string message = {});  // 400
+ApiError InvalidHeadersForS3Origin(std::string message = {});  // 400
+ApiError InvalidIfMatchVersion(std::string message = {});  // 400
+ApiError InvalidLambdaFunctionAssociation(std::string message = {});  // 400
+ApiError InvalidLocationCode(std::string message = {});  // 400
+ApiError InvalidMinimumProtocolVersion(std::string message = {});  // 400
+ApiError InvalidOrigin(std::string message = {});  // 400
+ApiError InvalidOriginAccessControl(std::string message = {});  // 400
+ApiError InvalidOriginAccessIdentity(std::string message = {});  // 400
+ApiError InvalidOriginKeepaliveTimeout(std::string message = {});  // 400
+ApiError InvalidOriginReadTimeout(std::string message = {});  // 400
+ApiError InvalidProtocolSettings(std::string message = {});  // 400
+ApiError InvalidQueryStringParameters(std::string message = {});  // 400
+ApiError InvalidRelativePath(std::string message = {});  // 400
+ApiError InvalidRequiredProtocol(std::string message = {});  // 400
+ApiError InvalidResponseCode(std::string message = {});  // 400
+ApiError InvalidTTLOrder(std::string message = {});  // 400
+ApiError InvalidTagging(std::string message = {});  // 400
+ApiError InvalidViewerCertificate(std::string message = {});  // 400
+ApiError InvalidWebACLId(std::string message = {});  // 400
+ApiError KeyGroupAlreadyExists(std::string message = {});  // 409
+ApiError MissingBody(std::string message = {});  // 400
+ApiError MonitoringSubscriptionAlreadyExists(std::string message = {});  // 409
+ApiError NoSuchCachePolicy(std::string message = {});  // 404
+ApiError NoSuchCloudFrontOriginAccessIdentity(std::string message = {});  // 404
+ApiError NoSuchContinuousDeploymentPolicy(std::string message = {});  // 404
+ApiError NoSuchDistribution(std::string message = {});  // 404
+ApiError NoSuchFieldLevelEncryptionConfig(std::string message = {});  // 404
+ApiError NoSuchFieldLevelEncryptionProfile(std::string message = {});  // 404
+ApiError NoSuchFunctionExists(std::string message = {});  // 404
+ApiError NoSuchInvalidation(std::string message = {});  // 404
+ApiError NoSuchMonitoringSubscription(std::string message = {});  // 404
+ApiError NoSuchOrigin(std::string message = {});  // 404
+ApiError NoSuchOriginAccessControl(std::string message = {});  // 404
+ApiError NoSuchOriginRequestPolicy(std::string message = {});  // 404
+ApiError NoSuchPublicKey(std::string message = {});  // 404
+ApiError NoSuchRealtimeLogConfig(std::string message = {});  // 404
+ApiError NoSuchResource(std::string message = {});  // 404
+ApiError NoSuchResponseHeadersPolicy(std::string message = {});  // 404
+ApiError NoSuchStreamingDistribution(std::string message = {});  // 404
+ApiError OriginAccessControlAlreadyExists(std::string message = {});  // 409
+ApiError OriginAccessControlInUse(std::string message = {});  // 409
+ApiError OriginRequestPolicyAlreadyExists(std::string message = {});  // 409
+ApiError OriginRequestPolicyInUse(std::string message = {});  // 409
+ApiError PreconditionFailed(std::string message = {});  // 412
+ApiError PublicKeyAlreadyExists(std::string message = {});  // 409
+ApiError PublicKeyInUse(std::string message = {});  // 409
+ApiError QueryArgProfileEmpty(std::string message = {});  // 400
+ApiError RealtimeLogConfigAlreadyExists(std::string message = {});  // 409
+ApiError RealtimeLogConfigInUse(std::string message = {});  // 400
+ApiError RealtimeLogConfigOwnerMismatch(std::string message = {});  // 401
+ApiError ResourceInUse(std::string message = {});  // 409
+ApiError ResourceNotDisabled(std::string message = {});  // 409
+ApiError ResponseHeadersPolicyAlreadyExists(std::string message = {});  // 409
+ApiError ResponseHeadersPolicyInUse(std::string message = {});  // 409
+ApiError StagingDistributionInUse(std::string message = {});  // 409
+ApiError StreamingDistributionAlreadyExists(std::string message = {});  // 409
+ApiError StreamingDistributionNotDisabled(std::string message = {});  // 409
+ApiError TestFunctionFailed(std::string message = {});  // 500
+ApiError TooLongCSPInResponseHeadersPolicy(std::string message = {});  // 400
+ApiError TooManyCacheBehaviors(std::string message = {});  // 400
+ApiError TooManyCachePolicies(std::string message = {});  // 400
+ApiError TooManyCertificates(std::string message = {});  // 400
+ApiError TooManyCloudFrontOriginAccessIdentities(std::string message = {});  // 400
+ApiError TooManyContinuousDeploymentPolicies(std::string message = {});  // 400
+ApiError TooManyCookieNamesInWhiteList(std::string message = {});  // 400
+ApiError TooManyCookiesInCachePolicy(std::string message = {});  // 400
+ApiError TooManyCookiesInOriginRequestPolicy(std::string message = {});  // 400
+ApiError TooManyCustomHeadersInResponseHeadersPolicy(std::string message = {});  // 400
+ApiError TooManyDistributionCNAMEs(std::string message = {});  // 400
+ApiError TooManyDistributions(std::string message = {});  // 400
+ApiError TooManyDistributionsAssociatedToCachePolicy(std::string message = {});  // 400
+ApiError TooManyDistributionsAssociatedToFieldLevelEncryptionConfig(std::string message = {});  // 400
+ApiError TooManyDistributionsAssociatedToKeyGroup(std::string message = {});  // 400
+ApiError TooManyDistributionsAssociatedToOriginAccessControl(std::string message = {});  // 400
+ApiError TooManyDistributionsAssociatedToOriginRequestPolicy(std::string message = {});  // 400
+ApiError TooManyDistributionsAssociatedToResponseHeadersPolicy(std::string message = {});  // 400
+ApiError TooManyDistributionsWithFunctionAssociations(std::string message = {});  // 400
+ApiError TooManyDistributionsWithLambdaAssociations(std::string message = {});  // 400
+ApiError TooManyDistributionsWithSingleFunctionARN(std::string message = {});  // 400
+ApiError TooManyFieldLevelEncryptionConfigs(std::string message = {});  // 400
+ApiError TooManyFieldLevelEncryptionContentTypeProfiles(std::string message = {});  // 400
+ApiError TooManyFieldLevelEncryptionEncryptionEntities(std::string message = {});  // 400
+ApiError TooManyFieldLevelEncryptionFieldPatterns(std::string message = {});  // 400
+ApiError TooManyFieldLevelEncryptionProfiles(std::string message = {});  // 400
+ApiError TooManyFieldLevelEncryptionQueryArgProfiles(std::string message = {});  // 400
+ApiError TooManyFunctionAssociations(std::string message = {});  // 400
+ApiError TooManyFunctions(std::string message = {});  // 400
+ApiError TooManyHeadersInCachePolicy(std::string message = {});  // 400
+ApiError TooManyHeadersInForwardedValues(std::string message = {});  // 400
+ApiError TooManyHeadersInOriginRequestPolicy(std::string message = {});  // 400
+ApiError TooManyInvalidationsInProgress(std::string message = {});  // 400
+ApiError TooManyKeyGroups(std::string message = {});  // 400
+ApiError TooManyKeyGroupsAssociatedToDistribution(std::string message = {});  // 400
+ApiError TooManyLambdaFunctionAssociations(std::string message = {});  // 400
+ApiError TooManyOriginAccessControls(std::string message = {});  // 400
+ApiError TooManyOriginCustomHeaders(std::string message = {});  // 400
+ApiError TooManyOriginGroupsPerDistribution(std::string message = {});  // 400
+ApiError TooManyOriginRequestPolicies(std::string message = {});  // 400
+ApiError TooManyOrigins(std::string message = {});  // 400
+ApiError TooManyPublicKeys(std::string message = {});  // 400
+ApiError TooManyPublicKeysInKeyGroup(std::string message = {});  // 400
+ApiError TooManyQueryStringParameters(std::string message = {});  // 400
+ApiError TooManyQueryStringsInCachePolicy(std::string message = {});  // 400
+ApiError TooManyQueryStringsInOriginRequestPolicy(std::string message = {});  // 400
+ApiError TooManyRealtimeLogConfigs(std::string message = {});  // 400
+ApiError TooManyRemoveHeadersInResponseHeadersPolicy(std::string message = {});  // 400
+ApiError TooManyResponseHeadersPolicies(std::string message = {});  // 400
+ApiError TooManyStreamingDistributionCNAMEs(std::string message = {});  // 400
+ApiError TooManyStreamingDistributions(std::string message = {});  // 400
+ApiError TooManyTrustedSigners(std::string message = {});  // 400
+ApiError TrustedKeyGroupDoesNotExist(std::string message = {});  // 400
+ApiError TrustedSignerDoesNotExist(std::string message = {});  // 400
+ApiError UnsupportedOperation(std::string message = {});  // 400
 
 }  // namespace cfl::errors
 
 // Amazon CloudFront KeyValueStore (2022-07-26)
 namespace cfl::kvs_errors {
 
-ApiError AccessDeniedException(std::string message);  // 403
-ApiError ConflictException(std::string message);  // 409
-ApiError InternalServerException(std::string message);  // 500
-ApiError ResourceNotFoundException(std::string message);  // 404
-ApiError ServiceQuotaExceededException(std::string message);  // 402
-ApiError ValidationException(std::string message);  // 400
+ApiError AccessDeniedException(std::string message = {});  // 403
+ApiError ConflictException(std::string message = {});  // 409
+ApiError InternalServerException(std::string message = {});  // 500
+ApiError ResourceNotFoundException(std::string message = {});  // 404
+ApiError ServiceQuotaExceededException(std::string message = {});  // 402
+ApiError ValidationException(std::string message = {});  // 400
 
 }  // namespace cfl::kvs_errors
