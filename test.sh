@@ -4,7 +4,7 @@
 # built binary. Extra arguments go to ctest (e.g. -R unit).
 set -euo pipefail
 cd "$(dirname "$0")"
-EXTRA_PACKAGES="python3-boto3 python3-pytest python3-requests awscli curl" ./build.sh
+EXTRA_PACKAGES="python3-boto3 python3-awscrt python3-pytest python3-requests awscli curl" ./build.sh
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   EXTRA_PACKAGES="nodejs npm" ./build.sh
 fi

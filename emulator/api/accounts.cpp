@@ -7,7 +7,10 @@ namespace cfl::api {
 
 std::optional<std::string> AccessKeyOf(std::string_view authorization) {
   constexpr std::string_view kCredential = "Credential=";
-  if (!authorization.starts_with("AWS4-HMAC-SHA256")) return std::nullopt;
+  // SigV4, or SigV4A as SDKs sign the KeyValueStore data plane.
+  if (!authorization.starts_with("AWS4-HMAC-SHA256") && !authorization.starts_with("AWS4-ECDSA-P256-SHA256")) {
+    return std::nullopt;
+  }
   const auto start = authorization.find(kCredential);
   if (start == std::string_view::npos) return std::nullopt;
   const auto key_start = start + kCredential.size();

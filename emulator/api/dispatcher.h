@@ -1,5 +1,7 @@
-// The API pipeline for one request, without HTTP:
-// account → request id → route → decode → fault hook → handler → encode (or error).
+// The API pipeline for one request, without HTTP, for every service of the
+// models (CloudFront and the KeyValueStore data plane share the port):
+// account → request id → route → signature → decode → fault hook → handler →
+// encode (or error, in the format of the routed service).
 #pragma once
 
 #include <chrono>
@@ -73,7 +75,8 @@ class Dispatcher {
   model::HttpResponseParts Handle(const model::HttpRequestView& request, CallRecord& call);
 
  private:
-  model::HttpResponseParts Serve(const model::HttpRequestView& request, RequestContext& ctx, CallRecord& call);
+  model::HttpResponseParts Serve(const model::Route& route, const model::HttpRequestView& request,
+                                 RequestContext& ctx, CallRecord& call);
 
   Services& services_;
   std::string default_account_;

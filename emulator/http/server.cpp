@@ -81,6 +81,13 @@ struct Server::Impl {
           std::vector<std::string> values(request.get_header_value_count(key));
           for (std::size_t i = 0; i < values.size(); ++i) values[i] = request.get_header_value(key, i);
           return values;
+        },
+        [&request] {
+          std::vector<std::string> names;
+          for (const auto& [name, value] : request.headers) {
+            if (name != "REMOTE_ADDR" && name != "REMOTE_PORT") names.push_back(name);
+          }
+          return names;
         }};
     api::CallRecord call;
     Send(response, dispatcher.Handle(view, call));
@@ -243,11 +250,14 @@ struct Server::Impl {
       }
       return new GrowingPool(threads, kMaxWorkers);
     };
-    const auto send_error = [](httplib::Response& response, int status, const ApiError& error) {
+    // In the error format of the service the request's path belongs to.
+    const auto send_error = [](const httplib::Request& request, httplib::Response& response, int status,
+                               const ApiError& error) {
       const std::string request_id = ids::RequestId();
-      response.status = status;
-      response.set_header("x-amzn-RequestId", request_id);
-      response.set_content(model::EncodeError(error, request_id).body, "text/xml");
+      auto parts = model::EncodeError(error, request_id, model::ServiceForPath(request.path).protocol);
+      parts.status = status;
+      parts.headers.emplace_back("x-amzn-RequestId", request_id);
+      Send(response, std::move(parts));
     };
     const auto too_large = [](std::size_t bytes) {
       const bool known = bytes != 0 && bytes != std::numeric_limits<std::size_t>::max();
@@ -278,7 +288,7 @@ struct Server::Impl {
       if (count <= kMaxHeaders && bytes <= kMaxHeaderBytes) return httplib::Server::HandlerResponse::Unhandled;
       // The body (if any) is not read: ask the client not to reuse the connection.
       response.set_header("Connection", "close");
-      send_error(response, 400,
+      send_error(request, response, 400,
                  MakeError("MalformedInput", "The request has " + std::to_string(count) + " header fields (" +
                                                  std::to_string(bytes) + " bytes); CloudFront Local accepts at most " +
                                                  std::to_string(kMaxHeaders) + " fields and " +
@@ -288,7 +298,7 @@ struct Server::Impl {
     const auto handler = [this, send_error, too_large](const httplib::Request& request,
                                                         httplib::Response& response) {
       // Chunked bodies are not held to set_payload_max_length by cpp-httplib 0.11.
-      if (request.body.size() > kMaxBodyBytes) return send_error(response, 413, too_large(request.body.size()));
+      if (request.body.size() > kMaxBodyBytes) return send_error(request, response, 413, too_large(request.body.size()));
       Route(request, response);
     };
     server.Get(".*", handler);
@@ -299,7 +309,7 @@ struct Server::Impl {
     server.Options(".*", handler);
     // Nothing should throw this far (the dispatcher and the control plane
     // catch), but if something does the client still gets CloudFront's shape.
-    server.set_exception_handler([send_error](const httplib::Request&, httplib::Response& response,
+    server.set_exception_handler([send_error](const httplib::Request& request, httplib::Response& response,
                                               std::exception_ptr thrown) {
       std::string what = "unknown exception";
       try {
@@ -308,7 +318,7 @@ struct Server::Impl {
         what = error.what();
       } catch (...) {
       }
-      send_error(response, 500, MakeError("InternalError", "Internal error: " + what));
+      send_error(request, response, 500, errors::InternalError("Internal error: " + what));
     });
     // A client that asks first (Expect: 100-continue, as curl does for big
     // bodies) is refused before it sends an oversized body.
@@ -317,7 +327,7 @@ struct Server::Impl {
           const std::size_t length = declared_length(request);
           if (length <= kMaxBodyBytes) return 100;
           response.set_header("Connection", "close");
-          send_error(response, 413, too_large(length));
+          send_error(request, response, 413, too_large(length));
           return 413;
         });
     // Requests httplib refuses before routing (e.g. a body over the limit)
@@ -325,7 +335,7 @@ struct Server::Impl {
     server.set_error_handler([send_error, too_large, declared_length](const httplib::Request& request,
                                                                      httplib::Response& response) {
       if (!response.body.empty()) return;
-      if (response.status == 413) return send_error(response, 413, too_large(declared_length(request)));
+      if (response.status == 413) return send_error(request, response, 413, too_large(declared_length(request)));
       const std::string why =
           response.status == 414 ? "The request line is longer than 8 KB."
           : response.status == 400
@@ -333,7 +343,7 @@ struct Server::Impl {
                 "longer than 8 KB, or a request not finished within " +
                     std::to_string(kReadTimeoutSeconds) + " s."
               : "The request could not be parsed.";
-      send_error(response, response.status, MakeError("MalformedInput", why));
+      send_error(request, response, response.status, errors::MalformedInput(why));
     });
   }
 };
