@@ -254,8 +254,9 @@ async function loadDetail() {
   try {
     state.detail = await api('GET', `/resources/${encodeURIComponent(id)}?${new URLSearchParams({ account, kind })}`);
   } catch (error) {
-    closeDetail();  // it is gone (deleted, reset)
-    throw error;
+    closeDetail();  // deleted, or the emulator was reset
+    notify(`${kind} ${id} is gone: ${error.message}`, true);
+    return;
   }
   renderDetail();
 }
@@ -382,18 +383,31 @@ async function pollJournal() {
 
 // ----- wiring ---------------------------------------------------------------------------------
 
-let refreshing = false;
+// One refresh at a time; one asked for meanwhile (a button, a filter) runs right after it, so
+// what a click changed shows at once rather than at the next period.
+let refreshing = null;
+let again = false;
 async function refresh() {
-  if (refreshing) return;
-  refreshing = true;
+  if (refreshing) {
+    again = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    do {
+      again = false;
+      try {
+        await Promise.all([loadClock(), loadSettings(), loadAccounts(), loadResources(), loadFaults()]);
+        if (state.selected) await loadDetail();
+        tick();
+      } catch (error) {
+        notify(`Cannot reach the emulator: ${error.message}`, true);
+      }
+    } while (again);
+  })();
   try {
-    await Promise.all([loadClock(), loadSettings(), loadAccounts(), loadResources(), loadFaults()]);
-    if (state.selected) await loadDetail();
-    tick();
-  } catch (error) {
-    notify(`Cannot reach the emulator: ${error.message}`, true);
+    await refreshing;
   } finally {
-    refreshing = false;
+    refreshing = null;
   }
 }
 
