@@ -85,11 +85,18 @@ struct Filter {
   bool active() const { return settled.has_value() || !search.empty(); }
 };
 
-bool Matches(const store::Record& record, const Json& config, const Filter& filter, std::int64_t now_ms) {
+// Whether record passes filter; config is parsed here (once) when the search needs it.
+bool Matches(const store::Record& record, const Filter& filter, std::int64_t now_ms, Json& config) {
   if (filter.settled && (record.settles_at_ms <= now_ms) != *filter.settled) return false;
   if (filter.search.empty()) return true;
-  return Contains(record.id, filter.search) || Contains(record.parent, filter.search) ||
-         Contains(Label(config), filter.search);
+  if (Contains(record.id, filter.search) || Contains(record.parent, filter.search)) return true;
+  // A label holds the search text only if the JSON text does, unless JSON escapes it: skip the
+  // parse for most records of a large account.
+  const bool escaped = std::any_of(filter.search.begin(), filter.search.end(),
+                                   [](unsigned char c) { return c == '"' || c == '\\' || c < 0x20; });
+  if (!escaped && !Contains(record.document, filter.search)) return false;
+  config = ParsedObject(record.document);
+  return Contains(Label(config), filter.search);
 }
 
 struct Marker {
@@ -212,14 +219,15 @@ Result<Json, Problem> BrowseResources(store::Store& store, const QueryMap& query
       const auto page = store.List({group.account, group.kind, std::nullopt, after, chunk, false});
       for (const auto& record : page.records) {
         after = record.id;
-        const Json config = ParsedObject(record.document);
-        if (!Matches(record, config, filter, now_ms)) continue;
+        Json config;
+        if (!Matches(record, filter, now_ms, config)) continue;
         if (items.size() == *limit) {  // one more exists: the page ends before it
           const auto& last = items.back();
           next_marker = last["account"].get<std::string>() + "/" + last["kind"].get<std::string>() + "/" +
                         last["id"].get<std::string>();
           break;
         }
+        if (config.is_null()) config = ParsedObject(record.document);
         items.push_back(Summary(record, config, ParsedObject(record.metadata), now_ms));
       }
       more = page.truncated;

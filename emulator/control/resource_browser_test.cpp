@@ -72,6 +72,8 @@ TEST_CASE("resource browser: filters by account, kind, status and search") {
         std::vector<std::string>{"P1", "D1", "D3"});
   CHECK(Ids(Browse(*store, {{"search", "site D3"}})) == std::vector<std::string>{"D3"});
   CHECK(Ids(Browse(*store, {{"search", "my policy"}})) == std::vector<std::string>{"P1"});
+  CHECK(Ids(Browse(*store, {{"search", "ignored"}})).empty());  // in the config, not in its label
+  CHECK(Ids(Browse(*store, {{"search", "D"}})) == std::vector<std::string>{"D1", "D2", "D3"});
   // Filtered pages page too.
   const Json filtered = Browse(*store, {{"status", "settled"}, {"limit", "1"}});
   CHECK(Ids(Browse(*store, {{"status", "settled"}, {"limit", "1"}, {"marker", filtered["next_marker"]}})) ==

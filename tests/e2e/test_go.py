@@ -1,7 +1,8 @@
 """aws-sdk-go v1 from Debian (golang-github-aws-aws-sdk-go-dev, GOPATH mode, no module download)
 against the session's emulator: tests/e2e/go/cloudfront_test.go, including the SDK's waiters for
-distributions, streaming distributions and invalidations. The Go build cache lives beside the
-binary (build/go-cache), so only the first run compiles the SDK (about half a minute)."""
+distributions, streaming distributions and invalidations. The Go build cache is build/go-cache
+(or $GOCACHE), shared by every build tree, so only the first run compiles the SDK (about half a
+minute)."""
 
 import os
 import re
@@ -21,8 +22,8 @@ def test_aws_sdk_go_v1(url, tmp_path):
     if go is None or not os.path.isdir(f"{GOPATH}/src/github.com/aws/aws-sdk-go/service/cloudfront"):
         pytest.fail("needs Debian's golang-go and golang-github-aws-aws-sdk-go-dev (./test.sh installs them)",
                     pytrace=False)
-    cache = u.BINARY.parent / "go-cache"
-    cache.mkdir(exist_ok=True)
+    cache = os.environ.get("GOCACHE") or u.REPO / "build" / "go-cache"
+    os.makedirs(cache, exist_ok=True)
     env = dict(os.environ, CFL_URL=url, GO111MODULE="off", GOPATH=GOPATH, GOCACHE=str(cache), GOFLAGS="",
                GOTOOLCHAIN="local", HOME=str(tmp_path), GOPROXY="off")
     p = subprocess.run([go, "test", "-count=1", "-v", "."], cwd=GO_DIR, env=env, capture_output=True, text=True,
