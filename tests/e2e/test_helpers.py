@@ -59,9 +59,12 @@ def test_the_python_example_runs_with_the_plugin_loaded_by_path(tmp_path):
 
 def test_pip_installs_the_plugin_and_pytest_finds_it_by_its_entry_point(tmp_path):
     target = tmp_path / "site"
+    # A copy: setuptools writes its egg-info beside the sources it builds.
+    source = shutil.copytree(HELPERS / "python", tmp_path / "source",
+                             ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "build"))
     # Debian's pip: no PyPI here, so build with Debian's setuptools (--no-build-isolation).
     installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-build-isolation",
-                                "--no-deps", "--no-cache-dir", "--target", str(target), str(HELPERS / "python")],
+                                "--no-deps", "--no-cache-dir", "--target", str(target), str(source)],
                                capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert installed.returncode == 0, installed.stdout + installed.stderr
     entry_points = list(target.glob("pytest_cloudfront_local-*.dist-info/entry_points.txt"))
