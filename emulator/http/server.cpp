@@ -112,7 +112,8 @@ struct Server::Impl {
       response.set_content(answer.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                            "application/json");
     }
-    if (LogRequests()) {
+    // Reads of the control plane (a dashboard polls several a second) log at debug only.
+    if (LogRequests() && (request.method != "GET" || options.log_level == "debug")) {
       api::CallRecord call;
       call.request_id = "-";
       call.account = "-";

@@ -105,3 +105,24 @@ def test_the_journal_can_be_polled_after_a_sequence(url, new_account, make_clien
     assert none["requests"] == []
     bad = requests.get(url + "/_emulator/requests", params={"after": "-1"}, timeout=10)
     assert bad.status_code == 400
+
+
+def test_control_reads_log_at_debug_only(start_emulator):
+    """A dashboard polls the control plane several times a second: at the default log level its
+    reads stay out of the request log; what changes something is logged."""
+    import time
+
+    def control_lines(em):
+        time.sleep(0.2)  # lines are written in batches, at most 50 ms after their request
+        return [line for line in em.stderr_text().splitlines() if "operation=control:" in line]
+
+    info = start_emulator()
+    requests.get(info.url + "/_emulator/health", timeout=5)
+    requests.get(info.url + "/_emulator/ui", timeout=5)
+    requests.post(info.url + "/_emulator/settle", json={}, timeout=5)
+    lines = control_lines(info)
+    assert len(lines) == 1 and "operation=control:POST /_emulator/settle status=200" in lines[0], lines
+
+    debug = start_emulator("--log-level", "debug")
+    requests.get(debug.url + "/_emulator/health", timeout=5)
+    assert any("control:GET /_emulator/health" in line for line in control_lines(debug))
