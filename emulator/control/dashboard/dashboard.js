@@ -151,7 +151,11 @@ async function loadAccounts() {
   const data = await api('GET', '/accounts');
   const total = data.accounts.reduce((sum, account) => sum + account.total, 0);
   const accounts = [choice('All accounts', total, state.account === '', () => chooseAccount(''))];
-  for (const account of data.accounts) {
+  const listed = [...data.accounts];
+  if (state.account && !listed.some((account) => account.account === state.account)) {
+    listed.push({ account: state.account, total: 0, resources: {} });  // chosen, now empty
+  }
+  for (const account of listed) {
     const label = account.default ? `${account.account} (default)` : account.account;
     accounts.push(choice(label, account.total, state.account === account.account,
       () => chooseAccount(account.account)));
@@ -427,6 +431,8 @@ function wire() {
     act(async () => {
       await api('POST', '/reset', {});
       closeDetail();
+      state.account = '';
+      state.kind = '';
       state.markers = [''];
       state.journal.calls = [];
       renderJournal();
