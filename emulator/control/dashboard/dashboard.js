@@ -330,15 +330,15 @@ function closeDetail() {
 async function loadFaults() {
   const { faults } = await api('GET', '/faults');
   const rows = faults.map((rule) => {
-    const remove = el('button', { type: 'button' }, 'Remove');
+    const remove = el('button', { type: 'button', className: 'remove', 'aria-label': 'Remove', title: 'Remove this rule' },
+      '×');
     remove.addEventListener('click', () => act(async () => {
       await api('DELETE', `/faults/${encodeURIComponent(rule.id)}`);
       return `Removed fault rule ${rule.id}.`;
     }));
     const answers = rule.error ? `${rule.error}${rule.delay_ms ? ` after ${rule.delay_ms} ms` : ''}`
       : `delay ${rule.delay_ms} ms`;
-    const scope = [rule.account && `account ${rule.account}`, rule.resource_id && `id ${rule.resource_id}`]
-      .filter(Boolean).join(', ') || 'any';
+    const scope = [rule.account, rule.resource_id].filter(Boolean).join(', ') || 'any';
     return el('tr', { dataset: { rule: rule.id } },
       el('td', { className: 'mono' }, rule.id), el('td', {}, rule.operation), el('td', {}, answers),
       el('td', {}, scope), el('td', {}, rule.remaining), el('td', {}, rule.fired), el('td', {}, remove));

@@ -204,7 +204,7 @@ test('the journal updates live and failed calls stand out: 412, 409 and injected
 
   // The fault rule, with what is left of it; removing it from the page removes it.
   const rule = page.locator('#faults tbody tr', { hasText: 'GetDistribution' });
-  assert.match(await rule.innerText(), /AccessDenied\s+account \d{12}\s+1\s+1/);
+  assert.match(await rule.innerText(), new RegExp(`AccessDenied\\s+${siteAccount}\\s+1\\s+1`));
   await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard.png'), fullPage: true });
   await rule.getByRole('button', { name: 'Remove' }).click();
   await page.locator('#faults-empty').waitFor({ state: 'visible' });
