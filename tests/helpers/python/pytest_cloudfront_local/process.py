@@ -115,10 +115,8 @@ class Emulator(Control):
                     if answer.status == 200:
                         return
                     last = f"HTTP {answer.status}"
-            except urllib.error.HTTPError as error:
-                if error.code == 404:
-                    return  # --no-control-api: up, without a health endpoint
-                last = f"HTTP {error.code}"
+            except urllib.error.HTTPError:
+                return  # it answers (--no-control-api says 404): it is serving
             except OSError as error:  # not accepting yet
                 last = repr(error)
             if self.proc.poll() is not None:
