@@ -8,7 +8,7 @@ namespace {
 
 // Migration N brings user_version N-1 to N. Append only: a released
 // migration never changes, since databases in the field already ran it.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // 1: initial schema.
     R"sql(
       CREATE TABLE meta (
@@ -56,6 +56,14 @@ constexpr std::array<const char*, 1> kMigrations = {
         PRIMARY KEY (account, kind, id, position)
       ) WITHOUT ROWID;
       CREATE INDEX references_by_target ON references_ (account, reference);
+    )sql",
+    // 2: references name their target's kind ("KIND:ID", store::ReferenceTo),
+    // so the store can check that the target exists.
+    R"sql(
+      UPDATE references_ SET reference = 'origin-access-identity:' || substr(reference, 5)
+        WHERE reference LIKE 'oai:%';
+      UPDATE references_ SET reference = 'origin-access-control:' || substr(reference, 5)
+        WHERE reference LIKE 'oac:%';
     )sql",
 };
 

@@ -10,13 +10,19 @@
 #include "emulator/common/ids.h"
 #include "emulator/control/fixture_xml.h"
 #include "emulator/control/snapshot.h"
-#include "emulator/families/distributions/distributions.h"
-#include "emulator/families/streaming/streaming_distributions.h"
+#include "emulator/engine/registry.h"
+#include "emulator/engine/resources.h"
 
 namespace cfl::control {
 namespace {
 
 namespace fs = std::filesystem;
+
+Result<std::vector<store::Record>, std::string> AllOf(store::Store& store) {
+  auto all = store.All();
+  if (auto* error = std::get_if<store::StoreError>(&all)) return Fail(error->message);
+  return std::get<std::vector<store::Record>>(std::move(all));
+}
 
 bool IsFixtureFile(const fs::path& path) { return path.extension() == ".json" || path.extension() == ".xml"; }
 
@@ -53,9 +59,11 @@ class Staging {
       const Key key{record.account, record.kind, record.id};
       if (stored_.contains(key)) replaced.insert(key);
     }
+    auto all = AllOf(*scratch_);
+    if (!all) return Fail(std::move(all).error());
     std::vector<store::Record> merged;
     std::set<Position> sequences;
-    for (auto& record : scratch_->All()) {
+    for (auto& record : all.value()) {
       if (replaced.contains({record.account, record.kind, record.id})) continue;
       sequences.emplace(record.account, record.kind, record.sequence);
       merged.push_back(std::move(record));
@@ -71,28 +79,35 @@ class Staging {
   }
 
   Result<Ok, std::string> AddXml(const XmlFixture& fixture, const std::string& default_account) {
-    const bool streaming = fixture.config_root == "StreamingDistributionConfig";
-    const auto& family = streaming ? handlers::StreamingDistributionFamily() : handlers::DistributionFamily();
+    const auto document = engine::Registry::Get().FindByConfigRoot(fixture.config_root);
+    if (!document) return Fail("no resource family takes a <" + fixture.config_root + ">");
+    const engine::Family& family = document->definition->family;
     api::RequestContext ctx{services_, fixture.account.value_or(default_account), ids::RequestId(),
                             ToMillis(services_.clock.Now())};
     std::optional<std::string> id = fixture.id;
-    if (!id) id = StoredWithCallerReference(ctx.account, family, fixture.config.value(family.caller_reference_member, ""));
-    if (id && stored_.contains({ctx.account, family.kind, *id})) {
-      if (auto stored = scratch_->Get(ctx.account, family.kind, *id)) {
-        scratch_->Delete(ctx.account, family.kind, *id, stored->etag, std::nullopt);
-      }
-      stored_.erase({ctx.account, family.kind, *id});
+    if (!id && !family.caller_reference_member.empty()) {
+      id = StoredWithCallerReference(ctx.account, family,
+                                     engine::StringMember(fixture.config, family.caller_reference_member));
     }
-    handlers::CreateOptions options;
+    if (id && stored_.contains({ctx.account, std::string(family.kind), *id})) {
+      if (auto stored = scratch_->Get(ctx.account, family.kind, *id)) {
+        (void)scratch_->Delete(ctx.account, family.kind, *id, {});
+      }
+      stored_.erase({ctx.account, std::string(family.kind), *id});
+    }
+    engine::CreateOptions options;
     if (!fixture.tags.empty()) options.metadata["Tags"] = fixture.tags;
     options.id = id;
-    auto created = handlers::CreateResource(ctx, family, fixture.config, std::move(options));
+    auto created = engine::CreateResource(ctx, family, fixture.config, std::move(options));
     if (!created) return Fail(created.error().code + ": " + created.error().message);
-    if (fixture.deployed) scratch_->SettleAll(ctx.now_ms, ctx.account, created->id());
+    if (fixture.deployed) {
+      auto settled = scratch_->SettleAll(ctx.now_ms, ctx.account, created->id());
+      if (auto* error = std::get_if<store::StoreError>(&settled)) return Fail(error->message);
+    }
     return Ok{};
   }
 
-  std::vector<store::Record> Records() { return scratch_->All(); }
+  Result<std::vector<store::Record>, std::string> Records() { return AllOf(*scratch_); }
 
  private:
   Result<Ok, std::string> Replace(std::vector<store::Record> records) {
@@ -102,15 +117,16 @@ class Staging {
   }
 
   // The id of the resource stored before loading that holds this caller reference.
-  std::optional<std::string> StoredWithCallerReference(const std::string& account,
-                                                       const handlers::ResourceFamily& family,
+  std::optional<std::string> StoredWithCallerReference(const std::string& account, const engine::Family& family,
                                                        const std::string& caller_reference) {
     if (caller_reference.empty()) return std::nullopt;
-    for (const auto& record : scratch_->All()) {
+    auto all = AllOf(*scratch_);
+    if (!all) return std::nullopt;
+    for (const auto& record : all.value()) {
       if (record.account != account || record.kind != family.kind) continue;
       if (!stored_.contains({record.account, record.kind, record.id})) continue;
       const Json config = Json::parse(record.document, nullptr, /*allow_exceptions=*/false);
-      if (config.is_object() && config.value(family.caller_reference_member, "") == caller_reference) {
+      if (config.is_object() && engine::StringMember(config, family.caller_reference_member) == caller_reference) {
         return record.id;
       }
     }
@@ -172,7 +188,9 @@ Result<std::size_t, std::string> LoadFixtures(const std::vector<std::string>& pa
   auto scratch = store::OpenSqliteStore("");
   if (auto* error = std::get_if<store::StoreError>(&scratch)) return Fail("scratch store: " + error->message);
   Staging staging(std::get<std::unique_ptr<store::Store>>(std::move(scratch)), services);
-  if (auto started = staging.Start(services.store.All()); !started) {
+  auto stored = AllOf(services.store);
+  if (!stored) return Fail("the stored state: " + std::move(stored).error());
+  if (auto started = staging.Start(std::move(stored).value()); !started) {
     return Fail("the stored state: " + std::move(started).error());
   }
   std::size_t loaded = 0;
@@ -181,7 +199,9 @@ Result<std::size_t, std::string> LoadFixtures(const std::vector<std::string>& pa
     if (!count) return Fail(file + ": " + std::move(count).error());
     loaded += count.value();
   }
-  auto replaced = services.store.ReplaceAll(staging.Records());
+  auto staged = staging.Records();
+  if (!staged) return Fail("loading the fixtures: " + std::move(staged).error());
+  auto replaced = services.store.ReplaceAll(std::move(staged).value());
   if (auto* error = std::get_if<store::StoreError>(&replaced)) return Fail("loading the fixtures: " + error->message);
   return loaded;
 }

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "emulator/common/result.h"
+#include "store/store.h"
 
 namespace cfl::control {
 
@@ -25,6 +26,8 @@ struct Problem {
 
 Problem BadRequest(std::string message);
 Problem NotFound(std::string message);
+// A store failure: 500 with what went wrong.
+Problem StoreProblem(const store::StoreError& error);
 
 // The body as a JSON object; an empty body is {}.
 Result<Json, Problem> ParseObject(std::string_view body);

@@ -22,9 +22,11 @@ struct Group {
 };
 
 // Every (account, kind) that holds records, sorted, optionally one account / one kind.
-std::vector<Group> Groups(store::Store& store, const std::string& account, const std::string& kind) {
+Result<std::vector<Group>, Problem> Groups(store::Store& store, const std::string& account, const std::string& kind) {
+  auto counted = store.CountByKind();
+  if (auto* error = std::get_if<store::StoreError>(&counted)) return Fail(StoreProblem(*error));
   std::map<std::pair<std::string, std::string>, std::int64_t> counts;
-  for (const auto& count : store.CountByKind()) {
+  for (const auto& count : std::get<std::vector<store::Counts>>(counted)) {
     if (count.count <= 0) continue;
     if (!account.empty() && count.account != account) continue;
     if (!kind.empty() && count.kind != kind) continue;
@@ -157,11 +159,13 @@ std::string ConfigShapeName(std::string_view kind) {
   return "";
 }
 
-Json AccountsJson(store::Store& store, const std::string& default_account) {
+Result<Json, Problem> AccountsJson(store::Store& store, const std::string& default_account) {
+  auto groups = Groups(store, "", "");
+  if (!groups) return Fail(std::move(groups).error());
   std::map<std::string, Json> accounts;
   std::map<std::string, std::int64_t> kinds;
   if (!default_account.empty()) accounts[default_account] = Json::object();
-  for (const auto& group : Groups(store, "", "")) {
+  for (const auto& group : groups.value()) {
     accounts[group.account][group.kind] = group.count;
     kinds[group.kind] += group.count;
   }
@@ -176,7 +180,8 @@ Json AccountsJson(store::Store& store, const std::string& default_account) {
   }
   Json kind_list = Json::array();
   for (const auto& [kind, count] : kinds) kind_list.push_back({{"kind", kind}, {"count", count}});
-  return {{"accounts", std::move(account_list)}, {"kinds", std::move(kind_list)}, {"default_account", default_account}};
+  return Json{{"accounts", std::move(account_list)}, {"kinds", std::move(kind_list)},
+              {"default_account", default_account}};
 }
 
 Result<Json, Problem> BrowseResources(store::Store& store, const QueryMap& query, std::int64_t now_ms) {
@@ -201,7 +206,9 @@ Result<Json, Problem> BrowseResources(store::Store& store, const QueryMap& query
     filter.settled = *status == "settled";
   }
 
-  const auto groups = Groups(store, account, kind);
+  auto found_groups = Groups(store, account, kind);
+  if (!found_groups) return Fail(std::move(found_groups).error());
+  const auto& groups = found_groups.value();
   std::int64_t total = 0;
   for (const auto& group : groups) total += group.count;
   Json items = Json::array();
@@ -245,8 +252,10 @@ Result<Json, Problem> DescribeResource(store::Store& store, const std::string& i
   if (auto ok = OnlyParameters(query, {"account", "kind"}); !ok) return Fail(std::move(ok).error());
   const std::string account = Parameter(query, "account").value_or("");
   const std::string kind = Parameter(query, "kind").value_or("");
+  auto groups = Groups(store, account, kind);
+  if (!groups) return Fail(std::move(groups).error());
   std::vector<store::Record> found;
-  for (const auto& group : Groups(store, account, kind)) {
+  for (const auto& group : groups.value()) {
     if (auto record = store.Get(group.account, group.kind, id)) found.push_back(std::move(*record));
   }
   if (found.empty()) {

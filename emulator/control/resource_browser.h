@@ -17,7 +17,7 @@ namespace cfl::control {
 // {"accounts": [{"account", "resources": {kind: n}, "total", "default"}],
 //  "kinds": [{"kind", "count"}], "default_account"}, accounts and kinds sorted;
 // the default account is listed even when empty.
-Json AccountsJson(store::Store& store, const std::string& default_account);
+Result<Json, Problem> AccountsJson(store::Store& store, const std::string& default_account);
 
 inline constexpr std::size_t kDefaultBrowseLimit = 50;
 inline constexpr std::size_t kMaxBrowseLimit = 500;

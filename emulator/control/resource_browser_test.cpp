@@ -139,7 +139,7 @@ TEST_CASE("resource browser: config shapes come from the model, for every kind t
 
 TEST_CASE("resource browser: accounts and kinds as the store holds them, the default account always") {
   auto store = Seeded();
-  const Json accounts = AccountsJson(*store, "999999999999");
+  const Json accounts = AccountsJson(*store, "999999999999").value();
   REQUIRE(accounts["accounts"].size() == 3);
   CHECK(accounts["accounts"][0]["account"] == kAccount);
   CHECK(accounts["accounts"][0]["resources"] == Json::parse(R"({"cache-policy":1,"distribution":3})"));
