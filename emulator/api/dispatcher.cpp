@@ -92,7 +92,7 @@ model::HttpResponseParts Dispatcher::Handle(const model::HttpRequestView& reques
   call.path = std::string(request.path);
   const auto authorization = request.header("Authorization");
   call.account = AccountFor(authorization ? std::optional<std::string_view>(*authorization) : std::nullopt,
-                            default_account_);
+                            request.query, default_account_);
   RequestContext ctx{services_, call.account, call.request_id, ToMillis(services_.clock.Now())};
   call.time_ms = ctx.now_ms;
   model::HttpResponseParts response;

@@ -111,10 +111,16 @@ struct Server::Impl {
       for (const auto& method : answer.body["allow"]) allow += (allow.empty() ? "" : ", ") + method.get<std::string>();
       response.set_header("Allow", allow);
     }
-    // Paths and bodies may hold bytes that are not UTF-8: replace them, never throw.
-    response.set_content(answer.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                         "application/json");
-    if (LogRequests()) {
+    if (!answer.content_type.empty()) {  // the dashboard's files
+      for (const auto& [name, value] : answer.headers) response.set_header(name, value);
+      response.set_content(std::move(answer.text), answer.content_type);
+    } else {
+      // Paths and bodies may hold bytes that are not UTF-8: replace them, never throw.
+      response.set_content(answer.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                           "application/json");
+    }
+    // Reads of the control plane (a dashboard polls several a second) log at debug only.
+    if (LogRequests() && (request.method != "GET" || options.log_level == "debug")) {
       api::CallRecord call;
       call.request_id = "-";
       call.account = "-";
