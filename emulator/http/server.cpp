@@ -81,6 +81,13 @@ struct Server::Impl {
           std::vector<std::string> values(request.get_header_value_count(key));
           for (std::size_t i = 0; i < values.size(); ++i) values[i] = request.get_header_value(key, i);
           return values;
+        },
+        [&request] {
+          std::vector<std::string> names;
+          for (const auto& [name, value] : request.headers) {
+            if (name != "REMOTE_ADDR" && name != "REMOTE_PORT") names.push_back(name);
+          }
+          return names;
         }};
     api::CallRecord call;
     Send(response, dispatcher.Handle(view, call));
@@ -104,10 +111,16 @@ struct Server::Impl {
       for (const auto& method : answer.body["allow"]) allow += (allow.empty() ? "" : ", ") + method.get<std::string>();
       response.set_header("Allow", allow);
     }
-    // Paths and bodies may hold bytes that are not UTF-8: replace them, never throw.
-    response.set_content(answer.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                         "application/json");
-    if (LogRequests()) {
+    if (!answer.content_type.empty()) {  // the dashboard's files
+      for (const auto& [name, value] : answer.headers) response.set_header(name, value);
+      response.set_content(std::move(answer.text), answer.content_type);
+    } else {
+      // Paths and bodies may hold bytes that are not UTF-8: replace them, never throw.
+      response.set_content(answer.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                           "application/json");
+    }
+    // Reads of the control plane (a dashboard polls several a second) log at debug only.
+    if (LogRequests() && (request.method != "GET" || options.log_level == "debug")) {
       api::CallRecord call;
       call.request_id = "-";
       call.account = "-";
@@ -243,11 +256,14 @@ struct Server::Impl {
       }
       return new GrowingPool(threads, kMaxWorkers);
     };
-    const auto send_error = [](httplib::Response& response, int status, const ApiError& error) {
+    // In the error format of the service the request's path belongs to.
+    const auto send_error = [](const httplib::Request& request, httplib::Response& response, int status,
+                               const ApiError& error) {
       const std::string request_id = ids::RequestId();
-      response.status = status;
-      response.set_header("x-amzn-RequestId", request_id);
-      response.set_content(model::EncodeError(error, request_id).body, "text/xml");
+      auto parts = model::EncodeError(error, request_id, model::ServiceForPath(request.path).protocol);
+      parts.status = status;
+      parts.headers.emplace_back("x-amzn-RequestId", request_id);
+      Send(response, std::move(parts));
     };
     const auto too_large = [](std::size_t bytes) {
       const bool known = bytes != 0 && bytes != std::numeric_limits<std::size_t>::max();
@@ -278,7 +294,7 @@ struct Server::Impl {
       if (count <= kMaxHeaders && bytes <= kMaxHeaderBytes) return httplib::Server::HandlerResponse::Unhandled;
       // The body (if any) is not read: ask the client not to reuse the connection.
       response.set_header("Connection", "close");
-      send_error(response, 400,
+      send_error(request, response, 400,
                  MakeError("MalformedInput", "The request has " + std::to_string(count) + " header fields (" +
                                                  std::to_string(bytes) + " bytes); CloudFront Local accepts at most " +
                                                  std::to_string(kMaxHeaders) + " fields and " +
@@ -288,7 +304,7 @@ struct Server::Impl {
     const auto handler = [this, send_error, too_large](const httplib::Request& request,
                                                         httplib::Response& response) {
       // Chunked bodies are not held to set_payload_max_length by cpp-httplib 0.11.
-      if (request.body.size() > kMaxBodyBytes) return send_error(response, 413, too_large(request.body.size()));
+      if (request.body.size() > kMaxBodyBytes) return send_error(request, response, 413, too_large(request.body.size()));
       Route(request, response);
     };
     server.Get(".*", handler);
@@ -299,7 +315,7 @@ struct Server::Impl {
     server.Options(".*", handler);
     // Nothing should throw this far (the dispatcher and the control plane
     // catch), but if something does the client still gets CloudFront's shape.
-    server.set_exception_handler([send_error](const httplib::Request&, httplib::Response& response,
+    server.set_exception_handler([send_error](const httplib::Request& request, httplib::Response& response,
                                               std::exception_ptr thrown) {
       std::string what = "unknown exception";
       try {
@@ -308,7 +324,7 @@ struct Server::Impl {
         what = error.what();
       } catch (...) {
       }
-      send_error(response, 500, MakeError("InternalError", "Internal error: " + what));
+      send_error(request, response, 500, errors::InternalError("Internal error: " + what));
     });
     // A client that asks first (Expect: 100-continue, as curl does for big
     // bodies) is refused before it sends an oversized body.
@@ -317,7 +333,7 @@ struct Server::Impl {
           const std::size_t length = declared_length(request);
           if (length <= kMaxBodyBytes) return 100;
           response.set_header("Connection", "close");
-          send_error(response, 413, too_large(length));
+          send_error(request, response, 413, too_large(length));
           return 413;
         });
     // Requests httplib refuses before routing (e.g. a body over the limit)
@@ -325,7 +341,7 @@ struct Server::Impl {
     server.set_error_handler([send_error, too_large, declared_length](const httplib::Request& request,
                                                                      httplib::Response& response) {
       if (!response.body.empty()) return;
-      if (response.status == 413) return send_error(response, 413, too_large(declared_length(request)));
+      if (response.status == 413) return send_error(request, response, 413, too_large(declared_length(request)));
       const std::string why =
           response.status == 414 ? "The request line is longer than 8 KB."
           : response.status == 400
@@ -333,7 +349,7 @@ struct Server::Impl {
                 "longer than 8 KB, or a request not finished within " +
                     std::to_string(kReadTimeoutSeconds) + " s."
               : "The request could not be parsed.";
-      send_error(response, response.status, MakeError("MalformedInput", why));
+      send_error(request, response, response.status, errors::MalformedInput(why));
     });
   }
 };
