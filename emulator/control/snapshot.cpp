@@ -2,6 +2,7 @@
 
 #include "emulator/api/accounts.h"
 #include "emulator/common/clock.h"
+#include "emulator/engine/registry.h"
 
 namespace cfl::control {
 namespace {
@@ -12,6 +13,12 @@ Json ParsedOrText(const std::string& text) {
 }
 
 Json Timestamp(std::int64_t ms) { return FormatIso8601(ms); }
+
+// Records of families without versions (real-time log configs) have no ETag.
+bool Versioned(std::string_view kind) {
+  const auto* definition = engine::Registry::Get().FindFamily(kind);
+  return !definition || definition->family.versioning != engine::Versioning::kNone;
+}
 
 // Reads one resource; where names it in messages ("resources[3]").
 class ResourceReader {
@@ -32,7 +39,7 @@ class ResourceReader {
     record.kind = Text("kind", true);
     record.id = Text("id", true);
     record.parent = Text("parent", false);
-    record.etag = Text("etag", true);
+    record.etag = Text("etag", Versioned(record.kind));
     for (const char* informational : {"created", "modified", "settles_at", "status"}) Text(informational, false);
     record.document = Document("config", true);
     record.metadata = Document("metadata", false);

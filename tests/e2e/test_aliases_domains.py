@@ -88,8 +88,8 @@ def test_associate_alias_moves_it_in_one_transaction(cf, other):
         cf.associate_alias(TargetDistributionId=full["Id"], Alias=f"x{alias}")
 
 
-def test_domain_operations(cfm, make_model_client, new_account, url):
-    other = make_model_client(new_account())
+def test_domain_operations(cfm, new_account, url):
+    other = u.make_model_client(url, new_account())
     domain = f"shop.{fresh_domain()}"
     source = other.create_distribution(DistributionConfig=u.dist_config(Enabled=False, **u.with_aliases(domain)))
     target = cfm.create_distribution(DistributionConfig=with_certificate())

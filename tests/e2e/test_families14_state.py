@@ -61,7 +61,7 @@ def build_state(cf, cfm):
                         "CachedMethods": ITEMS(["GET", "HEAD"])})
     cfg["Origins"]["Items"].append({"Id": "vpc", "DomainName": "api.internal", "VpcOriginConfig": {"VpcOriginId": vpc_id}})
     cfg["Origins"]["Quantity"] = 2
-    primary = cf.create_distribution(DistributionConfig=cfg)["Distribution"]["Id"]
+    primary = cfm.create_distribution(DistributionConfig=cfg)["Distribution"]["Id"]  # VpcOriginConfig
     cf.create_monitoring_subscription(DistributionId=primary, MonitoringSubscription={
         "RealtimeMetricsSubscriptionConfig": {"RealtimeMetricsSubscriptionStatus": "Enabled"}})
     return {"staging": staging["Id"], "primary": primary, "policy": policy_id, "profile": profile_id, "fle": fle,
@@ -72,7 +72,7 @@ def answers(cf, cfm, ids):
     return {
         "policy": strip(cf.get_continuous_deployment_policy(Id=ids["policy"])),
         "policies": strip(cf.list_continuous_deployment_policies()),
-        "primary": strip(cf.get_distribution(Id=ids["primary"])),
+        "primary": strip(cfm.get_distribution(Id=ids["primary"])),
         "staging": strip(cf.get_distribution(Id=ids["staging"])),
         "profile": strip(cf.get_field_level_encryption_profile(Id=ids["profile"])),
         "fle": strip(cf.get_field_level_encryption(Id=ids["fle"])),

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import * as cf from '@aws-sdk/client-cloudfront';
 import { CACHING_OPTIMIZED, URL, client, expectError, newAccount } from './helpers.mjs';
 
-const newClient = () => client(newAccount(600000000000));
+const newClient = () => client(newAccount());
 const ACM_CERTIFICATE = {
   ACMCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
   SSLSupportMethod: 'sni-only', MinimumProtocolVersion: 'TLSv1.2_2021',
@@ -225,4 +225,118 @@ test('DistributionConfig checks answer their own codes', async () => {
   }
   const listed = await c.send(new cf.ListDistributionsCommand({}));
   assert.equal(listed.DistributionList.Quantity, 0);
+});
+
+test('CopyDistribution and the web ACL association (body members without a payload)', async () => {
+  const c = newClient();
+  const primary = await c.send(new cf.CreateDistributionCommand({ DistributionConfig: distConfig() }));
+  const reference = randomUUID();
+  const copied = await c.send(new cf.CopyDistributionCommand({
+    PrimaryDistributionId: primary.Distribution.Id, Staging: true, IfMatch: primary.ETag,
+    CallerReference: reference, Enabled: false }));
+  assert.equal(copied.$metadata.httpStatusCode, 201);
+  assert.equal(copied.Distribution.DistributionConfig.Staging, true);
+  assert.equal(copied.Distribution.DistributionConfig.Enabled, false);
+  assert.equal(copied.Distribution.DistributionConfig.CallerReference, reference);
+  await expectError(c.send(new cf.CopyDistributionCommand({
+    PrimaryDistributionId: primary.Distribution.Id, Staging: true, IfMatch: 'ESTALE', CallerReference: randomUUID() })),
+                    'PreconditionFailed', 412);
+
+  const associated = await c.send(new cf.AssociateDistributionWebACLCommand({
+    Id: primary.Distribution.Id, WebACLArn: WEB_ACL, IfMatch: primary.ETag }));
+  assert.equal(associated.WebACLArn, WEB_ACL);
+  assert.notEqual(associated.ETag, primary.ETag);
+  await expectError(c.send(new cf.AssociateDistributionWebACLCommand({
+    Id: primary.Distribution.Id, WebACLArn: WEB_ACL, IfMatch: primary.ETag })), 'PreconditionFailed', 412);
+  const current = await c.send(new cf.GetDistributionConfigCommand({ Id: primary.Distribution.Id }));
+  assert.equal(current.DistributionConfig.WebACLId, WEB_ACL);
+});
+
+test('real-time log configs: every operation, by name and by ARN, in use', async () => {
+  const c = newClient();
+  const endPoints = [{ StreamType: 'Kinesis', KinesisStreamConfig: {
+    RoleARN: 'arn:aws:iam::123456789012:role/r', StreamARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/s' } }];
+  const created = await c.send(new cf.CreateRealtimeLogConfigCommand({
+    Name: 'js-logs', SamplingRate: 10, Fields: ['timestamp', 'c-ip'], EndPoints: endPoints }));
+  const arn = created.RealtimeLogConfig.ARN;
+  assert.match(arn, /^arn:aws:cloudfront::\d{12}:realtime-log-config\/js-logs$/);
+  const byArn = await c.send(new cf.GetRealtimeLogConfigCommand({ ARN: arn }));
+  assert.deepEqual(byArn.RealtimeLogConfig, created.RealtimeLogConfig);
+  const updated = await c.send(new cf.UpdateRealtimeLogConfigCommand({ Name: 'js-logs', SamplingRate: 99, Fields: ['timestamp'], EndPoints: endPoints }));
+  assert.equal(updated.RealtimeLogConfig.SamplingRate, 99);
+  const listed = await c.send(new cf.ListRealtimeLogConfigsCommand({}));
+  assert.deepEqual(listed.RealtimeLogConfigs.Items.map((i) => i.Name), ['js-logs']);
+  const config = distConfig();
+  config.DefaultCacheBehavior.RealtimeLogConfigArn = arn;
+  const dist = await c.send(new cf.CreateDistributionCommand({ DistributionConfig: config }));
+  const users = await c.send(new cf.ListDistributionsByRealtimeLogConfigCommand({ RealtimeLogConfigArn: arn }));
+  assert.deepEqual(users.DistributionList.Items.map((d) => d.Id), [dist.Distribution.Id]);
+  await expectError(c.send(new cf.DeleteRealtimeLogConfigCommand({ Name: 'js-logs' })), 'RealtimeLogConfigInUse', 400);
+  await expectError(c.send(new cf.CreateRealtimeLogConfigCommand({
+    Name: 'js-logs', SamplingRate: 10, Fields: ['timestamp'], EndPoints: endPoints })), 'RealtimeLogConfigAlreadyExists', 409);
+  const other = await c.send(new cf.CreateRealtimeLogConfigCommand({
+    Name: 'js-other', SamplingRate: 10, Fields: ['timestamp'], EndPoints: endPoints }));
+  await c.send(new cf.DeleteRealtimeLogConfigCommand({ ARN: other.RealtimeLogConfig.ARN }));
+  await expectError(c.send(new cf.GetRealtimeLogConfigCommand({ Name: 'js-other' })), 'NoSuchRealtimeLogConfig', 404);
+});
+
+test('VPC origins and resource policies: every operation', async () => {
+  const c = newClient();
+  const endpoint = { Name: 'js-vpc', Arn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/api/0123456789abcdef',
+                     HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'http-only' };
+  const created = await c.send(new cf.CreateVpcOriginCommand({ VpcOriginEndpointConfig: endpoint, Tags: { Items: [{ Key: 'k', Value: 'v' }] } }));
+  assert.equal(created.$metadata.httpStatusCode, 202);
+  const id = created.VpcOrigin.Id;
+  assert.equal(created.VpcOrigin.Status, 'Deploying');
+  await settle(id);
+  const got = await c.send(new cf.GetVpcOriginCommand({ Id: id }));
+  assert.equal(got.VpcOrigin.Status, 'Deployed');
+  assert.equal(got.ETag, created.ETag);
+  const updated = await c.send(new cf.UpdateVpcOriginCommand({ Id: id, IfMatch: got.ETag, VpcOriginEndpointConfig: { ...endpoint, HTTPPort: 8080 } }));
+  assert.equal(updated.VpcOrigin.VpcOriginEndpointConfig.HTTPPort, 8080);
+  const listed = await c.send(new cf.ListVpcOriginsCommand({}));
+  assert.deepEqual(listed.VpcOriginList.Items.map((o) => o.Id), [id]);
+
+  const config = distConfig();
+  config.Origins.Items[0] = { Id: 's3', DomainName: 'api.internal', VpcOriginConfig: { VpcOriginId: id } };
+  const dist = await c.send(new cf.CreateDistributionCommand({ DistributionConfig: config }));
+  const byId = await c.send(new cf.ListDistributionsByVpcOriginIdCommand({ VpcOriginId: id }));
+  assert.deepEqual(byId.DistributionIdList.Items, [dist.Distribution.Id]);
+  const owned = await c.send(new cf.ListDistributionsByOwnedResourceCommand({ ResourceArn: created.VpcOrigin.Arn }));
+  assert.deepEqual(owned.DistributionList.Items.map((d) => d.DistributionId), [dist.Distribution.Id]);
+  await expectError(c.send(new cf.DeleteVpcOriginCommand({ Id: id, IfMatch: updated.ETag })), 'CannotDeleteEntityWhileInUse', 409);
+
+  const policy = JSON.stringify({ Version: '2012-10-17', Statement: [] });
+  const put = await c.send(new cf.PutResourcePolicyCommand({ ResourceArn: created.VpcOrigin.Arn, PolicyDocument: policy }));
+  assert.equal(put.ResourceArn, created.VpcOrigin.Arn);
+  const read = await c.send(new cf.GetResourcePolicyCommand({ ResourceArn: created.VpcOrigin.Arn }));
+  assert.equal(read.PolicyDocument, policy);
+  await c.send(new cf.DeleteResourcePolicyCommand({ ResourceArn: created.VpcOrigin.Arn }));
+  await expectError(c.send(new cf.GetResourcePolicyCommand({ ResourceArn: created.VpcOrigin.Arn })), 'EntityNotFound', 404);
+
+  const other = await c.send(new cf.CreateVpcOriginCommand({ VpcOriginEndpointConfig: { ...endpoint, Name: 'js-vpc-2' } }));
+  const deleted = await c.send(new cf.DeleteVpcOriginCommand({ Id: other.VpcOrigin.Id, IfMatch: other.ETag }));
+  assert.equal(deleted.VpcOrigin.Status, 'Deleting');
+  await expectError(c.send(new cf.GetVpcOriginCommand({ Id: other.VpcOrigin.Id })), 'EntityNotFound', 404);
+});
+
+test('domains: conflicts, moving a domain with the target ETag, DNS verification', async () => {
+  const owner = newClient();
+  const mover = newClient();
+  const domain = `shop.${randomUUID().slice(0, 8)}.example.com`;
+  await owner.send(new cf.CreateDistributionCommand({ DistributionConfig: distConfig({
+    Enabled: false, Aliases: items([domain]), ViewerCertificate: ACM_CERTIFICATE }) }));
+  const target = await mover.send(new cf.CreateDistributionCommand({ DistributionConfig: distConfig({ ViewerCertificate: ACM_CERTIFICATE }) }));
+  const conflicts = await mover.send(new cf.ListDomainConflictsCommand({
+    Domain: domain, DomainControlValidationResource: { DistributionId: target.Distribution.Id } }));
+  assert.deepEqual(conflicts.DomainConflicts.map((d) => d.Domain), [domain]);
+  await expectError(mover.send(new cf.UpdateDomainAssociationCommand({
+    Domain: domain, TargetResource: { DistributionId: target.Distribution.Id }, IfMatch: 'ESTALE' })), 'PreconditionFailed', 412);
+  const moved = await mover.send(new cf.UpdateDomainAssociationCommand({
+    Domain: domain, TargetResource: { DistributionId: target.Distribution.Id }, IfMatch: target.ETag }));
+  assert.equal(moved.ResourceId, target.Distribution.Id);
+  assert.notEqual(moved.ETag, target.ETag);
+  const verified = await mover.send(new cf.VerifyDnsConfigurationCommand({ Identifier: target.Distribution.Id, Domain: domain }));
+  assert.deepEqual(verified.DnsConfigurationList.map((d) => d.Status), ['valid-configuration']);
+  await expectError(mover.send(new cf.VerifyDnsConfigurationCommand({ Identifier: 'E0000000000000' })), 'EntityNotFound', 404);
 });
