@@ -356,26 +356,12 @@ Result<Json, ApiError> ListWithManaged(const Context& c, RequestContext& ctx, co
 // (DistributionIdList).
 Result<Json, ApiError> PageOfRecords(const OperationMembers& members, const Family& family, RequestContext& ctx,
                                      const Json& input, const std::vector<store::Record>& records) {
-  auto max_items = ParseMaxItems(input);
-  if (!max_items) return Fail(std::move(max_items).error());
   const bool ids_only = model::Shape(ItemShape(members.answer_shape)).type != model::ShapeType::kStructure;
-  PageBounds page;
-  page.marker = StringMember(input, "Marker");
-  page.max_items = max_items.value();
-  auto next = records.begin();
-  if (!page.marker.empty()) {
-    const auto at = std::find_if(records.begin(), records.end(), [&](const auto& r) { return r.id == page.marker; });
-    next = at == records.end() ? records.end() : at + 1;
-  }
-  Json items = Json::array();
-  std::string last_id;
-  for (; next != records.end() && static_cast<std::int64_t>(items.size()) < page.max_items; ++next) {
-    items.push_back(ids_only ? Json(next->id) : family.summarize(ctx, ResourceOf(*next)));
-    last_id = next->id;
-  }
-  page.truncated = next != records.end();
-  if (page.truncated && !last_id.empty()) page.next_marker = last_id;
-  return Json{{members.answer, ListEnvelope(page, std::move(items))}};
+  auto page = PageAfterMarker(input, records, [&](const store::Record& record) {
+    return ids_only ? Json(record.id) : family.summarize(ctx, ResourceOf(record));
+  });
+  if (!page) return Fail(std::move(page).error());
+  return Json{{members.answer, std::move(page).value()}};
 }
 
 // This family's records that reference one of target_kind, in creation
@@ -388,12 +374,9 @@ Result<Json, ApiError> ListReferencing(const Context& c, std::string_view target
   if (!FindManaged(target->family.managed, id)) {
     if (auto found = LoadRecord(ctx, target->family, id); !found) return Fail(std::move(found).error());
   }
-  auto referencing = ctx.services.store.FindReferencing(ctx.account, store::ReferenceTo(target_kind, id));
-  if (auto* error = std::get_if<store::StoreError>(&referencing)) return Fail(StoreFailure(*error));
-  auto& records = std::get<std::vector<store::Record>>(referencing);
-  std::erase_if(records, [&](const store::Record& record) { return record.kind != c.family->kind; });
-  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) { return a.sequence < b.sequence; });
-  return PageOfRecords(c.members, *c.family, ctx, input, records);
+  auto records = RecordsReferencing(ctx, c.family->kind, target_kind, id);
+  if (!records) return Fail(std::move(records).error());
+  return PageOfRecords(c.members, *c.family, ctx, input, records.value());
 }
 
 Handler HandlerOf(const Context& c, const Operation& operation) {
@@ -426,6 +409,39 @@ Handler HandlerOf(const Context& c, const Operation& operation) {
 }
 
 }  // namespace
+
+Result<Json, ApiError> PageAfterMarker(const Json& input, const std::vector<store::Record>& records,
+                                       const std::function<Json(const store::Record&)>& item) {
+  auto max_items = ParseMaxItems(input);
+  if (!max_items) return Fail(std::move(max_items).error());
+  PageBounds page;
+  page.marker = StringMember(input, "Marker");
+  page.max_items = max_items.value();
+  auto next = records.begin();
+  if (!page.marker.empty()) {
+    const auto at = std::find_if(records.begin(), records.end(), [&](const auto& r) { return r.id == page.marker; });
+    next = at == records.end() ? records.end() : at + 1;
+  }
+  Json items = Json::array();
+  std::string last_id;
+  for (; next != records.end() && static_cast<std::int64_t>(items.size()) < page.max_items; ++next) {
+    items.push_back(item(*next));
+    last_id = next->id;
+  }
+  page.truncated = next != records.end();
+  if (page.truncated && !last_id.empty()) page.next_marker = last_id;
+  return ListEnvelope(page, std::move(items));
+}
+
+Result<std::vector<store::Record>, ApiError> RecordsReferencing(RequestContext& ctx, std::string_view user_kind,
+                                                                std::string_view target_kind, const std::string& id) {
+  auto referencing = ctx.services.store.FindReferencing(ctx.account, store::ReferenceTo(target_kind, id));
+  if (auto* error = std::get_if<store::StoreError>(&referencing)) return Fail(StoreFailure(*error));
+  auto& records = std::get<std::vector<store::Record>>(referencing);
+  std::erase_if(records, [&](const store::Record& record) { return record.kind != user_kind; });
+  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) { return a.sequence < b.sequence; });
+  return std::move(records);
+}
 
 Result<Json, ApiError> ListWhere(RequestContext& ctx, const Family& family, std::string_view operation,
                                  const Json& input, const std::function<bool(const Resource&)>& matches) {

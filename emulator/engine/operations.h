@@ -44,6 +44,17 @@ Json TagsOf(const OperationMembers& members, const Json& input);
 Result<Json, ApiError> ListWhere(RequestContext& ctx, const Family& family, std::string_view operation,
                                  const Json& input, const std::function<bool(const Resource&)>& matches);
 
+// The list envelope (resources.h ListEnvelope) of one page of records, in
+// their order, after the input's Marker and at most its MaxItems, each
+// answered as item says.
+Result<Json, ApiError> PageAfterMarker(const Json& input, const std::vector<store::Record>& records,
+                                       const std::function<Json(const store::Record&)>& item);
+
+// The account's records of user_kind that reference the target_kind record
+// id, in creation order.
+Result<std::vector<store::Record>, ApiError> RecordsReferencing(RequestContext& ctx, std::string_view user_kind,
+                                                                std::string_view target_kind, const std::string& id);
+
 // Adds the handler of every operation of definition to table.
 void AddHandlers(const FamilyDefinition& definition, HandlerTable& table);
 

@@ -154,6 +154,17 @@ Result<std::size_t, ApiError> StartOf(const Json& input) {
   return start;
 }
 
+// The items of one page of holders from start, and the marker of the next page ("" after the last).
+std::pair<Json, std::string> PageOf(const std::vector<Holder>& holders, std::size_t start, std::int64_t max_items,
+                                    const std::function<Json(const Holder&)>& item) {
+  Json items = Json::array();
+  std::size_t next = start;
+  for (; next < holders.size() && items.size() < static_cast<std::size_t>(max_items); ++next) {
+    items.push_back(item(holders[next]));
+  }
+  return {std::move(items), next < holders.size() ? std::to_string(next) : std::string()};
+}
+
 // MaxItems: a string in most inputs, an integer in these (ListConflictingAliases, ListDomainConflicts).
 Result<std::int64_t, ApiError> MaxItemsOf(const Json& input) {
   const auto max_items = input.find("MaxItems");
@@ -180,17 +191,14 @@ Result<Json, ApiError> ListConflictingAliases(RequestContext& ctx, const Json& i
   if (!start) return Fail(std::move(start).error());
   auto holders = FindHolders(ctx, [&](const std::string& held) { return Overlap(held, alias.value()); });
   if (!holders) return Fail(std::move(holders).error());
-  Json items = Json::array();
-  std::size_t next = start.value();
-  for (; next < holders->size() && items.size() < static_cast<std::size_t>(max_items.value()); ++next) {
-    const Holder& holder = (*holders)[next];
-    items.push_back({{"Alias", holder.alias},
-                     {"DistributionId", Masked(holder.record.id, 4, 2)},
-                     {"AccountId", Masked(holder.account, 0, 6)}});
-  }
+  auto [items, next_marker] = PageOf(holders.value(), start.value(), max_items.value(), [](const Holder& holder) {
+    return Json{{"Alias", holder.alias},
+                {"DistributionId", Masked(holder.record.id, 4, 2)},
+                {"AccountId", Masked(holder.account, 0, 6)}};
+  });
   Json list = {{"MaxItems", max_items.value()}, {"Quantity", items.size()}};
   if (!items.empty()) list["Items"] = std::move(items);
-  if (next < holders->size()) list["NextMarker"] = std::to_string(next);
+  if (!next_marker.empty()) list["NextMarker"] = next_marker;
   return Json{{"ConflictingAliasesList", std::move(list)}};
 }
 
@@ -241,17 +249,14 @@ Result<Json, ApiError> ListDomainConflicts(RequestContext& ctx, const Json& inpu
   if (!start) return Fail(std::move(start).error());
   auto holders = FindHolders(ctx, [&](const std::string& held) { return Overlap(held, domain.value()); });
   if (!holders) return Fail(std::move(holders).error());
-  Json conflicts = Json::array();
-  std::size_t next = start.value();
-  for (; next < holders->size() && conflicts.size() < static_cast<std::size_t>(max_items.value()); ++next) {
-    const Holder& holder = (*holders)[next];
-    conflicts.push_back({{"Domain", holder.alias},
-                         {"ResourceType", "distribution"},
-                         {"ResourceId", Masked(holder.record.id, 4, 2)},
-                         {"AccountId", Masked(holder.account, 0, 6)}});
-  }
+  auto [conflicts, next_marker] = PageOf(holders.value(), start.value(), max_items.value(), [](const Holder& holder) {
+    return Json{{"Domain", holder.alias},
+                {"ResourceType", "distribution"},
+                {"ResourceId", Masked(holder.record.id, 4, 2)},
+                {"AccountId", Masked(holder.account, 0, 6)}};
+  });
   Json output = {{"DomainConflicts", std::move(conflicts)}};
-  if (next < holders->size()) output["NextMarker"] = std::to_string(next);
+  if (!next_marker.empty()) output["NextMarker"] = next_marker;
   return output;
 }
 

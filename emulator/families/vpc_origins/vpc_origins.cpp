@@ -10,6 +10,7 @@
 #include "emulator/common/clock.h"
 #include "emulator/common/ids.h"
 #include "emulator/engine/family.h"
+#include "emulator/engine/operations.h"
 #include "emulator/engine/projection.h"
 #include "emulator/engine/resource_naming.h"
 #include "emulator/engine/resources.h"
@@ -90,28 +91,13 @@ Result<Json, ApiError> ListDistributionsByOwnedResource(RequestContext& ctx, con
   if (parsed->account != ctx.account || !ctx.services.store.Get(ctx.account, kKind, parsed->id)) {
     return Fail(errors::EntityNotFound("The VPC origin does not exist: " + arn));
   }
-  auto max_items = ParseMaxItems(input);
-  if (!max_items) return Fail(std::move(max_items).error());
-  auto users = ctx.services.store.FindReferencing(ctx.account, store::ReferenceTo(kKind, parsed->id));
-  if (auto* error = std::get_if<store::StoreError>(&users)) return Fail(StoreFailure(*error));
-  auto& records = std::get<std::vector<store::Record>>(users);
-  std::erase_if(records, [](const store::Record& record) { return record.kind != "distribution"; });
-  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) { return a.sequence < b.sequence; });
-  PageBounds page;
-  page.marker = StringMember(input, "Marker");
-  page.max_items = max_items.value();
-  auto next = records.begin();
-  if (!page.marker.empty()) {
-    const auto at = std::find_if(records.begin(), records.end(), [&](const auto& r) { return r.id == page.marker; });
-    next = at == records.end() ? records.end() : at + 1;
-  }
-  Json items = Json::array();
-  for (; next != records.end() && static_cast<std::int64_t>(items.size()) < page.max_items; ++next) {
-    items.push_back({{"DistributionId", next->id}, {"OwnerAccountId", next->account}});
-  }
-  page.truncated = next != records.end();
-  if (page.truncated) page.next_marker = items.back()["DistributionId"].get<std::string>();
-  return Json{{"DistributionList", ListEnvelope(page, std::move(items))}};
+  auto users = RecordsReferencing(ctx, "distribution", kKind, parsed->id);
+  if (!users) return Fail(std::move(users).error());
+  auto page = PageAfterMarker(input, users.value(), [](const store::Record& user) {
+    return Json{{"DistributionId", user.id}, {"OwnerAccountId", user.account}};
+  });
+  if (!page) return Fail(std::move(page).error());
+  return Json{{"DistributionList", std::move(page).value()}};
 }
 
 FamilyDefinition MakeDefinition() {
