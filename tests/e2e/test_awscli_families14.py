@@ -96,8 +96,12 @@ def test_cli_realtime_logs(aws):
                   "c-ip", "--end-points", aws.write("e.json", [endpoint]))["RealtimeLogConfig"]
     assert created["Fields"] == ["timestamp", "c-ip"]
     assert aws("get-realtime-log-config", "--arn", created["ARN"])["RealtimeLogConfig"] == created
-    updated = aws("update-realtime-log-config", "--name", "cli-logs", "--sampling-rate", "30")["RealtimeLogConfig"]
-    assert updated["SamplingRate"] == 30
+    # An update replaces the whole configuration: a sampling rate alone is refused, the full set is taken.
+    assert_cli_error(aws("update-realtime-log-config", "--name", "cli-logs", "--sampling-rate", "30", ok=False),
+                     "InvalidArgument")
+    updated = aws("update-realtime-log-config", "--name", "cli-logs", "--sampling-rate", "30", "--fields",
+                  "timestamp", "--end-points", aws.write("e2.json", [endpoint]))["RealtimeLogConfig"]
+    assert updated["SamplingRate"] == 30 and updated["Fields"] == ["timestamp"]
     assert [c["Name"] for c in aws("list-realtime-log-configs")["RealtimeLogConfigs"]["Items"]] == ["cli-logs"]
     cfg = u.dist_config()
     cfg["DefaultCacheBehavior"]["RealtimeLogConfigArn"] = created["ARN"]
