@@ -139,6 +139,14 @@ CASES = [
     ("function-on-origin-event", lambda c: c["DefaultCacheBehavior"].update(FunctionAssociations=items([
         {"FunctionARN": "arn:aws:cloudfront::123456789012:function/rewrite", "EventType": "origin-request"}])),
      "InvalidFunctionAssociation", 400),
+    ("too-many-lambda-associations", lambda c: c["DefaultCacheBehavior"].update(LambdaFunctionAssociations=items([
+        {"LambdaFunctionARN": f"arn:aws:lambda:us-east-1:123456789012:function:edge:{i + 1}", "EventType": event}
+        for i, event in enumerate(["viewer-request", "viewer-response", "origin-request", "origin-response",
+                                   "viewer-request"])])), "TooManyLambdaFunctionAssociations", 400),
+    ("too-many-function-associations", lambda c: c["DefaultCacheBehavior"].update(FunctionAssociations=items([
+        {"FunctionARN": f"arn:aws:cloudfront::123456789012:function/f{i}", "EventType": event}
+        for i, event in enumerate(["viewer-request", "viewer-response", "viewer-request"])])),
+     "TooManyFunctionAssociations", 400),
     ("too-many-trusted-signers", lambda c: c["DefaultCacheBehavior"].update(TrustedSigners={
         "Enabled": True, **items([f"{i:012d}" for i in range(6)])}), "TooManyTrustedSigners", 400),
     ("trusted-signer-not-an-account", lambda c: c["DefaultCacheBehavior"].update(TrustedSigners={
