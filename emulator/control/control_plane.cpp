@@ -8,7 +8,7 @@
 namespace cfl::control {
 namespace {
 
-constexpr double kMaxAdvanceSeconds = 100.0 * 365 * 24 * 3600;  // a century
+constexpr double kMaxAdvanceSeconds = static_cast<double>(kMaxClockOffset.count()) / 1000.0;
 constexpr double kMaxDelaySeconds = 7.0 * 24 * 3600;              // a week
 
 ControlResponse Error(const Problem& problem) {
@@ -169,7 +169,12 @@ ControlResponse ControlPlane::AdvanceClock(const ControlRequest& request, const 
   auto seconds = OptionalNumber(body.value(), "advance_seconds", 0, kMaxAdvanceSeconds);
   if (!seconds) return Error(seconds.error());
   if (!*seconds) return Error(BadRequest("\"advance_seconds\" is required"));
-  deps_.clock.Advance(std::chrono::milliseconds(SecondsToMillis(**seconds)));
+  if (!deps_.clock.Advance(std::chrono::milliseconds(SecondsToMillis(**seconds)))) {
+    return Error(BadRequest("the clock moves at most " + Json(kMaxAdvanceSeconds).dump() +
+                            " seconds (100 years) ahead in all; it is " +
+                            Json(MillisToSeconds(deps_.clock.offset().count())).dump() +
+                            " seconds ahead already (POST /_emulator/reset sets it back)"));
+  }
   return {200, ClockJson()};
 }
 

@@ -104,6 +104,22 @@ TEST_CASE("the clock moves forward only, and status follows it") {
   CHECK(env.clock.offset().count() == 0);
 }
 
+TEST_CASE("the clock moves at most a century ahead in all: the 2262 wrap-around cannot be reached") {
+  Env env;
+  const Json century = {{"advance_seconds", 3153600000}};
+  CHECK(env.Control("POST", "/clock", century).status == 200);
+  const auto refused = env.Control("POST", "/clock", century);
+  CHECK(refused.status == 400);
+  CHECK(refused.body["error"].get<std::string>().find("100 years") != std::string::npos);
+  CHECK(env.Control("POST", "/clock", {{"advance_seconds", 1}}).status == 400);
+  const auto now = env.Control("GET", "/clock").body;
+  CHECK(now["offset_seconds"] == 3153600000.0);
+  CHECK(now["now"].get<std::string>() > "2120");
+  CHECK(now["now"].get<std::string>() < "2200");
+  CHECK(env.Control("POST", "/reset").status == 200);
+  CHECK(env.Control("POST", "/clock", century).status == 200);
+}
+
 TEST_CASE("config changes the delays at run time; a full reset restores them") {
   Env env;
   auto patched = env.Control("PATCH", "/config", {{"propagation_delay_seconds", 0.5}, {"max_distributions", 2}});

@@ -1,10 +1,14 @@
 #include "emulator/control/fixtures.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <tuple>
 
 #include "emulator/common/ids.h"
@@ -20,13 +24,38 @@ namespace fs = std::filesystem;
 
 bool IsFixtureFile(const fs::path& path) { return path.extension() == ".json" || path.extension() == ".xml"; }
 
+std::string NotRegular(const fs::path& path) {
+  return path.string() + ": not a regular file (a fixture is a *.json or *.xml file, or a directory of them)";
+}
+
+// The whole file, if it is a regular file of at most kMaxFixtureFileBytes. The
+// type is checked on the opened descriptor, and the open does not wait: a FIFO
+// would block it (and then every read), a device such as /dev/zero never ends.
 Result<std::string, std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(std::string("cannot be read"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return Fail(std::string("cannot be read"));
-  return text.str();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return Fail("cannot be opened: " + std::string(std::strerror(errno)));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) return Fail("cannot be read: " + std::string(std::strerror(errno)));
+  if (!S_ISREG(info.st_mode)) return Fail(std::string("not a regular file"));
+  if (static_cast<std::uint64_t>(info.st_size) > kMaxFixtureFileBytes) {
+    return Fail("is " + std::to_string(info.st_size) + " bytes; a fixture file may have at most " +
+                std::to_string(kMaxFixtureFileBytes));
+  }
+  std::string text(static_cast<std::size_t>(info.st_size), '\0');
+  std::size_t filled = 0;
+  while (filled < text.size()) {
+    const ssize_t got = ::read(fd, text.data() + filled, text.size() - filled);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return Fail("cannot be read: " + std::string(std::strerror(errno)));
+    if (got == 0) break;  // shrank while being read
+    filled += static_cast<std::size_t>(got);
+  }
+  text.resize(filled);
+  return text;
 }
 
 using Key = std::tuple<std::string, std::string, std::string>;        // account, kind, id
@@ -132,9 +161,9 @@ Result<std::size_t, std::string> LoadFile(Staging& staging, const std::string& f
     if (auto added = staging.AddXml(fixture.value(), default_account); !added) return Fail(std::move(added).error());
     return std::size_t{1};
   }
-  const Json snapshot = Json::parse(text.value(), nullptr, /*allow_exceptions=*/false);
-  if (snapshot.is_discarded()) return Fail(std::string("not valid JSON"));
-  auto records = ParseSnapshot(snapshot);
+  auto snapshot = ParseJson(text.value());
+  if (!snapshot) return Fail(std::move(snapshot).error());
+  auto records = ParseSnapshot(snapshot.value());
   if (!records) return Fail(records.error().message);
   return staging.AddSnapshot(std::move(records).value());
 }
@@ -150,11 +179,13 @@ Result<std::vector<std::string>, std::string> FixtureFiles(const std::vector<std
     if (fs::is_directory(status)) {
       std::vector<std::string> found;
       for (const auto& entry : fs::directory_iterator(path, error)) {
-        if (entry.is_regular_file() && IsFixtureFile(entry.path())) found.push_back(entry.path().string());
+        if (entry.is_regular_file(error) && IsFixtureFile(entry.path())) found.push_back(entry.path().string());
       }
       if (error) return Fail(path + ": " + error.message());
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
+    } else if (!fs::is_regular_file(status)) {
+      return Fail(NotRegular(path));
     } else if (IsFixtureFile(path)) {
       files.push_back(path);
     } else {

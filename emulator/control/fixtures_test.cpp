@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -123,6 +125,34 @@ TEST_CASE("fixtures add to stored state; the same id is replaced") {
   REQUIRE_FALSE(twice.ok());
   CHECK(twice.error().find("five.xml") != std::string::npos);
   CHECK(env.store->All().size() == 2);
+}
+
+TEST_CASE("a fixture path must be a regular file: a FIFO or a device is refused at once, never read") {
+  Env env;
+  const std::string fifo = (env.dir / "state.json").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // As a path: refused before anything is opened (opening a FIFO waits for a writer).
+  auto loaded = env.Load({fifo});
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error().find("not a regular file") != std::string::npos);
+  // In a directory: skipped like any other file that is not a fixture.
+  env.Write("a.xml", Config("a"));
+  loaded = env.Load({env.dir.string()});
+  REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error()));
+  CHECK(loaded.value() == 1);
+  loaded = env.Load({"/dev/zero"});
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error().find("not a regular file") != std::string::npos);
+}
+
+TEST_CASE("a snapshot fixture nested too deep is refused, not parsed") {
+  Env env;
+  const std::string deep = env.Write("deep.json", "{\"resources\":" + std::string(100'000, '[') +
+                                                      std::string(100'000, ']') + "}");
+  auto loaded = env.Load({deep});
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error().find("nested deeper than 64 levels") != std::string::npos);
+  CHECK(env.store->All().empty());
 }
 
 TEST_CASE("two snapshots with the same sequences both load") {

@@ -156,7 +156,7 @@ Result<std::vector<store::Record>, Problem> ParseSnapshot(const Json& snapshot) 
     return Fail(BadRequest("\"format\" must be \"" + std::string(kSnapshotFormat) + "\""));
   }
   if (snapshot.contains("version") && snapshot["version"] != kSnapshotVersion) {
-    return Fail(BadRequest("unsupported snapshot \"version\" " + snapshot["version"].dump() + "; this emulator reads " +
+    return Fail(BadRequest("unsupported snapshot \"version\" " + Describe(snapshot["version"]) + "; this emulator reads " +
                            std::to_string(kSnapshotVersion)));
   }
   const auto resources = snapshot.find("resources");
