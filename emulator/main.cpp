@@ -84,7 +84,8 @@ int Run(const cfl::Options& options) {
 
   const int port = server.Bind();
   if (port < 0) {
-    std::cerr << "cloudfront-local: cannot listen on " << options.host << ":" << options.port << "\n";
+    std::cerr << "cloudfront-local: cannot listen on " << options.host << ":" << options.port << ": "
+              << server.BindError() << "\n";
     return 1;
   }
   if (options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1") {

@@ -14,6 +14,16 @@ model::HttpResponseParts ErrorResponse(const ApiError& error, CallRecord& call) 
   return model::EncodeError(error, call.request_id);
 }
 
+// The name of a query parameter given more than once: which value is meant
+// cannot be known, so no value is taken silently.
+std::optional<std::string> RepeatedParameter(const model::QueryMap& query) {
+  for (auto it = query.begin(); it != query.end(); ++it) {
+    const auto next = std::next(it);
+    if (next != query.end() && next->first == it->first) return it->first;
+  }
+  return std::nullopt;
+}
+
 bool NamesAnId(std::string_view member) { return member == "Id" || member.ends_with("Id"); }
 
 // arn:aws:cloudfront::ACCOUNT:TYPE/ID → ID
@@ -91,6 +101,9 @@ model::HttpResponseParts Dispatcher::Handle(const model::HttpRequestView& reques
 
 model::HttpResponseParts Dispatcher::Serve(const model::HttpRequestView& request, RequestContext& ctx,
                                            CallRecord& call) {
+  if (const auto repeated = RepeatedParameter(request.query)) {
+    return ErrorResponse(InvalidArgument("The query parameter " + *repeated + " is given more than once."), call);
+  }
   const auto route = model::FindRoute(request.method, request.path, request.query);
   if (!route) {
     return ErrorResponse(MakeError("UnknownOperation", "No CloudFront operation matches " +

@@ -20,7 +20,8 @@ constexpr std::array kExtraErrors = {
     ExtraError{"NotImplemented", 501, false},  ExtraError{"SignatureDoesNotMatch", 403, true},
     ExtraError{"InvalidClientTokenId", 403, true}, ExtraError{"IncompleteSignature", 403, true},
     ExtraError{"RequestExpired", 403, true},   ExtraError{"UnknownOperation", 404, true},
-    ExtraError{"RequestEntityTooLarge", 413, true},
+    ExtraError{"RequestEntityTooLarge", 413, true}, ExtraError{"RequestTimeout", 408, true},
+    ExtraError{"UnsupportedMediaType", 415, true},
     ExtraError{"MissingAuthenticationToken", 403, true},
 };
 
