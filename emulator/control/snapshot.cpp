@@ -1,10 +1,41 @@
 #include "emulator/control/snapshot.h"
 
+#include <algorithm>
+#include <set>
+#include <tuple>
+
 #include "emulator/api/accounts.h"
+#include "emulator/codec/validate.h"
 #include "emulator/common/clock.h"
+#include "emulator/control/snapshot_kinds.h"
 
 namespace cfl::control {
 namespace {
+
+constexpr std::size_t kMaxTags = 50;
+
+bool SameSet(std::vector<std::string> a, std::vector<std::string> b) {
+  std::sort(a.begin(), a.end());
+  a.erase(std::unique(a.begin(), a.end()), a.end());
+  std::sort(b.begin(), b.end());
+  b.erase(std::unique(b.begin(), b.end()), b.end());
+  return a == b;
+}
+
+std::string Listed(const std::vector<std::string>& items) {
+  std::string text = "[";
+  for (const auto& item : items) text += (text.size() > 1 ? ", " : "") + item;
+  return text + "]";
+}
+
+// A config or Tags value checked like API input: types, then the model's
+// rules (required members, enums, lengths, bounds, Quantity = Items).
+std::optional<std::string> ModelProblem(const Json& value, std::string_view shape_name, const std::string& path) {
+  if (auto problem = ShapeTypeProblem(value, shape_name, path)) return problem;
+  const auto checked = model::Validate(value, *model::FindShape(shape_name), path);
+  if (!checked) return path + " is not a valid " + std::string(shape_name) + ": " + checked.error().message;
+  return std::nullopt;
+}
 
 Json ParsedOrText(const std::string& text) {
   Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -43,6 +74,7 @@ class ResourceReader {
     record.modified_ms = Millis("modified_ms", true);
     record.settles_at_ms = Millis("settles_at_ms", true);
     record.sequence = Millis("sequence", false);
+    if (problem_.empty()) CheckContent(record);
     if (!problem_.empty()) return Fail(BadRequest(where_ + "." + problem_));
     return record;
   }
@@ -104,10 +136,117 @@ class ResourceReader {
     return value->get<std::int64_t>();
   }
 
+  // What the kind says about the record: its config and metadata shapes, its
+  // parent, the keys and references its config implies, and time in range.
+  void CheckContent(store::Record& record) {
+    const SnapshotKind* kind = FindSnapshotKind(record.kind);
+    if (!kind) {
+      problem_ = "kind \"" + record.kind.substr(0, 64) + "\" is not one this emulator stores (" +
+                 KnownSnapshotKinds() + ")";
+      return;
+    }
+    const Json& config = json_["config"];
+    if (auto problem = ModelProblem(config, kind->config_shape, "config")) {
+      problem_ = *problem;
+      return;
+    }
+    if (!CheckMetadata(*kind)) return;
+    if (kind->parent_kind.empty() != record.parent.empty()) {
+      problem_ = kind->parent_kind.empty() ? "parent must be empty: a " + record.kind + " has none"
+                                           : "parent is required: a " + record.kind + " belongs to a " +
+                                                 std::string(kind->parent_kind);
+      return;
+    }
+    // Given or not, they are what the config implies (given, they must say so).
+    auto keys = handlers::UniqueKeysOf(*kind->family, config, record.parent);
+    if (json_.contains("unique_keys") && !SameSet(record.unique_keys, keys)) {
+      problem_ = "unique_keys " + Listed(record.unique_keys) + " are not the ones its config holds " + Listed(keys);
+      return;
+    }
+    auto references = kind->family->references ? kind->family->references(config) : std::vector<std::string>{};
+    if (json_.contains("references") && !SameSet(record.references, references)) {
+      problem_ = "references " + Listed(record.references) + " are not the ones its config makes " +
+                 Listed(references);
+      return;
+    }
+    if (!json_.contains("unique_keys")) record.unique_keys = std::move(keys);
+    if (!json_.contains("references")) record.references = std::move(references);
+    for (const auto* name : {"created_ms", "modified_ms", "settles_at_ms"}) {
+      if (json_[name].get<std::int64_t>() > kMaxSnapshotTimeMs) {
+        problem_ = std::string(name) + " must be at most " + std::to_string(kMaxSnapshotTimeMs) + " (" +
+                   FormatIso8601(kMaxSnapshotTimeMs) + ")";
+        return;
+      }
+    }
+    if (record.created_ms > record.modified_ms) {
+      problem_ = "modified_ms must not be before created_ms";
+      return;
+    }
+    if (record.sequence > kMaxSnapshotSequence) {
+      problem_ = "sequence must be at most " + std::to_string(kMaxSnapshotSequence);
+    }
+  }
+
+  bool CheckMetadata(const SnapshotKind& kind) {
+    const auto found = json_.find("metadata");
+    if (found == json_.end() || found->is_null()) return true;
+    for (const auto& [name, value] : found->items()) {
+      const std::string path = "metadata." + name;
+      if (name == "Tags" && kind.taggable) {
+        if (!value.is_array() || value.size() > kMaxTags) {
+          problem_ = path + " must be an array of at most " + std::to_string(kMaxTags) + " tags";
+          return false;
+        }
+        for (std::size_t i = 0; i < value.size(); ++i) {
+          if (auto problem = ModelProblem(value[i], "Tag", path + "[" + std::to_string(i) + "]")) {
+            problem_ = *problem;
+            return false;
+          }
+        }
+      } else if (std::find(kind.metadata_strings.begin(), kind.metadata_strings.end(), name) !=
+                 kind.metadata_strings.end()) {
+        if (!value.is_string()) {
+          problem_ = path + " must be a string";
+          return false;
+        }
+      } else {
+        problem_ = path + " is not something a " + std::string(kind.kind) + " holds";
+        return false;
+      }
+    }
+    return true;
+  }
+
   const Json& json_;
   std::string where_;
   std::string problem_;
 };
+
+// What records point at — their parent, their references — must be in the
+// snapshot too (in the same account), or be AWS-managed.
+Result<Ok, Problem> CheckLinks(const std::vector<store::Record>& records) {
+  std::set<std::tuple<std::string_view, std::string_view, std::string_view>> present;
+  for (const auto& record : records) present.emplace(record.account, record.kind, record.id);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& record = records[i];
+    const std::string where = "resources[" + std::to_string(i) + "]";
+    const SnapshotKind* kind = FindSnapshotKind(record.kind);
+    if (!kind->parent_kind.empty() && !present.contains({record.account, kind->parent_kind, record.parent})) {
+      return Fail(BadRequest(where + ".parent " + record.parent + " is no " + std::string(kind->parent_kind) +
+                             " of account " + record.account + " in the snapshot"));
+    }
+    for (const auto& reference : record.references) {
+      const auto target = ResolveReference(reference);
+      if (!target) return Fail(BadRequest(where + ".references: " + reference + " is not a reference"));
+      if (present.contains({record.account, target->kind, target->id}) || IsManaged(target->kind, target->id)) {
+        continue;
+      }
+      return Fail(BadRequest(where + ".references: " + reference + " names no " + std::string(target->kind) +
+                             " of account " + record.account + " in the snapshot"));
+    }
+  }
+  return Ok{};
+}
 
 }  // namespace
 
@@ -170,6 +309,7 @@ Result<std::vector<store::Record>, Problem> ParseSnapshot(const Json& snapshot) 
     if (!record) return Fail(std::move(record).error());
     records.push_back(std::move(record).value());
   }
+  if (auto linked = CheckLinks(records); !linked) return Fail(std::move(linked).error());
   return records;
 }
 

@@ -14,6 +14,10 @@ namespace cfl::control {
 
 inline constexpr std::string_view kSnapshotFormat = "cloudfront-local/state";
 inline constexpr int kSnapshotVersion = 1;
+// Timestamps in a snapshot are at most 9999-12-31T23:59:59.999Z, sequences at
+// most 2^53 (exact in every JSON reader; far from overflowing later creates).
+inline constexpr std::int64_t kMaxSnapshotTimeMs = 253'402'300'799'999;
+inline constexpr std::int64_t kMaxSnapshotSequence = std::int64_t{1} << 53;
 
 // {"format", "version", "exported_at", "exported_at_ms", "resources": [...]};
 // each resource's "status" is derived at now_ms (informational).
@@ -23,6 +27,11 @@ Json RecordJson(const store::Record& record, std::int64_t now_ms);
 
 // Validates a snapshot fully and returns its records, or a message saying
 // what is wrong and where ("resources[3].etag must be a non-empty string").
+// Checked like API input: every kind known (snapshot_kinds.h); every config of
+// its model shape and valid by the model's rules; metadata as the kind holds
+// it (Tags valid, at most 50); unique keys and references those the config
+// implies; parents and referenced records present in the snapshot (or
+// AWS-managed); timestamps and sequences in range.
 Result<std::vector<store::Record>, Problem> ParseSnapshot(const Json& snapshot);
 
 // "Deployed"/"InProgress" ("Completed" for invalidations) at now_ms.

@@ -23,8 +23,10 @@ DocumentCache& ParsedConfigs() {
 
 ApiError NotFound(const ResourceFamily& family) { return MakeError(family.not_found_code, family.not_found_message); }
 
+}  // namespace
+
 // Caller references are unique per parent (an invalidation's per distribution).
-std::vector<std::string> UniqueKeys(const ResourceFamily& family, const Json& config, const std::string& parent) {
+std::vector<std::string> UniqueKeysOf(const ResourceFamily& family, const Json& config, const std::string& parent) {
   std::vector<std::string> keys;
   if (!family.caller_reference_member.empty()) {
     keys.push_back(std::string(kCallerKeyPrefix) + (parent.empty() ? "" : parent + "/") +
@@ -38,6 +40,8 @@ std::vector<std::string> UniqueKeys(const ResourceFamily& family, const Json& co
   }
   return keys;
 }
+
+namespace {
 
 ApiError ConflictError(const ResourceFamily& family, const store::StoreError& error) {
   if (error.conflicting_key.starts_with(kCallerKeyPrefix) || error.conflicting_key.starts_with(kNameKeyPrefix) ||
@@ -100,7 +104,7 @@ store::Record BuildRecord(RequestContext& ctx, const ResourceFamily& family, con
   record.kind = family.kind;
   record.etag = ids::ETag();
   record.document = config.dump();
-  record.unique_keys = UniqueKeys(family, config, record.parent);
+  record.unique_keys = UniqueKeysOf(family, config, record.parent);
   if (family.references) record.references = family.references(config);
   record.modified_ms = ctx.now_ms;
   record.settles_at_ms = SettlesAt(ctx, family);

@@ -72,6 +72,10 @@ Result<Resource, ApiError> CreateResource(RequestContext& ctx, const ResourceFam
 
 Result<Resource, ApiError> LoadResource(RequestContext& ctx, const ResourceFamily& family, const std::string& id);
 
+// The unique keys a record of family with this config and parent holds: its
+// caller reference, its name when names are unique, and the family's own.
+std::vector<std::string> UniqueKeysOf(const ResourceFamily& family, const Json& config, const std::string& parent);
+
 // The stored record, its config not parsed yet: for answers cached by version.
 Result<store::Record, ApiError> LoadRecord(RequestContext& ctx, const ResourceFamily& family, const std::string& id);
 
