@@ -38,6 +38,10 @@ sigset_t BlockStopSignals() {
 
 int Run(const cfl::Options& options) {
   const sigset_t stop_signals = BlockStopSignals();
+  // A --db file growing past the file size limit (ulimit -f) must fail the
+  // write (EFBIG, like ENOSPC: the batch's COMMIT fails and nothing is
+  // acknowledged), not kill the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   auto credentials = cfl::api::GatherCredentials(options.credentials, options.credentials_file, options.account_id);
   if (!credentials) {
     std::cerr << "cloudfront-local: " << credentials.error() << "\n";

@@ -182,8 +182,7 @@ class SqliteStore final : public Store {
     std::lock_guard lock(connection_mutex_);
     std::vector<Counts> counts;
     auto query = statements_.Prepare(
-        "SELECT account, kind, count(*) FROM records "
-        "GROUP BY account, kind ORDER BY account, kind");
+        "SELECT account, kind, n FROM record_counts WHERE n > 0 ORDER BY account, kind");
     auto error = query.ForEachRow([&]() -> Status {
       counts.push_back(Counts{query.Text(0), query.Text(1), query.Int(2)});
       return std::nullopt;
@@ -238,9 +237,25 @@ class SqliteStore final : public Store {
   detail::GroupCommit group_commit_{
       [this](std::span<detail::BatchedWrite* const> batch) {
         std::lock_guard lock(connection_mutex_);
+        if (auto lost = FileLost()) {
+          for (auto* write : batch) write->outcome = *lost;
+          return;
+        }
         detail::RunWriteBatch(statements_, cache_, batch);
       },
       kMaxBatch};
+
+  // REQUIRES: connection_mutex_ held. Once the database file is gone (or
+  // another file took its path), every write fails: what it would store
+  // could not be found at the next start. Said once on stderr.
+  Status FileLost() {
+    if (!file_lost_) {
+      file_lost_ = file_lock_.CheckStillAtPath();
+      if (file_lost_) ReportFailure("every write", *file_lost_);
+    }
+    return file_lost_;
+  }
+  Status file_lost_;  // guarded by connection_mutex_
 };
 
 Status Configure(sqlite3* db, bool in_memory) {

@@ -32,11 +32,12 @@ def url(emulator):
 
 @pytest.fixture
 def start_emulator():
-    """Factory: start_emulator('--max-distributions', '3') -> Emulator; stopped (exit 0) at teardown."""
+    """Factory: start_emulator('--max-distributions', '3', binary=...) -> Emulator; stopped (exit 0)
+    at teardown."""
     started = []
 
-    def start(*flags):
-        em = u.Emulator(*flags)
+    def start(*flags, **options):
+        em = u.Emulator(*flags, **options)
         started.append(em)
         return em
 
