@@ -164,6 +164,8 @@ class SqliteStore final : public Store {
     return CollectOrReport("All", query);
   }
 
+  std::vector<std::shared_ptr<const Record>> Current() override { return cache_.All(); }
+
   StoreResult<std::int64_t> ReplaceAll(std::vector<Record> records) override {
     return Write<std::int64_t>([&](std::vector<CacheChange>& changes)
                                    -> StoreResult<std::int64_t> {
@@ -286,12 +288,16 @@ StoreResult<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   }
   sqlite3* db = nullptr;
   // NOMUTEX: SqliteStore serialises every use of the connection itself.
-  const int rc = sqlite3_open_v2(in_memory ? ":memory:" : path.c_str(), &db,
+  // Without a path, SQLite's private temporary database (filename ""): a file
+  // in the temp directory, unlinked as it is opened, never synced. Its pages
+  // live in the OS page cache instead of this process (":memory:" would hold
+  // every record twice in the process: in SQLite's pages and in the cache).
+  const int rc = sqlite3_open_v2(in_memory ? "" : path.c_str(), &db,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                  nullptr);
   detail::Connection connection(db);  // closed on every failure below
   if (rc != SQLITE_OK) return detail::SqliteError(db, "opening " + path);
-  const std::string where = in_memory ? std::string("in-memory database") : path;
+  const std::string where = in_memory ? std::string("temporary database") : path;
   if (auto error = Configure(db, in_memory)) {
     error->message = where + ": " + error->message;
     return *error;

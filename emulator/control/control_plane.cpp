@@ -1,5 +1,7 @@
 #include "emulator/control/control_plane.h"
 
+#include <malloc.h>
+
 #include <cmath>
 
 #include "emulator/control/snapshot.h"
@@ -263,16 +265,23 @@ ControlResponse ControlPlane::ClearRequests(const ControlRequest&, const Params&
 }
 
 ControlResponse ControlPlane::ExportState(const ControlRequest&, const Params&) {
-  return {200, ExportSnapshot(deps_.services.store.All(), NowMs())};
+  // One consistent view of the records now; written out as the client reads.
+  auto records = std::make_shared<const std::vector<std::shared_ptr<const store::Record>>>(
+      deps_.services.store.Current());
+  const std::int64_t now_ms = NowMs();
+  ControlResponse response{200, nullptr};
+  response.stream = [records, now_ms](const std::function<bool(std::string_view)>& write) {
+    return WriteSnapshot(*records, now_ms, write);
+  };
+  return response;
 }
 
 ControlResponse ControlPlane::ImportState(const ControlRequest& request, const Params&) {
-  auto body = ParseObject(request.body);
-  if (!body) return Error(body.error());
-  auto records = ParseSnapshot(body.value());
+  auto records = ReadSnapshot(request.body);
   if (!records) return Error(records.error());
   const auto count = records->size();
   auto replaced = deps_.services.store.ReplaceAll(std::move(records).value());
+  malloc_trim(0);  // the body and the records read from it are gone: give the memory back
   if (auto* error = std::get_if<store::StoreError>(&replaced)) {
     const int status = error->kind == store::StoreErrorKind::kInvalidInput ? 400 : 500;
     return Error({status, "the snapshot cannot be imported: " + error->message, ""});

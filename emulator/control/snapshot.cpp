@@ -276,6 +276,80 @@ Json RecordJson(const store::Record& record, std::int64_t now_ms) {
           {"sequence", record.sequence}};
 }
 
+namespace {
+
+std::string JsonText(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+// A stored document (config or metadata) as it goes into a snapshot: its
+// text as is when it is a JSON object (as the engine stores them), else
+// what RecordJson makes of it.
+void AppendDocument(std::string& out, const std::string& document, const Json* parsed) {
+  if (parsed ? parsed->is_object() : Json::accept(document)) {
+    out += document;
+  } else {
+    out += JsonText(ParsedOrText(document));
+  }
+}
+
+// RecordJson(record).dump(), written directly: the config and metadata text
+// go in as stored, without being parsed and printed again.
+void AppendRecord(std::string& out, const store::Record& record, const Json& config,
+                  const std::vector<std::string>& unique_keys, const std::vector<std::string>& references,
+                  std::int64_t now_ms) {
+  const auto member = [&out](std::string_view name, const Json& value) {
+    out.append(",\"").append(name).append("\":").append(JsonText(value));
+  };
+  out += "{\"account\":" + JsonText(record.account);
+  out += ",\"config\":";
+  AppendDocument(out, record.document, &config);
+  member("created", Timestamp(record.created_ms));
+  member("created_ms", record.created_ms);
+  member("etag", record.etag);
+  member("id", record.id);
+  member("kind", record.kind);
+  out += ",\"metadata\":";
+  AppendDocument(out, record.metadata, nullptr);
+  member("modified", Timestamp(record.modified_ms));
+  member("modified_ms", record.modified_ms);
+  member("parent", record.parent);
+  member("references", references);
+  member("sequence", record.sequence);
+  member("settles_at", Timestamp(record.settles_at_ms));
+  member("settles_at_ms", record.settles_at_ms);
+  member("status", DerivedStatus(record, now_ms));
+  member("unique_keys", unique_keys);
+  out += '}';
+}
+
+}  // namespace
+
+bool WriteSnapshot(const std::vector<std::shared_ptr<const store::Record>>& records, std::int64_t now_ms,
+                   const std::function<bool(std::string_view)>& write) {
+  constexpr std::size_t kPiece = 64 * 1024;
+  std::string piece = "{\"exported_at\":" + JsonText(Timestamp(now_ms)) +
+                      ",\"exported_at_ms\":" + std::to_string(now_ms) +
+                      ",\"format\":" + JsonText(kSnapshotFormat) + ",\"resources\":[";
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const store::Record& record = *records[i];
+    const Json config = Json::parse(record.document, nullptr, /*allow_exceptions=*/false);
+    std::vector<std::string> unique_keys;
+    std::vector<std::string> references;
+    const SnapshotKind* kind = FindSnapshotKind(record.kind);
+    if (kind && config.is_object()) {
+      unique_keys = handlers::UniqueKeysOf(*kind->family, config, record.parent);
+      if (kind->family->references) references = kind->family->references(config);
+    }
+    if (i > 0) piece += ',';
+    AppendRecord(piece, record, config, unique_keys, references, now_ms);
+    if (piece.size() >= kPiece) {
+      if (!write(piece)) return false;
+      piece.clear();
+    }
+  }
+  piece += "],\"version\":" + std::to_string(kSnapshotVersion) + "}";
+  return write(piece);
+}
+
 Json ExportSnapshot(const std::vector<store::Record>& records, std::int64_t now_ms) {
   Json resources = Json::array();
   for (const auto& record : records) resources.push_back(RecordJson(record, now_ms));
@@ -286,8 +360,10 @@ Json ExportSnapshot(const std::vector<store::Record>& records, std::int64_t now_
           {"resources", std::move(resources)}};
 }
 
-Result<std::vector<store::Record>, Problem> ParseSnapshot(const Json& snapshot) {
-  if (!snapshot.is_object()) return Fail(BadRequest("a snapshot is a JSON object"));
+namespace {
+
+// The members of a snapshot besides its resources.
+Result<Ok, Problem> CheckEnvelope(const Json& snapshot) {
   if (auto ok = OnlyMembers(snapshot, {"format", "version", "exported_at", "exported_at_ms", "resources"}); !ok) {
     return Fail(std::move(ok).error());
   }
@@ -295,13 +371,151 @@ Result<std::vector<store::Record>, Problem> ParseSnapshot(const Json& snapshot) 
     return Fail(BadRequest("\"format\" must be \"" + std::string(kSnapshotFormat) + "\""));
   }
   if (snapshot.contains("version") && snapshot["version"] != kSnapshotVersion) {
-    return Fail(BadRequest("unsupported snapshot \"version\" " + Describe(snapshot["version"]) + "; this emulator reads " +
-                           std::to_string(kSnapshotVersion)));
+    return Fail(BadRequest("unsupported snapshot \"version\" " + Describe(snapshot["version"]) +
+                           "; this emulator reads " + std::to_string(kSnapshotVersion)));
   }
+  return Ok{};
+}
+
+const Problem kNoResources = BadRequest("a snapshot needs \"resources\": an array");
+
+// A SAX reader of snapshot text: each element of "resources" is built on its
+// own, read into a record and dropped, so the document is never held whole
+// (a 100,000-distribution snapshot is 200 MB of JSON and would be 1 GB as a
+// DOM). Depth is bounded by kMaxJsonDepth as ParseJson bounds it.
+class SnapshotSax {
+ public:
+  Result<std::vector<store::Record>, Problem> Finish(bool parsed) {
+    if (!problem_.message.empty()) return Fail(problem_);
+    if (!parsed) return Fail(BadRequest("the snapshot is not valid JSON"));
+    if (!envelope_.is_object()) return Fail(BadRequest("a snapshot is a JSON object"));
+    if (auto ok = CheckEnvelope(envelope_); !ok) return Fail(std::move(ok).error());
+    if (!saw_resources_) return Fail(kNoResources);
+    if (auto linked = CheckLinks(records_); !linked) return Fail(std::move(linked).error());
+    return std::move(records_);
+  }
+
+  // nlohmann's SAX interface.
+  bool null() { return Value(nullptr); }
+  bool boolean(bool value) { return Value(value); }
+  bool number_integer(Json::number_integer_t value) { return Value(value); }
+  bool number_unsigned(Json::number_unsigned_t value) { return Value(value); }
+  bool number_float(Json::number_float_t value, const std::string&) { return Value(value); }
+  bool string(std::string& value) { return Value(std::move(value)); }
+  bool binary(Json::binary_t&) { return Refuse(BadRequest("the snapshot is not valid JSON")); }
+  bool start_object(std::size_t) { return Open(Json::object()); }
+  bool start_array(std::size_t) { return Open(Json::array()); }
+  bool key(std::string& name) {
+    if (stack_.size() == 1 && !in_resources_) {
+      pending_key_ = name;
+      if (name == "resources") {
+        if (saw_resources_) return Refuse(BadRequest("a snapshot has one \"resources\""));
+        saw_resources_ = true;
+      }
+      return true;
+    }
+    pending_key_ = std::move(name);
+    return true;
+  }
+  bool end_object() { return Close(); }
+  bool end_array() { return Close(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return Refuse(BadRequest("the snapshot is not valid JSON"));
+  }
+
+ private:
+  bool Refuse(Problem problem) {
+    if (problem_.message.empty()) problem_ = std::move(problem);
+    return false;
+  }
+
+  // A container opens: the envelope, the resources array, or a value inside
+  // one resource (or inside another envelope member).
+  bool Open(Json container) {
+    if (depth_ >= kMaxJsonDepth) {
+      return Refuse(BadRequest("the snapshot is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"));
+    }
+    ++depth_;
+    if (depth_ == 1) {
+      envelope_ = std::move(container);
+      stack_.push_back(&envelope_);
+      return true;
+    }
+    if (depth_ == 2 && pending_key_ == "resources" && stack_.size() == 1) {
+      if (!container.is_array()) return Refuse(kNoResources);
+      in_resources_ = true;
+      return true;
+    }
+    if (in_resources_ && depth_ == 3) {
+      element_ = std::move(container);
+      stack_.push_back(&element_);
+      return true;
+    }
+    return Value(std::move(container), /*opens=*/true);
+  }
+
+  bool Close() {
+    if (in_resources_ && depth_ == 2) {  // the resources array
+      in_resources_ = false;
+      --depth_;
+      return true;
+    }
+    if (in_resources_ && depth_ == 3) {  // one resource: read it, let it go
+      stack_.pop_back();
+      --depth_;
+      auto record = ResourceReader(element_, "resources[" + std::to_string(records_.size()) + "]").Read();
+      element_ = nullptr;
+      if (!record) return Refuse(std::move(record).error());
+      records_.push_back(std::move(record).value());
+      return true;
+    }
+    stack_.pop_back();
+    --depth_;
+    return true;
+  }
+
+  bool Value(Json value, bool opens = false) {
+    if (in_resources_ && depth_ == (opens ? 3 : 2)) {
+      // A resource that is not an object: read (and refused) as such.
+      auto record = ResourceReader(value, "resources[" + std::to_string(records_.size()) + "]").Read();
+      if (!record) return Refuse(std::move(record).error());
+      return Refuse(BadRequest("a resource must be an object"));
+    }
+    if (stack_.empty()) {  // a document that is a bare scalar
+      envelope_ = std::move(value);
+      return true;
+    }
+    if (pending_key_ == "resources" && stack_.size() == 1 && !in_resources_) return Refuse(kNoResources);
+    Json& parent = *stack_.back();
+    Json* added = nullptr;
+    if (parent.is_object()) {
+      added = &(parent[pending_key_] = std::move(value));
+    } else {
+      parent.push_back(std::move(value));
+      added = &parent.back();
+    }
+    if (opens) stack_.push_back(added);
+    return true;
+  }
+
+  Json envelope_;
+  Json element_;
+  std::vector<Json*> stack_;  // the containers being built, innermost last
+  std::string pending_key_;
+  int depth_ = 0;
+  bool in_resources_ = false;
+  bool saw_resources_ = false;
+  std::vector<store::Record> records_;
+  Problem problem_{400, "", ""};
+};
+
+}  // namespace
+
+Result<std::vector<store::Record>, Problem> ParseSnapshot(const Json& snapshot) {
+  if (!snapshot.is_object()) return Fail(BadRequest("a snapshot is a JSON object"));
+  if (auto ok = CheckEnvelope(snapshot); !ok) return Fail(std::move(ok).error());
   const auto resources = snapshot.find("resources");
-  if (resources == snapshot.end() || !resources->is_array()) {
-    return Fail(BadRequest("a snapshot needs \"resources\": an array"));
-  }
+  if (resources == snapshot.end() || !resources->is_array()) return Fail(kNoResources);
   std::vector<store::Record> records;
   records.reserve(resources->size());
   for (std::size_t i = 0; i < resources->size(); ++i) {
@@ -311,6 +525,18 @@ Result<std::vector<store::Record>, Problem> ParseSnapshot(const Json& snapshot) 
   }
   if (auto linked = CheckLinks(records); !linked) return Fail(std::move(linked).error());
   return records;
+}
+
+Result<std::vector<store::Record>, Problem> ReadSnapshot(std::string_view text) {
+  SnapshotSax reader;
+  const bool parsed = Json::sax_parse(text, &reader, nlohmann::detail::input_format_t::json, /*strict=*/true);
+  return reader.Finish(parsed);
+}
+
+Result<std::vector<store::Record>, Problem> ReadSnapshot(std::FILE* file) {
+  SnapshotSax reader;
+  const bool parsed = Json::sax_parse(file, &reader, nlohmann::detail::input_format_t::json, /*strict=*/true);
+  return reader.Finish(parsed);
 }
 
 }  // namespace cfl::control

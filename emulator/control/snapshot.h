@@ -4,6 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,6 +28,14 @@ Json ExportSnapshot(const std::vector<store::Record>& records, std::int64_t now_
 
 Json RecordJson(const store::Record& record, std::int64_t now_ms);
 
+// The same snapshot as ExportSnapshot, of the store's current records
+// (Store::Current), written as JSON text piece by piece (about 64 KB each) to
+// write, which returns false to stop early. The document is never built
+// whole; each record's unique_keys and references are computed from its
+// config, as an import computes them. Returns false if write stopped it.
+bool WriteSnapshot(const std::vector<std::shared_ptr<const store::Record>>& records, std::int64_t now_ms,
+                   const std::function<bool(std::string_view)>& write);
+
 // Validates a snapshot fully and returns its records, or a message saying
 // what is wrong and where ("resources[3].etag must be a non-empty string").
 // Checked like API input: every kind known (snapshot_kinds.h); every config of
@@ -33,6 +44,12 @@ Json RecordJson(const store::Record& record, std::int64_t now_ms);
 // implies; parents and referenced records present in the snapshot (or
 // AWS-managed); timestamps and sequences in range.
 Result<std::vector<store::Record>, Problem> ParseSnapshot(const Json& snapshot);
+
+// The same from JSON text or a file, read record by record: the document is
+// never held whole (nor nested deeper than kMaxJsonDepth), so memory grows
+// with the records, not with the text.
+Result<std::vector<store::Record>, Problem> ReadSnapshot(std::string_view text);
+Result<std::vector<store::Record>, Problem> ReadSnapshot(std::FILE* file);
 
 // "Deployed"/"InProgress" ("Completed" for invalidations) at now_ms.
 std::string DerivedStatus(const store::Record& record, std::int64_t now_ms);

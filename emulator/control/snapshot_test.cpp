@@ -68,10 +68,14 @@ bool Same(const store::Record& a, const store::Record& b) {
          a.settles_at_ms == b.settles_at_ms && a.sequence == b.sequence;
 }
 
+// The refusal, the same whether the snapshot is read as a value or as text.
 std::string Refusal(const Json& snapshot) {
   auto parsed = ParseSnapshot(snapshot);
   REQUIRE_FALSE(parsed.ok());
   CHECK(parsed.error().status == 400);
+  auto read = ReadSnapshot(snapshot.dump());
+  REQUIRE_FALSE(read.ok());
+  CHECK(read.error().message == parsed.error().message);
   return parsed.error().message;
 }
 
@@ -91,7 +95,7 @@ TEST_CASE("a snapshot round trip gives back the same records, through text too")
   CHECK(exported["resources"][0]["config"]["Comment"] == "c");
   CHECK(exported["resources"][0]["modified"] == "2023-11-14T22:13:20.500Z");
 
-  auto parsed = ParseSnapshot(Json::parse(exported.dump()));
+  auto parsed = ReadSnapshot(exported.dump());
   REQUIRE_MESSAGE(parsed.ok(), (parsed.ok() ? "" : parsed.error().message));
   REQUIRE(parsed->size() == 3);
   CHECK(Same(parsed->at(0), Sample()));
@@ -205,6 +209,23 @@ TEST_CASE("what a record points at must be in the snapshot, or managed") {
   orphan.unique_keys = {"caller:E404/inv"};
   message = Refusal(ExportSnapshot({orphan}, 0));
   CHECK(message == "resources[0].parent E404 is no distribution of account 111111111111 in the snapshot");
+}
+
+TEST_CASE("snapshot text is read record by record, as deep and as strict as any control body") {
+  CHECK(ReadSnapshot("{\"resources\":" + std::string(100'000, '[')).error().message ==
+        "the snapshot is nested deeper than 64 levels");
+  CHECK(ReadSnapshot("{\"resources\": [").error().message == "the snapshot is not valid JSON");
+  CHECK(ReadSnapshot("[]").error().message == "a snapshot is a JSON object");
+  CHECK(ReadSnapshot("5").error().message == "a snapshot is a JSON object");
+  CHECK(ReadSnapshot("{}").error().message == "a snapshot needs \"resources\": an array");
+  CHECK(ReadSnapshot("{\"resources\": {}}").error().message == "a snapshot needs \"resources\": an array");
+  CHECK(ReadSnapshot("{\"resources\": 5}").error().message == "a snapshot needs \"resources\": an array");
+  CHECK(ReadSnapshot("{\"resources\": [5]}").error().message == "resources[0] must be an object");
+  CHECK(ReadSnapshot("{\"resources\": [], \"resources\": []}").error().message ==
+        "a snapshot has one \"resources\"");
+  CHECK(ReadSnapshot("{\"resources\": [], \"format\": {\"a\": [1]}}").error().message.find("format") !=
+        std::string::npos);
+  CHECK(ReadSnapshot("{\"resources\": []}").value().empty());
 }
 
 }  // namespace

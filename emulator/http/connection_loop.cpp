@@ -751,6 +751,8 @@ int ConnectionLoop::Bind(const std::string& host, int port) { return impl_->Bind
 
 std::string ConnectionLoop::error() const { return impl_->error; }
 
+int ConnectionLoop::listening_socket() const { return impl_->listen_fd; }
+
 void ConnectionLoop::Run() { impl_->Run(); }
 
 void ConnectionLoop::Stop() { impl_->Stop(); }

@@ -103,6 +103,8 @@ class ConnectionLoop {
   // or -1 (error() says why).
   int Bind(const std::string& host, int port);
   std::string error() const;
+  // The listening socket, once bound (-1 before).
+  int listening_socket() const;
 
   // Serves until Stop(); returns once every worker has ended and every
   // connection is closed. REQUIRES: Bind() succeeded.

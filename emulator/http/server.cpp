@@ -65,6 +65,11 @@ class FramedServer final : public httplib::Server {
   bool ServeOne(httplib::Stream& stream, bool closing, bool& client_closes) {
     return process_request(stream, closing, client_closes, nullptr);
   }
+  // cpp-httplib writes a streamed body (a content provider) only while its
+  // own listening socket is set: it takes an unset one for "shutting down".
+  // Its accept loop is not used, so the connection loop's socket stands in;
+  // unset again, streams being written stop.
+  void SetListening(socket_t listening) { svr_sock_ = listening; }
 };
 
 // One framed request as cpp-httplib's Stream: reads yield exactly the
@@ -226,9 +231,21 @@ struct Server::Impl final : RequestServer {
       for (const auto& method : answer.body["allow"]) allow += (allow.empty() ? "" : ", ") + method.get<std::string>();
       response.set_header("Allow", allow);
     }
-    // Paths and bodies may hold bytes that are not UTF-8: replace them, never throw.
-    response.set_content(answer.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                         "application/json");
+    if (answer.stream) {
+      // Chunked, written as the client reads it (connection_loop bounds what
+      // waits unread and for how long).
+      response.set_chunked_content_provider(
+          "application/json", [stream = std::move(answer.stream)](std::size_t, httplib::DataSink& sink) {
+            if (stream([&sink](std::string_view piece) { return sink.write(piece.data(), piece.size()); })) {
+              sink.done();
+            }
+            return true;
+          });
+    } else {
+      // Paths and bodies may hold bytes that are not UTF-8: replace them, never throw.
+      response.set_content(answer.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                           "application/json");
+    }
     if (LogRequests()) {
       api::CallRecord call;
       call.request_id = "-";
@@ -308,6 +325,7 @@ Server::~Server() = default;
 
 int Server::Bind() {
   impl_->port = impl_->loop.Bind(impl_->options.host, impl_->options.port);
+  if (impl_->port >= 0) impl_->http.SetListening(impl_->loop.listening_socket());
   return impl_->port;
 }
 
@@ -318,7 +336,10 @@ bool Server::Listen() {
   return true;
 }
 
-void Server::Stop() { impl_->loop.Stop(); }
+void Server::Stop() {
+  impl_->http.SetListening(INVALID_SOCKET);
+  impl_->loop.Stop();
+}
 
 void Server::WaitForInFlightRequests(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
