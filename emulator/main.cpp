@@ -37,8 +37,11 @@ sigset_t BlockStopSignals() {
   return signals;
 }
 
-int Run(const cfl::Options& options) {
+int Run(cfl::Options options) {
   const sigset_t stop_signals = BlockStopSignals();
+  if (const char* token = std::getenv("CFL_CONTROL_TOKEN"); token && *token && options.control_token.empty()) {
+    options.control_token = token;
+  }
   // A --db file growing past the file size limit (ulimit -f) must fail the
   // write (EFBIG, like ENOSPC: the batch's COMMIT fails and nothing is
   // acknowledged), not kill the process.
@@ -100,6 +103,11 @@ int Run(const cfl::Options& options) {
     std::cerr << "WARNING: cloudfront-local is listening on " << options.host
               << ", reachable from other machines"
               << (options.verify_signatures ? ".\n" : "; and it does not check signatures.\n");
+    if (options.control_api && options.control_token.empty()) {
+      std::cerr << "WARNING: its control plane (/_emulator: reset, state, faults, clock) is unauthenticated: "
+                   "anyone who can connect can read and replace all state. Protect it with --control-token "
+                   "TOKEN (or CFL_CONTROL_TOKEN), or turn it off with --no-control-api.\n";
+    }
   }
   std::printf("cloudfront-local listening on http://%s:%d\n", options.host.c_str(), port);
   std::fflush(stdout);

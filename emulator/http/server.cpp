@@ -218,11 +218,28 @@ struct Server::Impl final : RequestServer {
     }
   }
 
+  // With --control-token, every control request but GET /health (health
+  // checks carry no secrets) must present the token; compared in constant time.
+  bool TokenAccepted(const httplib::Request& request, std::string_view path) const {
+    if (options.control_token.empty() || (request.method == "GET" && path == "/health")) return true;
+    const std::string expected = "Bearer " + options.control_token;
+    const std::string given = request.get_header_value("Authorization");
+    unsigned char difference = given.size() == expected.size() ? 0 : 1;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      difference |= static_cast<unsigned char>(expected[i] ^ (i < given.size() ? given[i] : 0));
+    }
+    return difference == 0;
+  }
+
   void ServeControl(const httplib::Request& request, httplib::Response& response) {
     const auto started = std::chrono::steady_clock::now();
     const std::string_view path = std::string_view(request.path).substr(kControlPrefix.size());
     control::ControlResponse answer{404, {{"error", "the control API is turned off (--no-control-api)"}}};
-    if (options.control_api) {
+    if (options.control_api && !TokenAccepted(request, path)) {
+      answer = {401, {{"error", "the control plane needs \"Authorization: Bearer TOKEN\" with the token given "
+                                "to --control-token (or CFL_CONTROL_TOKEN)"}}};
+      response.set_header("WWW-Authenticate", "Bearer realm=\"cloudfront-local control plane\"");
+    } else if (options.control_api) {
       answer = control.Handle({request.method, path.empty() ? "/" : path, request.body, QueryOf(request)});
     }
     response.status = answer.status;
