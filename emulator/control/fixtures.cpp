@@ -210,6 +210,10 @@ Result<std::size_t, std::string> LoadFile(Staging& staging, const std::string& f
   if (fs::path(file).extension() == ".xml") {
     auto text = ReadAll(opened->get());
     if (!text) return Fail(std::move(text).error());
+    if (text->size() > kMaxXmlFixtureBytes) {
+      return Fail("is " + std::to_string(text->size()) + " bytes; an XML fixture (one config) may have at most " +
+                  std::to_string(kMaxXmlFixtureBytes));
+    }
     auto fixture = ParseXmlFixture(text.value());
     if (!fixture) return Fail(std::move(fixture).error());
     if (auto added = staging.AddXml(fixture.value(), default_account); !added) return Fail(std::move(added).error());

@@ -14,8 +14,11 @@
 
 namespace cfl::control {
 
-// A fixture file larger than this is refused (1 GiB).
+// A fixture file larger than this is refused (1 GiB): a snapshot of a few
+// hundred thousand records, read record by record.
 inline constexpr std::uint64_t kMaxFixtureFileBytes = std::uint64_t{1} << 30;
+// An XML fixture is one config, parsed whole: 2 MiB (an API body is at most 1).
+inline constexpr std::size_t kMaxXmlFixtureBytes = std::size_t{2} << 20;
 
 // Validates every fixture first (in a scratch store, so uniqueness, limits
 // and references are checked as the API checks them), then adds them all to

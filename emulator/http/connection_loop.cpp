@@ -536,7 +536,7 @@ struct ConnectionLoop::Impl {
         }
         ++served;
         if (!ServeOne(connection, frame)) connection.close_after_write = true;
-        if (!Flush(connection)) return Close(connection);
+        if (connection.broken || !Flush(connection)) return Close(connection);  // an answer cut short
         if (connection.stalled) {
           connection.mode = Connection::Mode::kWriting;
           return Park(connection, EPOLLOUT, SteadyClock::now() + limits.write_timeout);
