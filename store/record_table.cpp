@@ -145,15 +145,41 @@ StoreResult<std::optional<std::string>> RecordTable::FindIdAtSequence(std::strin
   return FirstText(query);
 }
 
-StoreResult<std::optional<std::string>> RecordTable::FindReferencer(std::string_view account,
-                                                                    std::string_view reference,
-                                                                    std::string_view except_kind,
-                                                                    std::string_view except_id) {
+StoreResult<std::optional<KindAndId>> RecordTable::FindReferencer(std::string_view account,
+                                                                  std::string_view reference,
+                                                                  std::string_view except_kind,
+                                                                  std::string_view except_id) {
   auto query = statements_.Prepare(
-      "SELECT id FROM references_ WHERE account = ?1 AND reference = ?2 "
+      "SELECT kind, id FROM references_ WHERE account = ?1 AND reference = ?2 "
       "AND NOT (kind = ?3 AND id = ?4) LIMIT 1");
   query.Bind(account).Bind(reference).Bind(except_kind).Bind(except_id);
-  return FirstText(query);
+  auto step = query.Step();
+  if (Failed(step)) return TakeError(step);
+  if (!std::get<bool>(step)) return std::optional<KindAndId>();
+  return std::optional<KindAndId>(KindAndId{query.Text(0), query.Text(1)});
+}
+
+StoreResult<std::vector<Record>> RecordTable::FindReferencingRows(std::string_view account,
+                                                                  std::string_view kind,
+                                                                  std::string_view reference) {
+  static const std::string sql = "SELECT " + std::string(kRecordColumns) +
+                                 " FROM records WHERE account = ?1 AND kind = ?2 AND id IN "
+                                 "(SELECT id FROM references_ WHERE account = ?1 AND kind = ?2 AND reference = ?3) "
+                                 "ORDER BY sequence";
+  auto query = statements_.Prepare(sql);
+  query.Bind(account).Bind(kind).Bind(reference);
+  return CollectRows(query);
+}
+
+StoreResult<std::vector<Record>> RecordTable::FindUnsettledChildren(std::string_view account,
+                                                                    std::string_view kind,
+                                                                    std::string_view parent, TimeMs now_ms) {
+  static const std::string sql = "SELECT " + std::string(kRecordColumns) +
+                                 " FROM records WHERE account = ?1 AND kind = ?2 AND parent = ?3 "
+                                 "AND settles_at_ms > ?4 ORDER BY sequence";
+  auto query = statements_.Prepare(sql);
+  query.Bind(account).Bind(kind).Bind(parent).Bind(now_ms);
+  return CollectRows(query);
 }
 
 StoreResult<std::int64_t> RecordTable::Count(std::string_view account, std::string_view kind) {
@@ -223,6 +249,15 @@ Status RecordTable::Update(const Record& record) {
   }
   if (auto error = RemoveKeysAndReferences(record.account, record.kind, record.id)) return error;
   return WriteKeysAndReferences(record);
+}
+
+Status RecordTable::UpdateVersion(const Record& record) {
+  auto query = statements_.Prepare(
+      "UPDATE records SET etag = ?4, modified_ms = ?5, settles_at_ms = ?6 "
+      "WHERE account = ?1 AND kind = ?2 AND id = ?3");
+  query.Bind(record.account).Bind(record.kind).Bind(record.id);
+  query.Bind(record.etag).Bind(record.modified_ms).Bind(record.settles_at_ms);
+  return query.Run();
 }
 
 Status RecordTable::UpdateMetadata(std::string_view account, std::string_view kind,

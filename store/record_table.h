@@ -49,10 +49,18 @@ class RecordTable {
                                                            std::string_view kind,
                                                            std::int64_t sequence);
   // Some record of the account other than (kind, id) that lists reference.
-  StoreResult<std::optional<std::string>> FindReferencer(std::string_view account,
+  StoreResult<std::optional<KindAndId>> FindReferencer(std::string_view account,
                                                          std::string_view reference,
                                                          std::string_view except_kind,
                                                          std::string_view except_id);
+  // The rows (without keys and references) of the account's records of kind
+  // that list reference.
+  StoreResult<std::vector<Record>> FindReferencingRows(std::string_view account, std::string_view kind,
+                                                       std::string_view reference);
+  // The rows of the records of (account, kind) whose parent is parent and
+  // whose settles_at_ms is after now_ms.
+  StoreResult<std::vector<Record>> FindUnsettledChildren(std::string_view account, std::string_view kind,
+                                                         std::string_view parent, TimeMs now_ms);
   StoreResult<std::int64_t> Count(std::string_view account, std::string_view kind);
   // Every record of the account whose parent is parent_id.
   StoreResult<std::vector<KindAndId>> FindChildren(std::string_view account, std::string_view parent_id);
@@ -65,6 +73,8 @@ class RecordTable {
   Status Insert(const Record& record);
   // Rewrites the mutable columns, the keys and the references of the row.
   Status Update(const Record& record);
+  // Rewrites only etag, modified_ms and settles_at_ms of the row.
+  Status UpdateVersion(const Record& record);
   Status UpdateMetadata(std::string_view account, std::string_view kind, std::string_view id,
                         std::string_view metadata);
   // Removes the row, its keys and its references.

@@ -5,9 +5,7 @@
 namespace cfl::store::detail {
 namespace {
 
-StoreError Error(StoreErrorKind kind, std::string message) {
-  return StoreError{kind, {}, {}, std::move(message)};
-}
+StoreError Error(StoreErrorKind kind, std::string message) { return StoreError{kind, {}, {}, std::move(message)}; }
 
 std::string Describe(std::string_view account, std::string_view kind, std::string_view id) {
   std::string text;
@@ -20,9 +18,9 @@ StoreError NotFound(std::string_view account, std::string_view kind, std::string
 }
 
 StoreError VersionMismatch(const Record& current, std::string_view expected_etag) {
-  return Error(StoreErrorKind::kVersionMismatch,
-               Describe(current.account, current.kind, current.id) + " is at version " +
-                   current.etag + ", not " + std::string(expected_etag));
+  return Error(StoreErrorKind::kVersionMismatch, Describe(current.account, current.kind, current.id) +
+                                                     " is at version " + current.etag + ", not " +
+                                                     std::string(expected_etag));
 }
 
 Status RequireIdentity(const Record& record) {
@@ -41,77 +39,109 @@ Record Normalized(Record record) {
 
 }  // namespace
 
-StoreResult<Record> RecordWrites::Insert(Record given, std::optional<std::int64_t> max_count) {
-  Record record = Normalized(std::move(given));
+StoreResult<Record> RecordWrites::Insert(InsertStep step, std::vector<CacheChange>& changes) {
+  Record record = Normalized(std::move(step.record));
+  const InsertRules& rules = step.rules;
   if (auto error = RequireIdentity(record)) return *error;
+  if (auto error = CheckReferencesExist(record, rules.required_references)) return *error;
+  if (auto error = CheckParentExists(record, rules.parent_kind)) return *error;
   if (auto error = CheckKeysAvailable(record)) return *error;
   if (auto error = CheckIdAvailable(record)) return *error;
-  if (auto error = CheckBelowLimit(record, max_count)) return *error;
+  if (auto error = CheckBelowLimit(record, rules.max_count)) return *error;
+  if (auto error = CheckSiblings(record, rules)) return *error;
   auto sequence = records_.NextSequence();
   if (Failed(sequence)) return TakeError(sequence);
   record.sequence = std::get<std::int64_t>(sequence);
   if (auto error = records_.Insert(record)) return *error;
+  changes.push_back(PutRecord{record});
   return record;
 }
 
-StoreResult<Record> RecordWrites::Replace(Record given, std::string_view expected_etag) {
-  Record next = Normalized(std::move(given));
+StoreResult<Record> RecordWrites::Replace(ReplaceStep step, std::vector<CacheChange>& changes) {
+  Record next = Normalized(std::move(step.next));
+  const ReplaceRules& rules = step.rules;
   // Only etag, created_ms and sequence of the stored record matter here.
   auto stored = records_.FindRow(next.account, next.kind, next.id);
   if (Failed(stored)) return TakeError(stored);
   const auto& found = std::get<std::optional<Record>>(stored);
   if (!found) return NotFound(next.account, next.kind, next.id);
   const Record& current = *found;
-  if (current.etag != expected_etag) return VersionMismatch(current, expected_etag);
+  if (rules.expected_etag && current.etag != *rules.expected_etag) {
+    return VersionMismatch(current, *rules.expected_etag);
+  }
+  if (auto error = CheckReferencesExist(next, rules.required_references)) return *error;
   if (auto error = CheckKeysAvailable(next)) return *error;
   next.created_ms = current.created_ms;
   next.sequence = current.sequence;
   if (auto error = records_.Update(next)) return *error;
+  changes.push_back(PutRecord{next});
+  if (auto error = RenewDependents(next, rules, changes)) return *error;
   return next;
 }
 
-StoreResult<Record> RecordWrites::SetMetadata(std::string_view account, std::string_view kind,
-                                              std::string_view id, std::string metadata) {
-  auto stored = FindExisting(account, kind, id);
+StoreResult<Record> RecordWrites::SetMetadata(SetMetadataStep step, std::vector<CacheChange>& changes) {
+  auto stored = FindExisting(step.account, step.kind, step.id);
   if (Failed(stored)) return stored;
-  if (auto error = records_.UpdateMetadata(account, kind, id, metadata)) return *error;
-  std::get<Record>(stored).metadata = std::move(metadata);
+  if (auto error = records_.UpdateMetadata(step.account, step.kind, step.id, step.metadata)) return *error;
+  std::get<Record>(stored).metadata = std::move(step.metadata);
+  changes.push_back(PutRecord{std::get<Record>(stored)});
   return stored;
 }
 
-StoreResult<Record> RecordWrites::Delete(std::string_view account, std::string_view kind,
-                                         std::string_view id, std::string_view expected_etag,
-                                         const std::optional<std::string>& guard_reference) {
-  auto stored = FindExisting(account, kind, id);
+StoreResult<Record> RecordWrites::Expect(const ExpectStep& step) {
+  auto stored = FindExisting(step.account, step.kind, step.id);
   if (Failed(stored)) return stored;
   const auto& current = std::get<Record>(stored);
-  if (current.etag != expected_etag) return VersionMismatch(current, expected_etag);
-  if (guard_reference) {
-    // A record listing itself does not keep itself alive.
-    auto referencer = records_.FindReferencer(account, *guard_reference, kind, id);
-    if (Failed(referencer)) return TakeError(referencer);
-    if (const auto& referencer_id = std::get<std::optional<std::string>>(referencer)) {
-      return StoreError{StoreErrorKind::kReferenced, *referencer_id, {},
-                        Describe(account, kind, id) + " is still referenced by " +
-                            *referencer_id + " (" + *guard_reference + ")"};
-    }
-  }
-  if (auto error = records_.Remove(account, kind, id)) return *error;
+  if (current.etag != step.etag) return VersionMismatch(current, step.etag);
   return stored;
 }
 
-StoreResult<std::vector<KindAndId>> RecordWrites::RemoveChildren(
-    std::string_view account, std::string_view parent_id) {
-  auto children = records_.FindChildren(account, parent_id);
-  if (Failed(children)) return children;
-  for (const auto& [kind, id] : std::get<std::vector<KindAndId>>(children)) {
-    if (auto error = records_.Remove(account, kind, id)) return *error;
+StoreResult<Record> RecordWrites::Delete(const DeleteStep& step, std::vector<CacheChange>& changes) {
+  auto stored = FindExisting(step.account, step.kind, step.id);
+  if (Failed(stored)) return stored;
+  const auto& current = std::get<Record>(stored);
+  if (step.rules.expected_etag && current.etag != *step.rules.expected_etag) {
+    return VersionMismatch(current, *step.rules.expected_etag);
   }
-  return children;
+  if (step.rules.refuse_while_referenced) {
+    if (auto error = CheckNotReferenced(step.account, step.kind, step.id)) return *error;
+  }
+  if (auto error = records_.Remove(step.account, step.kind, step.id)) return *error;
+  changes.push_back(EraseRecord{step.account, step.kind, step.id});
+  if (auto error = RemoveChildren(step.account, step.id, step.rules.refuse_while_referenced, changes)) return *error;
+  return stored;
 }
 
-StoreResult<std::vector<Record>> RecordWrites::Settle(TimeMs now_ms,
-                                                      const std::optional<std::string>& account,
+Status RecordWrites::RemoveChildren(std::string_view account, std::string_view parent_id, bool refuse_while_referenced,
+                                    std::vector<CacheChange>& changes) {
+  auto children = records_.FindChildren(account, parent_id);
+  if (Failed(children)) return TakeError(children);
+  for (auto& [kind, id] : std::get<std::vector<KindAndId>>(children)) {
+    if (refuse_while_referenced) {
+      if (auto error = CheckNotReferenced(account, kind, id)) return error;
+    }
+    if (auto error = records_.Remove(account, kind, id)) return error;
+    changes.push_back(EraseRecord{std::string(account), std::move(kind), std::move(id)});
+  }
+  return std::nullopt;
+}
+
+Status RecordWrites::RenewDependents(const Record& replaced, const ReplaceRules& rules,
+                                     std::vector<CacheChange>& changes) {
+  if (!rules.renew) return std::nullopt;
+  for (const auto& kind : rules.renew_kinds) {
+    auto dependents = records_.FindReferencingRows(replaced.account, kind, ReferenceTo(replaced.kind, replaced.id));
+    if (Failed(dependents)) return TakeError(dependents);
+    for (auto& dependent : std::get<std::vector<Record>>(dependents)) {
+      rules.renew(dependent);
+      if (auto error = records_.UpdateVersion(dependent)) return error;
+      changes.push_back(PutRecord{std::move(dependent)});
+    }
+  }
+  return std::nullopt;
+}
+
+StoreResult<std::vector<Record>> RecordWrites::Settle(TimeMs now_ms, const std::optional<std::string>& account,
                                                       const std::optional<std::string>& id) {
   // RETURNING: the cache learns exactly the rows SQLite changed.
   std::string sql = "UPDATE records SET settles_at_ms = ? WHERE settles_at_ms > ?";
@@ -126,9 +156,7 @@ StoreResult<std::vector<Record>> RecordWrites::Settle(TimeMs now_ms,
   return records_.CollectRows(update);
 }
 
-Status RecordWrites::RemoveAll(const std::optional<std::string>& account) {
-  return records_.RemoveAll(account);
-}
+Status RecordWrites::RemoveAll(const std::optional<std::string>& account) { return records_.RemoveAll(account); }
 
 // Records without a sequence (<= 0) get fresh ones after the largest given,
 // in the order they come.
@@ -149,8 +177,7 @@ StoreResult<std::vector<Record>> RecordWrites::ReplaceAll(std::vector<Record> gi
   return imported;
 }
 
-StoreResult<Record> RecordWrites::FindExisting(std::string_view account, std::string_view kind,
-                                               std::string_view id) {
+StoreResult<Record> RecordWrites::FindExisting(std::string_view account, std::string_view kind, std::string_view id) {
   auto found = records_.Find(account, kind, id);
   if (Failed(found)) return TakeError(found);
   auto& record = std::get<std::optional<Record>>(found);
@@ -166,8 +193,7 @@ Status RecordWrites::CheckKeysAvailable(const Record& record) {
     const auto& owner_id = std::get<std::optional<std::string>>(owner);
     if (owner_id && *owner_id != record.id) {
       return StoreError{StoreErrorKind::kAlreadyExists, *owner_id, key,
-                        "unique key " + key + " belongs to " +
-                            Describe(record.account, record.kind, *owner_id)};
+                        "unique key " + key + " belongs to " + Describe(record.account, record.kind, *owner_id)};
     }
   }
   return std::nullopt;
@@ -188,10 +214,56 @@ Status RecordWrites::CheckBelowLimit(const Record& record, std::optional<std::in
   auto count = records_.Count(record.account, record.kind);
   if (Failed(count)) return TakeError(count);
   if (std::get<std::int64_t>(count) >= *max_count) {
-    return Error(StoreErrorKind::kLimitExceeded,
-                 "account " + record.account + " already holds " +
-                     std::to_string(std::get<std::int64_t>(count)) + " " + record.kind +
-                     " records (limit " + std::to_string(*max_count) + ")");
+    return Error(StoreErrorKind::kLimitExceeded, "account " + record.account + " already holds " +
+                                                     std::to_string(std::get<std::int64_t>(count)) + " " + record.kind +
+                                                     " records (limit " + std::to_string(*max_count) + ")");
+  }
+  return std::nullopt;
+}
+
+Status RecordWrites::CheckReferencesExist(const Record& record, const std::vector<std::string>& required) {
+  for (const auto& reference : required) {
+    const auto colon = reference.find(':');
+    if (colon == std::string::npos) {
+      return Error(StoreErrorKind::kInvalidInput, "reference " + reference + " is not KIND:ID");
+    }
+    auto sequence = records_.FindSequence(record.account, std::string_view(reference).substr(0, colon),
+                                          std::string_view(reference).substr(colon + 1));
+    if (Failed(sequence)) return TakeError(sequence);
+    if (!std::get<std::optional<std::int64_t>>(sequence)) {
+      return StoreError{
+          StoreErrorKind::kMissingReference,
+          {},
+          reference,
+          Describe(record.account, record.kind, record.id) + " references " + reference + ", which does not exist"};
+    }
+  }
+  return std::nullopt;
+}
+
+Status RecordWrites::CheckParentExists(const Record& record, const std::string& parent_kind) {
+  if (parent_kind.empty()) return std::nullopt;
+  return CheckReferencesExist(record, {ReferenceTo(parent_kind, record.parent)});
+}
+
+Status RecordWrites::CheckSiblings(const Record& record, const InsertRules& rules) {
+  if (!rules.siblings_allow) return std::nullopt;
+  auto siblings = records_.FindUnsettledChildren(record.account, record.kind, record.parent, rules.now_ms);
+  if (Failed(siblings)) return TakeError(siblings);
+  if (rules.siblings_allow(std::get<std::vector<Record>>(siblings))) return std::nullopt;
+  return Error(StoreErrorKind::kLimitExceeded,
+               Describe(record.account, record.kind, record.id) + " would exceed the limit of its unsettled siblings");
+}
+
+Status RecordWrites::CheckNotReferenced(std::string_view account, std::string_view kind, std::string_view id) {
+  // A record listing itself does not keep itself alive.
+  auto referencer = records_.FindReferencer(account, ReferenceTo(kind, id), kind, id);
+  if (Failed(referencer)) return TakeError(referencer);
+  if (const auto& found = std::get<std::optional<KindAndId>>(referencer)) {
+    StoreError error{StoreErrorKind::kReferenced, found->id, std::string(kind),
+                     Describe(account, kind, id) + " is still referenced by " + found->kind + " " + found->id};
+    error.conflicting_kind = found->kind;
+    return error;
   }
   return std::nullopt;
 }
@@ -206,14 +278,12 @@ Status RecordWrites::CheckImportable(const Record& record) {
     if (Failed(holder)) return TakeError(holder);
     if (const auto& holder_id = std::get<std::optional<std::string>>(holder)) {
       conflict = Error(StoreErrorKind::kAlreadyExists,
-                       "sequence " + std::to_string(record.sequence) + " is also used by " +
-                           *holder_id);
+                       "sequence " + std::to_string(record.sequence) + " is also used by " + *holder_id);
     }
   }
   if (!conflict || conflict->kind != StoreErrorKind::kAlreadyExists) return conflict;
   return Error(StoreErrorKind::kInvalidInput,
-               "cannot import " + Describe(record.account, record.kind, record.id) + ": " +
-                   conflict->message);
+               "cannot import " + Describe(record.account, record.kind, record.id) + ": " + conflict->message);
 }
 
 }  // namespace cfl::store::detail

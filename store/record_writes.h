@@ -15,27 +15,24 @@
 #include <string_view>
 #include <vector>
 
+#include "store/record_cache.h"
 #include "store/record_table.h"
 
 namespace cfl::store::detail {
 
 class RecordWrites {
  public:
-  RecordWrites(StatementCache& statements, RecordTable& records)
-      : statements_(statements), records_(records) {}
+  RecordWrites(StatementCache& statements, RecordTable& records) : statements_(statements), records_(records) {}
 
-  // The Store methods of the same names (store.h); each returns the record as
-  // stored, with its keys and references.
-  StoreResult<Record> Insert(Record record, std::optional<std::int64_t> max_count);
-  StoreResult<Record> Replace(Record next, std::string_view expected_etag);
-  StoreResult<Record> SetMetadata(std::string_view account, std::string_view kind,
-                                  std::string_view id, std::string metadata);
-  StoreResult<Record> Delete(std::string_view account, std::string_view kind, std::string_view id,
-                             std::string_view expected_etag,
-                             const std::optional<std::string>& guard_reference);
-  // Removes the records whose parent is parent_id (Delete's cascade); returns
-  // which.
-  StoreResult<std::vector<KindAndId>> RemoveChildren(std::string_view account, std::string_view parent_id);
+  // The steps of Store::Transact (store.h). Each returns the record as the
+  // step leaves it, with its keys and references (a delete: the record as it
+  // was), and appends to changes what the cache is to do once the
+  // transaction has committed (renewed dependents and removed children too).
+  StoreResult<Record> Insert(InsertStep step, std::vector<CacheChange>& changes);
+  StoreResult<Record> Replace(ReplaceStep step, std::vector<CacheChange>& changes);
+  StoreResult<Record> Delete(const DeleteStep& step, std::vector<CacheChange>& changes);
+  StoreResult<Record> SetMetadata(SetMetadataStep step, std::vector<CacheChange>& changes);
+  StoreResult<Record> Expect(const ExpectStep& step);
 
   // Store::SettleAll; returns the records it changed, as they are now
   // (without keys and references).
@@ -50,12 +47,18 @@ class RecordWrites {
   StoreResult<std::vector<Record>> ReplaceAll(std::vector<Record> records);
 
  private:
-  StoreResult<Record> FindExisting(std::string_view account, std::string_view kind,
-                                   std::string_view id);
+  StoreResult<Record> FindExisting(std::string_view account, std::string_view kind, std::string_view id);
   Status CheckKeysAvailable(const Record& record);
   Status CheckIdAvailable(const Record& record);
+  Status CheckReferencesExist(const Record& record, const std::vector<std::string>& required);
+  Status CheckParentExists(const Record& record, const std::string& parent_kind);
   Status CheckBelowLimit(const Record& record, std::optional<std::int64_t> max_count);
+  Status CheckSiblings(const Record& record, const InsertRules& rules);
+  Status CheckNotReferenced(std::string_view account, std::string_view kind, std::string_view id);
   Status CheckImportable(const Record& record);
+  Status RenewDependents(const Record& replaced, const ReplaceRules& rules, std::vector<CacheChange>& changes);
+  Status RemoveChildren(std::string_view account, std::string_view parent_id, bool refuse_while_referenced,
+                        std::vector<CacheChange>& changes);
 
   StatementCache& statements_;
   RecordTable& records_;

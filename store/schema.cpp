@@ -8,7 +8,7 @@ namespace {
 
 // Migration N brings user_version N-1 to N. Append only: a released
 // migration never changes, since databases in the field already ran it.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 1: initial schema.
     R"sql(
       CREATE TABLE meta (
@@ -57,7 +57,15 @@ constexpr std::array<const char*, 2> kMigrations = {
       ) WITHOUT ROWID;
       CREATE INDEX references_by_target ON references_ (account, reference);
     )sql",
-    // 2: records per (account, kind) kept as a counter, maintained by triggers
+    // 2: references name their target's kind ("KIND:ID", store::ReferenceTo),
+    // so the store can check that the target exists.
+    R"sql(
+      UPDATE references_ SET reference = 'origin-access-identity:' || substr(reference, 5)
+        WHERE reference LIKE 'oai:%';
+      UPDATE references_ SET reference = 'origin-access-control:' || substr(reference, 5)
+        WHERE reference LIKE 'oac:%';
+    )sql",
+    // 3: records per (account, kind) kept as a counter, maintained by triggers
     // in the same transaction as the rows: a limit check reads one row
     // instead of counting an index range (count(*) per create made creates
     // 7x slower at 100,000 records).

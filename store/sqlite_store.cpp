@@ -31,12 +31,6 @@ using detail::RecordTable;
 using detail::Status;
 using detail::TakeError;
 
-// Methods whose signature has no room for an error still must not hide one.
-void ReportFailure(std::string_view operation, const StoreError& error) {
-  std::fprintf(stderr, "cloudfront-local store: %.*s failed: %s\n",
-               static_cast<int>(operation.size()), operation.data(), error.message.c_str());
-}
-
 // Writes per transaction at most: bounds how long one batch holds the
 // connection and how much one failed COMMIT takes down with it.
 constexpr std::size_t kMaxBatch = 64;
@@ -64,11 +58,20 @@ class SqliteStore final : public Store {
     return std::nullopt;
   }
 
-  StoreResult<Record> Insert(Record record, std::optional<std::int64_t> max_count) override {
-    return Write<Record>([&](std::vector<CacheChange>& changes) {
-      auto inserted = writes_.Insert(std::move(record), max_count);
-      if (!Failed(inserted)) changes.push_back(detail::PutRecord{std::get<Record>(inserted)});
-      return inserted;
+  StoreResult<std::vector<Record>> Transact(std::vector<WriteStep> steps) override {
+    return Write<std::vector<Record>>([&](std::vector<CacheChange>& changes) -> StoreResult<std::vector<Record>> {
+      std::vector<Record> results;
+      results.reserve(steps.size());
+      for (std::size_t index = 0; index < steps.size(); ++index) {
+        auto done = std::visit([&](auto& step) { return Apply(std::move(step), changes); }, steps[index]);
+        if (Failed(done)) {
+          StoreError error = TakeError(done);
+          error.step = index;
+          return error;
+        }
+        results.push_back(std::move(std::get<Record>(done)));
+      }
+      return results;
     });
   }
 
@@ -79,43 +82,10 @@ class SqliteStore final : public Store {
     return *found;
   }
 
-  StoreResult<Record> Replace(Record next, std::string_view expected_etag) override {
-    return Write<Record>([&](std::vector<CacheChange>& changes) {
-      auto replaced = writes_.Replace(std::move(next), expected_etag);
-      if (!Failed(replaced)) changes.push_back(detail::PutRecord{std::get<Record>(replaced)});
-      return replaced;
-    });
-  }
-
-  StoreResult<Record> SetMetadata(std::string_view account, std::string_view kind,
-                                  std::string_view id, std::string metadata) override {
-    return Write<Record>([&](std::vector<CacheChange>& changes) {
-      auto updated = writes_.SetMetadata(account, kind, id, std::move(metadata));
-      if (!Failed(updated)) changes.push_back(detail::PutRecord{std::get<Record>(updated)});
-      return updated;
-    });
-  }
-
-  StoreResult<Record> Delete(std::string_view account, std::string_view kind, std::string_view id,
-                             std::string_view expected_etag,
-                             std::optional<std::string> guard_reference) override {
-    return Write<Record>([&](std::vector<CacheChange>& changes) {
-      auto deleted = writes_.Delete(account, kind, id, expected_etag, guard_reference);
-      if (Failed(deleted)) return deleted;
-      changes.push_back(detail::EraseRecord{std::string(account), std::string(kind), std::string(id)});
-      auto children = writes_.RemoveChildren(account, id);
-      if (Failed(children)) return StoreResult<Record>(TakeError(children));
-      for (auto& [child_kind, child_id] : std::get<std::vector<detail::KindAndId>>(children)) {
-        changes.push_back(detail::EraseRecord{std::string(account), std::move(child_kind), std::move(child_id)});
-      }
-      return deleted;
-    });
-  }
-
   ListPage List(const ListQuery& query) override { return cache_.List(query); }
 
-  std::vector<Record> FindReferencing(std::string_view account,
-                                      std::string_view reference) override {
+  StoreResult<std::vector<Record>> FindReferencing(std::string_view account,
+                                                   std::string_view reference) override {
     std::lock_guard lock(connection_mutex_);
     auto query = statements_.Prepare(
         "SELECT " + std::string(detail::kRecordColumns) +
@@ -123,7 +93,7 @@ class SqliteStore final : public Store {
         "(SELECT account, kind, id FROM references_ WHERE account = ?1 AND reference = ?2) "
         "ORDER BY kind, sequence");
     query.Bind(account).Bind(reference);
-    return CollectOrReport("FindReferencing", query);
+    return records_.Collect(query);
   }
 
   std::int64_t CountUnsettledChildren(std::string_view account, std::string_view kind,
@@ -131,37 +101,30 @@ class SqliteStore final : public Store {
     return cache_.CountUnsettledChildren(account, kind, parent, now_ms);
   }
 
-  std::int64_t SettleAll(TimeMs now_ms, std::optional<std::string> account,
-                         std::optional<std::string> id) override {
-    auto settled = Write<std::int64_t>([&](std::vector<CacheChange>& changes)
-                                           -> StoreResult<std::int64_t> {
+  StoreResult<std::int64_t> SettleAll(TimeMs now_ms, std::optional<std::string> account,
+                                      std::optional<std::string> id) override {
+    return Write<std::int64_t>([&](std::vector<CacheChange>& changes) -> StoreResult<std::int64_t> {
       auto rows = writes_.Settle(now_ms, account, id);
       if (Failed(rows)) return TakeError(rows);
       auto& records = std::get<std::vector<Record>>(rows);
       for (auto& record : records) changes.push_back(detail::PutRecord{std::move(record)});
       return static_cast<std::int64_t>(records.size());
     });
-    if (Failed(settled)) {
-      ReportFailure("SettleAll", std::get<StoreError>(settled));
-      return 0;
-    }
-    return std::get<std::int64_t>(settled);
   }
 
-  void Reset(std::optional<std::string> account) override {
-    auto reset = Write<bool>([&](std::vector<CacheChange>& changes) -> StoreResult<bool> {
+  StoreResult<Done> Reset(std::optional<std::string> account) override {
+    return Write<Done>([&](std::vector<CacheChange>& changes) -> StoreResult<Done> {
       if (auto error = writes_.RemoveAll(account)) return *error;
       changes.push_back(detail::ClearRecords{account});
-      return true;
+      return Done{};
     });
-    if (Failed(reset)) ReportFailure("Reset", std::get<StoreError>(reset));
   }
 
-  std::vector<Record> All() override {
+  StoreResult<std::vector<Record>> All() override {
     std::lock_guard lock(connection_mutex_);
     auto query = statements_.Prepare("SELECT " + std::string(detail::kRecordColumns) +
                                      " FROM records ORDER BY account, kind, sequence");
-    return CollectOrReport("All", query);
+    return records_.Collect(query);
   }
 
   std::vector<std::shared_ptr<const Record>> Current() override { return cache_.All(); }
@@ -180,7 +143,7 @@ class SqliteStore final : public Store {
 
   std::uint64_t Generation() override { return cache_.Generation(); }
 
-  std::vector<Counts> CountByKind() override {
+  StoreResult<std::vector<Counts>> CountByKind() override {
     std::lock_guard lock(connection_mutex_);
     std::vector<Counts> counts;
     auto query = statements_.Prepare(
@@ -189,10 +152,7 @@ class SqliteStore final : public Store {
       counts.push_back(Counts{query.Text(0), query.Text(1), query.Int(2)});
       return std::nullopt;
     });
-    if (error) {
-      ReportFailure("CountByKind", *error);
-      return {};
-    }
+    if (error) return *error;
     return counts;
   }
 
@@ -215,14 +175,19 @@ class SqliteStore final : public Store {
     return std::move(*result);
   }
 
-  std::vector<Record> CollectOrReport(std::string_view operation, detail::Query& query) {
-    auto records = records_.Collect(query);
-    if (Failed(records)) {
-      ReportFailure(operation, std::get<StoreError>(records));
-      return {};
-    }
-    return std::move(std::get<std::vector<Record>>(records));
+  StoreResult<Record> Apply(InsertStep step, std::vector<CacheChange>& changes) {
+    return writes_.Insert(std::move(step), changes);
   }
+  StoreResult<Record> Apply(ReplaceStep step, std::vector<CacheChange>& changes) {
+    return writes_.Replace(std::move(step), changes);
+  }
+  StoreResult<Record> Apply(DeleteStep step, std::vector<CacheChange>& changes) {
+    return writes_.Delete(step, changes);
+  }
+  StoreResult<Record> Apply(SetMetadataStep step, std::vector<CacheChange>& changes) {
+    return writes_.SetMetadata(std::move(step), changes);
+  }
+  StoreResult<Record> Apply(ExpectStep step, std::vector<CacheChange>&) { return writes_.Expect(step); }
 
   // Every use of the connection (writes, and the reads the cache does not
   // serve) holds connection_mutex_. The cache has its own lock, taken after
@@ -253,7 +218,7 @@ class SqliteStore final : public Store {
   Status FileLost() {
     if (!file_lost_) {
       file_lost_ = file_lock_.CheckStillAtPath();
-      if (file_lost_) ReportFailure("every write", *file_lost_);
+      if (file_lost_) std::fprintf(stderr, "cloudfront-local store: %s\n", file_lost_->message.c_str());
     }
     return file_lost_;
   }

@@ -95,18 +95,18 @@ TEST_CASE("cache: every mutation, failed ones too, leaves the cache equal to the
   const auto check = [&] { CheckCacheMatchesDatabase(store, database.path); };
 
   // Insert; then inserts refused for a taken key, a taken id, the limit.
-  const Record e1 = Inserted(store, MakeRecord("E1", {"caller:1", "alias:a"}, {"oai:O1"}));
+  const Record e1 = Inserted(store, MakeRecord("E1", {"caller:1", "alias:a"}, {"origin-access-identity:O1"}));
   Inserted(store, MakeRecord("E2", {"caller:2"}));
   Inserted(store, MakeChild("I1", "E1", 5000));
   Inserted(store, MakeChild("I2", "E1", 9000));
   Inserted(store, MakeChild("I3", "E2", 1000));
   Inserted(store, MakeRecord("O1", {}, {}, "origin-access-identity"));
   check();
-  CHECK(Err(store.Insert(MakeRecord("E3", {"alias:a"}), {})).kind ==
+  CHECK(Err(store.Insert(MakeRecord("E3", {"alias:a"}))).kind ==
         StoreErrorKind::kAlreadyExists);
-  CHECK(Err(store.Insert(MakeRecord("E1"), {})).kind == StoreErrorKind::kAlreadyExists);
-  CHECK(Err(store.Insert(MakeRecord("E3"), 2)).kind == StoreErrorKind::kLimitExceeded);
-  CHECK(Err(store.Insert(MakeRecord(""), {})).kind == StoreErrorKind::kInvalidInput);
+  CHECK(Err(store.Insert(MakeRecord("E1"))).kind == StoreErrorKind::kAlreadyExists);
+  CHECK(Err(store.Insert(MakeRecord("E3"), {.max_count = 2})).kind == StoreErrorKind::kLimitExceeded);
+  CHECK(Err(store.Insert(MakeRecord(""))).kind == StoreErrorKind::kInvalidInput);
   CHECK_FALSE(store.Get(kAccount, "distribution", "E3"));
   check();
 
@@ -116,19 +116,19 @@ TEST_CASE("cache: every mutation, failed ones too, leaves the cache equal to the
   next.document = R"({"Comment":"v2"})";
   next.parent = "";
   next.settles_at_ms = 7000;
-  Ok(store.Replace(next, "E1"));
+  Ok(store.Replace(next, {.expected_etag = "E1"}));
   CHECK(store.Get(kAccount, "distribution", "E1")->document == next.document);
-  CHECK(Err(store.Replace(WithEtag(next, "E1v3"), "E1")).kind ==
+  CHECK(Err(store.Replace(WithEtag(next, "E1v3"), {.expected_etag = "E1"})).kind ==
         StoreErrorKind::kVersionMismatch);
   Record grabbing = MakeRecord("E2", {"caller:2", "alias:a"});
-  CHECK(Err(store.Replace(grabbing, "E1")).kind == StoreErrorKind::kAlreadyExists);
-  CHECK(Err(store.Replace(MakeRecord("E404"), "E1")).kind == StoreErrorKind::kNotFound);
+  CHECK(Err(store.Replace(grabbing, {.expected_etag = "E1"})).kind == StoreErrorKind::kAlreadyExists);
+  CHECK(Err(store.Replace(MakeRecord("E404"), {.expected_etag = "E1"})).kind == StoreErrorKind::kNotFound);
   CHECK(store.Get(kAccount, "distribution", "E1")->etag == "E1v2");
   check();
 
   // A child moving to another parent leaves the first parent's count.
   Record moved = MakeChild("I2", "E2", 9000);
-  Ok(store.Replace(moved, "E1"));
+  Ok(store.Replace(moved, {.expected_etag = "E1"}));
   CHECK(store.CountUnsettledChildren(kAccount, "invalidation", "E1", 2000) == 1);
   CHECK(store.CountUnsettledChildren(kAccount, "invalidation", "E2", 2000) == 1);
   check();
@@ -141,26 +141,26 @@ TEST_CASE("cache: every mutation, failed ones too, leaves the cache equal to the
   check();
 
   // Delete; refused for a stale etag and for a reference.
-  CHECK(Err(store.Delete(kAccount, "origin-access-identity", "O1", "E1", "oai:O1")).kind ==
+  CHECK(Err(store.Delete(kAccount, "origin-access-identity", "O1", {.expected_etag = "E1", .refuse_while_referenced = true})).kind ==
         StoreErrorKind::kReferenced);
-  CHECK(Err(store.Delete(kAccount, "distribution", "E2", "stale", std::nullopt)).kind ==
+  CHECK(Err(store.Delete(kAccount, "distribution", "E2", {.expected_etag = "stale"})).kind ==
         StoreErrorKind::kVersionMismatch);
-  Ok(store.Delete(kAccount, "invalidation", "I1", "E1", std::nullopt));
+  Ok(store.Delete(kAccount, "invalidation", "I1", {.expected_etag = "E1"}));
   CHECK_FALSE(store.Get(kAccount, "invalidation", "I1"));
   check();
 
   // SettleAll, one record then everything.
-  CHECK(store.SettleAll(2000, std::string(kAccount), std::string("I2")) == 1);
+  CHECK(Ok(store.SettleAll(2000, std::string(kAccount), std::string("I2"))) == 1);
   CHECK(store.Get(kAccount, "invalidation", "I2")->settles_at_ms == 2000);
   check();
   Inserted(store, MakeChild("I4", "E1", 9000, kOtherAccount));
-  CHECK(store.SettleAll(3000, std::nullopt, std::nullopt) == 2);  // E1 (7000), I4
+  CHECK(Ok(store.SettleAll(3000, std::nullopt, std::nullopt)) == 2);  // E1 (7000), I4
   check();
 
   // Reset of one account, then a ReplaceAll that fails half-way (after it
   // removed everything and imported some records), then one that succeeds.
-  const auto snapshot = store.All();
-  store.Reset(std::string(kOtherAccount));
+  const auto snapshot = Ok(store.All());
+  Ok(store.Reset(std::string(kOtherAccount)));
   CHECK_FALSE(store.Get(kOtherAccount, "invalidation", "I4"));
   check();
   auto conflicting = snapshot;
@@ -173,7 +173,7 @@ TEST_CASE("cache: every mutation, failed ones too, leaves the cache equal to the
   CHECK(Ok(store.ReplaceAll(snapshot)) == static_cast<std::int64_t>(snapshot.size()));
   CHECK(store.Get(kOtherAccount, "invalidation", "I4"));
   check();
-  store.Reset(std::nullopt);
+  Ok(store.Reset(std::nullopt));
   CHECK(store.List(ListQuery{kAccount, "distribution", std::nullopt, "", 100}).records.empty());
   check();
 }
@@ -188,10 +188,10 @@ TEST_CASE("cache: a reopened file serves what the closed store served") {
       Inserted(store, MakeRecord("E" + std::to_string(i), {"caller:" + std::to_string(i)}));
       Inserted(store, MakeChild("I" + std::to_string(i), "E" + std::to_string(i % 3), 1000 * i));
     }
-    Ok(store.Replace(WithEtag(MakeRecord("E3", {"caller:3"}), "E3v2"), "E1"));
+    Ok(store.Replace(WithEtag(MakeRecord("E3", {"caller:3"}), "E3v2"), {.expected_etag = "E1"}));
     Ok(store.SetMetadata(kAccount, "distribution", "E4", R"({"Tags":[4]})"));
-    Ok(store.Delete(kAccount, "distribution", "E5", "E1", std::nullopt));
-    store.SettleAll(10000, std::nullopt, std::string("I20"));
+    Ok(store.Delete(kAccount, "distribution", "E5", {.expected_etag = "E1"}));
+    Ok(store.SettleAll(10000, std::nullopt, std::string("I20")));
     served = store.List(ListQuery{kAccount, "distribution", std::nullopt, "", 1000}).records;
     const auto children = store.List(ListQuery{kAccount, "invalidation", std::nullopt, "", 1000});
     served.insert(served.end(), children.records.begin(), children.records.end());
@@ -224,7 +224,7 @@ TEST_CASE("cache: pages from memory equal the SQL keyset query's") {
     ids.push_back(id);
   }
   for (int i = 0; i < 20; ++i) {
-    (void)store.Delete(kAccount, "invalidation", ids[random() % ids.size()], "E1", std::nullopt);
+    (void)store.Delete(kAccount, "invalidation", ids[random() % ids.size()], {.expected_etag = "E1"});
   }
   std::vector<std::string> markers = {"", "I0", "I5", "I999", "zzz", "E1"};
   for (int i = 0; i < 10; ++i) markers.push_back(ids[random() % ids.size()]);
@@ -275,17 +275,17 @@ TEST_CASE("cache: the generation moves on with every committed write, never with
   CHECK_FALSE(moved_on());
   Record next = first;
   next.etag = "E2";
-  CHECK(Err(store->Replace(next, "wrong")).kind == StoreErrorKind::kVersionMismatch);
+  CHECK(Err(store->Replace(next, {.expected_etag = "wrong"})).kind == StoreErrorKind::kVersionMismatch);
   CHECK_FALSE(moved_on());
-  Ok(store->Replace(next, first.etag));
+  Ok(store->Replace(next, {.expected_etag = first.etag}));
   CHECK(moved_on());
   Ok(store->SetMetadata(first.account, first.kind, first.id, "{}"));
   CHECK(moved_on());
-  CHECK(store->SettleAll(5000, std::nullopt, std::nullopt) >= 0);
+  CHECK(Ok(store->SettleAll(5000, std::nullopt, std::nullopt)) >= 0);
   CHECK(moved_on());
-  Ok(store->Delete(first.account, first.kind, first.id, "E2", std::nullopt));
+  Ok(store->Delete(first.account, first.kind, first.id, {.expected_etag = "E2"}));
   CHECK(moved_on());
-  store->Reset(std::nullopt);
+  Ok(store->Reset(std::nullopt));
   CHECK(moved_on());
   CHECK(other->Generation() != store->Generation());
 }
@@ -301,12 +301,12 @@ TEST_CASE("a deleted record takes its children with it; a refused delete takes n
   Inserted(store, MakeChild("I3", "E2", 9000));
   Inserted(store, MakeChild("I4", "E1", 9000, kOtherAccount));  // another account's E1
 
-  CHECK(Err(store.Delete(kAccount, "distribution", "E1", "stale", std::nullopt)).kind ==
+  CHECK(Err(store.Delete(kAccount, "distribution", "E1", {.expected_etag = "stale"})).kind ==
         StoreErrorKind::kVersionMismatch);
   CHECK(store.Get(kAccount, "invalidation", "I1"));
   CHECK(store.CountUnsettledChildren(kAccount, "invalidation", "E1", 0) == 2);
 
-  Ok(store.Delete(kAccount, "distribution", "E1", "E1", std::nullopt));
+  Ok(store.Delete(kAccount, "distribution", "E1", {.expected_etag = "E1"}));
   CHECK_FALSE(store.Get(kAccount, "invalidation", "I1"));
   CHECK_FALSE(store.Get(kAccount, "invalidation", "I2"));
   CHECK(store.CountUnsettledChildren(kAccount, "invalidation", "E1", 0) == 0);

@@ -68,7 +68,7 @@ TEST_CASE("group commit race: concurrent replaces with the same etag: one winner
       next.etag = "W" + std::to_string(i);
       next.document = "writer " + std::to_string(i);
       next.unique_keys = {"caller:1", "alias:w" + std::to_string(i)};
-      auto result = store.Replace(next, "E1");
+      auto result = store.Replace(next, {.expected_etag = "E1"});
       if (std::holds_alternative<Record>(result)) {
         std::lock_guard lock(winner_mutex);
         winners.push_back(i);
@@ -99,7 +99,7 @@ TEST_CASE("group commit race: concurrent inserts with the same caller key: exact
     std::atomic<int> successes = 0;
     std::atomic<int> conflicts = 0;
     RunTogether(kWriters, [&](int i) {
-      auto result = store.Insert(MakeRecord("E" + std::to_string(i), {"caller:same"}), {});
+      auto result = store.Insert(MakeRecord("E" + std::to_string(i), {"caller:same"}));
       if (std::holds_alternative<Record>(result)) {
         ++successes;
       } else if (std::get<StoreError>(result).kind == StoreErrorKind::kAlreadyExists &&
@@ -122,7 +122,7 @@ TEST_CASE("group commit race: concurrent inserts against a limit: exactly the li
     std::atomic<int> successes = 0;
     std::atomic<int> refused = 0;
     RunTogether(kWriters, [&](int i) {
-      auto result = store.Insert(MakeRecord("E" + std::to_string(i)), 10);
+      auto result = store.Insert(MakeRecord("E" + std::to_string(i)), {.max_count = 10});
       if (std::holds_alternative<Record>(result)) {
         ++successes;
       } else if (std::get<StoreError>(result).kind == StoreErrorKind::kLimitExceeded) {
@@ -131,7 +131,7 @@ TEST_CASE("group commit race: concurrent inserts against a limit: exactly the li
     });
     CHECK(successes == 10);
     CHECK(refused == kWriters - 10);
-    CHECK(store.CountByKind().at(0).count == 10);
+    CHECK(Ok(store.CountByKind()).at(0).count == 10);
     CheckCacheMatchesDatabase(store, either.path);
   }
 }
@@ -167,10 +167,10 @@ TEST_CASE("group commit: concurrent writers and readers; a reopened file has eve
         Record next = record;
         next.etag = "v2";
         next.document = "round " + std::to_string(round);
-        remember(Ok(store.Replace(next, record.etag)));
+        remember(Ok(store.Replace(next, {.expected_etag = record.etag})));
         remember(Ok(store.SetMetadata(kAccount, "distribution", id, "meta " + id)));
         if (round % 3 == 0) {
-          Record deleted = Ok(store.Delete(kAccount, "distribution", id, "v2", std::nullopt));
+          Record deleted = Ok(store.Delete(kAccount, "distribution", id, {.expected_etag = "v2"}));
           deleted.etag.clear();
           remember(deleted);
           // Its children went with it (only this thread makes children of its records).

@@ -19,7 +19,7 @@ using namespace testing;
 TEST_CASE("insert then get returns the same record with its sequence") {
   auto store = OpenInMemory();
   Record given = MakeRecord("EDFDVBD6EXAMPLE", {"caller:ref-1", "alias:www.example.com"},
-                            {"oai:E2QWRUHAPOMQZL"});
+                            {"origin-access-identity:E2QWRUHAPOMQZL"});
   given.settles_at_ms = 5000;
   const Record first = Inserted(*store, given);
   const Record second = Inserted(*store, MakeRecord("E2", {"caller:ref-2"}));
@@ -50,12 +50,12 @@ TEST_CASE("insert refuses a taken unique key or id") {
   auto store = OpenInMemory();
   Inserted(*store, MakeRecord("E1", {"caller:ref-1", "alias:a.example.com"}));
 
-  const auto key_taken = Err(store->Insert(MakeRecord("E2", {"alias:a.example.com"}), {}));
+  const auto key_taken = Err(store->Insert(MakeRecord("E2", {"alias:a.example.com"})));
   CHECK(key_taken.kind == StoreErrorKind::kAlreadyExists);
   CHECK(key_taken.conflicting_id == "E1");
   CHECK(key_taken.conflicting_key == "alias:a.example.com");
 
-  const auto id_taken = Err(store->Insert(MakeRecord("E1"), {}));
+  const auto id_taken = Err(store->Insert(MakeRecord("E1")));
   CHECK(id_taken.kind == StoreErrorKind::kAlreadyExists);
   CHECK(id_taken.conflicting_id == "E1");
   CHECK(id_taken.conflicting_key == "id");
@@ -63,12 +63,12 @@ TEST_CASE("insert refuses a taken unique key or id") {
   // Keys are unique per (account, kind) only.
   Inserted(*store, MakeRecord("E3", {"alias:a.example.com"}, {}, "streaming-distribution"));
   Inserted(*store, MakeRecord("E4", {"alias:a.example.com"}, {}, "distribution", kOtherAccount));
-  CHECK(store->All().size() == 3);
+  CHECK(Ok(store->All()).size() == 3);
 }
 
 TEST_CASE("insert refuses a record without identity") {
   auto store = OpenInMemory();
-  CHECK(Err(store->Insert(MakeRecord(""), {})).kind == StoreErrorKind::kInvalidInput);
+  CHECK(Err(store->Insert(MakeRecord(""))).kind == StoreErrorKind::kInvalidInput);
 }
 
 TEST_CASE("a repeated key within one record is stored once") {
@@ -82,11 +82,11 @@ TEST_CASE("insert stops at max_count") {
   auto store = OpenInMemory();
   Inserted(*store, MakeRecord("E1"), 2);
   Inserted(*store, MakeRecord("E2"), 2);
-  CHECK(Err(store->Insert(MakeRecord("E3"), 2)).kind == StoreErrorKind::kLimitExceeded);
+  CHECK(Err(store->Insert(MakeRecord("E3"), {.max_count = 2})).kind == StoreErrorKind::kLimitExceeded);
   // Other kinds and accounts have their own count.
   Inserted(*store, MakeRecord("E3", {}, {}, "distribution", kOtherAccount), 2);
   Inserted(*store, MakeRecord("E3"), std::nullopt);
-  CHECK(store->All().size() == 4);
+  CHECK(Ok(store->All()).size() == 4);
 }
 
 TEST_CASE("replace is a compare-and-swap on the etag") {
@@ -100,7 +100,7 @@ TEST_CASE("replace is a compare-and-swap on the etag") {
   next.created_ms = 99;  // ignored: the stored value stays
   next.sequence = 12345;
   next.modified_ms = 2000;
-  const Record replaced = Ok(store->Replace(next, "E1"));
+  const Record replaced = Ok(store->Replace(next, {.expected_etag = "E1"}));
   CHECK(replaced.etag == "E2");
   CHECK(replaced.created_ms == 1000);
   CHECK(replaced.sequence == original.sequence);
@@ -122,7 +122,7 @@ TEST_CASE("replace is a compare-and-swap on the etag") {
     stale.etag = "E3";
     stale.document = "stale";
     stale.unique_keys = {"alias:stale"};
-    const auto error = Err(store->Replace(stale, "E1"));
+    const auto error = Err(store->Replace(stale, {.expected_etag = "E1"}));
     CHECK(error.kind == StoreErrorKind::kVersionMismatch);
     auto after = store->Get(kAccount, "distribution", "E1");
     CHECK(after->etag == "E2");
@@ -131,7 +131,7 @@ TEST_CASE("replace is a compare-and-swap on the etag") {
   }
   SUBCASE("an absent record is not found") {
     Record missing = MakeRecord("nope");
-    CHECK(Err(store->Replace(missing, "E1")).kind == StoreErrorKind::kNotFound);
+    CHECK(Err(store->Replace(missing, {.expected_etag = "E1"})).kind == StoreErrorKind::kNotFound);
   }
 }
 
@@ -143,7 +143,7 @@ TEST_CASE("replace refuses a unique key held by another record") {
   Record next = second;
   next.etag = "E2";
   next.unique_keys = {"alias:b", "alias:a"};
-  const auto error = Err(store->Replace(next, "E1"));
+  const auto error = Err(store->Replace(next, {.expected_etag = "E1"}));
   CHECK(error.kind == StoreErrorKind::kAlreadyExists);
   CHECK(error.conflicting_id == "E1");
   CHECK(error.conflicting_key == "alias:a");
@@ -168,39 +168,39 @@ TEST_CASE("set metadata keeps the version") {
 TEST_CASE("delete checks the etag and the reference guard") {
   auto store = OpenInMemory();
   Inserted(*store, MakeRecord("OAI1", {"caller:oai"}, {}, "origin-access-identity"));
-  const Record distribution = Inserted(*store, MakeRecord("E1", {"caller:d"}, {"oai:OAI1"}));
+  const Record distribution = Inserted(*store, MakeRecord("E1", {"caller:d"}, {"origin-access-identity:OAI1"}));
 
   const auto stale =
-      store->Delete(kAccount, "origin-access-identity", "OAI1", "wrong", std::nullopt);
+      store->Delete(kAccount, "origin-access-identity", "OAI1", {.expected_etag = "wrong"});
   CHECK(Err(stale).kind == StoreErrorKind::kVersionMismatch);
   // An empty expected etag is not a wildcard.
-  CHECK(Err(store->Delete(kAccount, "origin-access-identity", "OAI1", "", std::nullopt)).kind ==
+  CHECK(Err(store->Delete(kAccount, "origin-access-identity", "OAI1", {.expected_etag = ""})).kind ==
         StoreErrorKind::kVersionMismatch);
 
   const auto referenced =
-      Err(store->Delete(kAccount, "origin-access-identity", "OAI1", "E1", "oai:OAI1"));
+      Err(store->Delete(kAccount, "origin-access-identity", "OAI1", {.expected_etag = "E1", .refuse_while_referenced = true}));
   CHECK(referenced.kind == StoreErrorKind::kReferenced);
   CHECK(referenced.conflicting_id == "E1");
   CHECK(store->Get(kAccount, "origin-access-identity", "OAI1"));
 
-  const Record deleted = Ok(store->Delete(kAccount, "distribution", "E1", "E1", "distribution:E1"));
+  const Record deleted = Ok(store->Delete(kAccount, "distribution", "E1", {.expected_etag = "E1", .refuse_while_referenced = true}));
   CHECK(deleted.id == "E1");
   CHECK(deleted.references == distribution.references);
   CHECK_FALSE(store->Get(kAccount, "distribution", "E1"));
-  CHECK(store->FindReferencing(kAccount, "oai:OAI1").empty());
+  CHECK(Ok(store->FindReferencing(kAccount, "origin-access-identity:OAI1")).empty());
   // Its keys went with it.
   Inserted(*store, MakeRecord("E2", {"caller:d"}));
 
-  Ok(store->Delete(kAccount, "origin-access-identity", "OAI1", "E1", "oai:OAI1"));
-  CHECK(Err(store->Delete(kAccount, "origin-access-identity", "OAI1", "E1", std::nullopt)).kind ==
+  Ok(store->Delete(kAccount, "origin-access-identity", "OAI1", {.expected_etag = "E1", .refuse_while_referenced = true}));
+  CHECK(Err(store->Delete(kAccount, "origin-access-identity", "OAI1", {.expected_etag = "E1"})).kind ==
         StoreErrorKind::kNotFound);
 }
 
 TEST_CASE("a reference in another account does not guard a delete") {
   auto store = OpenInMemory();
   Inserted(*store, MakeRecord("OAI1", {}, {}, "origin-access-identity"));
-  Inserted(*store, MakeRecord("E1", {}, {"oai:OAI1"}, "distribution", kOtherAccount));
-  Ok(store->Delete(kAccount, "origin-access-identity", "OAI1", "E1", "oai:OAI1"));
+  Inserted(*store, MakeRecord("E1", {}, {"origin-access-identity:OAI1"}, "distribution", kOtherAccount));
+  Ok(store->Delete(kAccount, "origin-access-identity", "OAI1", {.expected_etag = "E1", .refuse_while_referenced = true}));
 }
 
 TEST_CASE("find referencing returns every record of the account listing the reference") {
@@ -209,7 +209,7 @@ TEST_CASE("find referencing returns every record of the account listing the refe
   Inserted(*store, MakeRecord("E2", {}, {"policy:P2"}));
   Inserted(*store, MakeRecord("S1", {}, {"policy:P1"}, "streaming-distribution"));
   Inserted(*store, MakeRecord("E3", {}, {"policy:P1"}, "distribution", kOtherAccount));
-  const auto found = store->FindReferencing(kAccount, "policy:P1");
+  const auto found = Ok(store->FindReferencing(kAccount, "policy:P1"));
   CHECK(Ids(found) == std::vector<std::string>{"E1", "S1"});
   CHECK(found[0].references == std::vector<std::string>{"policy:P1"});
 }
@@ -312,33 +312,33 @@ TEST_CASE("unsettled children are counted and settled") {
   CHECK(store->CountUnsettledChildren(kAccount, "invalidation", "E1", 6000) == 1);
   CHECK(store->CountUnsettledChildren(kAccount, "invalidation", "E1", 9000) == 0);
 
-  CHECK(store->SettleAll(2000, std::string(kAccount), std::string("I1")) == 1);
+  CHECK(Ok(store->SettleAll(2000, std::string(kAccount), std::string("I1"))) == 1);
   CHECK(store->Get(kAccount, "invalidation", "I1")->settles_at_ms == 2000);
   CHECK(store->CountUnsettledChildren(kAccount, "invalidation", "E1", 2000) == 1);
 
-  CHECK(store->SettleAll(2000, std::string(kAccount), std::nullopt) == 2);  // I2, I4
+  CHECK(Ok(store->SettleAll(2000, std::string(kAccount), std::nullopt)) == 2);  // I2, I4
   CHECK(store->Get(kAccount, "invalidation", "I3")->settles_at_ms == 1000);  // already settled
   CHECK(store->Get(kAccount, "invalidation", "I2")->etag == "E1");
   CHECK(store->Get(kOtherAccount, "invalidation", "I5")->settles_at_ms == 9000);
 
-  CHECK(store->SettleAll(2000, std::nullopt, std::nullopt) == 1);  // I5
-  CHECK(store->SettleAll(2000, std::nullopt, std::nullopt) == 0);
+  CHECK(Ok(store->SettleAll(2000, std::nullopt, std::nullopt)) == 1);  // I5
+  CHECK(Ok(store->SettleAll(2000, std::nullopt, std::nullopt)) == 0);
 }
 
 TEST_CASE("reset of one account leaves the others") {
   auto store = OpenInMemory();
-  Inserted(*store, MakeRecord("E1", {"caller:x"}, {"oai:O"}));
-  Inserted(*store, MakeRecord("E2", {"caller:x"}, {"oai:O"}, "distribution", kOtherAccount));
-  store->Reset(std::string(kAccount));
+  Inserted(*store, MakeRecord("E1", {"caller:x"}, {"origin-access-identity:O"}));
+  Inserted(*store, MakeRecord("E2", {"caller:x"}, {"origin-access-identity:O"}, "distribution", kOtherAccount));
+  Ok(store->Reset(std::string(kAccount)));
   CHECK_FALSE(store->Get(kAccount, "distribution", "E1"));
   CHECK(store->Get(kOtherAccount, "distribution", "E2"));
-  CHECK(store->FindReferencing(kAccount, "oai:O").empty());
-  CHECK(store->FindReferencing(kOtherAccount, "oai:O").size() == 1);
+  CHECK(Ok(store->FindReferencing(kAccount, "origin-access-identity:O")).empty());
+  CHECK(Ok(store->FindReferencing(kOtherAccount, "origin-access-identity:O")).size() == 1);
   Inserted(*store, MakeRecord("E1", {"caller:x"}));  // its keys are gone too
 
-  store->Reset(std::nullopt);
-  CHECK(store->All().empty());
-  CHECK(store->CountByKind().empty());
+  Ok(store->Reset(std::nullopt));
+  CHECK(Ok(store->All()).empty());
+  CHECK(Ok(store->CountByKind()).empty());
 }
 
 TEST_CASE("count by kind") {
@@ -347,7 +347,7 @@ TEST_CASE("count by kind") {
   Inserted(*store, MakeRecord("E2"));
   Inserted(*store, MakeRecord("I1", {}, {}, "invalidation"));
   Inserted(*store, MakeRecord("E1", {}, {}, "distribution", kOtherAccount));
-  const auto counts = store->CountByKind();
+  const auto counts = Ok(store->CountByKind());
   REQUIRE(counts.size() == 3);
   CHECK(counts[0].account == kAccount);
   CHECK(counts[0].kind == "distribution");
@@ -359,13 +359,13 @@ TEST_CASE("count by kind") {
 
 TEST_CASE("replace all restores what all exported") {
   auto source = OpenInMemory();
-  Inserted(*source, MakeRecord("E1", {"caller:1", "alias:a"}, {"oai:O1"}));
+  Inserted(*source, MakeRecord("E1", {"caller:1", "alias:a"}, {"origin-access-identity:O1"}));
   Inserted(*source, MakeChild("I1", "E1", 7000));
   Inserted(*source, MakeRecord("E2", {"caller:2"}, {}, "distribution", kOtherAccount));
   Inserted(*source, MakeRecord("E3", {"caller:3"}));
-  Ok(source->Delete(kAccount, "distribution", "E3", "E1", std::nullopt));
+  Ok(source->Delete(kAccount, "distribution", "E3", {.expected_etag = "E1"}));
   Inserted(*source, MakeRecord("E4", {"caller:4"}));
-  const auto exported = source->All();
+  const auto exported = Ok(source->All());
   REQUIRE(exported.size() == 4);
   CHECK(exported[0].account == kAccount);
   CHECK(exported[0].kind == "distribution");
@@ -373,7 +373,7 @@ TEST_CASE("replace all restores what all exported") {
   auto target = OpenInMemory();
   Inserted(*target, MakeRecord("stale"));
   CHECK(Ok(target->ReplaceAll(exported)) == 4);
-  const auto imported = target->All();
+  const auto imported = Ok(target->All());
   REQUIRE(imported.size() == exported.size());
   for (std::size_t i = 0; i < exported.size(); ++i) {
     CHECK(imported[i].id == exported[i].id);
@@ -384,7 +384,7 @@ TEST_CASE("replace all restores what all exported") {
     CHECK(imported[i].settles_at_ms == exported[i].settles_at_ms);
   }
   CHECK_FALSE(target->Get(kAccount, "distribution", "stale"));
-  CHECK(Err(target->Insert(MakeRecord("E9", {"alias:a"}), {})).conflicting_id == "E1");
+  CHECK(Err(target->Insert(MakeRecord("E9", {"alias:a"}))).conflicting_id == "E1");
 
   std::int64_t max_sequence = 0;
   for (const auto& record : exported) max_sequence = std::max(max_sequence, record.sequence);
@@ -396,7 +396,7 @@ TEST_CASE("replace all restores what all exported") {
     const auto error = Err(target->ReplaceAll(conflicting));
     CHECK(error.kind == StoreErrorKind::kInvalidInput);
     CHECK(error.message.find("caller:1") != std::string::npos);
-    CHECK(target->All().size() == 5);
+    CHECK(Ok(target->All()).size() == 5);
     CHECK(target->Get(kAccount, "distribution", "E5"));
   }
   SUBCASE("duplicate ids and sequences are refused") {
@@ -406,7 +406,7 @@ TEST_CASE("replace all restores what all exported") {
     CHECK(Err(target->ReplaceAll(duplicated)).kind == StoreErrorKind::kInvalidInput);
     duplicated.back().id = "E7";
     CHECK(Err(target->ReplaceAll(duplicated)).kind == StoreErrorKind::kInvalidInput);
-    CHECK(target->All().size() == 5);
+    CHECK(Ok(target->All()).size() == 5);
   }
   SUBCASE("records without a sequence get fresh ones") {
     std::vector<Record> snapshot{MakeRecord("A"), MakeRecord("B")};
@@ -423,7 +423,7 @@ TEST_CASE("a file database keeps its data across reopening") {
   {
     auto opened = OpenSqliteStore(database.path);
     Store& store = *Ok(opened);
-    inserted = Inserted(store, MakeRecord("E1", {"caller:1"}, {"oai:O"}));
+    inserted = Inserted(store, MakeRecord("E1", {"caller:1"}, {"origin-access-identity:O"}));
     Inserted(store, MakeRecord("E2"));
   }
   CHECK(std::filesystem::exists(database.path));
@@ -434,7 +434,7 @@ TEST_CASE("a file database keeps its data across reopening") {
   CHECK(got->unique_keys == inserted.unique_keys);
   CHECK(got->references == inserted.references);
   CHECK(got->sequence == inserted.sequence);
-  CHECK(store.All().size() == 2);
+  CHECK(Ok(store.All()).size() == 2);
   CHECK(Inserted(store, MakeRecord("E3")).sequence > inserted.sequence + 1);
 }
 
@@ -451,45 +451,45 @@ TEST_CASE("a database file is used by one open store at a time") {
     CHECK(Ok(first)->Get(kAccount, "distribution", "E1"));
   }
   auto reopened = OpenSqliteStore(database.path);
-  CHECK(Ok(reopened)->All().size() == 2);
+  CHECK(Ok(Ok(reopened)->All()).size() == 2);
 }
 
 TEST_CASE("the per-kind limit is a counter kept with the rows, through deletes, resets and imports") {
   auto store = OpenInMemory();
   Inserted(*store, MakeRecord("E1"), 2);
   const Record second = Inserted(*store, MakeRecord("E2"), 2);
-  CHECK(Err(store->Insert(MakeRecord("E3"), 2)).kind == StoreErrorKind::kLimitExceeded);
-  Ok(store->Delete(kAccount, "distribution", "E2", second.etag, std::nullopt));
+  CHECK(Err(store->Insert(MakeRecord("E3"), {.max_count = 2})).kind == StoreErrorKind::kLimitExceeded);
+  Ok(store->Delete(kAccount, "distribution", "E2", {.expected_etag = second.etag}));
   Inserted(*store, MakeRecord("E3"), 2);
-  CHECK(Err(store->Insert(MakeRecord("E4"), 2)).kind == StoreErrorKind::kLimitExceeded);
-  store->Reset(kAccount);
+  CHECK(Err(store->Insert(MakeRecord("E4"), {.max_count = 2})).kind == StoreErrorKind::kLimitExceeded);
+  Ok(store->Reset(kAccount));
   Inserted(*store, MakeRecord("E5"), 1);
-  CHECK(Err(store->Insert(MakeRecord("E6"), 1)).kind == StoreErrorKind::kLimitExceeded);
+  CHECK(Err(store->Insert(MakeRecord("E6"), {.max_count = 1})).kind == StoreErrorKind::kLimitExceeded);
   Ok(store->ReplaceAll({MakeRecord("E7"), MakeRecord("E8")}));
-  CHECK(Err(store->Insert(MakeRecord("E9"), 2)).kind == StoreErrorKind::kLimitExceeded);
+  CHECK(Err(store->Insert(MakeRecord("E9"), {.max_count = 2})).kind == StoreErrorKind::kLimitExceeded);
   Inserted(*store, MakeRecord("E9"), 3);
-  const auto counts = store->CountByKind();
+  const auto counts = Ok(store->CountByKind());
   REQUIRE(counts.size() == 1);
   CHECK(counts[0].count == 3);
 }
 
-TEST_CASE("a database of schema 1 gets its counters from the rows it holds") {
+TEST_CASE("a database of schema 2 gets its counters from the rows it holds") {
   TempDatabase database;
   {
     auto store = OpenSqliteStore(database.path);
     Inserted(*Ok(store), MakeRecord("E1"));
     Inserted(*Ok(store), MakeRecord("E2"));
   }
-  // Back to what schema 1 had: no counters.
+  // Back to what schema 2 had: no counters.
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(database.path.c_str(), &db) == SQLITE_OK);
   REQUIRE(sqlite3_exec(db,
                        "DROP TRIGGER records_count_insert; DROP TRIGGER records_count_delete; "
-                       "DROP TABLE record_counts; PRAGMA user_version = 1",
+                       "DROP TABLE record_counts; PRAGMA user_version = 2",
                        nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
   auto store = OpenSqliteStore(database.path);
-  CHECK(Err(Ok(store)->Insert(MakeRecord("E3"), 2)).kind == StoreErrorKind::kLimitExceeded);
+  CHECK(Err(Ok(store)->Insert(MakeRecord("E3"), {.max_count = 2})).kind == StoreErrorKind::kLimitExceeded);
   Inserted(*Ok(store), MakeRecord("E3"), 3);
 }
 
@@ -499,13 +499,13 @@ TEST_CASE("a database file deleted or replaced while open stops every write, say
     auto store = OpenSqliteStore(database.path);
     Inserted(*Ok(store), MakeRecord("E1"));
     REQUIRE(std::remove(database.path.c_str()) == 0);
-    const auto error = Err(Ok(store)->Insert(MakeRecord("E2"), std::nullopt));
+    const auto error = Err(Ok(store)->Insert(MakeRecord("E2")));
     CHECK(error.kind == StoreErrorKind::kIo);
     CHECK(error.message.find("was deleted") != std::string::npos);
     // A second store may now open the path; the first still refuses.
     auto second = OpenSqliteStore(database.path);
     Inserted(*Ok(second), MakeRecord("E3"));
-    CHECK(Err(Ok(store)->Insert(MakeRecord("E4"), std::nullopt)).kind == StoreErrorKind::kIo);
+    CHECK(Err(Ok(store)->Insert(MakeRecord("E4"))).kind == StoreErrorKind::kIo);
     CHECK_FALSE(Ok(store)->Get(kAccount, "distribution", "E2"));
   }
   SUBCASE("replaced") {
@@ -515,7 +515,7 @@ TEST_CASE("a database file deleted or replaced while open stops every write, say
     Inserted(*Ok(store), MakeRecord("E1"));
     std::ofstream(other.path) << "";
     REQUIRE(std::rename(other.path.c_str(), database.path.c_str()) == 0);
-    const auto error = Err(Ok(store)->Insert(MakeRecord("E2"), std::nullopt));
+    const auto error = Err(Ok(store)->Insert(MakeRecord("E2")));
     CHECK(error.message.find("was replaced") != std::string::npos);
   }
 }
@@ -544,7 +544,7 @@ TEST_CASE("in-memory stores are independent") {
   auto first = OpenInMemory();
   auto second = OpenSqliteStore("");
   Inserted(*first, MakeRecord("E1"));
-  CHECK(Ok(second)->All().empty());
+  CHECK(Ok(Ok(second)->All()).empty());
 }
 
 TEST_CASE("concurrent replaces with the same etag: exactly one wins") {
@@ -562,7 +562,7 @@ TEST_CASE("concurrent replaces with the same etag: exactly one wins") {
     threads.emplace_back([&, i] {
       Record next = original;
       next.etag = "E-thread-" + std::to_string(i);
-      auto result = store.Replace(next, "E1");
+      auto result = store.Replace(next, {.expected_etag = "E1"});
       if (std::holds_alternative<Record>(result)) {
         ++successes;
       } else if (std::get<StoreError>(result).kind == StoreErrorKind::kVersionMismatch) {

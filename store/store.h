@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,34 +43,125 @@ struct Record {
   // Empty in what Get and List return (see there); filled in what every other
   // method returns.
   std::vector<std::string> unique_keys;
-  // Things this record points at, e.g. "oai:E2QWRUHAPOMQZL"; not unique.
+  // Things this record points at (ReferenceTo form, e.g.
+  // "origin-access-identity:E2QWRUHAPOMQZL"); not unique.
   // Empty in what Get and List return, like unique_keys.
   std::vector<std::string> references;
   TimeMs created_ms = 0;
   TimeMs modified_ms = 0;
-  TimeMs settles_at_ms = 0;  // when InProgress becomes Deployed / Completed
-  std::int64_t sequence = 0; // insertion order, assigned by the store
+  TimeMs settles_at_ms = 0;   // when InProgress becomes Deployed / Completed
+  std::int64_t sequence = 0;  // insertion order, assigned by the store
 };
 
 enum class StoreErrorKind {
-  kNotFound,         // no record with that id
-  kAlreadyExists,    // a unique key is taken (conflicting_id/conflicting_key say by whom)
-  kVersionMismatch,  // expected etag is not the current one
-  kReferenced,       // delete refused: another record references this one
-  kLimitExceeded,    // insert refused: the (account, kind) already holds max_count records
-  kInvalidInput,     // e.g. a snapshot that cannot be imported
-  kIo,               // SQLite failed; message says how
+  kNotFound,          // no record with that id
+  kAlreadyExists,     // a unique key is taken (conflicting_id/conflicting_key say by whom)
+  kVersionMismatch,   // expected etag is not the current one
+  kReferenced,        // delete refused: another record references this one (conflicting_kind/_id)
+  kMissingReference,  // a required reference names no record (conflicting_key is the reference)
+  kLimitExceeded,     // insert refused: a count or sibling limit would be exceeded
+  kInvalidInput,      // e.g. a snapshot that cannot be imported
+  kIo,                // SQLite failed; message says how
 };
 
 struct StoreError {
   StoreErrorKind kind;
   std::string conflicting_id;   // kAlreadyExists, kReferenced: the other record
-  std::string conflicting_key;  // kAlreadyExists: the key that collided
+  std::string conflicting_key;  // kAlreadyExists: the key that collided; kMissingReference: the reference
   std::string message;
+  std::string conflicting_kind = {};  // kReferenced: the kind of the record that references
+  std::size_t step = 0;               // Transact: the index of the step that failed
 };
 
+// The one result type of the store: a value or what went wrong.
 template <typename T>
 using StoreResult = std::variant<T, StoreError>;
+
+// The value of a store operation that succeeds with nothing to return.
+struct Done {};
+
+// What a record lists in references to point at another record of its
+// account: "KIND:ID", e.g. "origin-access-identity:E2QWRUHAPOMQZL".
+std::string ReferenceTo(std::string_view kind, std::string_view id);
+
+// Checked inside the insert's transaction, in this order; each refusal
+// changes nothing.
+struct InsertRules {
+  // Each must name an existing record of the account (ReferenceTo form),
+  // else kMissingReference naming the first that does not. Usually a subset
+  // of the record's references: some targets exist without a record (e.g.
+  // AWS-managed policies).
+  std::vector<std::string> required_references = {};
+  // When set, the record's parent must be a record of this kind in the
+  // account, else kMissingReference with conflicting_key ReferenceTo(parent_kind, parent).
+  std::string parent_kind = {};
+  // When set, refuses (kLimitExceeded) once (account, kind) holds this many records.
+  std::optional<std::int64_t> max_count = {};
+  // When set, refuses (kLimitExceeded) unless it returns true for the
+  // records of the same (account, kind, parent) still settling at now_ms.
+  std::function<bool(const std::vector<Record>& unsettled_siblings)> siblings_allow = {};
+  TimeMs now_ms = 0;
+};
+
+struct ReplaceRules {
+  // Compare-and-swap: kVersionMismatch unless the stored etag is this one.
+  // nullopt replaces whatever version is stored.
+  std::optional<std::string> expected_etag = {};
+  // As for InsertRules.
+  std::vector<std::string> required_references = {};
+  // Every record of these kinds that references the replaced record is
+  // passed to renew, which gives it a new version, and stored in the same
+  // transaction: only its etag, modified_ms and settles_at_ms are kept.
+  std::vector<std::string> renew_kinds = {};
+  std::function<void(Record& dependent)> renew = {};
+};
+
+struct DeleteRules {
+  // Compare-and-swap as in ReplaceRules.
+  std::optional<std::string> expected_etag = {};
+  // Refuses (kReferenced, naming the referenced record's kind in
+  // conflicting_key) while another record of the account references this
+  // one or one of its children (lists ReferenceTo(kind, id)).
+  bool refuse_while_referenced = false;
+};
+
+// Adds a record; assigns its sequence. kAlreadyExists when its id or any of
+// its unique keys is taken in (account, kind).
+struct InsertStep {
+  Record record;
+  InsertRules rules = {};
+};
+// Replaces the record with next's (account, kind, id); keeps its created_ms
+// and sequence. kNotFound if absent.
+struct ReplaceStep {
+  Record next;
+  ReplaceRules rules = {};
+};
+// Removes the record and, with it, its children (records of the account whose
+// parent is its id): nothing outlives its owner.
+struct DeleteStep {
+  std::string account;
+  std::string kind;
+  std::string id;
+  DeleteRules rules = {};
+};
+// Sets metadata without touching the version (tags do not rotate etags).
+struct SetMetadataStep {
+  std::string account;
+  std::string kind;
+  std::string id;
+  std::string metadata;
+};
+// Changes nothing: fails the transaction (kNotFound, kVersionMismatch)
+// unless the record is at this version, so the other steps happen only
+// while it is (publishing a function's DEVELOPMENT stage to LIVE).
+struct ExpectStep {
+  std::string account;
+  std::string kind;
+  std::string id;
+  std::string etag;
+};
+using WriteStep = std::variant<InsertStep, ReplaceStep, DeleteStep, SetMetadataStep, ExpectStep>;
 
 struct ListQuery {
   std::string account;
@@ -77,7 +169,7 @@ struct ListQuery {
   std::optional<std::string> parent;  // only children of this record
   std::string after_id;               // keyset marker: records after this id ("" = from start)
   std::size_t limit = 100;
-  bool newest_first = false;          // order by sequence descending
+  bool newest_first = false;  // order by sequence descending
 };
 
 struct ListPage {
@@ -96,60 +188,51 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Inserts a new record; assigns its sequence. Fails with kAlreadyExists when
-  // any unique key is taken in (account, kind), and with kLimitExceeded when
-  // max_count is set and (account, kind) already holds that many records.
-  virtual StoreResult<Record> Insert(Record record, std::optional<std::int64_t> max_count) = 0;
+  // Runs the steps in order in one transaction: all of them happen or none
+  // does. Each step sees what the steps before it wrote. Returns the record
+  // each step leaves (for a delete or an expect: the record as it is
+  // before the step), in step order; on
+  // failure the error of the first step that failed (StoreError::step).
+  virtual StoreResult<std::vector<Record>> Transact(std::vector<WriteStep> steps) = 0;
+
+  // One-step Transact.
+  StoreResult<Record> Insert(Record record, InsertRules rules = {});
+  StoreResult<Record> Replace(Record next, ReplaceRules rules);
+  StoreResult<Record> Delete(std::string_view account, std::string_view kind, std::string_view id, DeleteRules rules);
+  StoreResult<Record> SetMetadata(std::string_view account, std::string_view kind, std::string_view id,
+                                  std::string metadata);
 
   // The record without its unique_keys and references: both are always empty
   // here, whatever the record holds. Readers never need them and they cost
   // more than the rest of the read; a caller that must rewrite them reads them
   // with FindReferencing or All. Replace takes them from its argument, so a
-  // record from Get passed to Replace unchanged would drop them.
-  virtual std::optional<Record> Get(std::string_view account, std::string_view kind,
-                                    std::string_view id) = 0;
-
-  // Compare-and-swap: replaces the record only if its stored etag equals
-  // expected_etag (kVersionMismatch otherwise, kNotFound if absent).
-  // Keeps id, account, kind, created_ms and sequence of the stored record.
-  virtual StoreResult<Record> Replace(Record next, std::string_view expected_etag) = 0;
-
-  // Sets metadata without touching the version (tags do not rotate etags).
-  virtual StoreResult<Record> SetMetadata(std::string_view account, std::string_view kind,
-                                          std::string_view id, std::string metadata) = 0;
-
-  // Compare-and-swap delete. When guard_reference is set and any record of the
-  // account lists it in references, fails with kReferenced. The record's
-  // children (records of the account whose parent is its id) go with it, in
-  // the same transaction: nothing outlives its owner.
-  virtual StoreResult<Record> Delete(std::string_view account, std::string_view kind,
-                                     std::string_view id, std::string_view expected_etag,
-                                     std::optional<std::string> guard_reference) = 0;
+  // record from Get passed to Replace unchanged would drop them. Never fails:
+  // it reads memory.
+  virtual std::optional<Record> Get(std::string_view account, std::string_view kind, std::string_view id) = 0;
 
   // Keyset pagination; the cost of a page does not depend on its position.
   // Like Get, the records come without unique_keys and references (empty).
   virtual ListPage List(const ListQuery& query) = 0;
 
   // Records of the account (any kind) that list this reference, with their
-  // unique_keys and references (callers Replace them).
-  virtual std::vector<Record> FindReferencing(std::string_view account,
-                                              std::string_view reference) = 0;
+  // unique_keys and references.
+  virtual StoreResult<std::vector<Record>> FindReferencing(std::string_view account, std::string_view reference) = 0;
 
-  // Children of parent whose settles_at_ms is after now_ms.
-  virtual std::int64_t CountUnsettledChildren(std::string_view account, std::string_view kind,
-                                              std::string_view parent, TimeMs now_ms) = 0;
+  // Children of parent whose settles_at_ms is after now_ms. Reads memory.
+  virtual std::int64_t CountUnsettledChildren(std::string_view account, std::string_view kind, std::string_view parent,
+                                              TimeMs now_ms) = 0;
 
   // Sets settles_at_ms = now_ms on every record still settling (optionally one
   // account / one id). Returns how many changed. Does not touch etags.
-  virtual std::int64_t SettleAll(TimeMs now_ms, std::optional<std::string> account,
-                                 std::optional<std::string> id) = 0;
+  virtual StoreResult<std::int64_t> SettleAll(TimeMs now_ms, std::optional<std::string> account,
+                                              std::optional<std::string> id) = 0;
 
   // Removes every record (of one account when set).
-  virtual void Reset(std::optional<std::string> account) = 0;
+  virtual StoreResult<Done> Reset(std::optional<std::string> account) = 0;
 
   // Every record, in (account, kind, sequence) order, with unique_keys and
   // references (snapshots export them).
-  virtual std::vector<Record> All() = 0;
+  virtual StoreResult<std::vector<Record>> All() = 0;
 
   // Every current record, as Get returns them (without unique_keys and
   // references), in (account, kind, sequence) order: one consistent view,
@@ -161,7 +244,7 @@ class Store {
   // (sequences are kept as given). Nothing changes if it fails.
   virtual StoreResult<std::int64_t> ReplaceAll(std::vector<Record> records) = 0;
 
-  virtual std::vector<Counts> CountByKind() = 0;
+  virtual StoreResult<std::vector<Counts>> CountByKind() = 0;
 
   // Changes with every committed mutation, whatever it touched, to a value
   // no store of this process has had before. What a read returned is

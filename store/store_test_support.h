@@ -74,7 +74,7 @@ StoreError Err(const StoreResult<T>& result) {
 }
 
 inline Record Inserted(Store& store, Record record, std::optional<std::int64_t> max_count = std::nullopt) {
-  return Ok(store.Insert(std::move(record), max_count));
+  return Ok(store.Insert(std::move(record), {.max_count = max_count}));
 }
 
 // Removes the database and its WAL side files.
@@ -100,7 +100,7 @@ struct TempDatabase {
 // and List leave out.
 inline std::optional<Record> Exported(Store& store, std::string_view kind, std::string_view id,
                                       std::string_view account = kAccount) {
-  for (auto& record : store.All()) {
+  for (auto& record : Ok(store.All())) {
     if (record.account == account && record.kind == kind && record.id == id) return record;
   }
   return std::nullopt;
@@ -158,7 +158,7 @@ inline std::int64_t SqlCountUnsettledChildren(const std::string& path, const std
 // children counted by SQL on the file). Also checks the usual accounts, kinds
 // and parents, so a record the database lost but the cache kept shows up.
 inline void CheckCacheMatchesDatabase(Store& store, const std::string& path = "") {
-  const auto all = store.All();
+  const auto all = Ok(store.All());
   std::set<std::pair<std::string, std::string>> kinds;
   std::set<std::pair<std::string, std::string>> parents_of_kind;  // (kind, parent)
   for (const char* account : {kAccount, kOtherAccount}) {

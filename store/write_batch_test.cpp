@@ -41,14 +41,17 @@ struct BatchFixture {
     batch.reserve(128);
   }
 
-  // A write that puts what mutation returns into the cache.
+  // A write whose mutation (given the writes and the cache changes to add
+  // to) runs in the batch.
   template <typename Mutation>
   BatchedWrite& Add(Mutation mutation) {
     batch.push_back(BatchedWrite{[this, mutation]() -> StoreResult<std::vector<CacheChange>> {
-      StoreResult<Record> result = mutation(*writes);
-      if (Failed(result)) return TakeError(result);
-      return std::vector<CacheChange>{PutRecord{std::get<Record>(result)}};
-    }, std::nullopt});
+                                   std::vector<CacheChange> changes;
+                                   StoreResult<Record> result = mutation(*writes, changes);
+                                   if (Failed(result)) return TakeError(result);
+                                   return changes;
+                                 },
+                                 std::nullopt});
     return batch.back();
   }
 
@@ -61,7 +64,7 @@ struct BatchFixture {
 
   // Inserts in a batch of its own.
   void Seed(Record record) {
-    Add([record](RecordWrites& w) { return w.Insert(record, std::nullopt); });
+    Add([record](RecordWrites& w, std::vector<CacheChange>& c) { return w.Insert({record}, c); });
     REQUIRE_FALSE(batch.back().outcome);
     Run();
   }
@@ -93,7 +96,9 @@ TEST_CASE("batch: replaces with the same expected etag in one batch: exactly the
     Record next = MakeRecord("E1", {"caller:1"});
     next.etag = "W" + std::to_string(i);
     next.document = "from writer " + std::to_string(i);
-    fixture.Add([next](RecordWrites& w) { return w.Replace(next, "E1"); });
+    fixture.Add([next](RecordWrites& w, std::vector<CacheChange>& c) {
+      return w.Replace({next, {.expected_etag = "E1"}}, c);
+    });
   }
   std::vector<BatchedWrite*> writes;
   for (auto& write : fixture.batch) writes.push_back(&write);
@@ -116,7 +121,9 @@ TEST_CASE("batch: a chain of replaces in one batch, each expecting the one befor
     Record next = MakeRecord("E1");
     next.etag = "V" + std::to_string(i + 1);
     const std::string expected = i == 0 ? "E1" : "V" + std::to_string(i);
-    fixture.Add([next, expected](RecordWrites& w) { return w.Replace(next, expected); });
+    fixture.Add([next, expected](RecordWrites& w, std::vector<CacheChange>& c) {
+      return w.Replace({next, {.expected_etag = expected}}, c);
+    });
   }
   fixture.Run();
   CHECK(fixture.Stored("E1")->etag == "V10");
@@ -126,11 +133,11 @@ TEST_CASE("batch: a chain of replaces in one batch, each expecting the one befor
 TEST_CASE("batch: two inserts with the same unique key in one batch: exactly one wins") {
   BatchFixture fixture;
   auto& first = fixture.Add(
-      [](RecordWrites& w) { return w.Insert(MakeRecord("E1", {"caller:same"}), std::nullopt); });
+      [](RecordWrites& w, std::vector<CacheChange>& c) { return w.Insert({MakeRecord("E1", {"caller:same"})}, c); });
   auto& second = fixture.Add(
-      [](RecordWrites& w) { return w.Insert(MakeRecord("E2", {"caller:same"}), std::nullopt); });
+      [](RecordWrites& w, std::vector<CacheChange>& c) { return w.Insert({MakeRecord("E2", {"caller:same"})}, c); });
   auto& third = fixture.Add(
-      [](RecordWrites& w) { return w.Insert(MakeRecord("E1", {"caller:other"}), std::nullopt); });
+      [](RecordWrites& w, std::vector<CacheChange>& c) { return w.Insert({MakeRecord("E1", {"caller:other"})}, c); });
   std::vector<BatchedWrite*> writes = {&first, &second, &third};
   RunWriteBatch(*fixture.statements, fixture.cache, writes);
   CHECK_FALSE(first.outcome);
@@ -149,7 +156,9 @@ TEST_CASE("batch: the limit counts the inserts before it in the same batch") {
   BatchFixture fixture;
   fixture.Seed(MakeRecord("E0"));
   for (int i = 1; i <= 6; ++i) {
-    fixture.Add([i](RecordWrites& w) { return w.Insert(MakeRecord("E" + std::to_string(i)), 4); });
+    fixture.Add([i](RecordWrites& w, std::vector<CacheChange>& c) {
+      return w.Insert({MakeRecord("E" + std::to_string(i)), {.max_count = 4}}, c);
+    });
   }
   std::vector<BatchedWrite*> writes;
   for (auto& write : fixture.batch) writes.push_back(&write);
@@ -165,15 +174,17 @@ TEST_CASE("batch: the limit counts the inserts before it in the same batch") {
 TEST_CASE("batch: a failing write is undone alone; its batch-mates commit") {
   BatchFixture fixture;
   fixture.Seed(MakeRecord("E0", {"caller:0"}));
-  fixture.Add([](RecordWrites& w) { return w.Insert(MakeRecord("E1"), std::nullopt); });
+  fixture.Add([](RecordWrites& w, std::vector<CacheChange>& c) { return w.Insert({MakeRecord("E1")}, c); });
   // Writes a row, then fails: its savepoint must take the row back.
-  fixture.Add([](RecordWrites& w) -> StoreResult<Record> {
-    auto inserted = w.Insert(MakeRecord("E2", {"caller:2"}), std::nullopt);
+  fixture.Add([](RecordWrites& w, std::vector<CacheChange>& c) -> StoreResult<Record> {
+    auto inserted = w.Insert({MakeRecord("E2", {"caller:2"})}, c);
     REQUIRE_FALSE(Failed(inserted));
     return StoreError{StoreErrorKind::kInvalidInput, {}, {}, "failed after writing"};
   });
-  fixture.Add([](RecordWrites& w) { return w.Replace(MakeRecord("E0"), "stale"); });
-  fixture.Add([](RecordWrites& w) { return w.Insert(MakeRecord("E3"), std::nullopt); });
+  fixture.Add([](RecordWrites& w, std::vector<CacheChange>& c) {
+    return w.Replace({MakeRecord("E0"), {.expected_etag = "stale"}}, c);
+  });
+  fixture.Add([](RecordWrites& w, std::vector<CacheChange>& c) { return w.Insert({MakeRecord("E3")}, c); });
   std::vector<BatchedWrite*> writes;
   for (auto& write : fixture.batch) writes.push_back(&write);
   RunWriteBatch(*fixture.statements, fixture.cache, writes);
@@ -195,8 +206,8 @@ TEST_CASE("batch: a failing write is undone alone; its batch-mates commit") {
 
 TEST_CASE("batch: a lone write that fails after writing leaves nothing behind") {
   BatchFixture fixture;
-  fixture.Add([](RecordWrites& w) -> StoreResult<Record> {
-    auto inserted = w.Insert(MakeRecord("E1", {"caller:1"}), std::nullopt);
+  fixture.Add([](RecordWrites& w, std::vector<CacheChange>& c) -> StoreResult<Record> {
+    auto inserted = w.Insert({MakeRecord("E1", {"caller:1"})}, c);
     REQUIRE_FALSE(Failed(inserted));
     return StoreError{StoreErrorKind::kInvalidInput, {}, {}, "failed after writing"};
   });
@@ -213,19 +224,25 @@ TEST_CASE("batch: a lone write that fails after writing leaves nothing behind") 
 TEST_CASE("batch: a failed COMMIT fails every write and leaves the cache unchanged") {
   BatchFixture fixture;
   fixture.Seed(MakeRecord("E0"));
-  fixture.Add([](RecordWrites& w) { return w.Insert(MakeRecord("E1"), std::nullopt); });
-  fixture.Add([](RecordWrites& w) { return w.Replace(MakeRecord("E0"), "stale"); });
+  fixture.Add([](RecordWrites& w, std::vector<CacheChange>& c) { return w.Insert({MakeRecord("E1")}, c); });
+  fixture.Add([](RecordWrites& w, std::vector<CacheChange>& c) {
+    return w.Replace({MakeRecord("E0"), {.expected_etag = "stale"}}, c);
+  });
   Record next = MakeRecord("E0");
   next.etag = "E0v2";
-  fixture.Add([next](RecordWrites& w) { return w.Replace(next, "E1"); });
+  fixture.Add([next](RecordWrites& w, std::vector<CacheChange>& c) {
+    return w.Replace({next, {.expected_etag = "E1"}}, c);
+  });
   // A commit hook that refuses turns the COMMIT into a ROLLBACK.
-  sqlite3_commit_hook(fixture.connection.get(), [](void*) { return 1; }, nullptr);
+  sqlite3_commit_hook(
+      fixture.connection.get(), [](void*) { return 1; }, nullptr);
   std::vector<BatchedWrite*> writes;
   for (auto& write : fixture.batch) writes.push_back(&write);
   RunWriteBatch(*fixture.statements, fixture.cache, writes);
   for (const auto& write : fixture.batch) CHECK(KindOf(write) == StoreErrorKind::kIo);
   fixture.batch.clear();
-  auto& lone = fixture.Add([](RecordWrites& w) { return w.Insert(MakeRecord("E2"), std::nullopt); });
+  auto& lone =
+      fixture.Add([](RecordWrites& w, std::vector<CacheChange>& c) { return w.Insert({MakeRecord("E2")}, c); });
   std::vector<BatchedWrite*> alone = {&lone};
   RunWriteBatch(*fixture.statements, fixture.cache, alone);
   CHECK(KindOf(lone) == StoreErrorKind::kIo);
@@ -247,9 +264,10 @@ TEST_CASE("batch: a failed BEGIN fails every write and runs none") {
   REQUIRE_FALSE(fixture.statements->Execute("BEGIN"));  // BEGIN IMMEDIATE cannot nest
   bool ran = false;
   fixture.batch.push_back(BatchedWrite{[&]() -> StoreResult<std::vector<CacheChange>> {
-    ran = true;
-    return std::vector<CacheChange>{};
-  }, std::nullopt});
+                                         ran = true;
+                                         return std::vector<CacheChange>{};
+                                       },
+                                       std::nullopt});
   std::vector<BatchedWrite*> writes = {&fixture.batch.back()};
   RunWriteBatch(*fixture.statements, fixture.cache, writes);
   CHECK(KindOf(fixture.batch.back()) == StoreErrorKind::kIo);

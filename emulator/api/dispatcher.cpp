@@ -5,6 +5,7 @@
 #include "emulator/api/accounts.h"
 #include "emulator/api/sigv4.h"
 #include "emulator/common/ids.h"
+#include "emulator/engine/registry.h"
 
 namespace cfl::api {
 namespace {
@@ -72,7 +73,7 @@ Dispatcher::Dispatcher(Services& services, std::string default_account, FaultHoo
                        const sigv4::SignatureVerifier* verifier)
     : services_(services),
       default_account_(std::move(default_account)),
-      handlers_(handlers::AllHandlers()),
+      handlers_(engine::Registry::Get().Handlers()),
       faults_(faults),
       verifier_(verifier) {}
 

@@ -77,7 +77,7 @@ class Dispatcher {
 
   Services& services_;
   std::string default_account_;
-  handlers::HandlerTable handlers_;
+  engine::HandlerTable handlers_;
   FaultHook* faults_;
   const sigv4::SignatureVerifier* verifier_;
 };

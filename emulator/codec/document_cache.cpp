@@ -1,6 +1,6 @@
 #include "emulator/codec/document_cache.h"
 
-namespace cfl::handlers {
+namespace cfl::model {
 
 std::shared_ptr<const nlohmann::json> DocumentCache::Parse(const std::string& text) {
   if (auto cached = parsed_.Find(text)) return cached;
@@ -9,4 +9,4 @@ std::shared_ptr<const nlohmann::json> DocumentCache::Parse(const std::string& te
   return parsed;
 }
 
-}  // namespace cfl::handlers
+}  // namespace cfl::model

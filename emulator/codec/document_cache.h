@@ -11,7 +11,7 @@
 
 #include "emulator/common/bounded_cache.h"
 
-namespace cfl::handlers {
+namespace cfl::model {
 
 class DocumentCache {
  public:
@@ -24,4 +24,4 @@ class DocumentCache {
   BoundedCache<nlohmann::json> parsed_;
 };
 
-}  // namespace cfl::handlers
+}  // namespace cfl::model

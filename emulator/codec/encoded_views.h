@@ -10,32 +10,37 @@
 #include <string_view>
 #include <vector>
 
-#include "emulator/engine/versioned_resources.h"
+#include <nlohmann/json.hpp>
+
 #include "emulator/model/model.h"
+#include "store/store.h"
 
-namespace cfl::handlers {
+namespace cfl::model {
 
-// PreEncodedXml of the content of shape that render makes of record: encoded
-// once per stored state, settling state and variant (what else render reads,
-// e.g. a distribution's in-progress invalidations).
-Json EncodedView(const RequestContext& ctx, const store::Record& record, model::ShapeId shape, std::string_view variant,
-                 const std::function<Json(const Resource&)>& render);
+using Json = nlohmann::json;
+
+// PreEncodedXml of the content of shape that render makes of record at
+// now_ms: encoded once per stored state, settling state and variant (what
+// else render reads, e.g. a distribution's in-progress invalidations).
+Json EncodedView(std::int64_t now_ms, const store::Record& record, ShapeId shape, std::string_view variant,
+                 const std::function<Json()>& render);
 
 // Whole list pages, for renders that depend only on each record and whether
 // it has settled. A page is good while the store's generation is the one it
 // was read at and until one of its records settles.
 class EncodedPages {
  public:
-  // The key of the page that input asks operation for, at the store's
-  // current generation. Read it before reading the page.
-  static std::string Key(const RequestContext& ctx, std::string_view operation, const Json& input);
+  // The key of the page that input asks operation for in account, at the
+  // store's generation (read it before reading the page).
+  static std::string Key(std::uint64_t generation, std::string_view account, std::string_view operation,
+                         const Json& input);
 
-  // PreEncodedXml of the page's content, if one kept under key is good at ctx's time.
-  static std::optional<Json> Find(const RequestContext& ctx, const std::string& key);
+  // PreEncodedXml of the page's content, if one kept under key is good at now_ms.
+  static std::optional<Json> Find(std::int64_t now_ms, const std::string& key);
 
-  // Keeps content, the page read at ctx's time from records, under key.
-  static void Keep(const RequestContext& ctx, std::string key, const std::vector<store::Record>& records,
+  // Keeps content, the page read at now_ms from records, under key.
+  static void Keep(std::int64_t now_ms, std::string key, const std::vector<store::Record>& records,
                    std::string content);
 };
 
-}  // namespace cfl::handlers
+}  // namespace cfl::model

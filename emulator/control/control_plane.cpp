@@ -56,8 +56,10 @@ Result<Json, Problem> Body(const ControlRequest& request, std::initializer_list<
   return body;
 }
 
-bool Exists(store::Store& store, const std::string& id, const std::optional<std::string>& account) {
-  for (const auto& record : store.All()) {
+Result<bool, Problem> Exists(store::Store& store, const std::string& id, const std::optional<std::string>& account) {
+  auto all = store.All();
+  if (auto* error = std::get_if<store::StoreError>(&all)) return Fail(StoreProblem(*error));
+  for (const auto& record : std::get<std::vector<store::Record>>(all)) {
     if (record.id == id && (!account || record.account == *account)) return true;
   }
   return false;
@@ -134,8 +136,10 @@ Json ControlPlane::ConfigJson() const {
 }
 
 ControlResponse ControlPlane::Health(const ControlRequest&, const Params&) {
+  auto counts = deps_.services.store.CountByKind();
+  if (auto* error = std::get_if<store::StoreError>(&counts)) return Error(StoreProblem(*error));
   Json resources = Json::object();
-  for (const auto& count : deps_.services.store.CountByKind()) {
+  for (const auto& count : std::get<std::vector<store::Counts>>(counts)) {
     resources[count.kind] = resources.value(count.kind, 0) + count.count;
   }
   const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
@@ -147,7 +151,9 @@ ControlResponse ControlPlane::Reset(const ControlRequest& request, const Params&
   if (!body) return Error(body.error());
   auto account = OptionalAccount(body.value(), "account");
   if (!account) return Error(account.error());
-  deps_.services.store.Reset(*account);
+  if (auto reset = deps_.services.store.Reset(*account); auto* error = std::get_if<store::StoreError>(&reset)) {
+    return Error(StoreProblem(*error));
+  }
   deps_.faults.Clear(*account);
   deps_.journal.Clear(*account);
   if (*account) return {200, {{"reset", "account"}, {"account", **account}}};
@@ -187,11 +193,16 @@ ControlResponse ControlPlane::Settle(const ControlRequest& request, const Params
   if (!id) return Error(id.error());
   auto account = OptionalAccount(body.value(), "account");
   if (!account) return Error(account.error());
-  if (*id && !Exists(deps_.services.store, **id, *account)) {
-    return Error(NotFound("no resource " + **id + (*account ? " in account " + **account : std::string())));
+  if (*id) {
+    auto exists = Exists(deps_.services.store, **id, *account);
+    if (!exists) return Error(exists.error());
+    if (!exists.value()) {
+      return Error(NotFound("no resource " + **id + (*account ? " in account " + **account : std::string())));
+    }
   }
-  const std::int64_t settled = deps_.services.store.SettleAll(NowMs(), *account, *id);
-  return {200, {{"settled", settled}}};
+  auto settled = deps_.services.store.SettleAll(NowMs(), *account, *id);
+  if (auto* error = std::get_if<store::StoreError>(&settled)) return Error(StoreProblem(*error));
+  return {200, {{"settled", std::get<std::int64_t>(settled)}}};
 }
 
 ControlResponse ControlPlane::GetConfig(const ControlRequest&, const Params&) { return {200, ConfigJson()}; }

@@ -225,9 +225,9 @@ TEST_CASE("state export and import through the control plane") {
   const Json snapshot = env.Control("GET", "/state").body;
   REQUIRE(snapshot["resources"].size() == 2);
   env.Control("POST", "/reset");
-  CHECK(env.store->All().empty());
+  CHECK(std::get<std::vector<store::Record>>(env.store->All()).empty());
   CHECK(env.Control("PUT", "/state", {{"resources", {{{"id", "E1"}}}}}).status == 400);
-  CHECK(env.store->All().empty());
+  CHECK(std::get<std::vector<store::Record>>(env.store->All()).empty());
   auto imported = env.Control("PUT", "/state", snapshot);
   CHECK(imported.status == 200);
   CHECK(imported.body["resources"] == 2);
@@ -236,20 +236,20 @@ TEST_CASE("state export and import through the control plane") {
   duplicate["resources"].push_back(snapshot["resources"][0]);
   auto refused = env.Control("PUT", "/state", duplicate);
   CHECK(refused.status == 400);
-  CHECK(env.store->All().size() == 2);
+  CHECK(std::get<std::vector<store::Record>>(env.store->All()).size() == 2);
 }
 
 TEST_CASE("reset of one account keeps the others") {
   Env env;
   env.Create("mine");
-  store::Record other = env.store->All().at(0);
+  store::Record other = std::get<std::vector<store::Record>>(env.store->All()).at(0);
   other.account = "222222222222";
   other.id = "EOTHER";
   other.sequence = 0;
-  REQUIRE(std::holds_alternative<store::Record>(env.store->Insert(other, std::nullopt)));
+  REQUIRE(std::holds_alternative<store::Record>(env.store->Insert(other)));
   env.faults.Add({"*", MakeError("Throttling", "Rate exceeded"), 1, "", kAccount, 0});
   CHECK(env.Control("POST", "/reset", {{"account", kAccount}}).status == 200);
-  const auto left = env.store->All();
+  const auto left = std::get<std::vector<store::Record>>(env.store->All());
   REQUIRE(left.size() == 1);
   CHECK(left[0].account == "222222222222");
   CHECK(env.faults.List().empty());

@@ -3,23 +3,21 @@
 #include <tinyxml2.h>
 
 #include <algorithm>
-#include <array>
 #include <set>
 
 #include "emulator/api/accounts.h"
 #include "emulator/codec/validate.h"
+#include "emulator/engine/registry.h"
 
 namespace cfl::control {
 namespace {
 
 using Element = tinyxml2::XMLElement;
 
-constexpr std::array<std::string_view, 2> kConfigRoots = {"DistributionConfig", "StreamingDistributionConfig"};
 constexpr std::size_t kMaxTags = 50;
 
-bool IsConfigRoot(std::string_view name) {
-  return std::find(kConfigRoots.begin(), kConfigRoots.end(), name) != kConfigRoots.end();
-}
+// A config document of a family that the registry knows (DistributionConfig, CachePolicyConfig, ...).
+bool IsConfigRoot(std::string_view name) { return engine::Registry::Get().FindByConfigRoot(name).has_value(); }
 
 bool IsFixtureId(std::string_view id) {
   return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
@@ -28,11 +26,12 @@ bool IsFixtureId(std::string_view id) {
 }
 
 Result<model::Json, std::string> DecodeConfig(std::string_view xml, std::string_view root) {
-  const auto shape = model::FindShape(root);
-  if (!shape) return Fail("the model has no shape " + std::string(root));
-  auto config = model::DecodeXml(xml, root, *shape);
+  const auto document = engine::Registry::Get().FindByConfigRoot(root);
+  if (!document) return Fail("no resource family takes a <" + std::string(root) + ">");
+  const model::ShapeId shape = document->shape;
+  auto config = model::DecodeXml(xml, root, shape);
   if (!config) return Fail(config.error().code + ": " + config.error().message);
-  if (auto valid = model::Validate(config.value(), *shape, root); !valid) {
+  if (auto valid = model::Validate(config.value(), shape, root); !valid) {
     return Fail(valid.error().code + ": " + valid.error().message);
   }
   return std::move(config).value();
@@ -96,12 +95,12 @@ Result<XmlFixture, std::string> ReadWrapped(const Element& root) {
     const Element*& slot = name == "Tags" ? tags : config;
     if (name != "Tags" && !IsConfigRoot(name)) {
       return Fail("unexpected element <" + std::string(name) +
-                  "> in <Fixture>; expected <Tags> and one <DistributionConfig> or <StreamingDistributionConfig>");
+                  "> in <Fixture>; expected <Tags> and one config such as <DistributionConfig>");
     }
     if (slot) return Fail("<Fixture> holds more than one <" + std::string(name == "Tags" ? "Tags" : "…Config") + ">");
     slot = child;
   }
-  if (!config) return Fail("<Fixture> holds no <DistributionConfig> or <StreamingDistributionConfig>");
+  if (!config) return Fail("<Fixture> holds no config such as <DistributionConfig>");
   if (tags) {
     auto items = ReadTags(*tags);
     if (!items) return Fail(std::move(items).error());
@@ -129,7 +128,7 @@ Result<XmlFixture, std::string> ParseXmlFixture(std::string_view text) {
   if (name == "Fixture") return ReadWrapped(*root);
   if (!IsConfigRoot(name)) {
     return Fail("the root element is <" + std::string(name) +
-                ">; expected <Fixture>, <DistributionConfig> or <StreamingDistributionConfig>");
+                ">; expected <Fixture> or a config such as <DistributionConfig>");
   }
   XmlFixture fixture;
   fixture.config_root = std::string(name);

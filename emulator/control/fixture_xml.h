@@ -12,7 +12,7 @@
 namespace cfl::control {
 
 struct XmlFixture {
-  std::string config_root;           // "DistributionConfig" or "StreamingDistributionConfig"
+  std::string config_root;           // the config's element: "DistributionConfig", "CachePolicyConfig", ...
   model::Json config;                // decoded and validated against the model
   std::optional<std::string> id;     // chosen id, else a random one
   std::optional<std::string> account;  // else the default account

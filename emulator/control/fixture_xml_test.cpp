@@ -79,7 +79,7 @@ TEST_CASE("bad fixtures say what is wrong") {
   CHECK(Mentions(Refusal(Wrapped("account=\"12\"")), "account"));
   CHECK(Mentions(Refusal(Wrapped("status=\"Done\"")), "Deployed or InProgress"));
   CHECK(Mentions(Refusal(Wrapped("owner=\"me\"")), "owner"));
-  CHECK(Mentions(Refusal("<Fixture><Tags/></Fixture>"), "no <DistributionConfig>"));
+  CHECK(Mentions(Refusal("<Fixture><Tags/></Fixture>"), "no config such as <DistributionConfig>"));
   CHECK(Mentions(Refusal(Wrapped("", std::string(kConfig) + std::string(kConfig))), "more than one"));
   CHECK(Mentions(Refusal(Wrapped("", "<Tags><Label/></Tags>" + std::string(kConfig))), "<Label>"));
   CHECK(Mentions(Refusal(Wrapped("", "<Tags><Tag Value=\"v\"/></Tags>" + std::string(kConfig))), "Key"));

@@ -16,13 +16,19 @@
 #include "emulator/common/ids.h"
 #include "emulator/control/fixture_xml.h"
 #include "emulator/control/snapshot.h"
-#include "emulator/families/distributions/distributions.h"
-#include "emulator/families/streaming/streaming_distributions.h"
+#include "emulator/engine/registry.h"
+#include "emulator/engine/resources.h"
 
 namespace cfl::control {
 namespace {
 
 namespace fs = std::filesystem;
+
+Result<std::vector<store::Record>, std::string> AllOf(store::Store& store) {
+  auto all = store.All();
+  if (auto* error = std::get_if<store::StoreError>(&all)) return Fail(error->message);
+  return std::get<std::vector<store::Record>>(std::move(all));
+}
 
 bool IsFixtureFile(const fs::path& path) { return path.extension() == ".json" || path.extension() == ".xml"; }
 
@@ -129,31 +135,33 @@ class Staging {
   }
 
   Result<Ok, std::string> AddXml(const XmlFixture& fixture, const std::string& default_account) {
+    const auto document = engine::Registry::Get().FindByConfigRoot(fixture.config_root);
+    if (!document) return Fail("no resource family takes a <" + fixture.config_root + ">");
+    const engine::Family& family = document->definition->family;
     auto scratch = EnterScratch();
     if (!scratch) return Fail(std::move(scratch).error());
     store::Store& store = *scratch.value();
     api::Services services{store, services_.clock, services_.settings};
-    const bool streaming = fixture.config_root == "StreamingDistributionConfig";
-    const auto& family = streaming ? handlers::StreamingDistributionFamily() : handlers::DistributionFamily();
     api::RequestContext ctx{services, fixture.account.value_or(default_account), ids::RequestId(),
                             ToMillis(services.clock.Now())};
     std::optional<std::string> id = fixture.id;
-    if (!id) {
+    if (!id && !family.caller_reference_member.empty()) {
       id = StoredWithCallerReference(store, ctx.account, family,
-                                     fixture.config.value(family.caller_reference_member, ""));
+                                     engine::StringMember(fixture.config, family.caller_reference_member));
     }
-    if (id && stored_.contains({ctx.account, family.kind, *id})) {
-      if (auto stored = store.Get(ctx.account, family.kind, *id)) {
-        store.Delete(ctx.account, family.kind, *id, stored->etag, std::nullopt);
-      }
-      stored_.erase({ctx.account, family.kind, *id});
+    if (id && stored_.contains({ctx.account, std::string(family.kind), *id})) {
+      if (store.Get(ctx.account, family.kind, *id)) (void)store.Delete(ctx.account, family.kind, *id, {});
+      stored_.erase({ctx.account, std::string(family.kind), *id});
     }
-    handlers::CreateOptions options;
+    engine::CreateOptions options;
     if (!fixture.tags.empty()) options.metadata["Tags"] = fixture.tags;
     options.id = id;
-    auto created = handlers::CreateResource(ctx, family, fixture.config, std::move(options));
+    auto created = engine::CreateResource(ctx, family, fixture.config, std::move(options));
     if (!created) return Fail(created.error().code + ": " + created.error().message);
-    if (fixture.deployed) store.SettleAll(ctx.now_ms, ctx.account, created->id());
+    if (fixture.deployed) {
+      auto settled = store.SettleAll(ctx.now_ms, ctx.account, created->id());
+      if (auto* error = std::get_if<store::StoreError>(&settled)) return Fail(error->message);
+    }
     return Ok{};
   }
 
@@ -176,21 +184,25 @@ class Staging {
 
   Result<Ok, std::string> LeaveScratch() {
     if (!scratch_) return Ok{};
-    records_ = scratch_->All();
+    auto all = AllOf(*scratch_);
+    if (!all) return Fail(std::move(all).error());
+    records_ = std::move(all).value();
     scratch_.reset();
     return Ok{};
   }
 
   // The id of the resource stored before loading that holds this caller reference.
   std::optional<std::string> StoredWithCallerReference(store::Store& store, const std::string& account,
-                                                       const handlers::ResourceFamily& family,
+                                                       const engine::Family& family,
                                                        const std::string& caller_reference) {
     if (caller_reference.empty()) return std::nullopt;
-    for (const auto& record : store.All()) {
+    auto all = AllOf(store);
+    if (!all) return std::nullopt;
+    for (const auto& record : all.value()) {
       if (record.account != account || record.kind != family.kind) continue;
       if (!stored_.contains(KeyOf(record))) continue;
       const Json config = Json::parse(record.document, nullptr, /*allow_exceptions=*/false);
-      if (config.is_object() && config.value(family.caller_reference_member, "") == caller_reference) {
+      if (config.is_object() && engine::StringMember(config, family.caller_reference_member) == caller_reference) {
         return record.id;
       }
     }
@@ -257,7 +269,9 @@ Result<std::size_t, std::string> LoadFixtures(const std::vector<std::string>& pa
   if (!files) return Fail(std::move(files).error());
   if (files->empty()) return std::size_t{0};
   Staging staging(services);
-  staging.Start(services.store.All());
+  auto stored = AllOf(services.store);
+  if (!stored) return Fail("the stored state: " + std::move(stored).error());
+  staging.Start(std::move(stored).value());
   std::size_t loaded = 0;
   for (const auto& file : files.value()) {
     auto count = LoadFile(staging, file, default_account);

@@ -8,8 +8,9 @@
 #include <fstream>
 
 #include "emulator/control/snapshot.h"
-#include "emulator/families/distributions/distribution_references.h"
-#include "emulator/families/distributions/distributions.h"
+#include "emulator/engine/references.h"
+#include "emulator/engine/registry.h"
+#include "emulator/engine/resources.h"
 
 namespace cfl::control {
 namespace {
@@ -47,8 +48,8 @@ store::Record StoredDistribution(const std::string& account, const std::string& 
   record.etag = id + "ETAG";
   record.document = config.dump();
   record.metadata = "{}";
-  record.unique_keys = handlers::UniqueKeysOf(handlers::DistributionFamily(), config, "");
-  record.references = handlers::DistributionReferences(config);
+  record.unique_keys = engine::UniqueKeysOf(engine::Registry::Get().FindFamily("distribution")->family, config, "");
+  record.references = engine::ReferencesOf("distribution", config).value().all;
   record.sequence = 1;
   return record;
 }
@@ -91,7 +92,7 @@ TEST_CASE("fixtures in a directory load in sorted order, xml and json") {
   auto loaded = env.Load({env.dir.string()});
   REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error()));
   CHECK(loaded.value() == 3);
-  const auto records = env.store->All();
+  const auto records = std::get<std::vector<store::Record>>(env.store->All());
   REQUIRE(records.size() == 3);
   const auto bare = records[0].account == "123456789012" ? records[0] : records[1];
   CHECK(bare.account == "123456789012");
@@ -112,7 +113,7 @@ TEST_CASE("a bad fixture names its file and loads nothing") {
   auto loaded = env.Load({env.dir.string()});
   REQUIRE_FALSE(loaded.ok());
   CHECK(loaded.error().find((env.dir / "b.xml").string() + ": DistributionAlreadyExists") == 0);
-  CHECK(env.store->All().empty());
+  CHECK(std::get<std::vector<store::Record>>(env.store->All()).empty());
 
   CHECK(env.Load({(env.dir / "missing").string()}).error().find("no such file") != std::string::npos);
   CHECK(env.Load({env.Write("x.txt", "")}).error().find("x.txt") != std::string::npos);
@@ -128,17 +129,17 @@ TEST_CASE("fixtures add to stored state; the same id is replaced") {
   auto loaded = env.Load({env.Write("two.xml", "<Fixture id=\"E1\">" + Config("one", "second") + "</Fixture>"),
                           env.Write("three.xml", Config("three"))});
   REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error()));
-  CHECK(env.store->All().size() == 2);
+  CHECK(std::get<std::vector<store::Record>>(env.store->All()).size() == 2);
   const auto second = *env.store->Get("123456789012", "distribution", "E1");
   CHECK(second.document.find("second") != std::string::npos);
   CHECK(second.etag != first.etag);
 
   // A fixture without an id replaces the stored one with its caller reference: restarts work.
-  const auto three = env.store->All().at(1);
+  const auto three = std::get<std::vector<store::Record>>(env.store->All()).at(1);
   REQUIRE(three.id != "E1");
   auto again = env.Load({(env.dir / "three.xml").string()});
   REQUIRE_MESSAGE(again.ok(), (again.ok() ? "" : again.error()));
-  CHECK(env.store->All().size() == 2);
+  CHECK(std::get<std::vector<store::Record>>(env.store->All()).size() == 2);
   CHECK(env.store->Get("123456789012", "distribution", three.id)->etag != three.etag);
 
   // Two fixtures of one load that collide are an error, not a replacement.
@@ -146,7 +147,7 @@ TEST_CASE("fixtures add to stored state; the same id is replaced") {
                          env.Write("five.xml", "<Fixture id=\"E4\">" + Config("five") + "</Fixture>")});
   REQUIRE_FALSE(twice.ok());
   CHECK(twice.error().find("five.xml") != std::string::npos);
-  CHECK(env.store->All().size() == 2);
+  CHECK(std::get<std::vector<store::Record>>(env.store->All()).size() == 2);
 }
 
 TEST_CASE("a fixture path must be a regular file: a FIFO or a device is refused at once, never read") {
@@ -174,7 +175,7 @@ TEST_CASE("a snapshot fixture nested too deep is refused, not parsed") {
   auto loaded = env.Load({deep});
   REQUIRE_FALSE(loaded.ok());
   CHECK(loaded.error().find("nested deeper than 64 levels") != std::string::npos);
-  CHECK(env.store->All().empty());
+  CHECK(std::get<std::vector<store::Record>>(env.store->All()).empty());
 }
 
 TEST_CASE("two snapshots with the same sequences both load") {
@@ -183,7 +184,7 @@ TEST_CASE("two snapshots with the same sequences both load") {
   env.Write("2.json", ExportSnapshot({StoredDistribution("111111111111", "E2", "two")}, 0).dump());
   auto loaded = env.Load({env.dir.string()});
   REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error()));
-  const auto records = env.store->All();
+  const auto records = std::get<std::vector<store::Record>>(env.store->All());
   REQUIRE(records.size() == 2);
   CHECK(records[0].id == "E1");
   CHECK(records[1].id == "E2");

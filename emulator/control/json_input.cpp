@@ -29,6 +29,7 @@ std::string Listed(std::initializer_list<std::string_view> names) {
 
 Problem BadRequest(std::string message) { return {400, std::move(message), ""}; }
 Problem NotFound(std::string message) { return {404, std::move(message), ""}; }
+Problem StoreProblem(const store::StoreError& error) { return {500, "the store failed: " + error.message, ""}; }
 
 Result<Json, std::string> ParseJson(std::string_view text) {
   struct TooDeep {};

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "emulator/common/result.h"
+#include "store/store.h"
 
 namespace cfl::control {
 
@@ -25,6 +26,8 @@ struct Problem {
 
 Problem BadRequest(std::string message);
 Problem NotFound(std::string message);
+// A store failure: 500 with what went wrong.
+Problem StoreProblem(const store::StoreError& error);
 
 // JSON that the control plane and fixtures read nests at most this deep
 // (objects and arrays inside each other; the snapshots this emulator writes

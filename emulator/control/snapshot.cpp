@@ -8,6 +8,9 @@
 #include "emulator/codec/validate.h"
 #include "emulator/common/clock.h"
 #include "emulator/control/snapshot_kinds.h"
+#include "emulator/engine/references.h"
+#include "emulator/engine/registry.h"
+#include "emulator/engine/resources.h"
 
 namespace cfl::control {
 namespace {
@@ -30,10 +33,12 @@ std::string Listed(const std::vector<std::string>& items) {
 
 // A config or Tags value checked like API input: types, then the model's
 // rules (required members, enums, lengths, bounds, Quantity = Items).
-std::optional<std::string> ModelProblem(const Json& value, std::string_view shape_name, const std::string& path) {
-  if (auto problem = ShapeTypeProblem(value, shape_name, path)) return problem;
-  const auto checked = model::Validate(value, *model::FindShape(shape_name), path);
-  if (!checked) return path + " is not a valid " + std::string(shape_name) + ": " + checked.error().message;
+std::optional<std::string> ModelProblem(const Json& value, model::ShapeId shape, const std::string& path) {
+  if (auto problem = ShapeTypeProblem(value, shape, path)) return problem;
+  const auto checked = model::Validate(value, shape, path);
+  if (!checked) {
+    return path + " is not a valid " + std::string(model::Shape(shape).name) + ": " + checked.error().message;
+  }
   return std::nullopt;
 }
 
@@ -139,31 +144,37 @@ class ResourceReader {
   // What the kind says about the record: its config and metadata shapes, its
   // parent, the keys and references its config implies, and time in range.
   void CheckContent(store::Record& record) {
-    const SnapshotKind* kind = FindSnapshotKind(record.kind);
+    const auto kind = FindSnapshotKind(record.kind);
     if (!kind) {
       problem_ = "kind \"" + record.kind.substr(0, 64) + "\" is not one this emulator stores (" +
                  KnownSnapshotKinds() + ")";
       return;
     }
+    const engine::Family& family = *kind->family;
     const Json& config = json_["config"];
     if (auto problem = ModelProblem(config, kind->config_shape, "config")) {
       problem_ = *problem;
       return;
     }
-    if (!CheckMetadata(*kind)) return;
-    if (kind->parent_kind.empty() != record.parent.empty()) {
-      problem_ = kind->parent_kind.empty() ? "parent must be empty: a " + record.kind + " has none"
-                                           : "parent is required: a " + record.kind + " belongs to a " +
-                                                 std::string(kind->parent_kind);
+    if (!CheckMetadata(family)) return;
+    if (family.parent_kind.empty() != record.parent.empty()) {
+      problem_ = family.parent_kind.empty() ? "parent must be empty: a " + record.kind + " has none"
+                                            : "parent is required: a " + record.kind + " belongs to a " +
+                                                  std::string(family.parent_kind);
       return;
     }
     // Given or not, they are what the config implies (given, they must say so).
-    auto keys = handlers::UniqueKeysOf(*kind->family, config, record.parent);
+    auto keys = engine::UniqueKeysOf(family, config, record.parent);
     if (json_.contains("unique_keys") && !SameSet(record.unique_keys, keys)) {
       problem_ = "unique_keys " + Listed(record.unique_keys) + " are not the ones its config holds " + Listed(keys);
       return;
     }
-    auto references = kind->family->references ? kind->family->references(config) : std::vector<std::string>{};
+    auto made = engine::ReferencesOf(family.kind, config);
+    if (!made) {
+      problem_ = "config: " + made.error().message;
+      return;
+    }
+    auto references = std::move(made->all);
     if (json_.contains("references") && !SameSet(record.references, references)) {
       problem_ = "references " + Listed(record.references) + " are not the ones its config makes " +
                  Listed(references);
@@ -187,30 +198,29 @@ class ResourceReader {
     }
   }
 
-  bool CheckMetadata(const SnapshotKind& kind) {
+  // Tags (of a taggable family: valid, at most 50), and attributes fixed at
+  // creation (DomainName, S3CanonicalUserId, ...): strings.
+  bool CheckMetadata(const engine::Family& family) {
     const auto found = json_.find("metadata");
     if (found == json_.end() || found->is_null()) return true;
     for (const auto& [name, value] : found->items()) {
       const std::string path = "metadata." + name;
-      if (name == "Tags" && kind.taggable) {
+      if (name == "Tags" && family.taggable) {
         if (!value.is_array() || value.size() > kMaxTags) {
           problem_ = path + " must be an array of at most " + std::to_string(kMaxTags) + " tags";
           return false;
         }
         for (std::size_t i = 0; i < value.size(); ++i) {
-          if (auto problem = ModelProblem(value[i], "Tag", path + "[" + std::to_string(i) + "]")) {
+          if (auto problem = ModelProblem(value[i], *model::FindShape("Tag"), path + "[" + std::to_string(i) + "]")) {
             problem_ = *problem;
             return false;
           }
         }
-      } else if (std::find(kind.metadata_strings.begin(), kind.metadata_strings.end(), name) !=
-                 kind.metadata_strings.end()) {
-        if (!value.is_string()) {
-          problem_ = path + " must be a string";
-          return false;
-        }
-      } else {
-        problem_ = path + " is not something a " + std::string(kind.kind) + " holds";
+      } else if (name == "Tags") {
+        problem_ = path + ": a " + std::string(family.kind) + " has no tags";
+        return false;
+      } else if (!value.is_string()) {
+        problem_ = path + " must be a string";
         return false;
       }
     }
@@ -230,18 +240,20 @@ Result<Ok, Problem> CheckLinks(const std::vector<store::Record>& records) {
   for (std::size_t i = 0; i < records.size(); ++i) {
     const auto& record = records[i];
     const std::string where = "resources[" + std::to_string(i) + "]";
-    const SnapshotKind* kind = FindSnapshotKind(record.kind);
-    if (!kind->parent_kind.empty() && !present.contains({record.account, kind->parent_kind, record.parent})) {
-      return Fail(BadRequest(where + ".parent " + record.parent + " is no " + std::string(kind->parent_kind) +
+    const std::string_view parent_kind = FindSnapshotKind(record.kind)->family->parent_kind;
+    if (!parent_kind.empty() && !present.contains({record.account, parent_kind, record.parent})) {
+      return Fail(BadRequest(where + ".parent " + record.parent + " is no " + std::string(parent_kind) +
                              " of account " + record.account + " in the snapshot"));
     }
-    for (const auto& reference : record.references) {
-      const auto target = ResolveReference(reference);
-      if (!target) return Fail(BadRequest(where + ".references: " + reference + " is not a reference"));
-      if (present.contains({record.account, target->kind, target->id}) || IsManaged(target->kind, target->id)) {
+    for (const auto& reference : record.references) {  // "KIND:ID" (store::ReferenceTo)
+      const auto colon = reference.find(':');
+      const std::string_view kind = std::string_view(reference).substr(0, colon);
+      const std::string_view id = colon == std::string::npos ? "" : std::string_view(reference).substr(colon + 1);
+      const auto* target = engine::Registry::Get().FindFamily(kind);
+      if (present.contains({record.account, kind, id}) || (target && engine::FindManaged(target->family.managed, id))) {
         continue;
       }
-      return Fail(BadRequest(where + ".references: " + reference + " names no " + std::string(target->kind) +
+      return Fail(BadRequest(where + ".references: " + reference + " names no " + std::string(kind) +
                              " of account " + record.account + " in the snapshot"));
     }
   }
@@ -334,10 +346,10 @@ bool WriteSnapshot(const std::vector<std::shared_ptr<const store::Record>>& reco
     const Json config = Json::parse(record.document, nullptr, /*allow_exceptions=*/false);
     std::vector<std::string> unique_keys;
     std::vector<std::string> references;
-    const SnapshotKind* kind = FindSnapshotKind(record.kind);
+    const auto kind = FindSnapshotKind(record.kind);
     if (kind && config.is_object()) {
-      unique_keys = handlers::UniqueKeysOf(*kind->family, config, record.parent);
-      if (kind->family->references) references = kind->family->references(config);
+      unique_keys = engine::UniqueKeysOf(*kind->family, config, record.parent);
+      if (auto made = engine::ReferencesOf(kind->family->kind, config)) references = std::move(made->all);
     }
     if (i > 0) piece += ',';
     AppendRecord(piece, record, config, unique_keys, references, now_ms);

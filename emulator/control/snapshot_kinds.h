@@ -1,54 +1,34 @@
-// What a state snapshot may hold, kind by kind: the config shape each stored
-// record's config must have, its parent, its metadata, and the references it
-// may make. Snapshots are checked against this as strictly as API input
-// (snapshot.h); everything a kind needs is here, in one table.
-//
-// The table is filled from the resource families that exist today; when the
-// engine grows a registry of families (kind → descriptor), this becomes a
-// view of it.
+// What a state snapshot may hold, kind by kind, as the registry of families
+// says it: the config document each record's config must be, its parent, its
+// metadata and the references it makes. Snapshots are checked against this as
+// strictly as API input (snapshot.h).
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "emulator/control/json_input.h"
-#include "emulator/engine/versioned_resources.h"
+#include "emulator/engine/family.h"
+#include "emulator/model/model.h"
 
 namespace cfl::control {
 
 struct SnapshotKind {
-  std::string_view kind;          // store kind, e.g. "distribution"
-  std::string_view config_shape;  // model shape of the config, e.g. "DistributionConfig"
-  std::string_view parent_kind;   // kind of the owning record; "" when records have no parent
-  bool taggable = false;          // metadata may hold "Tags"
-  std::vector<std::string_view> metadata_strings;  // other metadata members, each a string
-  const handlers::ResourceFamily* family = nullptr;
+  const engine::Family* family;  // kind, parent_kind, taggable, caller reference, ...
+  model::ShapeId config_shape;   // what the family's creates take, e.g. DistributionConfig
 };
 
-// The kind, or nullptr when snapshots cannot hold it.
-const SnapshotKind* FindSnapshotKind(std::string_view kind);
+// The kind, or nullopt when snapshots cannot hold it (no family, or a family
+// without a config of its own).
+std::optional<SnapshotKind> FindSnapshotKind(std::string_view kind);
 
-// Every kind, for messages.
+// Every kind a snapshot may hold, for messages.
 std::string KnownSnapshotKinds();
 
-// A reference as records list it ("oai:E2QWRUHAPOMQZL"): the kind of record
-// it points at and its id; nullopt when the prefix is unknown.
-struct ReferenceTarget {
-  std::string_view kind;
-  std::string id;
-};
-std::optional<ReferenceTarget> ResolveReference(std::string_view reference);
-
-// Whether id names an AWS-managed record of kind (the managed policies), which
-// exists in every account without being stored.
-bool IsManaged(std::string_view kind, std::string_view id);
-
-// The first way value does not have the model shape's types: "Origins.Quantity
-// must be an integer", "Comment: unknown member Coment"; nullopt when it has
-// them. path prefixes the member names in the message.
-std::optional<std::string> ShapeTypeProblem(const Json& value, std::string_view shape_name,
-                                            const std::string& path);
+// The first way value does not have the model shape's types ("Origins.Quantity
+// must be an integer", "Colour is not a member of DistributionConfig");
+// nullopt when it has them. path prefixes the member names in the message.
+std::optional<std::string> ShapeTypeProblem(const Json& value, model::ShapeId shape, const std::string& path);
 
 }  // namespace cfl::control

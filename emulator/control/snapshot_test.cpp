@@ -4,8 +4,9 @@
 
 #include <functional>
 
-#include "emulator/families/distributions/distribution_references.h"
-#include "emulator/families/distributions/distributions.h"
+#include "emulator/engine/references.h"
+#include "emulator/engine/registry.h"
+#include "emulator/engine/resources.h"
 
 namespace cfl::control {
 namespace {
@@ -52,8 +53,8 @@ store::Record Sample() {
   const Json config = DistributionConfig("ref");
   record.document = config.dump();
   record.metadata = R"({"DomainName":"d1.cloudfront.net","Tags":[{"Key":"k","Value":"v"}]})";
-  record.unique_keys = handlers::UniqueKeysOf(handlers::DistributionFamily(), config, "");
-  record.references = handlers::DistributionReferences(config);
+  record.unique_keys = engine::UniqueKeysOf(engine::Registry::Get().FindFamily("distribution")->family, config, "");
+  record.references = engine::ReferencesOf("distribution", config).value().all;
   record.created_ms = 1'700'000'000'000;
   record.modified_ms = 1'700'000'000'500;
   record.settles_at_ms = 1'700'000'060'500;
@@ -149,7 +150,7 @@ TEST_CASE("optional snapshot members take their defaults; keys and references co
   const auto& record = parsed->at(0);
   CHECK(record.metadata == "{}");
   CHECK(record.parent.empty());
-  CHECK(record.unique_keys == handlers::UniqueKeysOf(handlers::DistributionFamily(), config, ""));
+  CHECK(record.unique_keys == engine::UniqueKeysOf(engine::Registry::Get().FindFamily("distribution")->family, config, ""));
   CHECK(record.references == std::vector<std::string>{std::string("cache-policy:") + kCachingOptimized});
   CHECK(record.sequence == 0);
 }
@@ -176,7 +177,7 @@ TEST_CASE("well-typed nonsense is refused like API input, naming the record") {
         std::string::npos);
   CHECK(refused([](Json& r) { r["metadata"]["Tags"] = Json::array({{{"Value", "v"}}}); }).find("Key") !=
         std::string::npos);
-  CHECK(refused([](Json& r) { r["metadata"]["Owner"] = "me"; }).find("metadata.Owner") != std::string::npos);
+  CHECK(refused([](Json& r) { r["metadata"]["Owner"] = 5; }) == "resources[0].metadata.Owner must be a string");
   // Sequence 2^63-1 made every later create answer 500 until a reset.
   CHECK(refused([](Json& r) { r["sequence"] = INT64_MAX; }).find("sequence must be at most") != std::string::npos);
   // INT64_MAX timestamps were rendered as year -6911.
@@ -192,11 +193,11 @@ TEST_CASE("well-typed nonsense is refused like API input, naming the record") {
 TEST_CASE("what a record points at must be in the snapshot, or managed") {
   // The distribution names origin access identity E3: without it, refused.
   std::string message = Refusal(ExportSnapshot({Sample()}, 0));
-  CHECK(message == "resources[0].references: oai:E3 names no origin-access-identity of account 111111111111 in "
+  CHECK(message == "resources[0].references: origin-access-identity:E3 names no origin-access-identity of account 111111111111 in "
                    "the snapshot");
   store::Record other_account = OriginAccessIdentity();
   other_account.account = "222222222222";
-  CHECK(Refusal(ExportSnapshot({Sample(), other_account}, 0)).find("oai:E3") != std::string::npos);
+  CHECK(Refusal(ExportSnapshot({Sample(), other_account}, 0)).find("origin-access-identity:E3") != std::string::npos);
   // An invalidation without its distribution.
   store::Record orphan;
   orphan.account = "111111111111";

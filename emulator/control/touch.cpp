@@ -1,35 +1,38 @@
 #include "emulator/control/touch.h"
 
 #include "emulator/common/ids.h"
-#include "emulator/families/distributions/distributions.h"
-#include "emulator/families/streaming/streaming_distributions.h"
+#include "emulator/engine/registry.h"
+#include "emulator/engine/resources.h"
 
 namespace cfl::control {
 namespace {
 
 struct Found {
   std::string account;
-  const handlers::ResourceFamily* family;
+  const engine::Family* family;
 };
 
-const handlers::ResourceFamily* TouchableFamily(std::string_view kind) {
-  if (kind == handlers::DistributionFamily().kind) return &handlers::DistributionFamily();
-  if (kind == handlers::StreamingDistributionFamily().kind) return &handlers::StreamingDistributionFamily();
-  return nullptr;
+const engine::Family* TouchableFamily(std::string_view kind) {
+  const auto* definition = engine::Registry::Get().FindFamily(kind);
+  return definition && definition->family.touchable ? &definition->family : nullptr;
 }
 
-std::optional<Found> Find(store::Store& store, const std::string& id, const std::optional<std::string>& account) {
+Result<std::optional<Found>, Problem> Find(store::Store& store, const std::string& id,
+                                           const std::optional<std::string>& account) {
   if (account) {
-    for (const auto* family : {&handlers::DistributionFamily(), &handlers::StreamingDistributionFamily()}) {
-      if (store.Get(*account, family->kind, id)) return Found{*account, family};
+    for (const auto* definition : engine::Registry::Get().Families()) {
+      const auto& family = definition->family;
+      if (family.touchable && store.Get(*account, family.kind, id)) return std::optional<Found>(Found{*account, &family});
     }
-    return std::nullopt;
+    return std::optional<Found>();
   }
-  for (const auto& record : store.All()) {
+  auto all = store.All();
+  if (auto* error = std::get_if<store::StoreError>(&all)) return Fail(StoreProblem(*error));
+  for (const auto& record : std::get<std::vector<store::Record>>(all)) {
     if (record.id != id) continue;
-    if (const auto* family = TouchableFamily(record.kind)) return Found{record.account, family};
+    if (const auto* family = TouchableFamily(record.kind)) return std::optional<Found>(Found{record.account, family});
   }
-  return std::nullopt;
+  return std::optional<Found>();
 }
 
 }  // namespace
@@ -47,7 +50,9 @@ Result<TouchRequest, Problem> ParseTouch(const Json& body) {
 }
 
 Result<Json, Problem> Touch(api::Services& services, const std::string& id, const TouchRequest& request) {
-  const auto found = Find(services.store, id, request.account);
+  auto searched = Find(services.store, id, request.account);
+  if (!searched) return Fail(std::move(searched).error());
+  const auto& found = searched.value();
   if (!found) {
     return Fail(NotFound("no distribution or streaming distribution " + id +
                          (request.account ? " in account " + *request.account : std::string(" in any account"))));
@@ -56,12 +61,12 @@ Result<Json, Problem> Touch(api::Services& services, const std::string& id, cons
   const auto refused = [](const ApiError& error) {
     return Problem{error.status, error.code + ": " + error.message, error.code};
   };
-  auto current = handlers::LoadResource(ctx, *found->family, id);
+  auto current = engine::LoadResource(ctx, *found->family, id);
   if (!current) return Fail(refused(current.error()));
-  handlers::Json config = current->config;
+  engine::Json config = current->config;
   if (request.enabled) config["Enabled"] = *request.enabled;
   if (request.comment) config["Comment"] = *request.comment;
-  auto updated = handlers::UpdateResource(ctx, *found->family, id, handlers::Json(current->etag()), std::move(config));
+  auto updated = engine::UpdateResource(ctx, *found->family, id, engine::Json(current->etag()), std::move(config));
   if (!updated) return Fail(refused(updated.error()));
   const auto& record = updated->record;
   return Json{{"id", record.id},

@@ -11,14 +11,11 @@
 #include "emulator/common/result.h"
 #include "emulator/model/errors.h"
 
-namespace cfl::handlers {
+namespace cfl::engine {
 
 using Json = nlohmann::json;
 using api::RequestContext;
 using Handler = std::function<Result<Json, ApiError>(RequestContext&, const Json& input)>;
 using HandlerTable = std::unordered_map<std::string, Handler>;
 
-// Every implemented operation, by operation name.
-HandlerTable AllHandlers();
-
-}  // namespace cfl::handlers
+}  // namespace cfl::engine

@@ -3,27 +3,37 @@
 #pragma once
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 
-#include "emulator/engine/handler.h"
 #include "emulator/codec/xml_codec.h"
+#include "emulator/engine/registry.h"
 #include "store/store.h"
 
-namespace cfl::handlers {
+namespace cfl::engine {
 
 // A valid DistributionConfig with one S3 origin and a managed cache policy.
 inline Json MinimalDistributionConfig(const std::string& caller_reference, bool enabled = true,
                                       const std::string& comment = "test") {
-  return {{"CallerReference", caller_reference},
-          {"Comment", comment},
-          {"Enabled", enabled},
-          {"Origins",
-           {{"Quantity", 1},
-            {"Items", {{{"Id", "s3"}, {"DomainName", "b.s3.amazonaws.com"}, {"S3OriginConfig", {{"OriginAccessIdentity", ""}}}}}}}},
-          {"DefaultCacheBehavior",
-           {{"TargetOriginId", "s3"},
-            {"ViewerProtocolPolicy", "allow-all"},
-            {"CachePolicyId", "658327ea-f89d-4fab-a63d-7e88639e58f6"}}}};
+  return {
+      {"CallerReference", caller_reference},
+      {"Comment", comment},
+      {"Enabled", enabled},
+      {"Origins",
+       {{"Quantity", 1},
+        {"Items",
+         {{{"Id", "s3"}, {"DomainName", "b.s3.amazonaws.com"}, {"S3OriginConfig", {{"OriginAccessIdentity", ""}}}}}}}},
+      {"DefaultCacheBehavior",
+       {{"TargetOriginId", "s3"},
+        {"ViewerProtocolPolicy", "allow-all"},
+        {"CachePolicyId", "658327ea-f89d-4fab-a63d-7e88639e58f6"}}}};
+}
+
+// The registered family of kind (a test of a family that is not registered fails).
+inline const Family& FamilyOf(std::string_view kind) {
+  const auto* definition = Registry::Get().FindFamily(kind);
+  if (!definition) throw std::logic_error("no family " + std::string(kind));
+  return definition->family;
 }
 
 struct HandlerTestFixture {
@@ -31,7 +41,7 @@ struct HandlerTestFixture {
   ManualClock clock{FromMillis(1'700'000'000'000)};
   api::RuntimeSettings settings;
   api::Services services{*store, clock, settings};
-  HandlerTable handlers = AllHandlers();
+  HandlerTable handlers = Registry::Get().Handlers();
 
   HandlerTestFixture() { settings.propagation_delay_ms = 5000; }
 
@@ -50,4 +60,4 @@ struct HandlerTestFixture {
   }
 };
 
-}  // namespace cfl::handlers
+}  // namespace cfl::engine

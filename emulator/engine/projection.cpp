@@ -2,7 +2,7 @@
 
 #include "emulator/model/model.h"
 
-namespace cfl::handlers {
+namespace cfl::engine {
 
 nlohmann::json Project(std::string_view shape_name, std::initializer_list<const nlohmann::json*> sources) {
   nlohmann::json out = nlohmann::json::object();
@@ -25,4 +25,4 @@ void SetDefault(nlohmann::json& object, std::string_view key, nlohmann::json val
   if (it == object.end() || it->is_null()) object[std::string(key)] = std::move(value);
 }
 
-}  // namespace cfl::handlers
+}  // namespace cfl::engine

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-namespace cfl::handlers {
+namespace cfl::engine {
 
 // For each member of shape_name, the first source that has it wins.
 nlohmann::json Project(std::string_view shape_name, std::initializer_list<const nlohmann::json*> sources);
@@ -15,4 +15,4 @@ nlohmann::json Project(std::string_view shape_name, std::initializer_list<const 
 // Sets object[key] = value unless it already holds a non-null value.
 void SetDefault(nlohmann::json& object, std::string_view key, nlohmann::json value);
 
-}  // namespace cfl::handlers
+}  // namespace cfl::engine

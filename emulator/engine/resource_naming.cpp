@@ -2,7 +2,7 @@
 
 #include "emulator/model/model.h"
 
-namespace cfl::handlers {
+namespace cfl::engine {
 
 std::string Arn(std::string_view account, std::string_view type, std::string_view id) {
   return "arn:aws:cloudfront::" + std::string(account) + ":" + std::string(type) + "/" + std::string(id);
@@ -26,4 +26,4 @@ std::string LocationUrl(std::string_view collection, std::string_view id) {
          std::string(id);
 }
 
-}  // namespace cfl::handlers
+}  // namespace cfl::engine

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace cfl::handlers {
+namespace cfl::engine {
 
 // arn:aws:cloudfront::ACCOUNT:TYPE/ID
 std::string Arn(std::string_view account, std::string_view type, std::string_view id);
@@ -20,4 +20,4 @@ std::optional<ParsedArn> ParseArn(std::string_view arn);
 // https://cloudfront.amazonaws.com/2020-05-31/COLLECTION/ID
 std::string LocationUrl(std::string_view collection, std::string_view id);
 
-}  // namespace cfl::handlers
+}  // namespace cfl::engine

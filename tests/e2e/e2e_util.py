@@ -284,8 +284,9 @@ def streaming_config(comment="CloudFront Local e2e streaming", caller_reference=
 
 
 def dist_config_xml(caller_reference=None, comment="raw xml", enabled=True, origin_id="o1",
-                    target_origin_id=None, extra=""):
-    """The same minimal config, hand-written, for raw requests."""
+                    target_origin_id=None, extra="", oai=""):
+    """The same minimal config, hand-written, for raw requests (oai: the origin's
+    "origin-access-identity/cloudfront/ID", or none)."""
     ref = caller_reference or unique_ref("raw")
     target = origin_id if target_origin_id is None else target_origin_id
     return (
@@ -293,7 +294,7 @@ def dist_config_xml(caller_reference=None, comment="raw xml", enabled=True, orig
         f"<CallerReference>{ref}</CallerReference>"
         "<Origins><Quantity>1</Quantity><Items><Origin>"
         f"<Id>{origin_id}</Id><DomainName>my-bucket.s3.us-east-1.amazonaws.com</DomainName>"
-        "<S3OriginConfig><OriginAccessIdentity></OriginAccessIdentity></S3OriginConfig>"
+        f"<S3OriginConfig><OriginAccessIdentity>{oai}</OriginAccessIdentity></S3OriginConfig>"
         "</Origin></Items></Origins>"
         "<DefaultCacheBehavior>"
         f"<TargetOriginId>{target}</TargetOriginId>"

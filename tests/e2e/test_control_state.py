@@ -315,7 +315,7 @@ BAD_CASES = {
     "lowercase-id.xml": (f'<Fixture id="e1">{GOOD}</Fixture>', "id"),
     "account.xml": (f'<Fixture account="1">{GOOD}</Fixture>', "account"),
     "tags.xml": (f'<Fixture><Tags><Tag Value="v"/></Tags>{GOOD}</Fixture>', "Key"),
-    "empty.xml": ("<Fixture/>", "no <DistributionConfig>"),
+    "empty.xml": ("<Fixture/>", "no config such as <DistributionConfig>"),
     "origin.xml": (u.dist_config_xml(target_origin_id="nowhere"), "NoSuchOrigin"),
     "duplicate.xml": (u.dist_config_xml(caller_reference="fixture-good"), "DistributionAlreadyExists"),
     "snapshot.json": ('{"resources": [{"id": "E1"}]}', "resources[0]"),

@@ -110,7 +110,8 @@ def test_oac_lifecycle_and_rules(cf, dist_config):
 
     with pytest.raises(ClientError) as excinfo:
         cf.create_distribution(DistributionConfig=with_origin(dist_config, OriginAccessControlId="ENOSUCHOAC1234"))
-    assert error_code(excinfo) == "NoSuchOriginAccessControl"
+    # The model's CreateDistribution names InvalidOriginAccessControl, not NoSuchOriginAccessControl.
+    assert error_code(excinfo) == "InvalidOriginAccessControl"
 
     oai = cf.create_cloud_front_origin_access_identity(CloudFrontOriginAccessIdentityConfig=oai_config())
     both = with_origin(dist_config, OriginAccessControlId=oac_id, S3OriginConfig={

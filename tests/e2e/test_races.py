@@ -154,3 +154,46 @@ def test_concurrent_creates_one_caller_reference(racing_emulator, account):
     assert sorted(ids) == sorted(created_ids), (ids, created_ids)
     for c in clients:
         c.close()
+
+
+REFERRERS = 16
+
+
+def test_deleting_a_referenced_identity_races_creates_that_use_it(racing_emulator, account):
+    """A delete of an origin access identity against creates of distributions that use it: whatever
+    wins, no distribution is left naming an identity that no longer exists (the store checks both
+    inside the write transaction)."""
+    clients = [Client(racing_emulator.url, account) for _ in range(REFERRERS + 1)]
+    oai_path = f"/{u.API_VERSION}/origin-access-identity/cloudfront"
+    for round_ in range(ROUNDS * 5):
+        body = (f'<CloudFrontOriginAccessIdentityConfig xmlns="{u.NS}"><CallerReference>'
+                f'{u.unique_ref("race-oai")}</CallerReference><Comment>r</Comment>'
+                f'</CloudFrontOriginAccessIdentityConfig>').encode()
+        created = clients[0].request("POST", oai_path, body)
+        assert created.status_code == 201, created.text
+        oai_id, oai_etag = text_of(created, "Id"), created.headers["ETag"]
+        bodies = [u.dist_config_xml(caller_reference=u.unique_ref(f"race-ref-{round_}-{i}"),
+                                    oai=f"origin-access-identity/cloudfront/{oai_id}").encode()
+                  for i in range(REFERRERS)]
+
+        def send(i, client):
+            if i == REFERRERS:
+                return client.request("DELETE", f"{oai_path}/{oai_id}", headers={"If-Match": oai_etag})
+            return client.request("POST", f"/{u.API_VERSION}/distribution", bodies[i])
+
+        results = race(clients, send)
+        deleted = results[REFERRERS]
+        creates = results[:REFERRERS]
+        made = [r for r in creates if r.status_code == 201]
+        for r in creates:
+            if r.status_code != 201:
+                u.assert_raw_error(r, 400, "InvalidOriginAccessIdentity")
+        if deleted.status_code == 204:
+            assert not made, f"round {round_}: {len(made)} distributions name the deleted identity {oai_id}"
+        else:
+            u.assert_raw_error(deleted, 409, "CloudFrontOriginAccessIdentityInUse")
+            assert made, f"round {round_}: the delete was refused but no distribution uses {oai_id}"
+            still = clients[0].request("GET", f"{oai_path}/{oai_id}")
+            assert still.status_code == 200, still.text
+    for c in clients:
+        c.close()

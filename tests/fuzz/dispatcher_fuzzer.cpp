@@ -317,7 +317,7 @@ struct World {
   }
 
   void Reset() {
-    store->Reset(std::nullopt);
+    (void)store->Reset(std::nullopt);
     clock.Advance(std::chrono::milliseconds(kStartMs - cfl::ToMillis(clock.Now())));  // back to the start
     settings.propagation_delay_ms = 0;
     settings.invalidation_delay_ms = 0;

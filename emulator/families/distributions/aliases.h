@@ -1,5 +1,4 @@
-// Aliases (CNAMEs) and origin access identity references, shared by
-// distributions and streaming distributions.
+// Aliases (CNAMEs), shared by distributions and streaming distributions.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -9,7 +8,7 @@
 #include "emulator/model/errors.h"
 #include "store/store.h"
 
-namespace cfl::handlers {
+namespace cfl::families {
 
 // The config's Aliases.Items (an array, possibly empty).
 nlohmann::json AliasList(const nlohmann::json& config);
@@ -20,7 +19,4 @@ std::vector<std::string> AliasKeys(const nlohmann::json& config);
 // CNAMEAlreadyExists for a collision on an alias key.
 ApiError AliasConflict(const store::StoreError& error);
 
-// "origin-access-identity/cloudfront/E2QWRUHAPOMQZL" → "oai:E2QWRUHAPOMQZL"; "" → "".
-std::string OriginAccessIdentityReference(const std::string& origin_access_identity);
-
-}  // namespace cfl::handlers
+}  // namespace cfl::families

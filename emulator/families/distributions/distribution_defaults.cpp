@@ -3,16 +3,19 @@
 #include <set>
 
 #include "emulator/engine/projection.h"
-#include "emulator/engine/versioned_resources.h"
+#include "emulator/engine/resource.h"
 
-namespace cfl::handlers {
+namespace cfl::families {
 namespace {
 
+using engine::ItemsOf;
+using engine::SetDefault;
 using Json = nlohmann::json;
 
 constexpr std::size_t kMaxAliases = 100;
 constexpr std::size_t kMaxOrigins = 100;
 constexpr std::size_t kMaxCacheBehaviors = 75;
+constexpr std::size_t kMaxKeyGroups = 4;
 
 const Json kEmptyList = {{"Quantity", 0}};
 const Json kDisabledList = {{"Enabled", false}, {"Quantity", 0}};
@@ -35,7 +38,8 @@ void FillBehaviorDefaults(Json& behavior) {
   const Json head_get = {{"Quantity", 2}, {"Items", {"HEAD", "GET"}}};
   SetDefault(behavior, "TrustedSigners", kDisabledList);
   SetDefault(behavior, "TrustedKeyGroups", kDisabledList);
-  SetDefault(behavior, "AllowedMethods", Json{{"Quantity", 2}, {"Items", {"HEAD", "GET"}}, {"CachedMethods", head_get}});
+  SetDefault(behavior, "AllowedMethods",
+             Json{{"Quantity", 2}, {"Items", {"HEAD", "GET"}}, {"CachedMethods", head_get}});
   SetDefault(behavior["AllowedMethods"], "CachedMethods", head_get);
   SetDefault(behavior, "SmoothStreaming", false);
   SetDefault(behavior, "Compress", false);
@@ -60,33 +64,53 @@ void ForEachItem(Json& config, const char* list, Function function) {
 Result<Ok, ApiError> CheckBehavior(const Json& behavior, const std::set<std::string>& origin_ids) {
   const std::string target = behavior.value("TargetOriginId", "");
   if (!origin_ids.contains(target)) {
-    return Fail(MakeError("NoSuchOrigin", "One or more of your origins or origin groups do not exist."));
+    return Fail(errors::NoSuchOrigin("One or more of your origins or origin groups do not exist."));
   }
   const bool has_policy = !behavior.value("CachePolicyId", "").empty();
   const bool has_forwarded = behavior.contains("ForwardedValues");
-  if (!has_policy && !has_forwarded) return Fail(InvalidArgument("The parameter ForwardedValues is required."));
+  if (!has_policy && !has_forwarded) return Fail(errors::InvalidArgument("The parameter ForwardedValues is required."));
   if (has_policy && has_forwarded) {
-    return Fail(InvalidArgument(
+    return Fail(errors::InvalidArgument(
         "The parameter ForwardedValues cannot be used when a cache policy is associated to the cache behavior."));
   }
-  if (has_forwarded && !behavior.contains("MinTTL")) return Fail(InvalidArgument("The parameter MinTTL is required."));
+  if (has_forwarded && !behavior.contains("MinTTL"))
+    return Fail(errors::InvalidArgument("The parameter MinTTL is required."));
   return Ok{};
 }
 
 Result<std::set<std::string>, ApiError> OriginIds(const Json& config) {
   std::set<std::string> ids;
   const Json origins = ItemsOf(config.value("Origins", Json()));
-  if (origins.empty()) return Fail(InvalidArgument("The parameter Origins must contain at least one origin."));
+  if (origins.empty()) return Fail(errors::InvalidArgument("The parameter Origins must contain at least one origin."));
   if (origins.size() > kMaxOrigins) {
-    return Fail(MakeError("TooManyOrigins", "You cannot create more origins for the distribution."));
+    return Fail(errors::TooManyOrigins("You cannot create more origins for the distribution."));
   }
   for (const auto& origin : origins) {
+    const bool identity = !origin.value("S3OriginConfig", Json::object()).value("OriginAccessIdentity", "").empty();
+    if (identity && !origin.value("OriginAccessControlId", "").empty()) {
+      return Fail(errors::IllegalOriginAccessConfiguration());
+    }
     if (!ids.insert(origin.value("Id", "")).second) {
-      return Fail(InvalidArgument("The parameter Origin Id must be unique within a distribution."));
+      return Fail(errors::InvalidArgument("The parameter Origin Id must be unique within a distribution."));
     }
   }
   for (const auto& group : ItemsOf(config.value("OriginGroups", Json()))) ids.insert(group.value("Id", ""));
   return ids;
+}
+
+Result<Ok, ApiError> CheckKeyGroupCount(const Json& config) {
+  std::set<std::string> key_groups;
+  for (const Json* behavior : CacheBehaviors(config)) {
+    for (const auto& key_group : ItemsOf(behavior->value("TrustedKeyGroups", Json::object()))) {
+      if (key_group.is_string()) key_groups.insert(key_group.get<std::string>());
+    }
+  }
+  if (key_groups.size() > kMaxKeyGroups) {
+    return Fail(errors::TooManyKeyGroupsAssociatedToDistribution(
+        "The number of key groups referenced by this distribution is more than the maximum allowed (" +
+        std::to_string(kMaxKeyGroups) + ")."));
+  }
+  return Ok{};
 }
 
 }  // namespace
@@ -99,9 +123,10 @@ void FillDistributionDefaults(Json& config) {
   SetDefault(config, "CustomErrorResponses", kEmptyList);
   SetDefault(config, "Logging", {{"Enabled", false}, {"IncludeCookies", false}, {"Bucket", ""}, {"Prefix", ""}});
   SetDefault(config, "PriceClass", "PriceClass_All");
-  SetDefault(config, "ViewerCertificate", {{"CloudFrontDefaultCertificate", true},
-                                           {"MinimumProtocolVersion", "TLSv1"},
-                                           {"CertificateSource", "cloudfront"}});
+  SetDefault(config, "ViewerCertificate",
+             {{"CloudFrontDefaultCertificate", true},
+              {"MinimumProtocolVersion", "TLSv1"},
+              {"CertificateSource", "cloudfront"}});
   SetDefault(config, "Restrictions", {{"GeoRestriction", {{"RestrictionType", "none"}, {"Quantity", 0}}}});
   SetDefault(config, "WebACLId", "");
   SetDefault(config, "HttpVersion", "http2");
@@ -114,10 +139,11 @@ void FillDistributionDefaults(Json& config) {
 
 Result<Ok, ApiError> CheckDistributionRules(const Json& config) {
   if (ItemsOf(config.value("Aliases", Json())).size() > kMaxAliases) {
-    return Fail(MakeError("TooManyDistributionCNAMEs", "Your request contains more CNAMEs than are allowed per distribution."));
+    return Fail(
+        errors::TooManyDistributionCNAMEs("Your request contains more CNAMEs than are allowed per distribution."));
   }
   if (config.value("Comment", "").size() > 128) {
-    return Fail(InvalidArgument("The parameter Comment is too long."));
+    return Fail(errors::InvalidArgument("The parameter Comment is too long."));
   }
   auto origin_ids = OriginIds(config);
   if (!origin_ids) return Fail(std::move(origin_ids).error());
@@ -126,12 +152,27 @@ Result<Ok, ApiError> CheckDistributionRules(const Json& config) {
   }
   const Json behaviors = ItemsOf(config.value("CacheBehaviors", Json()));
   if (behaviors.size() > kMaxCacheBehaviors) {
-    return Fail(MakeError("TooManyCacheBehaviors", "Your request contains more cache behaviors than are allowed per distribution."));
+    return Fail(
+        errors::TooManyCacheBehaviors("Your request contains more cache behaviors than are allowed per distribution."));
   }
   for (const auto& behavior : behaviors) {
     if (auto check = CheckBehavior(behavior, origin_ids.value()); !check) return check;
   }
-  return Ok{};
+  return CheckKeyGroupCount(config);
 }
 
-}  // namespace cfl::handlers
+std::vector<const Json*> CacheBehaviors(const Json& config) {
+  std::vector<const Json*> behaviors;
+  const auto default_behavior = config.find("DefaultCacheBehavior");
+  if (default_behavior != config.end() && default_behavior->is_object()) behaviors.push_back(&*default_behavior);
+  const auto list = config.find("CacheBehaviors");
+  if (list != config.end() && list->is_object()) {
+    const auto items = list->find("Items");
+    if (items != list->end() && items->is_array()) {
+      for (const auto& behavior : *items) behaviors.push_back(&behavior);
+    }
+  }
+  return behaviors;
+}
+
+}  // namespace cfl::families

@@ -1,48 +1,21 @@
-#include "emulator/families/distributions/distributions.h"
-
+// Distributions: Create(WithTags), Get, GetConfig, Update, Delete, List, and
+// the lists of distributions that use a policy or key group.
 #include "emulator/common/ids.h"
-#include "emulator/families/distributions/aliases.h"
-#include "emulator/engine/crud_operations.h"
-#include "emulator/families/distributions/distribution_defaults.h"
-#include "emulator/families/distributions/distribution_references.h"
-#include "emulator/families/signing_keys/key_groups.h"
+#include "emulator/engine/family.h"
 #include "emulator/engine/projection.h"
 #include "emulator/engine/resource_naming.h"
+#include "emulator/families/distributions/aliases.h"
+#include "emulator/families/distributions/distribution_defaults.h"
+#include "emulator/families/signing_keys/key_groups.h"
 
-namespace cfl::handlers {
+namespace cfl::families {
 namespace {
 
-Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource*) {
-  FillDistributionDefaults(config);
-  if (auto check = CheckDistributionRules(config); !check) return check;
-  return CheckDistributionReferences(ctx, config);
-}
+using namespace engine;  // NOLINT: a family is written in the engine's terms
 
-ResourceFamily MakeFamily() {
-  ResourceFamily family;
-  family.kind = "distribution";
-  family.not_found_code = "NoSuchDistribution";
-  family.not_found_message = "The specified distribution does not exist.";
-  family.already_exists_code = "DistributionAlreadyExists";
-  family.already_exists_message =
-      "The caller reference that you are using to create a distribution is associated with another "
-      "distribution. Already exists: {id}";
-  family.caller_reference_member = "CallerReference";
-  family.limit_code = "TooManyDistributions";
-  family.limit_message = "Your request contains more distributions than are allowed per AWS account.";
-  family.settle_delay_ms = [](const RequestContext& ctx) { return ctx.services.settings.propagation_delay_ms.load(); };
-  family.max_per_account = [](const RequestContext& ctx) -> std::optional<std::int64_t> {
-    return ctx.services.settings.max_distributions.load();
-  };
-  family.new_id = ids::DistributionId;
-  family.new_metadata = [](const RequestContext&) {
-    return Json{{"DomainName", ids::DomainLabel('d') + ".cloudfront.net"}};
-  };
-  family.prepare = Prepare;
-  family.unique_keys = AliasKeys;
-  family.key_conflict = AliasConflict;
-  family.references = DistributionReferences;
-  return family;
+Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource*) {
+  FillDistributionDefaults(config);
+  return CheckDistributionRules(config);
 }
 
 std::int64_t InProgressInvalidations(const RequestContext& ctx, const std::string& distribution_id) {
@@ -51,7 +24,8 @@ std::int64_t InProgressInvalidations(const RequestContext& ctx, const std::strin
 
 Json AliasIcpRecordals(const Json& config) {
   Json recordals = Json::array();
-  for (const auto& alias : AliasList(config)) recordals.push_back({{"CNAME", alias}, {"ICPRecordalStatus", "APPROVED"}});
+  for (const auto& alias : AliasList(config))
+    recordals.push_back({{"CNAME", alias}, {"ICPRecordalStatus", "APPROVED"}});
   return recordals;
 }
 
@@ -87,30 +61,57 @@ Json Summarize(const RequestContext& ctx, const Resource& resource) {
   return Project("DistributionSummary", {&attributes, &resource.config});
 }
 
-}  // namespace
-
-const ResourceFamily& DistributionFamily() {
-  static const ResourceFamily family = MakeFamily();
-  return family;
-}
-
-void RegisterDistributionHandlers(HandlerTable& table) {
-  CrudSpec spec;
-  spec.family = &DistributionFamily();
-  spec.resource_member = "Distribution";
-  spec.config_member = "DistributionConfig";
-  spec.collection = "distribution";
-  spec.list_operation = "ListDistributions";
-  spec.list_member = "DistributionList";
-  spec.with_tags = true;
-  spec.render = Render;
-  spec.summarize = Summarize;
-  spec.render_variant = [](const RequestContext& ctx, const store::Record& record) {
+FamilyDefinition MakeDefinition() {
+  Family family;
+  family.kind = "distribution";
+  family.noun = "distribution";
+  family.arn_type = "distribution";
+  family.errors = {.not_found = errors::NoSuchDistribution,
+                   .already_exists = errors::DistributionAlreadyExists,
+                   .limit = errors::TooManyDistributions,
+                   .not_disabled = errors::DistributionNotDisabled};
+  family.caller_reference_member = "CallerReference";
+  family.must_disable_before_delete = true;
+  family.taggable = true;
+  family.touchable = true;
+  family.settle_delay_ms = [](const RequestContext& ctx) { return ctx.services.settings.propagation_delay_ms.load(); };
+  family.max_per_account = [](const RequestContext& ctx) -> std::optional<std::int64_t> {
+    return ctx.services.settings.max_distributions.load();
+  };
+  family.new_id = ids::DistributionId;
+  family.new_metadata = [](const RequestContext&) {
+    return Json{{"DomainName", ids::DomainLabel('d') + ".cloudfront.net"}};
+  };
+  family.prepare = Prepare;
+  family.unique_keys = AliasKeys;
+  family.key_conflict = AliasConflict;
+  family.render = Render;
+  family.summarize = Summarize;
+  family.render_variant = [](const RequestContext& ctx, const store::Record& record) {
     return std::to_string(InProgressInvalidations(ctx, record.id));
   };
-  spec.may_delete = RequireDisabledAndDeployed("DistributionNotDisabled",
-                                               "The distribution you are trying to delete has not been disabled.");
-  RegisterCrud(table, spec);
+  return {std::move(family),
+          {{"CreateDistribution", Verb::kCreate},
+           {"CreateDistributionWithTags", Verb::kCreate},
+           {"GetDistribution", Verb::kGet},
+           {"GetDistributionConfig", Verb::kGetConfig},
+           {"UpdateDistribution", Verb::kUpdate},
+           {"DeleteDistribution", Verb::kDelete},
+           {"ListDistributions", Verb::kList},
+           {"ListDistributionsByCachePolicyId", Verb::kListReferencing, nullptr, "cache-policy"},
+           {"ListDistributionsByOriginRequestPolicyId", Verb::kListReferencing, nullptr, "origin-request-policy"},
+           {"ListDistributionsByResponseHeadersPolicyId", Verb::kListReferencing, nullptr, "response-headers-policy"},
+           {"ListDistributionsByKeyGroup", Verb::kListReferencing, nullptr, "key-group"}},
+          {errors::InvalidArgument, errors::NoSuchOrigin, errors::TooManyOrigins, errors::TooManyCacheBehaviors,
+           errors::TooManyDistributionCNAMEs, errors::IllegalOriginAccessConfiguration,
+           errors::TooManyKeyGroupsAssociatedToDistribution, errors::CNAMEAlreadyExists}};
 }
 
-}  // namespace cfl::handlers
+}  // namespace
+
+const engine::FamilyDefinition& DistributionDefinition() {
+  static const engine::FamilyDefinition definition = MakeDefinition();
+  return definition;
+}
+
+}  // namespace cfl::families

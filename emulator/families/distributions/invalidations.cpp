@@ -1,17 +1,20 @@
-#include "emulator/families/distributions/invalidations.h"
-
+// Invalidations of a distribution: CreateInvalidation, GetInvalidation,
+// ListInvalidations. InProgress → Completed after the invalidation delay;
+// a reused caller reference with the same paths returns the first one.
+#include "emulator/common/clock.h"
 #include "emulator/common/ids.h"
-#include "emulator/families/distributions/distributions.h"
-#include "emulator/engine/resource_naming.h"
+#include "emulator/engine/family.h"
 
-namespace cfl::handlers {
+namespace cfl::families {
 namespace {
+
+using namespace engine;  // NOLINT: a family is written in the engine's terms
 
 constexpr std::size_t kMaxPathsInProgress = 3000;
 constexpr std::size_t kMaxWildcardPathsInProgress = 15;
 constexpr std::size_t kMaxPathsPerBatch = 3000;
 
-Json Paths(const Json& batch) { return batch.value("Paths", Json::object()).value("Items", Json::array()); }
+Json Paths(const Json& batch) { return ItemsOf(batch.value("Paths", Json::object())); }
 
 bool IsWildcard(const Json& path) { return path.is_string() && path.get<std::string>().ends_with("*"); }
 
@@ -21,123 +24,71 @@ std::size_t CountWildcards(const Json& paths) {
 
 Result<Ok, ApiError> Prepare(RequestContext&, Json& batch, const Resource*) {
   const Json paths = Paths(batch);
-  if (paths.empty()) return Fail(InvalidArgument("Your request must contain at least one invalidation path."));
-  if (paths.size() > kMaxPathsPerBatch) {
-    return Fail(MakeError("BatchTooLarge", "Invalidation batch specified is too large."));
-  }
+  if (paths.empty()) return Fail(errors::InvalidArgument("Your request must contain at least one invalidation path."));
+  if (paths.size() > kMaxPathsPerBatch) return Fail(errors::BatchTooLarge());
   for (const auto& path : paths) {
     if (!path.is_string() || !path.get<std::string>().starts_with("/")) {
-      return Fail(InvalidArgument("Your request contains one or more invalid invalidation paths."));
+      return Fail(errors::InvalidArgument("Your request contains one or more invalid invalidation paths."));
     }
   }
   return Ok{};
 }
 
-ResourceFamily MakeFamily() {
-  ResourceFamily family;
-  family.kind = "invalidation";
-  family.not_found_code = "NoSuchInvalidation";
-  family.not_found_message = "The specified invalidation does not exist.";
-  family.already_exists_code = "InvalidArgument";
-  family.already_exists_message =
-      "Your request contains a caller reference that was used for a previous invalidation batch for the same "
-      "distribution.";
-  family.caller_reference_member = "CallerReference";
-  family.settle_delay_ms = [](const RequestContext& ctx) { return ctx.services.settings.invalidation_delay_ms.load(); };
-  family.new_id = [] { return ids::Random("I", 13, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"); };
-  family.prepare = Prepare;
-  family.replay_identical = true;
-  return family;
+// The paths still being invalidated for the distribution, with the new batch's, stay within the limits.
+bool WithinInProgressLimits(const Json& batch, const std::vector<store::Record>& unsettled) {
+  const Json paths = Paths(batch);
+  std::size_t in_progress = paths.size();
+  std::size_t wildcards = CountWildcards(paths);
+  for (const auto& record : unsettled) {
+    const Json other = Paths(Json::parse(record.document, nullptr, false));
+    in_progress += other.size();
+    wildcards += CountWildcards(other);
+  }
+  return in_progress <= kMaxPathsInProgress && wildcards <= kMaxWildcardPathsInProgress;
 }
 
 std::string Status(const RequestContext& ctx, const Resource& invalidation, bool just_created) {
   return !just_created && invalidation.Settled(ctx.now_ms) ? "Completed" : "InProgress";
 }
 
-Json Render(const RequestContext& ctx, const Resource& invalidation, bool just_created) {
-  return {{"Id", invalidation.id()},
-          {"Status", Status(ctx, invalidation, just_created)},
-          {"CreateTime", FormatIso8601(invalidation.record.created_ms)},
-          {"InvalidationBatch", invalidation.config}};
-}
-
-// Paths still being invalidated for the distribution would exceed the limits.
-Result<Ok, ApiError> CheckInProgressLimits(RequestContext& ctx, const std::string& distribution_id,
-                                           const Json& batch) {
-  const Json paths = Paths(batch);
-  if (paths.size() > kMaxPathsPerBatch) return Ok{};  // Prepare answers BatchTooLarge, which comes first
-  std::size_t in_progress = paths.size();
-  std::size_t wildcards = CountWildcards(paths);
-  store::ListQuery query{ctx.account, InvalidationFamily().kind, distribution_id, "", 100000, false};
-  for (const auto& record : ctx.services.store.List(query).records) {
-    if (record.settles_at_ms <= ctx.now_ms) continue;
-    const Json other = Paths(Json::parse(record.document, nullptr, false));
-    in_progress += other.size();
-    wildcards += CountWildcards(other);
-  }
-  if (in_progress > kMaxPathsInProgress || wildcards > kMaxWildcardPathsInProgress) {
-    return Fail(MakeError("TooManyInvalidationsInProgress",
-                          "Processing your request will cause you to exceed the maximum number of in-progress "
-                          "wildcard invalidations or invalidation paths."));
-  }
-  return Ok{};
-}
-
-Result<Json, ApiError> CreateInvalidation(RequestContext& ctx, const Json& input) {
-  const std::string distribution_id = StringMember(input, "DistributionId");
-  if (auto distribution = LoadResource(ctx, DistributionFamily(), distribution_id); !distribution) {
-    return Fail(std::move(distribution).error());
-  }
-  const Json batch = input.value("InvalidationBatch", Json::object());
-  if (auto limits = CheckInProgressLimits(ctx, distribution_id, batch); !limits) return Fail(std::move(limits).error());
-  bool replayed = false;
-  CreateOptions options;
-  options.parent = distribution_id;
-  auto created = CreateResource(ctx, InvalidationFamily(), batch, std::move(options), &replayed);
-  if (!created) return Fail(std::move(created).error());
-  return Json{{"Location", LocationUrl("distribution/" + distribution_id + "/invalidation", created->id())},
-              {"Invalidation", Render(ctx, created.value(), !replayed)}};
-}
-
-Result<Json, ApiError> GetInvalidation(RequestContext& ctx, const Json& input) {
-  const std::string distribution_id = StringMember(input, "DistributionId");
-  if (auto distribution = LoadResource(ctx, DistributionFamily(), distribution_id); !distribution) {
-    return Fail(std::move(distribution).error());
-  }
-  auto invalidation = LoadResource(ctx, InvalidationFamily(), StringMember(input, "Id"));
-  if (!invalidation || invalidation->record.parent != distribution_id) {
-    return Fail(MakeError(InvalidationFamily().not_found_code, InvalidationFamily().not_found_message));
-  }
-  return Json{{"Invalidation", Render(ctx, invalidation.value(), false)}};
-}
-
-Result<Json, ApiError> ListInvalidations(RequestContext& ctx, const Json& input) {
-  const std::string distribution_id = StringMember(input, "DistributionId");
-  if (auto distribution = LoadResource(ctx, DistributionFamily(), distribution_id); !distribution) {
-    return Fail(std::move(distribution).error());
-  }
-  auto page = ListResources(ctx, InvalidationFamily(), input, distribution_id, /*newest_first=*/true);
-  if (!page) return Fail(std::move(page).error());
-  Json items = Json::array();
-  for (const auto& invalidation : page->items) {
-    items.push_back({{"Id", invalidation.id()},
-                     {"CreateTime", FormatIso8601(invalidation.record.created_ms)},
-                     {"Status", Status(ctx, invalidation, false)}});
-  }
-  return Json{{"InvalidationList", ListEnvelope(page.value(), std::move(items))}};
+FamilyDefinition MakeDefinition() {
+  Family family;
+  family.kind = "invalidation";
+  family.noun = "invalidation";
+  family.errors = {.not_found = errors::NoSuchInvalidation,
+                   .already_exists = {errors::InvalidArgument,
+                                      "Your request contains a caller reference that was used for a previous "
+                                      "invalidation batch for the same distribution."},
+                   .limit = errors::TooManyInvalidationsInProgress};
+  family.caller_reference_member = "CallerReference";
+  family.replay_identical = true;
+  family.list_newest_first = true;
+  family.parent_kind = "distribution";
+  family.settle_delay_ms = [](const RequestContext& ctx) { return ctx.services.settings.invalidation_delay_ms.load(); };
+  family.siblings_allow = WithinInProgressLimits;
+  family.new_id = [] { return ids::Random("I", 13, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"); };
+  family.prepare = Prepare;
+  family.render = [](const RequestContext& ctx, const Resource& invalidation, bool just_created) {
+    return Json{{"Id", invalidation.id()},
+                {"Status", Status(ctx, invalidation, just_created)},
+                {"CreateTime", FormatIso8601(invalidation.record.created_ms)},
+                {"InvalidationBatch", invalidation.config}};
+  };
+  family.summarize = [](const RequestContext& ctx, const Resource& invalidation) {
+    return Json{{"Id", invalidation.id()},
+                {"CreateTime", FormatIso8601(invalidation.record.created_ms)},
+                {"Status", Status(ctx, invalidation, false)}};
+  };
+  return {std::move(family),
+          {{"CreateInvalidation", Verb::kCreate}, {"GetInvalidation", Verb::kGet}, {"ListInvalidations", Verb::kList}},
+          {errors::BatchTooLarge, errors::InvalidArgument}};
 }
 
 }  // namespace
 
-const ResourceFamily& InvalidationFamily() {
-  static const ResourceFamily family = MakeFamily();
-  return family;
+const engine::FamilyDefinition& InvalidationDefinition() {
+  static const engine::FamilyDefinition definition = MakeDefinition();
+  return definition;
 }
 
-void RegisterInvalidationHandlers(HandlerTable& table) {
-  table["CreateInvalidation"] = CreateInvalidation;
-  table["GetInvalidation"] = GetInvalidation;
-  table["ListInvalidations"] = ListInvalidations;
-}
-
-}  // namespace cfl::handlers
+}  // namespace cfl::families

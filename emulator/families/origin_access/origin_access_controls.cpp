@@ -1,63 +1,55 @@
-#include "emulator/families/origin_access/origin_access_controls.h"
-
+// Origin access controls (S3 origin access with SigV4): Create, Get,
+// GetConfig, Update, Delete, List. Names are unique per account.
 #include "emulator/common/ids.h"
-#include "emulator/engine/crud_operations.h"
-#include "emulator/families/distributions/distribution_references.h"
+#include "emulator/engine/family.h"
 #include "emulator/engine/projection.h"
 
-namespace cfl::handlers {
+namespace cfl::families {
 namespace {
 
-ResourceFamily MakeFamily() {
-  ResourceFamily family;
+using namespace engine;  // NOLINT: a family is written in the engine's terms
+
+Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource*) {
+  SetDefault(config, "Description", "");
+  if (config.value("Name", "").empty() || config.value("Name", "").size() > 64) {
+    return Fail(errors::InvalidArgument("The parameter Name must be between 1 and 64 characters."));
+  }
+  return Ok{};
+}
+
+FamilyDefinition MakeDefinition() {
+  Family family;
   family.kind = "origin-access-control";
-  family.not_found_code = "NoSuchOriginAccessControl";
-  family.not_found_message = "The origin access control does not exist.";
-  family.already_exists_code = "OriginAccessControlAlreadyExists";
-  family.already_exists_message =
-      "An origin access control with the same name already exists: {id}";
+  family.noun = "origin access control";
+  family.errors = {.not_found = errors::NoSuchOriginAccessControl,
+                   .already_exists = errors::OriginAccessControlAlreadyExists,
+                   .limit = errors::TooManyOriginAccessControls};
   family.unique_name_member = "Name";
-  family.in_use_code = "OriginAccessControlInUse";
-  family.in_use_message = "Cannot delete the origin access control because it's in use by one or more distributions.";
-  family.limit_code = "TooManyOriginAccessControls";
-  family.limit_message = "The number of origin access controls in your Amazon Web Services account exceeds the "
-                         "maximum allowed.";
   family.max_per_account = [](const RequestContext&) -> std::optional<std::int64_t> { return 100; };
   family.new_id = ids::DistributionId;
-  family.prepare = [](RequestContext&, Json& config, const Resource*) -> Result<Ok, ApiError> {
-    SetDefault(config, "Description", "");
-    if (config.value("Name", "").empty() || config.value("Name", "").size() > 64) {
-      return Fail(InvalidArgument("The parameter Name must be between 1 and 64 characters."));
-    }
-    return Ok{};
+  family.prepare = Prepare;
+  family.render = [](const RequestContext&, const Resource& resource, bool) {
+    return Json{{"Id", resource.id()}, {"OriginAccessControlConfig", resource.config}};
   };
-  return family;
+  family.summarize = [](const RequestContext&, const Resource& resource) {
+    const Json id = {{"Id", resource.id()}};
+    return Project("OriginAccessControlSummary", {&id, &resource.config});
+  };
+  return {std::move(family),
+          {{"CreateOriginAccessControl", Verb::kCreate},
+           {"GetOriginAccessControl", Verb::kGet},
+           {"GetOriginAccessControlConfig", Verb::kGetConfig},
+           {"UpdateOriginAccessControl", Verb::kUpdate},
+           {"DeleteOriginAccessControl", Verb::kDelete},
+           {"ListOriginAccessControls", Verb::kList}},
+          {errors::InvalidArgument}};
 }
 
 }  // namespace
 
-const ResourceFamily& OriginAccessControlFamily() {
-  static const ResourceFamily family = MakeFamily();
-  return family;
+const engine::FamilyDefinition& OriginAccessControlDefinition() {
+  static const engine::FamilyDefinition definition = MakeDefinition();
+  return definition;
 }
 
-void RegisterOriginAccessControlHandlers(HandlerTable& table) {
-  CrudSpec spec;
-  spec.family = &OriginAccessControlFamily();
-  spec.resource_member = "OriginAccessControl";
-  spec.config_member = "OriginAccessControlConfig";
-  spec.collection = "origin-access-control";
-  spec.list_operation = "ListOriginAccessControls";
-  spec.list_member = "OriginAccessControlList";
-  spec.render = [](const RequestContext&, const Resource& resource, bool) {
-    return Json{{"Id", resource.id()}, {"OriginAccessControlConfig", resource.config}};
-  };
-  spec.summarize = [](const RequestContext&, const Resource& resource) {
-    const Json id = {{"Id", resource.id()}};
-    return Project("OriginAccessControlSummary", {&id, &resource.config});
-  };
-  spec.delete_guard = [](const std::string& id) { return Reference(reference::kOriginAccessControl, id); };
-  RegisterCrud(table, spec);
-}
-
-}  // namespace cfl::handlers
+}  // namespace cfl::families

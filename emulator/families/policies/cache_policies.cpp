@@ -1,18 +1,17 @@
-#include "emulator/families/policies/cache_policies.h"
-
 #include <algorithm>
 
 #include "emulator/common/ids.h"
-#include "emulator/families/distributions/distribution_references.h"
-#include "emulator/families/policies/managed_policies.h"
 #include "emulator/engine/projection.h"
+#include "emulator/families/policies/managed_policies.h"
 
-namespace cfl::handlers {
+namespace cfl::families {
 namespace {
 
-constexpr std::int64_t kDefaultTtl = 86400;     // one day
+using namespace engine;  // NOLINT: a family is written in the engine's terms
+
+constexpr std::int64_t kDefaultTtl = 86400;        // one day
 constexpr std::int64_t kDefaultMaxTtl = 31536000;  // one year
-constexpr std::size_t kMaxNamesPerList = 10;    // headers, cookies, query strings
+constexpr std::size_t kMaxNamesPerList = 10;       // headers, cookies, query strings
 
 // DefaultTTL defaults to a day (or MinTTL if longer), MaxTTL to a year (or
 // DefaultTTL if longer); MinTTL <= DefaultTTL <= MaxTTL.
@@ -22,9 +21,9 @@ Result<Ok, ApiError> FillAndCheckTtls(Json& config) {
   const std::int64_t default_ttl = config.value("DefaultTTL", std::int64_t{0});
   SetDefault(config, "MaxTTL", std::max(kDefaultMaxTtl, default_ttl));
   const std::int64_t max_ttl = config.value("MaxTTL", std::int64_t{0});
-  if (min_ttl < 0) return Fail(InvalidArgument("The parameter MinTTL can't be negative."));
+  if (min_ttl < 0) return Fail(errors::InvalidArgument("The parameter MinTTL can't be negative."));
   if (default_ttl < min_ttl || default_ttl > max_ttl) {
-    return Fail(InvalidArgument("The parameter DefaultTTL must be between MinTTL and MaxTTL."));
+    return Fail(errors::InvalidArgument("The parameter DefaultTTL must be between MinTTL and MaxTTL."));
   }
   return Ok{};
 }
@@ -51,59 +50,61 @@ Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource*) {
   Json& params = config["ParametersInCacheKeyAndForwardedToOrigin"];
   SetDefault(params, "EnableAcceptEncodingBrotli", false);
   const policy_rules::NamedList lists[] = {
-      {"HeadersConfig", "HeaderBehavior", "Headers", {"whitelist"}, kMaxNamesPerList, "TooManyHeadersInCachePolicy"},
-      {"CookiesConfig", "CookieBehavior", "Cookies", {"whitelist", "allExcept"}, kMaxNamesPerList,
-       "TooManyCookiesInCachePolicy"},
-      {"QueryStringsConfig", "QueryStringBehavior", "QueryStrings", {"whitelist", "allExcept"}, kMaxNamesPerList,
-       "TooManyQueryStringsInCachePolicy"},
+      {"HeadersConfig",
+       "HeaderBehavior",
+       "Headers",
+       {"whitelist"},
+       kMaxNamesPerList,
+       errors::TooManyHeadersInCachePolicy},
+      {"CookiesConfig",
+       "CookieBehavior",
+       "Cookies",
+       {"whitelist", "allExcept"},
+       kMaxNamesPerList,
+       errors::TooManyCookiesInCachePolicy},
+      {"QueryStringsConfig",
+       "QueryStringBehavior",
+       "QueryStrings",
+       {"whitelist", "allExcept"},
+       kMaxNamesPerList,
+       errors::TooManyQueryStringsInCachePolicy},
   };
   for (const auto& rule : lists) {
     if (auto check = policy_rules::CheckNamedList(params, rule); !check) return check;
   }
   if (config.value("MaxTTL", std::int64_t{0}) == 0 && IncludesAnything(params)) {
-    return Fail(InvalidArgument("A cache policy with caching disabled (MaxTTL 0) can't include headers, cookies, "
+    return Fail(
+        errors::InvalidArgument("A cache policy with caching disabled (MaxTTL 0) can't include headers, cookies, "
                                 "query strings or Accept-Encoding in the cache key."));
   }
   return Ok{};
 }
 
-ResourceFamily MakeFamily() {
-  ResourceFamily family;
+FamilyDefinition MakeDefinition() {
+  Family family;
   family.kind = "cache-policy";
-  family.not_found_code = "NoSuchCachePolicy";
-  family.not_found_message = "The cache policy does not exist.";
-  family.already_exists_code = "CachePolicyAlreadyExists";
-  family.already_exists_message =
-      "A cache policy with this name already exists. You must provide a unique name. To modify an existing "
-      "cache policy, use UpdateCachePolicy. Already exists: {id}";
-  family.unique_name_member = "Name";
-  family.in_use_code = "CachePolicyInUse";
-  family.in_use_message = "Cannot delete the cache policy because it is attached to one or more cache behaviors.";
-  family.limit_code = "TooManyCachePolicies";
-  family.limit_message = "You have reached the maximum number of cache policies for this Amazon Web Services account.";
-  family.max_per_account = [](const RequestContext&) -> std::optional<std::int64_t> { return 20; };
-  family.new_id = ids::Uuid;
+  family.noun = "cache policy";
+  family.errors = {.not_found = errors::NoSuchCachePolicy,
+                   .already_exists = errors::CachePolicyAlreadyExists,
+                   .limit = errors::TooManyCachePolicies};
   family.prepare = Prepare;
-  return family;
+  MakePolicyFamily(family, ManagedCachePolicies(), "CachePolicy", "CachePolicyConfig");
+  return {std::move(family),
+          {{"CreateCachePolicy", Verb::kCreate},
+           {"GetCachePolicy", Verb::kGet},
+           {"GetCachePolicyConfig", Verb::kGetConfig},
+           {"UpdateCachePolicy", Verb::kUpdate},
+           {"DeleteCachePolicy", Verb::kDelete},
+           {"ListCachePolicies", Verb::kList}},
+          {errors::InvalidArgument, errors::TooManyHeadersInCachePolicy, errors::TooManyCookiesInCachePolicy,
+           errors::TooManyQueryStringsInCachePolicy}};
 }
 
 }  // namespace
 
-const ResourceFamily& CachePolicyFamily() {
-  static const ResourceFamily family = MakeFamily();
-  return family;
+const engine::FamilyDefinition& CachePolicyDefinition() {
+  static const engine::FamilyDefinition definition = MakeDefinition();
+  return definition;
 }
 
-void RegisterCachePolicyHandlers(HandlerTable& table) {
-  RegisterPolicyHandlers(table, {.family = &CachePolicyFamily(),
-                                 .managed = &ManagedCachePolicies(),
-                                 .noun = "cache policy",
-                                 .resource_member = "CachePolicy",
-                                 .config_member = "CachePolicyConfig",
-                                 .collection = "cache-policy",
-                                 .list_operation = "ListCachePolicies",
-                                 .list_member = "CachePolicyList",
-                                 .reference_prefix = reference::kCachePolicy});
-}
-
-}  // namespace cfl::handlers
+}  // namespace cfl::families

@@ -5,10 +5,10 @@
 // (the real ones differ per policy).
 #include "emulator/families/policies/managed_policies.h"
 
-namespace cfl::handlers {
+namespace cfl::families {
 namespace {
 
-constexpr std::string_view kLastModified = "2020-07-22T00:00:00.000Z";
+constexpr std::int64_t kLastModifiedMs = 1595376000000;  // 2020-07-22T00:00:00.000Z
 
 constexpr std::string_view kTable = R"json([
 {"Id": "2e54312d-136d-493c-8eb9-b001f22f67d2", "Config": {
@@ -115,9 +115,9 @@ constexpr std::string_view kTable = R"json([
 
 }  // namespace
 
-const ManagedPolicies& ManagedCachePolicies() {
-  static const ManagedPolicies table = ParseManagedPolicies(kTable, kLastModified);
+const engine::ManagedRecords& ManagedCachePolicies() {
+  static const engine::ManagedRecords table = ParseManagedPolicies(kTable, kLastModifiedMs);
   return table;
 }
 
-}  // namespace cfl::handlers
+}  // namespace cfl::families

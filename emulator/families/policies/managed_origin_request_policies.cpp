@@ -4,10 +4,10 @@
 // (the real ones differ per policy).
 #include "emulator/families/policies/managed_policies.h"
 
-namespace cfl::handlers {
+namespace cfl::families {
 namespace {
 
-constexpr std::string_view kLastModified = "2020-07-22T00:00:00.000Z";
+constexpr std::int64_t kLastModifiedMs = 1595376000000;  // 2020-07-22T00:00:00.000Z
 
 constexpr std::string_view kTable = R"json([
 {"Id": "216adef6-5c7f-47e4-b989-5492eafa07d3", "Config": {
@@ -64,9 +64,9 @@ constexpr std::string_view kTable = R"json([
 
 }  // namespace
 
-const ManagedPolicies& ManagedOriginRequestPolicies() {
-  static const ManagedPolicies table = ParseManagedPolicies(kTable, kLastModified);
+const engine::ManagedRecords& ManagedOriginRequestPolicies() {
+  static const engine::ManagedRecords table = ParseManagedPolicies(kTable, kLastModifiedMs);
   return table;
 }
 
-}  // namespace cfl::handlers
+}  // namespace cfl::families

@@ -2,17 +2,17 @@
 
 #include <doctest/doctest.h>
 
-#include "emulator/engine/handler_test_fixture.h"
-
 #include <regex>
 #include <set>
 
-#include "emulator/families/distributions/distributions.h"
-#include "emulator/model/model.h"
 #include "emulator/codec/validate.h"
+#include "emulator/engine/handler_test_fixture.h"
+#include "emulator/model/model.h"
 
-namespace cfl::handlers {
+namespace cfl::families {
 namespace {
+
+using namespace engine;  // NOLINT
 
 constexpr const char* kCachingOptimized = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 
@@ -29,14 +29,16 @@ Json CachePolicyConfig(const std::string& name, std::int64_t min_ttl = 0) {
 }
 
 Json DistributionConfig(const std::string& caller_reference, const std::string& cache_policy) {
-  return {{"CallerReference", caller_reference},
-          {"Comment", "test"},
-          {"Enabled", true},
-          {"Origins",
-           {{"Quantity", 1},
-            {"Items", {{{"Id", "s3"}, {"DomainName", "b.s3.amazonaws.com"}, {"S3OriginConfig", {{"OriginAccessIdentity", ""}}}}}}}},
-          {"DefaultCacheBehavior",
-           {{"TargetOriginId", "s3"}, {"ViewerProtocolPolicy", "allow-all"}, {"CachePolicyId", cache_policy}}}};
+  return {
+      {"CallerReference", caller_reference},
+      {"Comment", "test"},
+      {"Enabled", true},
+      {"Origins",
+       {{"Quantity", 1},
+        {"Items",
+         {{{"Id", "s3"}, {"DomainName", "b.s3.amazonaws.com"}, {"S3OriginConfig", {{"OriginAccessIdentity", ""}}}}}}}},
+      {"DefaultCacheBehavior",
+       {{"TargetOriginId", "s3"}, {"ViewerProtocolPolicy", "allow-all"}, {"CachePolicyId", cache_policy}}}};
 }
 
 std::vector<std::string> ListedIds(const Json& list, const std::string& member) {
@@ -46,7 +48,7 @@ std::vector<std::string> ListedIds(const Json& list, const std::string& member) 
 }
 
 TEST_CASE("every managed policy is valid for its model shape, with a unique id, name and a fixed etag") {
-  const std::pair<const ManagedPolicies*, const char*> tables[] = {
+  const std::pair<const ManagedRecords*, const char*> tables[] = {
       {&ManagedCachePolicies(), "CachePolicyConfig"},
       {&ManagedOriginRequestPolicies(), "OriginRequestPolicyConfig"},
       {&ManagedResponseHeadersPolicies(), "ResponseHeadersPolicyConfig"},
@@ -73,15 +75,15 @@ TEST_CASE("every managed policy is valid for its model shape, with a unique id, 
   CHECK(ManagedCachePolicies().size() == 11);
   CHECK(ManagedOriginRequestPolicies().size() == 7);
   CHECK(ManagedResponseHeadersPolicies().size() == 5);
-  const auto* optimized = FindManaged(ManagedCachePolicies(), kCachingOptimized);
+  const auto* optimized = FindManaged(&ManagedCachePolicies(), kCachingOptimized);
   REQUIRE(optimized != nullptr);
   CHECK(optimized->config["Name"] == "Managed-CachingOptimized");
   CHECK(optimized->config["MinTTL"] == 1);
-  CHECK(FindManaged(ManagedOriginRequestPolicies(), "216adef6-5c7f-47e4-b989-5492eafa07d3")->config["Name"] ==
+  CHECK(FindManaged(&ManagedOriginRequestPolicies(), "216adef6-5c7f-47e4-b989-5492eafa07d3")->config["Name"] ==
         "Managed-AllViewer");
-  CHECK(FindManaged(ManagedResponseHeadersPolicies(), "67f7725c-6f97-4210-82d7-5512b31e9d03")->config["Name"] ==
+  CHECK(FindManaged(&ManagedResponseHeadersPolicies(), "67f7725c-6f97-4210-82d7-5512b31e9d03")->config["Name"] ==
         "Managed-SecurityHeadersPolicy");
-  CHECK(FindManaged(ManagedCachePolicies(), "216adef6-5c7f-47e4-b989-5492eafa07d3") == nullptr);
+  CHECK(FindManaged(&ManagedCachePolicies(), "216adef6-5c7f-47e4-b989-5492eafa07d3") == nullptr);
 }
 
 TEST_CASE("managed policies answer in every account and refuse changes") {
@@ -90,7 +92,7 @@ TEST_CASE("managed policies answer in every account and refuse changes") {
     auto got = f.Call("GetCachePolicy", {{"Id", kCachingOptimized}}, account);
     REQUIRE(got.ok());
     CHECK(got.value()["CachePolicy"]["CachePolicyConfig"]["Name"] == "Managed-CachingOptimized");
-    CHECK(got.value()["ETag"] == FindManaged(ManagedCachePolicies(), kCachingOptimized)->etag);
+    CHECK(got.value()["ETag"] == FindManaged(&ManagedCachePolicies(), kCachingOptimized)->etag);
     auto config = f.Call("GetCachePolicyConfig", {{"Id", kCachingOptimized}}, account);
     REQUIRE(config.ok());
     CHECK(config.value()["CachePolicyConfig"]["DefaultTTL"] == 86400);
@@ -216,4 +218,4 @@ TEST_CASE("cache policy configs: defaults and the rules beyond the model") {
 }
 
 }  // namespace
-}  // namespace cfl::handlers
+}  // namespace cfl::families

@@ -10,10 +10,10 @@
 // "ALL") is this table's reading of them. LastModifiedTime is fixed here.
 #include "emulator/families/policies/managed_policies.h"
 
-namespace cfl::handlers {
+namespace cfl::families {
 namespace {
 
-constexpr std::string_view kLastModified = "2021-11-02T00:00:00.000Z";
+constexpr std::int64_t kLastModifiedMs = 1635811200000;  // 2021-11-02T00:00:00.000Z
 
 constexpr std::string_view kTable = R"json([
 {"Id": "e61eb60c-9c35-4d20-a928-2b84e02af89c", "Config": {
@@ -62,8 +62,8 @@ constexpr std::string_view kParts = R"json({
                               "AccessControlMaxAgeSec": 31536000}}
 })json";
 
-ManagedPolicies BuildTable() {
-  ManagedPolicies table = ParseManagedPolicies(kTable, kLastModified);
+engine::ManagedRecords BuildTable() {
+  engine::ManagedRecords table = ParseManagedPolicies(kTable, kLastModifiedMs);
   const Json parts = Json::parse(kParts);
   for (auto& policy : table) {
     for (auto& [member, value] : policy.config.items()) {
@@ -75,9 +75,9 @@ ManagedPolicies BuildTable() {
 
 }  // namespace
 
-const ManagedPolicies& ManagedResponseHeadersPolicies() {
-  static const ManagedPolicies table = BuildTable();
+const engine::ManagedRecords& ManagedResponseHeadersPolicies() {
+  static const engine::ManagedRecords table = BuildTable();
   return table;
 }
 
-}  // namespace cfl::handlers
+}  // namespace cfl::families

@@ -1,11 +1,11 @@
-#include "emulator/families/policies/origin_request_policies.h"
-
 #include "emulator/common/ids.h"
-#include "emulator/families/distributions/distribution_references.h"
+#include "emulator/engine/projection.h"
 #include "emulator/families/policies/managed_policies.h"
 
-namespace cfl::handlers {
+namespace cfl::families {
 namespace {
+
+using namespace engine;  // NOLINT: a family is written in the engine's terms
 
 constexpr std::size_t kMaxNamesPerList = 10;  // headers, cookies, query strings
 
@@ -13,12 +13,24 @@ Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource*) {
   if (auto check = policy_rules::CheckName(config, "origin request policy"); !check) return check;
   if (auto check = policy_rules::CheckComment(config); !check) return check;
   const policy_rules::NamedList lists[] = {
-      {"HeadersConfig", "HeaderBehavior", "Headers", {"whitelist", "allViewerAndWhitelistCloudFront", "allExcept"},
-       kMaxNamesPerList, "TooManyHeadersInOriginRequestPolicy"},
-      {"CookiesConfig", "CookieBehavior", "Cookies", {"whitelist", "allExcept"}, kMaxNamesPerList,
-       "TooManyCookiesInOriginRequestPolicy"},
-      {"QueryStringsConfig", "QueryStringBehavior", "QueryStrings", {"whitelist", "allExcept"}, kMaxNamesPerList,
-       "TooManyQueryStringsInOriginRequestPolicy"},
+      {"HeadersConfig",
+       "HeaderBehavior",
+       "Headers",
+       {"whitelist", "allViewerAndWhitelistCloudFront", "allExcept"},
+       kMaxNamesPerList,
+       errors::TooManyHeadersInOriginRequestPolicy},
+      {"CookiesConfig",
+       "CookieBehavior",
+       "Cookies",
+       {"whitelist", "allExcept"},
+       kMaxNamesPerList,
+       errors::TooManyCookiesInOriginRequestPolicy},
+      {"QueryStringsConfig",
+       "QueryStringBehavior",
+       "QueryStrings",
+       {"whitelist", "allExcept"},
+       kMaxNamesPerList,
+       errors::TooManyQueryStringsInOriginRequestPolicy},
   };
   for (const auto& rule : lists) {
     if (auto check = policy_rules::CheckNamedList(config, rule); !check) return check;
@@ -26,45 +38,31 @@ Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource*) {
   return Ok{};
 }
 
-ResourceFamily MakeFamily() {
-  ResourceFamily family;
+FamilyDefinition MakeDefinition() {
+  Family family;
   family.kind = "origin-request-policy";
-  family.not_found_code = "NoSuchOriginRequestPolicy";
-  family.not_found_message = "The origin request policy does not exist.";
-  family.already_exists_code = "OriginRequestPolicyAlreadyExists";
-  family.already_exists_message =
-      "An origin request policy with this name already exists. You must provide a unique name. To modify an "
-      "existing origin request policy, use UpdateOriginRequestPolicy. Already exists: {id}";
-  family.unique_name_member = "Name";
-  family.in_use_code = "OriginRequestPolicyInUse";
-  family.in_use_message =
-      "Cannot delete the origin request policy because it is attached to one or more cache behaviors.";
-  family.limit_code = "TooManyOriginRequestPolicies";
-  family.limit_message =
-      "You have reached the maximum number of origin request policies for this Amazon Web Services account.";
-  family.max_per_account = [](const RequestContext&) -> std::optional<std::int64_t> { return 20; };
-  family.new_id = ids::Uuid;
+  family.noun = "origin request policy";
+  family.errors = {.not_found = errors::NoSuchOriginRequestPolicy,
+                   .already_exists = errors::OriginRequestPolicyAlreadyExists,
+                   .limit = errors::TooManyOriginRequestPolicies};
   family.prepare = Prepare;
-  return family;
+  MakePolicyFamily(family, ManagedOriginRequestPolicies(), "OriginRequestPolicy", "OriginRequestPolicyConfig");
+  return {std::move(family),
+          {{"CreateOriginRequestPolicy", Verb::kCreate},
+           {"GetOriginRequestPolicy", Verb::kGet},
+           {"GetOriginRequestPolicyConfig", Verb::kGetConfig},
+           {"UpdateOriginRequestPolicy", Verb::kUpdate},
+           {"DeleteOriginRequestPolicy", Verb::kDelete},
+           {"ListOriginRequestPolicies", Verb::kList}},
+          {errors::InvalidArgument, errors::TooManyHeadersInOriginRequestPolicy,
+           errors::TooManyCookiesInOriginRequestPolicy, errors::TooManyQueryStringsInOriginRequestPolicy}};
 }
 
 }  // namespace
 
-const ResourceFamily& OriginRequestPolicyFamily() {
-  static const ResourceFamily family = MakeFamily();
-  return family;
+const engine::FamilyDefinition& OriginRequestPolicyDefinition() {
+  static const engine::FamilyDefinition definition = MakeDefinition();
+  return definition;
 }
 
-void RegisterOriginRequestPolicyHandlers(HandlerTable& table) {
-  RegisterPolicyHandlers(table, {.family = &OriginRequestPolicyFamily(),
-                                 .managed = &ManagedOriginRequestPolicies(),
-                                 .noun = "origin request policy",
-                                 .resource_member = "OriginRequestPolicy",
-                                 .config_member = "OriginRequestPolicyConfig",
-                                 .collection = "origin-request-policy",
-                                 .list_operation = "ListOriginRequestPolicies",
-                                 .list_member = "OriginRequestPolicyList",
-                                 .reference_prefix = reference::kOriginRequestPolicy});
-}
-
-}  // namespace cfl::handlers
+}  // namespace cfl::families

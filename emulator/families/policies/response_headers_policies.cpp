@@ -1,11 +1,11 @@
-#include "emulator/families/policies/response_headers_policies.h"
-
 #include "emulator/common/ids.h"
-#include "emulator/families/distributions/distribution_references.h"
+#include "emulator/engine/projection.h"
 #include "emulator/families/policies/managed_policies.h"
 
-namespace cfl::handlers {
+namespace cfl::families {
 namespace {
+
+using namespace engine;  // NOLINT: a family is written in the engine's terms
 
 constexpr std::size_t kMaxCustomHeaders = 10;
 constexpr std::size_t kMaxRemoveHeaders = 10;
@@ -21,65 +21,51 @@ Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource*) {
   if (auto check = policy_rules::CheckName(config, "response headers policy"); !check) return check;
   if (auto check = policy_rules::CheckComment(config); !check) return check;
   if (ItemCount(config, "CustomHeadersConfig") > kMaxCustomHeaders) {
-    return Fail(MakeError("TooManyCustomHeadersInResponseHeadersPolicy",
-                          "The number of custom headers in the response headers policy exceeds the maximum of " +
-                              std::to_string(kMaxCustomHeaders) + "."));
+    return Fail(errors::TooManyCustomHeadersInResponseHeadersPolicy(
+        "The number of custom headers in the response headers policy exceeds the maximum of " +
+        std::to_string(kMaxCustomHeaders) + "."));
   }
   if (ItemCount(config, "RemoveHeadersConfig") > kMaxRemoveHeaders) {
-    return Fail(MakeError("TooManyRemoveHeadersInResponseHeadersPolicy",
-                          "The number of headers in RemoveHeadersConfig exceeds the maximum of " +
-                              std::to_string(kMaxRemoveHeaders) + "."));
+    return Fail(errors::TooManyRemoveHeadersInResponseHeadersPolicy(
+        "The number of headers in RemoveHeadersConfig exceeds the maximum of " + std::to_string(kMaxRemoveHeaders) +
+        "."));
   }
   const std::string csp = config.value("SecurityHeadersConfig", Json::object())
                               .value("ContentSecurityPolicy", Json::object())
                               .value("ContentSecurityPolicy", "");
   if (csp.size() > kMaxContentSecurityPolicy) {
-    return Fail(MakeError("TooLongCSPInResponseHeadersPolicy",
-                          "The length of the Content-Security-Policy header value exceeds the maximum of " +
-                              std::to_string(kMaxContentSecurityPolicy) + " characters."));
+    return Fail(errors::TooLongCSPInResponseHeadersPolicy(
+        "The length of the Content-Security-Policy header value exceeds the maximum of " +
+        std::to_string(kMaxContentSecurityPolicy) + " characters."));
   }
   return Ok{};
 }
 
-ResourceFamily MakeFamily() {
-  ResourceFamily family;
+FamilyDefinition MakeDefinition() {
+  Family family;
   family.kind = "response-headers-policy";
-  family.not_found_code = "NoSuchResponseHeadersPolicy";
-  family.not_found_message = "The response headers policy does not exist.";
-  family.already_exists_code = "ResponseHeadersPolicyAlreadyExists";
-  family.already_exists_message =
-      "A response headers policy with this name already exists. You must provide a unique name. To modify "
-      "an existing response headers policy, use UpdateResponseHeadersPolicy. Already exists: {id}";
-  family.unique_name_member = "Name";
-  family.in_use_code = "ResponseHeadersPolicyInUse";
-  family.in_use_message = "Cannot delete the response headers policy because it is attached to one or more cache "
-                          "behaviors in a CloudFront distribution.";
-  family.limit_code = "TooManyResponseHeadersPolicies";
-  family.limit_message =
-      "You have reached the maximum number of response headers policies for this Amazon Web Services account.";
-  family.max_per_account = [](const RequestContext&) -> std::optional<std::int64_t> { return 20; };
-  family.new_id = ids::Uuid;
+  family.noun = "response headers policy";
+  family.errors = {.not_found = errors::NoSuchResponseHeadersPolicy,
+                   .already_exists = errors::ResponseHeadersPolicyAlreadyExists,
+                   .limit = errors::TooManyResponseHeadersPolicies};
   family.prepare = Prepare;
-  return family;
+  MakePolicyFamily(family, ManagedResponseHeadersPolicies(), "ResponseHeadersPolicy", "ResponseHeadersPolicyConfig");
+  return {std::move(family),
+          {{"CreateResponseHeadersPolicy", Verb::kCreate},
+           {"GetResponseHeadersPolicy", Verb::kGet},
+           {"GetResponseHeadersPolicyConfig", Verb::kGetConfig},
+           {"UpdateResponseHeadersPolicy", Verb::kUpdate},
+           {"DeleteResponseHeadersPolicy", Verb::kDelete},
+           {"ListResponseHeadersPolicies", Verb::kList}},
+          {errors::InvalidArgument, errors::TooManyCustomHeadersInResponseHeadersPolicy,
+           errors::TooManyRemoveHeadersInResponseHeadersPolicy, errors::TooLongCSPInResponseHeadersPolicy}};
 }
 
 }  // namespace
 
-const ResourceFamily& ResponseHeadersPolicyFamily() {
-  static const ResourceFamily family = MakeFamily();
-  return family;
+const engine::FamilyDefinition& ResponseHeadersPolicyDefinition() {
+  static const engine::FamilyDefinition definition = MakeDefinition();
+  return definition;
 }
 
-void RegisterResponseHeadersPolicyHandlers(HandlerTable& table) {
-  RegisterPolicyHandlers(table, {.family = &ResponseHeadersPolicyFamily(),
-                                 .managed = &ManagedResponseHeadersPolicies(),
-                                 .noun = "response headers policy",
-                                 .resource_member = "ResponseHeadersPolicy",
-                                 .config_member = "ResponseHeadersPolicyConfig",
-                                 .collection = "response-headers-policy",
-                                 .list_operation = "ListResponseHeadersPolicies",
-                                 .list_member = "ResponseHeadersPolicyList",
-                                 .reference_prefix = reference::kResponseHeadersPolicy});
-}
-
-}  // namespace cfl::handlers
+}  // namespace cfl::families

@@ -1,21 +1,19 @@
 // Key groups (the public keys a cache behavior trusts for signed URLs):
 // CreateKeyGroup, GetKeyGroup(Config), UpdateKeyGroup, DeleteKeyGroup,
-// ListKeyGroups. A key group references its public keys ("public-key:ID"),
-// so a public key in use can't be deleted.
+// ListKeyGroups. A key group references its public keys, so a public key in
+// use can't be deleted; updating a key group renews the distributions that
+// trust it.
 #pragma once
 
-#include "emulator/engine/versioned_resources.h"
+#include "emulator/engine/handler.h"
 
-namespace cfl::handlers {
-
-const ResourceFamily& KeyGroupFamily();
+namespace cfl::families {
 
 // A Distribution's ActiveTrustedKeyGroups: the key groups its cache behaviors
 // trust, each with its public key ids. It changes only with a new version of
 // the distribution (a key group in use can't be deleted, and updating one
 // renews the distributions that trust it), so answers kept per version stay
 // right.
-Json ActiveTrustedKeyGroups(const RequestContext& ctx, const Json& distribution_config);
-void RegisterKeyGroupHandlers(HandlerTable& table);
+engine::Json ActiveTrustedKeyGroups(const engine::RequestContext& ctx, const engine::Json& distribution_config);
 
-}  // namespace cfl::handlers
+}  // namespace cfl::families

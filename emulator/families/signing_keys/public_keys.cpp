@@ -4,12 +4,13 @@
 
 #include "emulator/common/clock.h"
 #include "emulator/common/ids.h"
-#include "emulator/engine/crud_operations.h"
-#include "emulator/families/distributions/distribution_references.h"
+#include "emulator/engine/family.h"
 #include "emulator/engine/projection.h"
 
-namespace cfl::handlers {
+namespace cfl::families {
 namespace {
+
+using namespace engine;  // NOLINT: a family is written in the engine's terms
 
 constexpr std::string_view kBegin = "-----BEGIN PUBLIC KEY-----";
 constexpr std::string_view kEnd = "-----END PUBLIC KEY-----";
@@ -26,14 +27,13 @@ std::string_view Trim(std::string_view text) {
 Result<Ok, ApiError> CheckImmutable(const Json& config, const Resource& current) {
   for (const std::string_view member : {"CallerReference", "Name"}) {
     if (StringMember(config, member) != StringMember(current.config, member)) {
-      return Fail(MakeError("CannotChangeImmutablePublicKeyFields",
-                            "You can't change the value of a public key: " + std::string(member) +
-                                " can't be changed."));
+      return Fail(errors::CannotChangeImmutablePublicKeyFields(
+          "You can't change the value of a public key: " + std::string(member) + " can't be changed."));
     }
   }
   if (Trim(StringMember(config, "EncodedKey")) != Trim(StringMember(current.config, "EncodedKey"))) {
-    return Fail(MakeError("CannotChangeImmutablePublicKeyFields",
-                          "You can't change the value of a public key: EncodedKey can't be changed."));
+    return Fail(errors::CannotChangeImmutablePublicKeyFields(
+        "You can't change the value of a public key: EncodedKey can't be changed."));
   }
   return Ok{};
 }
@@ -41,32 +41,32 @@ Result<Ok, ApiError> CheckImmutable(const Json& config, const Resource& current)
 Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource* current) {
   const std::string name = StringMember(config, "Name");
   if (name.empty() || name.size() > 128) {
-    return Fail(InvalidArgument("The name of a public key must be 1 to 128 characters."));
+    return Fail(errors::InvalidArgument("The name of a public key must be 1 to 128 characters."));
   }
-  if (config.value("Comment", "").size() > 128) return Fail(InvalidArgument("The parameter Comment is too long."));
+  if (config.value("Comment", "").size() > 128)
+    return Fail(errors::InvalidArgument("The parameter Comment is too long."));
   if (!LooksLikePemPublicKey(StringMember(config, "EncodedKey"))) {
-    return Fail(InvalidArgument("The parameter EncodedKey is not a PEM-encoded public key (-----BEGIN PUBLIC "
+    return Fail(
+        errors::InvalidArgument("The parameter EncodedKey is not a PEM-encoded public key (-----BEGIN PUBLIC "
                                 "KEY----- … -----END PUBLIC KEY-----)."));
   }
   if (current) return CheckImmutable(config, *current);
   return Ok{};
 }
 
-ResourceFamily MakeFamily() {
-  ResourceFamily family;
+Json Attributes(const Resource& resource) {
+  return {{"Id", resource.id()}, {"CreatedTime", FormatIso8601(resource.record.created_ms)}};
+}
+
+FamilyDefinition MakeDefinition() {
+  Family family;
   family.kind = "public-key";
-  family.not_found_code = "NoSuchPublicKey";
-  family.not_found_message = "The specified public key doesn't exist.";
-  family.already_exists_code = "PublicKeyAlreadyExists";
-  family.already_exists_message = "The specified public key already exists. Already exists: ";
+  family.noun = "public key";
+  family.errors = {.not_found = errors::NoSuchPublicKey,
+                   .already_exists = errors::PublicKeyAlreadyExists,
+                   .limit = errors::TooManyPublicKeys};
   // The caller reference is a unique key of its own (not the engine's
   // caller_reference_member): changing it is CannotChangeImmutablePublicKeyFields.
-  family.caller_reference_member = "";
-  family.in_use_code = "PublicKeyInUse";
-  family.in_use_message = "The specified public key is in use.";
-  family.limit_code = "TooManyPublicKeys";
-  family.limit_message = "The maximum number of public keys have been created. To create a new public key, delete "
-                         "one of the existing keys.";
   family.max_per_account = [](const RequestContext&) -> std::optional<std::int64_t> { return 10; };
   family.new_id = [] { return ids::Random("K", 13, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"); };
   family.prepare = Prepare;
@@ -74,14 +74,26 @@ ResourceFamily MakeFamily() {
     return std::vector<std::string>{std::string(kCallerKeyPrefix) + StringMember(config, "CallerReference")};
   };
   family.key_conflict = [](const store::StoreError& error) {
-    return MakeError("PublicKeyAlreadyExists",
-                     "The specified public key already exists. Already exists: " + error.conflicting_id);
+    return errors::PublicKeyAlreadyExists("The specified public key already exists. Already exists: " +
+                                          error.conflicting_id);
   };
-  return family;
-}
-
-Json Attributes(const Resource& resource) {
-  return {{"Id", resource.id()}, {"CreatedTime", FormatIso8601(resource.record.created_ms)}};
+  family.render = [](const RequestContext&, const Resource& resource, bool) {
+    Json key = Attributes(resource);
+    key["PublicKeyConfig"] = resource.config;
+    return key;
+  };
+  family.summarize = [](const RequestContext&, const Resource& resource) {
+    const Json attributes = Attributes(resource);
+    return Project("PublicKeySummary", {&attributes, &resource.config});
+  };
+  return {std::move(family),
+          {{"CreatePublicKey", Verb::kCreate},
+           {"GetPublicKey", Verb::kGet},
+           {"GetPublicKeyConfig", Verb::kGetConfig},
+           {"UpdatePublicKey", Verb::kUpdate, nullptr, {}, {errors::CannotChangeImmutablePublicKeyFields}},
+           {"DeletePublicKey", Verb::kDelete},
+           {"ListPublicKeys", Verb::kList}},
+          {errors::InvalidArgument}};
 }
 
 }  // namespace
@@ -101,30 +113,9 @@ bool LooksLikePemPublicKey(std::string_view text) {
   return base64_chars > 0;
 }
 
-const ResourceFamily& PublicKeyFamily() {
-  static const ResourceFamily family = MakeFamily();
-  return family;
+const engine::FamilyDefinition& PublicKeyDefinition() {
+  static const engine::FamilyDefinition definition = MakeDefinition();
+  return definition;
 }
 
-void RegisterPublicKeyHandlers(HandlerTable& table) {
-  CrudSpec spec;
-  spec.family = &PublicKeyFamily();
-  spec.resource_member = "PublicKey";
-  spec.config_member = "PublicKeyConfig";
-  spec.collection = "public-key";
-  spec.list_operation = "ListPublicKeys";
-  spec.list_member = "PublicKeyList";
-  spec.render = [](const RequestContext&, const Resource& resource, bool) {
-    Json key = Attributes(resource);
-    key["PublicKeyConfig"] = resource.config;
-    return key;
-  };
-  spec.summarize = [](const RequestContext&, const Resource& resource) {
-    const Json attributes = Attributes(resource);
-    return Project("PublicKeySummary", {&attributes, &resource.config});
-  };
-  spec.delete_guard = [](const std::string& id) { return Reference(reference::kPublicKey, id); };
-  RegisterCrud(table, spec);
-}
-
-}  // namespace cfl::handlers
+}  // namespace cfl::families

@@ -7,8 +7,10 @@
 #include "emulator/engine/handler_test_fixture.h"
 #include "emulator/families/signing_keys/key_groups.h"
 
-namespace cfl::handlers {
+namespace cfl::families {
 namespace {
+
+using namespace engine;  // NOLINT
 
 constexpr const char* kPem =
     "-----BEGIN PUBLIC KEY-----\n"
@@ -91,4 +93,4 @@ TEST_CASE("key groups need existing public keys, and keep the keys they list") {
 }
 
 }  // namespace
-}  // namespace cfl::handlers
+}  // namespace cfl::families

@@ -1,14 +1,13 @@
-#include "emulator/engine/versioned_resources.h"
+#include "emulator/engine/resources.h"
 
 #include <doctest/doctest.h>
 
 #include "emulator/engine/handler_test_fixture.h"
 
-#include "emulator/families/distributions/distributions.h"
-#include "emulator/families/streaming/streaming_distributions.h"
-
-namespace cfl::handlers {
+namespace cfl::engine {
 namespace {
+
+const Family& DistributionFamily() { return FamilyOf("distribution"); }
 
 // An in-memory store, a clock that moves only when told, and one account.
 using Fixture = HandlerTestFixture;
@@ -64,18 +63,17 @@ TEST_CASE("delete needs disabled and deployed, then the current etag") {
   Fixture f;
   auto ctx = f.Context();
   const auto& family = DistributionFamily();
-  const DeletePrecondition disabled = RequireDisabledAndDeployed("DistributionNotDisabled", "not disabled");
   auto created = CreateResource(ctx, family, DistributionConfig("a"));
   REQUIRE(created.ok());
-  CHECK(DeleteResource(ctx, family, created->id(), created->etag(), disabled).error().code == "DistributionNotDisabled");
+  CHECK(DeleteResource(ctx, family, created->id(), created->etag()).error().code == "DistributionNotDisabled");
 
   auto updated = UpdateResource(ctx, family, created->id(), created->etag(), DistributionConfig("a", false));
   REQUIRE(updated.ok());
-  CHECK(DeleteResource(ctx, family, created->id(), updated->etag(), disabled).error().code == "DistributionNotDisabled");
+  CHECK(DeleteResource(ctx, family, created->id(), updated->etag()).error().code == "DistributionNotDisabled");
   f.clock.Advance(std::chrono::milliseconds(5000));
   auto later = f.Context();
-  CHECK(DeleteResource(later, family, created->id(), created->etag(), disabled).error().code == "PreconditionFailed");
-  CHECK(DeleteResource(later, family, created->id(), updated->etag(), disabled).ok());
+  CHECK(DeleteResource(later, family, created->id(), created->etag()).error().code == "PreconditionFailed");
+  CHECK(DeleteResource(later, family, created->id(), updated->etag()).ok());
   CHECK(LoadResource(later, family, created->id()).error().code == "NoSuchDistribution");
 }
 
@@ -118,21 +116,21 @@ TEST_CASE("lists page with Marker and MaxItems in creation order") {
     REQUIRE(created.ok());
     ids.push_back(created->id());
   }
-  auto first = ListResources(ctx, DistributionFamily(), {{"MaxItems", "2"}});
+  auto first = ListRecords(ctx, DistributionFamily(), {{"MaxItems", "2"}});
   REQUIRE(first.ok());
-  CHECK(first->items.size() == 2);
+  CHECK(first->records.size() == 2);
   CHECK(first->truncated);
   CHECK(first->next_marker == ids[1]);
-  auto last = ListResources(ctx, DistributionFamily(), {{"MaxItems", "10"}, {"Marker", ids[1]}});
+  auto last = ListRecords(ctx, DistributionFamily(), {{"MaxItems", "10"}, {"Marker", ids[1]}});
   REQUIRE(last.ok());
-  CHECK(last->items.size() == 3);
-  CHECK(last->items.front().id() == ids[2]);
+  CHECK(last->records.size() == 3);
+  CHECK(last->records.front().id == ids[2]);
   CHECK_FALSE(last->truncated);
   const Json envelope = ListEnvelope(last.value(), Json::array({1, 2, 3}));
   CHECK_FALSE(envelope.contains("NextMarker"));
   CHECK(envelope["Quantity"] == 3);
-  CHECK(ListResources(ctx, DistributionFamily(), {{"MaxItems", "x"}}).error().code == "InvalidArgument");
+  CHECK(ListRecords(ctx, DistributionFamily(), {{"MaxItems", "x"}}).error().code == "InvalidArgument");
 }
 
 }  // namespace
-}  // namespace cfl::handlers
+}  // namespace cfl::engine

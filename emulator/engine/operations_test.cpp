@@ -1,10 +1,10 @@
-#include "emulator/engine/crud_operations.h"
+#include "emulator/engine/operations.h"
 
 #include <doctest/doctest.h>
 
 #include "emulator/engine/handler_test_fixture.h"
 
-namespace cfl::handlers {
+namespace cfl::engine {
 namespace {
 
 // Get and List answer each version's encoded view from a cache; these cases
@@ -55,9 +55,9 @@ TEST_CASE("Get and List show a new version at once") {
   const auto created = CreateDistribution(f, "a");
   CHECK(Get(f, created.id)["Distribution"]["DistributionConfig"]["Comment"] == "first");
   CHECK(FirstSummary(f)["Comment"] == "first");
-  auto updated = f.Call("UpdateDistribution", {{"Id", created.id},
-                                               {"IfMatch", created.etag},
-                                               {"DistributionConfig", DistributionConfig("a", "second")}});
+  auto updated = f.Call(
+      "UpdateDistribution",
+      {{"Id", created.id}, {"IfMatch", created.etag}, {"DistributionConfig", DistributionConfig("a", "second")}});
   REQUIRE(updated.ok());
   const Json got = Get(f, created.id);
   CHECK(got["ETag"] == updated.value()["ETag"]);
@@ -69,7 +69,7 @@ TEST_CASE("a list page shows settling by the control plane, deletes and other ac
   Fixture f;
   const auto created = CreateDistribution(f, "a");
   CHECK(FirstSummary(f)["Status"] == "InProgress");
-  CHECK(f.store->SettleAll(f.Context().now_ms, std::nullopt, std::nullopt) == 1);
+  CHECK(std::get<std::int64_t>(f.store->SettleAll(f.Context().now_ms, std::nullopt, std::nullopt)) == 1);
   CHECK(FirstSummary(f)["Status"] == "Deployed");
 
   auto other = f.Call("ListDistributions", Json::object(), "222222222222");
@@ -78,7 +78,8 @@ TEST_CASE("a list page shows settling by the control plane, deletes and other ac
 
   auto disabled = DistributionConfig("a");
   disabled["Enabled"] = false;
-  auto updated = f.Call("UpdateDistribution", {{"Id", created.id}, {"IfMatch", created.etag}, {"DistributionConfig", disabled}});
+  auto updated =
+      f.Call("UpdateDistribution", {{"Id", created.id}, {"IfMatch", created.etag}, {"DistributionConfig", disabled}});
   REQUIRE(updated.ok());
   CHECK(FirstSummary(f)["Enabled"] == false);
   f.clock.Advance(std::chrono::milliseconds(5000));
@@ -119,7 +120,7 @@ TEST_CASE("a snapshot that brings other content under a known etag is answered a
   const auto created = CreateDistribution(f, "a");
   CHECK(Get(f, created.id)["Distribution"]["DistributionConfig"]["Comment"] == "first");
   CHECK(FirstSummary(f)["Comment"] == "first");
-  auto records = f.store->All();
+  auto records = std::get<std::vector<store::Record>>(f.store->All());
   REQUIRE(records.size() == 1);
   Json document = Json::parse(records[0].document);
   document["Comment"] = "restored";
@@ -134,7 +135,7 @@ TEST_CASE("a snapshot that brings other content under a known etag is answered a
 TEST_CASE("the same id in two accounts answers each its own") {
   Fixture f;
   const auto created = CreateDistribution(f, "a");
-  auto records = f.store->All();
+  auto records = std::get<std::vector<store::Record>>(f.store->All());
   REQUIRE(records.size() == 1);
   records.push_back(records[0]);
   records[1].account = "222222222222";
@@ -149,4 +150,4 @@ TEST_CASE("the same id in two accounts answers each its own") {
 }
 
 }  // namespace
-}  // namespace cfl::handlers
+}  // namespace cfl::engine

@@ -1,0 +1,426 @@
+#include "emulator/engine/operations.h"
+
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+
+#include "emulator/codec/encoded_views.h"
+#include "emulator/codec/xml_codec.h"
+#include "emulator/engine/references.h"
+#include "emulator/engine/registry.h"
+#include "emulator/engine/resources.h"
+
+namespace cfl::engine {
+namespace {
+
+using model::Location;
+
+// The labels of a path template, in order: "/a/{X}/b/{Y}" → X, Y.
+std::vector<std::string> PathLabels(std::string_view path) {
+  std::vector<std::string> labels;
+  for (auto open = path.find('{'); open != std::string_view::npos; open = path.find('{', open + 1)) {
+    const auto close = path.find('}', open);
+    if (close == std::string_view::npos) break;
+    std::string label(path.substr(open + 1, close - open - 1));
+    if (label.ends_with('+')) label.pop_back();  // greedy labels
+    labels.push_back(std::move(label));
+  }
+  return labels;
+}
+
+// The member of structure bound to the URI label wire_name.
+std::string MemberOfLabel(const model::ShapeDef& structure, std::string_view wire_name) {
+  for (const auto& member : structure.members) {
+    if (member.location == Location::kUri && member.wire_name == wire_name) return std::string(member.name);
+  }
+  return std::string(wire_name);
+}
+
+const model::MemberDef* FindHeader(const model::ShapeDef& structure, std::string_view name) {
+  const auto* member = model::FindMember(structure, name);
+  return member && member->location == Location::kHeader ? member : nullptr;
+}
+
+void FindInputMembers(OperationMembers& found) {
+  if (found.operation->input == model::kNoShape) return;
+  const auto& input = model::Shape(found.operation->input);
+  const auto labels = PathLabels(found.operation->path);
+  if (!labels.empty()) found.key = MemberOfLabel(input, labels.back());
+  if (labels.size() >= 2) found.parent = MemberOfLabel(input, labels[labels.size() - 2]);
+  if (input.payload.empty()) return;
+  const auto* payload = model::FindMember(input, input.payload);
+  if (!payload || model::Shape(payload->shape).type != model::ShapeType::kStructure) return;
+  found.config = std::string(payload->name);
+  const auto& payload_shape = model::Shape(payload->shape);
+  // Create…WithTags: {XConfig, Tags}.
+  if (payload_shape.members.size() == 2 && model::FindMember(payload_shape, "Tags")) {
+    found.config_with_tags = true;
+    for (const auto& member : payload_shape.members) {
+      if (member.name != "Tags") found.config_member = std::string(member.name);
+    }
+  }
+}
+
+void FindOutputMembers(OperationMembers& found) {
+  if (found.operation->output == model::kNoShape) return;
+  const auto& output = model::Shape(found.operation->output);
+  found.etag = FindHeader(output, "ETag") != nullptr;
+  found.location = FindHeader(output, "Location") != nullptr;
+  const model::MemberDef* answer = output.payload.empty() ? nullptr : model::FindMember(output, output.payload);
+  if (!answer) {
+    for (const auto& member : output.members) {
+      if (member.location == Location::kBody) answer = &member;
+    }
+  }
+  if (answer) {
+    found.answer = std::string(answer->name);
+    found.answer_shape = answer->shape;
+  }
+}
+
+// ---- the verbs ----
+
+// A per-stage family's LIVE stage: the family with LiveKind. Shared, never
+// copied: family.kind points into kind.
+struct LiveStage {
+  std::string kind;
+  Family family;
+};
+
+std::shared_ptr<const LiveStage> MakeLiveStage(const Family& development) {
+  auto live = std::make_shared<LiveStage>();
+  live->kind = LiveKind(development.kind);
+  live->family = development;
+  live->family.kind = live->kind;
+  return live;
+}
+
+struct Context {
+  const Family* family;
+  std::shared_ptr<const LiveStage> live;  // per-stage families only
+  OperationMembers members;
+  std::string location_template;  // the Get operation's path, for Location
+
+  // The stage of the family that input's Stage member names (DEVELOPMENT when absent).
+  const Family& Staged(const Json& input) const {
+    return live && StringMember(input, "Stage") == kLiveStage ? live->family : *family;
+  }
+};
+
+Result<Ok, ApiError> RequireParent(RequestContext& ctx, const Family& family, const std::string& parent_id) {
+  const auto* parent = Registry::Get().FindFamily(family.parent_kind);
+  if (!parent) return Fail(errors::InternalError("no family of kind " + std::string(family.parent_kind)));
+  if (auto loaded = LoadRecord(ctx, parent->family, parent_id); !loaded) return Fail(std::move(loaded).error());
+  return Ok{};
+}
+
+std::string LocationOf(const Context& c, const Resource& resource) {
+  std::string path = c.location_template;
+  const auto labels = PathLabels(path);
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const bool last = i + 1 == labels.size();
+    const std::string value = last ? resource.id() : resource.record.parent;
+    const std::string label = "{" + labels[i] + "}";
+    if (const auto at = path.find(label); at != std::string::npos) path.replace(at, label.size(), value);
+  }
+  return "https://cloudfront.amazonaws.com" + path;
+}
+
+Json Answer(const Context& c, Json view, const Resource& resource) {
+  Json output = Json::object();
+  if (!c.members.answer.empty()) output[c.members.answer] = std::move(view);
+  if (c.members.etag) output["ETag"] = resource.etag();
+  return output;
+}
+
+Result<Json, ApiError> Create(const Context& c, RequestContext& ctx, const Json& input) {
+  const Family& family = *c.family;
+  CreateOptions options;
+  if (const Json tags = TagsOf(c.members, input); !tags.is_null()) options.metadata["Tags"] = tags;
+  if (!family.parent_kind.empty()) {
+    options.parent = StringMember(input, c.members.key);
+    // Checked here to answer the parent's absence first; the store checks again in the transaction.
+    if (auto parent = RequireParent(ctx, family, options.parent); !parent) return Fail(std::move(parent).error());
+  }
+  bool replayed = false;
+  auto created = CreateResource(ctx, family, ConfigOf(c.members, input), std::move(options), &replayed);
+  if (!created) return Fail(std::move(created).error());
+  Json output = Answer(c, family.render(ctx, created.value(), !replayed), created.value());
+  if (c.members.location) output["Location"] = LocationOf(c, created.value());
+  return output;
+}
+
+// The record a Get or GetConfig names: under its parent when the family has one.
+Result<store::Record, ApiError> LoadNamed(const Context& c, RequestContext& ctx, const Json& input) {
+  const Family& family = c.Staged(input);
+  auto record = LoadRecord(ctx, family, StringMember(input, c.members.key));
+  if (!family.parent_kind.empty()) {
+    const std::string parent_id = StringMember(input, c.members.parent);
+    if (auto parent = RequireParent(ctx, family, parent_id); !parent) return Fail(std::move(parent).error());
+    if (record && record->parent != parent_id) return Fail(family.errors.not_found());
+  }
+  return record;
+}
+
+Result<Json, ApiError> Get(const Context& c, RequestContext& ctx, const Json& input) {
+  const Family& family = c.Staged(input);
+  if (const auto* managed = FindManaged(family.managed, StringMember(input, c.members.key))) {
+    Json output = {{c.members.answer, family.render_managed(*managed)}};
+    if (c.members.etag) output["ETag"] = managed->etag;
+    return output;
+  }
+  auto record = LoadNamed(c, ctx, input);
+  if (!record) return Fail(std::move(record).error());
+  const std::string variant = family.render_variant ? family.render_variant(ctx, record.value()) : "";
+  Json view = model::EncodedView(ctx.now_ms, record.value(), c.members.answer_shape, variant,
+                                 [&] { return family.render(ctx, ResourceOf(record.value()), false); });
+  Json output = {{c.members.answer, std::move(view)}};
+  if (c.members.etag) output["ETag"] = record->etag;
+  return output;
+}
+
+Result<Json, ApiError> GetConfig(const Context& c, RequestContext& ctx, const Json& input) {
+  if (const auto* managed = FindManaged(c.family->managed, StringMember(input, c.members.key))) {
+    return Json{{c.members.answer, managed->config}, {"ETag", managed->etag}};
+  }
+  auto record = LoadNamed(c, ctx, input);
+  if (!record) return Fail(std::move(record).error());
+  const Resource resource = ResourceOf(std::move(record).value());
+  return Answer(c, resource.config, resource);
+}
+
+Result<Json, ApiError> Update(const Context& c, RequestContext& ctx, const Json& input) {
+  const Family& family = *c.family;
+  const std::string id = StringMember(input, c.members.key);
+  if (FindManaged(family.managed, id)) {
+    return Fail(errors::IllegalUpdate("The update contains modifications that are not allowed: a managed " +
+                                      std::string(family.noun) + " can't be changed."));
+  }
+  auto updated = UpdateResource(ctx, family, id, input.value("IfMatch", Json()), ConfigOf(c.members, input));
+  if (!updated) return Fail(std::move(updated).error());
+  return Answer(c, family.render(ctx, updated.value(), true), updated.value());
+}
+
+Result<Json, ApiError> Delete(const Context& c, RequestContext& ctx, const Json& input) {
+  const Family& family = *c.family;
+  const std::string id = StringMember(input, c.members.key);
+  if (FindManaged(family.managed, id)) {
+    return Fail(errors::IllegalDelete("Deletion is not allowed for this entity: a managed " + std::string(family.noun) +
+                                      " can't be deleted."));
+  }
+  auto deleted = DeleteResource(ctx, family, id, input.value("IfMatch", Json()));
+  if (!deleted) return Fail(std::move(deleted).error());
+  return Json::object();
+}
+
+Result<Json, ApiError> Publish(const Context& c, RequestContext& ctx, const Json& input) {
+  auto published = PublishResource(ctx, *c.family, c.live->family, StringMember(input, c.members.key),
+                                   input.value("IfMatch", Json()));
+  if (!published) return Fail(std::move(published).error());
+  return Answer(c, c.family->render(ctx, published.value(), true), published.value());
+}
+
+// The item shape of a list answer: {…, Items: [item]}.
+model::ShapeId ItemShape(model::ShapeId list) {
+  const auto* items = model::FindMember(model::Shape(list), "Items");
+  if (!items) throw std::logic_error("list shape " + std::string(model::Shape(list).name) + " has no Items");
+  return model::Shape(items->shape).list_member;
+}
+
+// Summaries depend only on each record and its settling, so whole pages are
+// kept too (EncodedPages); a miss still reuses each unchanged summary.
+Result<Json, ApiError> ListStored(const Context& c, RequestContext& ctx, const Json& input) {
+  const Family& family = c.Staged(input);
+  std::optional<std::string> parent;
+  if (!family.parent_kind.empty()) {
+    parent = StringMember(input, c.members.key);
+    if (auto found = RequireParent(ctx, family, *parent); !found) return Fail(std::move(found).error());
+  }
+  std::string key =
+      model::EncodedPages::Key(ctx.services.store.Generation(), ctx.account, c.members.operation->name, input);
+  if (auto kept = model::EncodedPages::Find(ctx.now_ms, key)) return Json{{c.members.answer, std::move(*kept)}};
+  auto page = ListRecords(ctx, family, input, parent);
+  if (!page) return Fail(std::move(page).error());
+  const model::ShapeId item_shape = ItemShape(c.members.answer_shape);
+  Json items = Json::array();
+  for (const auto& record : page->records) {
+    items.push_back(model::EncodedView(ctx.now_ms, record, item_shape, "",
+                                       [&] { return family.summarize(ctx, ResourceOf(record)); }));
+  }
+  std::string content = model::EncodeXmlContent(ListEnvelope(page.value(), std::move(items)), c.members.answer_shape);
+  Json answer = {{c.members.answer, model::PreEncodedXml(content)}};
+  model::EncodedPages::Keep(ctx.now_ms, std::move(key), page->records, std::move(content));
+  return answer;
+}
+
+// Families with managed records list them first, then the account's own,
+// as one Marker/MaxItems sequence; Type=managed|custom lists one kind.
+Result<Json, ApiError> ListWithManaged(const Context& c, RequestContext& ctx, const Json& input) {
+  const Family& family = *c.family;
+  const std::string type = StringMember(input, "Type");
+  if (!type.empty() && type != "managed" && type != "custom") {
+    return Fail(errors::InvalidArgument("The value of Type must be managed or custom."));
+  }
+  auto max_items = ParseMaxItems(input);
+  if (!max_items) return Fail(std::move(max_items).error());
+  const auto limit = static_cast<std::size_t>(max_items.value());
+  static const ManagedRecords kNone;
+  const ManagedRecords& managed = type == "custom" ? kNone : *family.managed;
+
+  // A marker that names a managed record continues after it; any other goes to the store.
+  const std::string marker = StringMember(input, "Marker");
+  std::size_t next_managed = 0;
+  std::string custom_marker;
+  if (!marker.empty()) {
+    const auto it = std::find_if(managed.begin(), managed.end(), [&](const auto& r) { return r.id == marker; });
+    next_managed = it != managed.end() ? static_cast<std::size_t>(it - managed.begin()) + 1 : managed.size();
+    if (it == managed.end()) custom_marker = marker;
+  }
+  Json items = Json::array();
+  std::string last_id;
+  for (; next_managed < managed.size() && items.size() < limit; ++next_managed) {
+    items.push_back(family.summarize_managed(managed[next_managed]));
+    last_id = managed[next_managed].id;
+  }
+  bool truncated = next_managed < managed.size();
+  if (type != "managed" && !truncated) {
+    const Json page_input = {{"Marker", custom_marker}, {"MaxItems", std::to_string(limit - items.size())}};
+    auto page = ListRecords(ctx, family, page_input);
+    if (!page) return Fail(std::move(page).error());
+    for (auto& record : page->records) {
+      items.push_back(family.summarize(ctx, ResourceOf(record)));
+      last_id = record.id;
+    }
+    truncated = page->truncated;
+  }
+  PageBounds bounds;
+  bounds.marker = marker;
+  bounds.max_items = max_items.value();
+  bounds.truncated = truncated && !last_id.empty();
+  if (bounds.truncated) bounds.next_marker = last_id;
+  return Json{{c.members.answer, ListEnvelope(bounds, std::move(items))}};
+}
+
+// Ids of this family's records that reference one of target_kind, in
+// creation order, Marker/MaxItems paged.
+Result<Json, ApiError> ListReferencing(const Context& c, std::string_view target_kind, RequestContext& ctx,
+                                       const Json& input) {
+  const auto* target = Registry::Get().FindFamily(target_kind);
+  if (!target) return Fail(errors::InternalError("no family of kind " + std::string(target_kind)));
+  const std::string id = StringMember(input, c.members.key);
+  if (!FindManaged(target->family.managed, id)) {
+    if (auto found = LoadRecord(ctx, target->family, id); !found) return Fail(std::move(found).error());
+  }
+  auto max_items = ParseMaxItems(input);
+  if (!max_items) return Fail(std::move(max_items).error());
+  auto referencing = ctx.services.store.FindReferencing(ctx.account, store::ReferenceTo(target_kind, id));
+  if (auto* error = std::get_if<store::StoreError>(&referencing)) return Fail(StoreFailure(*error));
+  auto& records = std::get<std::vector<store::Record>>(referencing);
+  std::erase_if(records, [&](const store::Record& record) { return record.kind != c.family->kind; });
+  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) { return a.sequence < b.sequence; });
+
+  PageBounds page;
+  page.marker = StringMember(input, "Marker");
+  page.max_items = max_items.value();
+  auto next = records.begin();
+  if (!page.marker.empty()) {
+    const auto at = std::find_if(records.begin(), records.end(), [&](const auto& r) { return r.id == page.marker; });
+    next = at == records.end() ? records.end() : at + 1;
+  }
+  Json ids = Json::array();
+  for (; next != records.end() && static_cast<std::int64_t>(ids.size()) < page.max_items; ++next) {
+    ids.push_back(next->id);
+  }
+  page.truncated = next != records.end();
+  if (page.truncated && !ids.empty()) page.next_marker = ids.back().get<std::string>();
+  return Json{{c.members.answer, ListEnvelope(page, std::move(ids))}};
+}
+
+Handler HandlerOf(const Context& c, const Operation& operation) {
+  switch (operation.verb) {
+    case Verb::kCreate:
+      return [c](RequestContext& ctx, const Json& input) { return Create(c, ctx, input); };
+    case Verb::kGet:
+      return [c](RequestContext& ctx, const Json& input) { return Get(c, ctx, input); };
+    case Verb::kGetConfig:
+      return [c](RequestContext& ctx, const Json& input) { return GetConfig(c, ctx, input); };
+    case Verb::kUpdate:
+      return [c](RequestContext& ctx, const Json& input) { return Update(c, ctx, input); };
+    case Verb::kDelete:
+      return [c](RequestContext& ctx, const Json& input) { return Delete(c, ctx, input); };
+    case Verb::kList:
+      if (c.family->managed) {
+        return [c](RequestContext& ctx, const Json& input) { return ListWithManaged(c, ctx, input); };
+      }
+      return [c](RequestContext& ctx, const Json& input) { return ListStored(c, ctx, input); };
+    case Verb::kListReferencing:
+      return [c, target = std::string(operation.target_kind)](RequestContext& ctx, const Json& input) {
+        return ListReferencing(c, target, ctx, input);
+      };
+    case Verb::kPublish:
+      return [c](RequestContext& ctx, const Json& input) { return Publish(c, ctx, input); };
+    case Verb::kCustom:
+      return operation.custom;
+  }
+  throw std::logic_error("unknown verb of " + std::string(operation.name));
+}
+
+}  // namespace
+
+OperationMembers MembersOf(std::string_view operation) {
+  OperationMembers found;
+  found.operation = model::FindOperation(operation);
+  if (!found.operation) throw std::logic_error("the model has no operation " + std::string(operation));
+  FindInputMembers(found);
+  FindOutputMembers(found);
+  return found;
+}
+
+Json ConfigOf(const OperationMembers& members, const Json& input) {
+  if (members.config.empty()) {
+    // No payload: the body members are the config (CreateFunction: Name, FunctionConfig, FunctionCode).
+    Json config = Json::object();
+    const auto& shape = model::Shape(members.operation->input);
+    for (const auto& member : shape.members) {
+      if (member.location != Location::kBody || member.name == "Tags") continue;
+      if (const auto it = input.find(member.name); it != input.end()) config[std::string(member.name)] = *it;
+    }
+    return config;
+  }
+  const Json payload = input.value(members.config, Json::object());
+  return members.config_with_tags ? payload.value(members.config_member, Json::object()) : payload;
+}
+
+Json TagsOf(const OperationMembers& members, const Json& input) {
+  const Json* holder = &input;
+  Json payload;
+  if (members.config_with_tags) {
+    payload = input.value(members.config, Json::object());
+    holder = &payload;
+  } else if (!members.config.empty()) {
+    return Json();
+  }
+  const auto tags = holder->find("Tags");
+  if (tags == holder->end() || !tags->is_object()) return Json();
+  return ItemsOf(*tags);
+}
+
+void AddHandlers(const FamilyDefinition& definition, HandlerTable& table) {
+  // A new resource's Location: the path of the first operation that names
+  // it at the end (GetDistribution's /distribution/{Id}, not DescribeFunction's /function/{Name}/describe).
+  std::string location_template;
+  for (const auto& operation : definition.operations) {
+    const std::string_view path = MembersOf(operation.name).operation->path;
+    const bool names_it = operation.verb == Verb::kGet || operation.verb == Verb::kGetConfig ||
+                          operation.verb == Verb::kUpdate || operation.verb == Verb::kDelete;
+    if (names_it && path.ends_with('}') && location_template.empty()) location_template = std::string(path);
+  }
+  std::shared_ptr<const LiveStage> live;
+  if (definition.family.versioning == Versioning::kPerStage) live = MakeLiveStage(definition.family);
+  for (const auto& operation : definition.operations) {
+    Context context{&definition.family, live, MembersOf(operation.name), location_template};
+    table[std::string(operation.name)] = HandlerOf(context, operation);
+  }
+}
+
+}  // namespace cfl::engine

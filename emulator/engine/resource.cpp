@@ -1,0 +1,45 @@
+#include "emulator/engine/resource.h"
+
+#include "emulator/codec/document_cache.h"
+
+namespace cfl::engine {
+namespace {
+
+// Reads parse the same few versions over and over.
+model::DocumentCache& ParsedConfigs() {
+  static model::DocumentCache cache(512);
+  return cache;
+}
+
+}  // namespace
+
+Resource ResourceOf(store::Record record) {
+  Json config = *ParsedConfigs().Parse(record.document);
+  return ResourceOf(std::move(record), std::move(config));
+}
+
+Resource ResourceOf(store::Record record, Json config) {
+  Resource resource;
+  resource.config = std::move(config);
+  resource.metadata = Json::parse(record.metadata, nullptr, false);
+  if (!resource.metadata.is_object()) resource.metadata = Json::object();
+  resource.record = std::move(record);
+  return resource;
+}
+
+std::string DeployStatus(const RequestContext& ctx, const Resource& resource) {
+  return resource.Settled(ctx.now_ms) ? "Deployed" : "InProgress";
+}
+
+std::string StringMember(const Json& input, std::string_view name) {
+  const auto it = input.find(name);
+  return it != input.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+Json ItemsOf(const Json& list) {
+  if (!list.is_object()) return Json::array();
+  const auto items = list.find("Items");
+  return items != list.end() && items->is_array() ? *items : Json::array();
+}
+
+}  // namespace cfl::engine

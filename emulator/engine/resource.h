@@ -1,0 +1,40 @@
+// A stored resource as the engine hands it to family code, and the small
+// helpers every family uses to read decoded values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "emulator/engine/handler.h"
+#include "store/store.h"
+
+namespace cfl::engine {
+
+struct Resource {
+  store::Record record;
+  Json config;    // the family's config structure
+  Json metadata;  // family attributes: "Tags", "DomainName", ...
+
+  const std::string& id() const { return record.id; }
+  const std::string& etag() const { return record.etag; }
+  // True once propagation (or processing) has finished at now_ms.
+  bool Settled(std::int64_t now_ms) const { return record.settles_at_ms <= now_ms; }
+};
+
+// A stored record with its config and metadata parsed (parsed configs are
+// kept by their text, so reading the same version again costs a lookup).
+Resource ResourceOf(store::Record record);
+// The same, with record.document already parsed: config is what was dumped into it.
+Resource ResourceOf(store::Record record, Json config);
+
+// "Deployed" or "InProgress" at the request's time.
+std::string DeployStatus(const RequestContext& ctx, const Resource& resource);
+
+// Reads a string member of input, "" when absent or not a string.
+std::string StringMember(const Json& input, std::string_view name);
+// The Items of a list on the wire ({Quantity, Items} or a config holding Items);
+// an empty array when there are none or the value is not such a list.
+Json ItemsOf(const Json& list);
+
+}  // namespace cfl::engine
