@@ -103,6 +103,7 @@ RequestFramer::RequestFramer(FramingLimits limits) : limits_(std::move(limits)) 
 void RequestFramer::Reset() {
   phase_ = Phase::kHead;
   start_ = scanned_ = body_start_ = chunk_at_ = trailer_bytes_ = max_body_ = 0;
+  request_line_end_ = std::string_view::npos;
   body_length_ = chunk_size_ = body_bytes_ = 0;
   expects_continue_ = closes_ = false;
   done_ = Frame{};
@@ -145,9 +146,14 @@ Frame RequestFramer::Examine(std::string_view bytes) {
     const std::size_t from = std::max(start_, scanned_ >= 3 ? scanned_ - 3 : 0);
     const std::size_t end = bytes.find("\r\n\r\n", from);
     if (end == std::string_view::npos) {
+      // Only the new bytes are searched: a client trickling a long line costs
+      // linear time, not quadratic.
+      if (request_line_end_ == std::string_view::npos) {
+        request_line_end_ = bytes.find(kCrlf, std::max(start_, scanned_ >= 1 ? scanned_ - 1 : 0));
+      }
       scanned_ = bytes.size();
-      const std::size_t line_end = bytes.find(kCrlf, start_);
-      const std::size_t line = (line_end == std::string_view::npos ? bytes.size() : line_end) - start_;
+      const std::size_t line =
+          (request_line_end_ == std::string_view::npos ? bytes.size() : request_line_end_) - start_;
       if (line > limits_.max_request_line) {
         return Refuse(414, "MalformedInput", "The request line is longer than 8 KB.");
       }

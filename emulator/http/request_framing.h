@@ -83,6 +83,7 @@ class RequestFramer {
   Phase phase_ = Phase::kHead;
   std::size_t start_ = 0;        // first byte of the request line
   std::size_t scanned_ = 0;      // the head's end was not found before this offset
+  std::size_t request_line_end_ = std::string_view::npos;  // its CRLF, once seen
   std::size_t body_start_ = 0;   // first byte after the head
   std::uint64_t body_length_ = 0;  // Content-Length
   std::size_t max_body_ = 0;
