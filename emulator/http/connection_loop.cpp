@@ -260,12 +260,11 @@ struct ConnectionLoop::Impl {
       epoll_event event{};
       ++waiting;
       const int ready = ::epoll_wait(epoll_fd, &event, 1, kTickMs);
-      const int still_waiting = --waiting;
+      --waiting;
       if (stopping) break;
       const TimePoint now = SteadyClock::now();
       if (ready == 1) {
         last_work = now;
-        if (still_waiting == 0) AddWorkerIfNoneWaits();
         Dispatch(event);
       } else if (now - last_work > limits.worker_idle_exit && Retire()) {
         return;
@@ -731,6 +730,10 @@ bool ConnectionLoop::Impl::ServeOne(Connection& connection, const Frame& frame) 
   const bool more = buffered.size() > frame.start + frame.length;
   const bool closing = frame.closes || stopping || (connection.peer_closed && !more);
   connection.drop_continue = connection.continue_sent;
+  // Serving may block (a store write, a fault's delay): if no other worker
+  // is left waiting for events, one more starts. Reading and framing never
+  // block, so slow clients alone do not grow the pool.
+  if (waiting.load() == 0) AddWorkerIfNoneWaits();
   Writer writer(*this, connection);
   const bool keep = server.Serve(request, closing, connection.info, writer);
   connection.in.Consume(frame.start + frame.length);

@@ -14,9 +14,9 @@
 //    timeout per recv;
 //  - pipelined requests are served one after the other, in order, and at most
 //    requests_per_turn at a time before others get a turn;
-//  - the pool starts min_workers threads, adds one whenever none is left
-//    waiting (up to max_workers), and a thread idle for worker_idle_exit ends
-//    (down to min_workers).
+//  - the pool starts min_workers threads, adds one when a request is about to
+//    be served and no other is left waiting for events (up to max_workers),
+//    and a thread idle for worker_idle_exit ends (down to min_workers).
 // A worker blocks only inside RequestServer::Serve (a handler, a store write,
 // a fault's delay) and, for an answer larger than max_pending_output to a
 // client that does not read, until the write timeout.
