@@ -90,7 +90,7 @@ int Run(cfl::Options options) {
   cfl::control::RequestJournal journal(static_cast<std::size_t>(options.journal_size));
   cfl::api::Dispatcher dispatcher(services, options.account_id, options.control_api ? &faults : nullptr,
                                   options.verify_signatures ? &verifier : nullptr);
-  cfl::control::ControlPlane control({services, clock, faults, journal});
+  cfl::control::ControlPlane control({services, clock, faults, journal, options.account_id});
   cfl::http::Server server(options, dispatcher, control);
 
   const int port = server.Bind();

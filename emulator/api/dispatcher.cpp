@@ -10,9 +10,26 @@
 namespace cfl::api {
 namespace {
 
-model::HttpResponseParts ErrorResponse(const ApiError& error, CallRecord& call) {
+model::HttpResponseParts ErrorResponse(const ApiError& error, CallRecord& call,
+                                       model::ProtocolKind protocol = model::ProtocolKind::kRestXml) {
   call.error_code = error.code;
-  return model::EncodeError(error, call.request_id);
+  return model::EncodeError(error, call.request_id, protocol);
+}
+
+bool IsCloudFront(const model::ServiceDef& service) { return &service == &model::Services().front(); }
+
+ApiError UnknownOperation(const model::ServiceDef& service, const model::HttpRequestView& request) {
+  std::string message = "No " + std::string(service.service_id) + " operation matches " +
+                        std::string(request.method) + " " + std::string(request.path) + ".";
+  return IsCloudFront(service) ? errors::UnknownOperation(std::move(message))
+                               : kvs_errors::UnknownOperationException(std::move(message));
+}
+
+ApiError OperationNotImplemented(const model::OperationDef& operation) {
+  const auto& service = model::ServiceOf(operation);
+  if (IsCloudFront(service)) return NotImplemented(operation.name);
+  return kvs_errors::NotImplemented(std::string(operation.name) + " (" + std::string(service.service_id) +
+                                    ") is not implemented yet by CloudFront Local.");
 }
 
 // The name of a query parameter given more than once: which value is meant
@@ -37,7 +54,7 @@ std::string IdOfArn(std::string_view arn) {
 // With a verifier, the request must carry a valid signature: on success the
 // call acts for the access key's account, else the answer is the returned error.
 std::optional<ApiError> Authenticate(const sigv4::SignatureVerifier* verifier, const model::HttpRequestView& request,
-                                     RequestContext& ctx, CallRecord& call) {
+                                     const model::ServiceDef& service, RequestContext& ctx, CallRecord& call) {
   if (!verifier) return std::nullopt;
   sigv4::HeaderValues header_values = request.header_values;
   if (!header_values) {
@@ -47,7 +64,8 @@ std::optional<ApiError> Authenticate(const sigv4::SignatureVerifier* verifier, c
     };
   }
   const std::string_view raw_target = request.raw_target.empty() ? request.path : request.raw_target;
-  auto verified = verifier->Verify({request.method, raw_target, header_values, request.body}, FromMillis(ctx.now_ms));
+  auto verified = verifier->Verify({request.method, raw_target, header_values, request.body, service.signing_name},
+                                   FromMillis(ctx.now_ms));
   if (!verified) return verified.error();
   ctx.account = call.account = verified.value();
   return std::nullopt;
@@ -84,15 +102,27 @@ model::HttpResponseParts Dispatcher::Handle(const model::HttpRequestView& reques
   call.path = std::string(request.path);
   const auto authorization = request.header("Authorization");
   call.account = AccountFor(authorization ? std::optional<std::string_view>(*authorization) : std::nullopt,
-                            default_account_);
+                            request.query, default_account_);
   RequestContext ctx{services_, call.account, call.request_id, ToMillis(services_.clock.Now())};
   call.time_ms = ctx.now_ms;
   model::HttpResponseParts response;
+  model::ProtocolKind protocol = model::ProtocolKind::kRestXml;
   try {
-    auto denied = Authenticate(verifier_, request, ctx, call);
-    response = denied ? ErrorResponse(*denied, call) : Serve(request, ctx, call);
+    // Routing has no effects: it comes first to learn the service, whose
+    // signing name the signature must be scoped to and whose format errors take.
+    const auto route = model::FindRoute(request.method, request.RawPath(), request.query);
+    const auto& service = route ? model::ServiceOf(*route->operation) : model::ServiceForPath(request.RawPath());
+    protocol = service.protocol;
+    auto denied = Authenticate(verifier_, request, service, ctx, call);
+    if (denied) {
+      response = ErrorResponse(*denied, call, protocol);
+    } else if (!route) {
+      response = ErrorResponse(UnknownOperation(service, request), call, protocol);
+    } else {
+      response = Serve(*route, request, ctx, call);
+    }
   } catch (const std::exception& error) {
-    response = ErrorResponse(MakeError("InternalError", std::string("Internal error: ") + error.what()), call);
+    response = ErrorResponse(errors::InternalError(std::string("Internal error: ") + error.what()), call, protocol);
   }
   response.headers.emplace_back("x-amzn-RequestId", call.request_id);
   call.status = response.status;
@@ -100,19 +130,17 @@ model::HttpResponseParts Dispatcher::Handle(const model::HttpRequestView& reques
   return response;
 }
 
-model::HttpResponseParts Dispatcher::Serve(const model::HttpRequestView& request, RequestContext& ctx,
-                                           CallRecord& call) {
+model::HttpResponseParts Dispatcher::Serve(const model::Route& route, const model::HttpRequestView& request,
+                                           RequestContext& ctx, CallRecord& call) {
+  const auto& operation = *route.operation;
+  const auto& service = model::ServiceOf(operation);
+  const auto protocol = service.protocol;
   if (const auto repeated = RepeatedParameter(request.query)) {
-    return ErrorResponse(InvalidArgument("The query parameter " + *repeated + " is given more than once."), call);
+    std::string message = "The query parameter " + *repeated + " is given more than once.";
+    return ErrorResponse(IsCloudFront(service) ? InvalidArgument(std::move(message))
+                                               : kvs_errors::ValidationException(std::move(message)),
+                         call, protocol);
   }
-  const auto route = model::FindRoute(request.method, request.path, request.query);
-  if (!route) {
-    return ErrorResponse(MakeError("UnknownOperation", "No CloudFront operation matches " +
-                                                           std::string(request.method) + " " +
-                                                           std::string(request.path) + "."),
-                         call);
-  }
-  const auto& operation = *route->operation;
   call.operation = operation.name;
   if (auto if_match = request.header("If-Match")) call.if_match = *if_match;
 
@@ -127,17 +155,19 @@ model::HttpResponseParts Dispatcher::Serve(const model::HttpRequestView& request
     return action->error;
   };
 
-  const auto handler = handlers_.find(std::string(operation.name));
+  // The handler table holds CloudFront's operations (the KeyValueStore data
+  // plane shares operation names with it, e.g. DescribeKeyValueStore).
+  const auto handler = IsCloudFront(service) ? handlers_.find(std::string(operation.name)) : handlers_.end();
   if (handler == handlers_.end()) {
-    nlohmann::json labels(route->labels);
-    if (auto fault = inject_fault(labels)) return ErrorResponse(*fault, call);
-    return ErrorResponse(NotImplemented(operation.name), call);
+    nlohmann::json labels(route.labels);
+    if (auto fault = inject_fault(labels)) return ErrorResponse(*fault, call, protocol);
+    return ErrorResponse(OperationNotImplemented(operation), call, protocol);
   }
-  auto input = model::DecodeRequest(*route, request);
-  if (!input) return ErrorResponse(input.error(), call);
-  if (auto fault = inject_fault(input.value())) return ErrorResponse(*fault, call);
+  auto input = model::DecodeRequest(route, request);
+  if (!input) return ErrorResponse(input.error(), call, protocol);
+  if (auto fault = inject_fault(input.value())) return ErrorResponse(*fault, call, protocol);
   auto output = handler->second(ctx, input.value());
-  if (!output) return ErrorResponse(output.error(), call);
+  if (!output) return ErrorResponse(output.error(), call, protocol);
   call.etag = output->value("ETag", "");
   return model::EncodeResponse(operation, output.value());
 }

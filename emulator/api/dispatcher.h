@@ -1,5 +1,7 @@
-// The API pipeline for one request, without HTTP:
-// account → request id → route → decode → fault hook → handler → encode (or error).
+// The API pipeline for one request, without HTTP, for every service of the
+// models (CloudFront and the KeyValueStore data plane share the port):
+// account → request id → route → signature → decode → fault hook → handler →
+// encode (or error, in the format of the routed service).
 #pragma once
 
 #include <chrono>
@@ -33,6 +35,7 @@ struct CallRecord {
   std::int64_t time_ms = 0;   // the emulator's clock when the call arrived
   double duration_ms = 0;     // time spent in the pipeline, injected delays included
   std::string fault_rule;     // the fault rule that answered or delayed the call, "" if none
+  std::uint64_t sequence = 0; // 1, 2, ... in the order the journal kept calls; 0 until kept
 };
 
 // The request as a fault rule sees it.
@@ -73,7 +76,8 @@ class Dispatcher {
   model::HttpResponseParts Handle(const model::HttpRequestView& request, CallRecord& call);
 
  private:
-  model::HttpResponseParts Serve(const model::HttpRequestView& request, RequestContext& ctx, CallRecord& call);
+  model::HttpResponseParts Serve(const model::Route& route, const model::HttpRequestView& request,
+                                 RequestContext& ctx, CallRecord& call);
 
   Services& services_;
   std::string default_account_;

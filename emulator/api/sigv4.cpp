@@ -1,5 +1,7 @@
 #include "emulator/api/sigv4.h"
 
+#include "emulator/api/sigv4a.h"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -125,11 +127,22 @@ std::optional<TimePoint> MakeTime(int year, int month, int day, int hour, int mi
 
 }  // namespace
 
+namespace {
+
+// As AWS answers a wrong signature: with what it expected to be signed.
+ApiError WrongSignature(std::string_view canonical_request, std::string_view string_to_sign) {
+  return Mismatch(std::string(kSignatureDoesNotMatch) + "\n\nThe Canonical String for this request should have been\n'" +
+                  std::string(canonical_request) + "'\n\nThe String-to-Sign should have been\n'" +
+                  std::string(string_to_sign) + "'\n");
+}
+
+}  // namespace
+
 Result<Authorization, ApiError> ParseAuthorization(std::string_view header) {
   Authorization parsed;
   const auto algorithm_end = std::min(header.size(), header.find_first_of(" \t"));
   parsed.algorithm = std::string(header.substr(0, algorithm_end));
-  if (parsed.algorithm != kAlgorithm) return parsed;
+  if (parsed.algorithm != kAlgorithm && parsed.algorithm != kAlgorithmV4A) return parsed;
   // Parameters are separated by commas and/or blanks; each is name=value.
   std::size_t at = algorithm_end;
   while (at < header.size()) {
@@ -319,7 +332,12 @@ std::optional<TimePoint> ParseHttpDate(std::string_view text) {
 }
 
 SignatureVerifier::SignatureVerifier(const std::vector<Credential>& credentials) {
-  for (const auto& credential : credentials) by_access_key_.emplace(credential.access_key, credential);
+  for (const auto& credential : credentials) {
+    by_access_key_.emplace(credential.access_key, credential);
+    if (auto key = DeriveV4aPublicKey(credential.access_key, credential.secret)) {
+      v4a_public_keys_.emplace(credential.access_key, std::move(*key));
+    }
+  }
 }
 
 Result<std::string, ApiError> SignatureVerifier::Verify(const Request& request, TimePoint now) const {
@@ -343,18 +361,24 @@ Result<std::string, ApiError> SignatureVerifier::Verify(const Request& request, 
   }
   if (!missing.empty()) return Fail(Incomplete(missing + "Authorization=" + header));
 
-  // Credential=KEY/DATE/REGION/SERVICE/aws4_request
+  // Credential=KEY/DATE/REGION/SERVICE/aws4_request; SigV4A has no region: KEY/DATE/SERVICE/aws4_request.
+  const bool v4a = authorization.algorithm == kAlgorithmV4A;
   const auto scope_parts = SplitOn(*authorization.credential, '/');
-  if (scope_parts.size() != 5) {
+  if (v4a && scope_parts.size() != 4) {
+    return Fail(Incomplete(
+        "Credential must have exactly 4 slash-delimited elements, e.g. keyid/date/service/term, got '" +
+        *authorization.credential + "'"));
+  }
+  if (!v4a && scope_parts.size() != 5) {
     return Fail(Incomplete(
         "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '" +
         *authorization.credential + "'"));
   }
   const auto& access_key = scope_parts[0];
   const auto& scope_date = scope_parts[1];
-  const auto& region = scope_parts[2];
-  const auto& service = scope_parts[3];
-  const auto& terminator = scope_parts[4];
+  const std::string region = v4a ? "" : scope_parts[2];
+  const auto& service = scope_parts[v4a ? 2 : 3];
+  const auto& terminator = scope_parts[v4a ? 3 : 4];
 
   const auto signed_at = amz_date ? ParseAmzDate(timestamp) : ParseHttpDate(timestamp);
   if (!signed_at) {
@@ -366,9 +390,9 @@ Result<std::string, ApiError> SignatureVerifier::Verify(const Request& request, 
     return Fail(Mismatch("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '" +
                          scope_date + "' != '" + timestamp.substr(0, 8) + "', from '" + timestamp + "'."));
   }
-  if (region.empty()) return Fail(Mismatch("Credential should be scoped to a valid region, not ''. "));
-  if (service != kService) {
-    return Fail(Mismatch("Credential should be scoped to correct service: '" + std::string(kService) + "'. "));
+  if (!v4a && region.empty()) return Fail(Mismatch("Credential should be scoped to a valid region, not ''. "));
+  if (service != request.service) {
+    return Fail(Mismatch("Credential should be scoped to correct service: '" + std::string(request.service) + "'. "));
   }
   if (terminator != kTerminator) {
     return Fail(Mismatch("Credential should be scoped with a valid terminator: '" + std::string(kTerminator) +
@@ -394,15 +418,22 @@ Result<std::string, ApiError> SignatureVerifier::Verify(const Request& request, 
   const bool unsigned_payload = FirstValue(request.header_values, "X-Amz-Content-SHA256") == kUnsignedPayload;
   const std::string payload_hash = unsigned_payload ? std::string(kUnsignedPayload) : Sha256Hex(request.body);
   const std::string canonical_request = CanonicalRequest(request, *authorization.signed_headers, payload_hash);
+  if (v4a) {
+    const std::string scope = scope_date + "/" + service + "/" + terminator;
+    const std::string string_to_sign = StringToSignV4a(timestamp, scope, canonical_request);
+    const auto key = v4a_public_keys_.find(access_key);
+    if (key == v4a_public_keys_.end() || !VerifyV4aSignature(key->second, string_to_sign, *authorization.signature)) {
+      return Fail(WrongSignature(canonical_request, string_to_sign));
+    }
+    return credential->second.account;
+  }
   const std::string scope = scope_date + "/" + region + "/" + service + "/" + terminator;
   const std::string string_to_sign = StringToSign(timestamp, scope, canonical_request);
   const std::string expected =
       Signature(SigningKey(credential->second.secret, scope_date, region, service), string_to_sign);
   const auto& given = *authorization.signature;
   if (given.size() != expected.size() || CRYPTO_memcmp(given.data(), expected.data(), expected.size()) != 0) {
-    return Fail(Mismatch(std::string(kSignatureDoesNotMatch) +
-                         "\n\nThe Canonical String for this request should have been\n'" + canonical_request +
-                         "'\n\nThe String-to-Sign should have been\n'" + string_to_sign + "'\n"));
+    return Fail(WrongSignature(canonical_request, string_to_sign));
   }
   return credential->second.account;
 }

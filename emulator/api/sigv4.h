@@ -24,7 +24,7 @@
 namespace cfl::api::sigv4 {
 
 inline constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-inline constexpr std::string_view kService = "cloudfront";
+inline constexpr std::string_view kService = "cloudfront";  // the default Request::service
 inline constexpr std::string_view kTerminator = "aws4_request";
 // How far X-Amz-Date may be from now, either way. CloudFront answers
 // "Signature expired: ... (... - 5 min.)" (a captured CloudFront 403).
@@ -40,6 +40,9 @@ struct Request {
   std::string_view raw_target;  // path and query as sent, percent-encoding untouched
   HeaderValues header_values;
   std::string_view body;
+  // The credential scope's service the request must be signed for: the
+  // signing name of the routed operation's service.
+  std::string_view service = kService;
 };
 
 // What an Authorization header says. Absent parameters are nullopt.
@@ -86,8 +89,9 @@ std::string FormatAmzDate(TimePoint time);
 // Date instead of X-Amz-Date.
 std::optional<TimePoint> ParseHttpDate(std::string_view text);
 
-// Checks requests against a fixed set of credentials. Immutable after
-// construction, so Verify may be called from any number of threads.
+// Checks requests against a fixed set of credentials, signed with SigV4 or
+// SigV4A (sigv4a.h; its key pairs are derived at construction). Immutable
+// after construction, so Verify may be called from any number of threads.
 class SignatureVerifier {
  public:
   explicit SignatureVerifier(const std::vector<Credential>& credentials);
@@ -101,6 +105,7 @@ class SignatureVerifier {
 
  private:
   std::unordered_map<std::string, Credential> by_access_key_;
+  std::unordered_map<std::string, std::string> v4a_public_keys_;  // SigV4A's key pair, derived once per key
 };
 
 }  // namespace cfl::api::sigv4

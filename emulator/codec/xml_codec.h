@@ -1,9 +1,19 @@
 // The one generic rest-xml codec. It turns XML into JSON values shaped by the
 // model and back, for every operation; no shape has hand-written XML.
 //
-// Values: a structure is a JSON object keyed by member name, a list a JSON
-// array, strings/timestamps/blobs JSON strings, integers/longs JSON integers,
-// booleans JSON booleans.
+// Values (shared with the rest-json codec, json_codec.h): a structure is a
+// JSON object keyed by member name, a list a JSON array, a map a JSON object,
+// strings JSON strings, integers/longs JSON integers, doubles/floats JSON
+// numbers, booleans JSON booleans, and
+//  - a timestamp is a JSON string in ISO 8601 UTC with milliseconds
+//    ("2024-03-15T10:00:00.000Z", as FormatIso8601 writes it): the decoders
+//    normalize whatever form the client sent, the encoders write the wire's
+//    form (rest-xml: the string as is);
+//  - a blob is a JSON string holding the bytes in base64 (RFC 4648, padded),
+//    both in the body (where XML carries base64 too) and as a payload (raw
+//    bytes on the wire): values never hold bytes that are not UTF-8, so they
+//    can always be dumped and stored as JSON text.
+// Everything here is stateless: thread-safe.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -20,13 +30,14 @@ using Json = nlohmann::json;
 
 // Decodes a whole XML document whose root element must be root_name and whose
 // content is described by shape. Element order does not matter; an empty
-// element is an empty value. Unknown elements, bad numbers and malformed XML
-// are MalformedInput.
+// element is an empty value. Unknown elements, bad numbers, timestamps or
+// base64, and malformed XML are MalformedInput. Body members only: members
+// bound to headers, the query or the URI are not elements.
 Result<Json, ApiError> DecodeXml(std::string_view xml, std::string_view root_name, ShapeId shape);
 
 // Encodes value as a document with root element root_name (carrying the
-// CloudFront namespace), members in model order. Members missing from value,
-// null, or empty lists are left out, as CloudFront leaves them out.
+// namespace of shape's service), members in model order. Members missing from
+// value, null, or empty lists are left out, as CloudFront leaves them out.
 std::string EncodeXml(const Json& value, std::string_view root_name, ShapeId shape);
 
 // The content of a value of shape (its children, without an element of its

@@ -117,38 +117,85 @@ TEST_CASE("malformed input is MalformedInput") {
   }
 }
 
-TEST_CASE("validation: required members, enums, quantities, lengths") {
+TEST_CASE("validation: every broken constraint in one MalformedXML, worded as AWS words it") {
   const auto shape = ShapeNamed("DistributionConfig");
   auto decoded = DecodeXml(kConfigXml, "DistributionConfig", shape);
   REQUIRE(decoded.ok());
-  CHECK(Validate(decoded.value(), shape, "DistributionConfig").ok());
+  CHECK(Validate(decoded.value(), shape, "distributionConfig").ok());
 
   Json missing = decoded.value();
   missing.erase("Origins");
-  auto result = Validate(missing, shape, "DistributionConfig");
+  auto result = Validate(missing, shape, "distributionConfig");
   REQUIRE_FALSE(result.ok());
-  CHECK(result.error().code == "MalformedInput");
+  CHECK(result.error().code == "MalformedXML");
+  CHECK(result.error().status == 400);
+  CHECK(result.error().message ==
+        "1 validation error detected: Value null at 'distributionConfig.origins' failed to satisfy constraint: "
+        "Member must not be null");
 
   Json bad_enum = decoded.value();
-  bad_enum["DefaultCacheBehavior"]["ViewerProtocolPolicy"] = "sometimes";
-  result = Validate(bad_enum, shape, "DistributionConfig");
+  bad_enum["DefaultCacheBehavior"]["ViewerProtocolPolicy"] = "sometimes-https";
+  bad_enum["Origins"]["Items"][0].erase("DomainName");
+  result = Validate(bad_enum, shape, "distributionConfig");
   REQUIRE_FALSE(result.ok());
-  CHECK(result.error().code == "InvalidArgument");
+  CHECK(result.error().code == "MalformedXML");
+  CHECK(result.error().message ==
+        "2 validation errors detected: Value null at 'distributionConfig.origins.items.1.member.domainName' failed "
+        "to satisfy constraint: Member must not be null; Value 'sometimes-https' at "
+        "'distributionConfig.defaultCacheBehavior.viewerProtocolPolicy' failed to satisfy constraint: Member must "
+        "satisfy enum value set: [allow-all, https-only, redirect-to-https]");
 
   Json inconsistent = decoded.value();
   inconsistent["Aliases"]["Quantity"] = 3;
-  result = Validate(inconsistent, shape, "DistributionConfig");
+  result = Validate(inconsistent, shape, "distributionConfig");
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().code == "InconsistentQuantities");
+  inconsistent["Enabled"] = nullptr;  // constraints come first
+  CHECK(Validate(inconsistent, shape, "distributionConfig").error().code == "MalformedXML");
 
   Json no_items = decoded.value();
   no_items["Aliases"].erase("Items");
-  CHECK(Validate(no_items, shape, "DistributionConfig").error().code == "InconsistentQuantities");
+  CHECK(Validate(no_items, shape, "distributionConfig").error().code == "InconsistentQuantities");
+}
 
-  const Json too_long = {{"Items", {{{"Key", std::string(129, 'k')}, {"Value", "v"}}}}};
-  result = Validate(too_long, ShapeNamed("Tags"), "Tags");
+TEST_CASE("validation: lengths, ranges, patterns, sensitive values, whole inputs") {
+  const Json too_long = {{"Items", {{{"Key", std::string(129, 'k')}, {"Value", "v"}}, {{"Key", "a*b"}}}}};
+  auto result = Validate(too_long, ShapeNamed("Tags"), "tags");
   REQUIRE_FALSE(result.ok());
-  CHECK(result.error().code == "InvalidArgument");
+  CHECK(result.error().code == "MalformedXML");
+  CHECK(result.error().message ==
+        "2 validation errors detected: Value '" + std::string(129, 'k') +
+            "' at 'tags.items.1.member.key' failed to satisfy constraint: Member must have length less than or equal "
+            "to 128; Value 'a*b' at 'tags.items.2.member.key' failed to satisfy constraint: Member must satisfy "
+            "regular expression pattern: ([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)");
+
+  // A whole input: its members start the paths. FunctionCode is sensitive: its value is not repeated.
+  const Json create = {{"Name", "bad name"}, {"FunctionCode", ""}, {"FunctionConfig", {{"Comment", "c"}}}};
+  result = Validate(create, ShapeNamed("CreateFunctionRequest"), "");
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().message ==
+        "3 validation errors detected: Value 'bad name' at 'name' failed to satisfy constraint: Member must satisfy "
+        "regular expression pattern: [a-zA-Z0-9-_]{1,64}; Value null at 'functionConfig.runtime' failed to satisfy "
+        "constraint: Member must not be null; Value at 'functionCode' failed to satisfy constraint: Member must have "
+        "length greater than or equal to 1");
+
+  const Json sampling = {{"Enabled", true}, {"SamplingRate", 100.5}};
+  result = Validate(sampling, ShapeNamed("ResponseHeadersPolicyServerTimingHeadersConfig"), "serverTimingHeadersConfig");
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().message ==
+        "1 validation error detected: Value '100.5' at 'serverTimingHeadersConfig.samplingRate' failed to satisfy "
+        "constraint: Member must have value less than or equal to 100");
+
+  // The KeyValueStore's (rest-json) violations are ValidationException.
+  const Json list_keys = {{"KvsARN", "arn"}, {"MaxResults", 51}};
+  const auto kvs_shape = FindShape(*FindService("cloudfront-keyvaluestore"), "ListKeysRequest");
+  REQUIRE(kvs_shape);
+  result = Validate(list_keys, *kvs_shape, "");
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == "ValidationException");
+  CHECK(result.error().message ==
+        "1 validation error detected: Value '51' at 'maxResults' failed to satisfy constraint: Member must have value "
+        "less than or equal to 50");
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "emulator/control/dashboard_files.h"
+#include "emulator/control/resource_browser.h"
 #include "emulator/control/snapshot.h"
 #include "emulator/control/touch.h"
 
@@ -85,6 +87,11 @@ const std::vector<ControlPlane::Endpoint>& ControlPlane::Endpoints() {
       {"DELETE", "/requests", &ControlPlane::ClearRequests},
       {"GET", "/state", &ControlPlane::ExportState},
       {"PUT", "/state", &ControlPlane::ImportState},
+      {"GET", "/accounts", &ControlPlane::ListAccounts},
+      {"GET", "/resources", &ControlPlane::BrowseResources},
+      {"GET", "/resources/{}", &ControlPlane::DescribeResource},
+      {"GET", "/ui", &ControlPlane::DashboardPage},
+      {"GET", "/ui/{}", &ControlPlane::DashboardFile},
   };
   return endpoints;
 }
@@ -267,7 +274,10 @@ ControlResponse ControlPlane::ListRequests(const ControlRequest& request, const 
   if (!filter) return Error(filter.error());
   Json calls = Json::array();
   for (const auto& call : deps_.journal.Recent(filter.value())) calls.push_back(CallJson(call));
-  return {200, {{"requests", std::move(calls)}, {"capacity", deps_.journal.capacity()}}};
+  return {200,
+          {{"requests", std::move(calls)},
+           {"capacity", deps_.journal.capacity()},
+           {"last_sequence", deps_.journal.last_sequence()}}};
 }
 
 ControlResponse ControlPlane::ClearRequests(const ControlRequest&, const Params&) {
@@ -298,6 +308,43 @@ ControlResponse ControlPlane::ImportState(const ControlRequest& request, const P
     return Error({status, "the snapshot cannot be imported: " + error->message, ""});
   }
   return {200, {{"resources", count}}};
+}
+
+ControlResponse ControlPlane::ListAccounts(const ControlRequest&, const Params&) {
+  auto accounts = AccountsJson(deps_.services.store, deps_.default_account);
+  if (!accounts) return Error(accounts.error());
+  return {200, std::move(accounts).value()};
+}
+
+ControlResponse ControlPlane::BrowseResources(const ControlRequest& request, const Params&) {
+  auto page = control::BrowseResources(deps_.services.store, request.query, NowMs());
+  if (!page) return Error(page.error());
+  return {200, std::move(page).value()};
+}
+
+ControlResponse ControlPlane::DescribeResource(const ControlRequest& request, const Params& params) {
+  auto described = control::DescribeResource(deps_.services.store, params.at(0), request.query, NowMs());
+  if (!described) return Error(described.error());
+  return {200, std::move(described).value()};
+}
+
+ControlResponse ControlPlane::DashboardPage(const ControlRequest& request, const Params&) {
+  return DashboardFile(request, {"index.html"});
+}
+
+ControlResponse ControlPlane::DashboardFile(const ControlRequest&, const Params& params) {
+  const auto* file = FindDashboardFile(params.at(0));
+  if (!file) return Error(NotFound("no dashboard file " + params.at(0)));
+  ControlResponse answer;
+  answer.content_type = std::string(file->content_type);
+  answer.text = std::string(file->content);
+  // Everything the page loads comes from the emulator itself.
+  answer.headers = {{"Content-Security-Policy",
+                     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' "
+                     "data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"},
+                    {"X-Content-Type-Options", "nosniff"},
+                    {"Cache-Control", "no-cache"}};
+  return answer;
 }
 
 }  // namespace cfl::control

@@ -22,7 +22,7 @@ struct Env {
 
   Env() {
     settings.propagation_delay_ms = 60'000;
-    control = std::make_unique<ControlPlane>(ControlDeps{services, clock, faults, journal});
+    control = std::make_unique<ControlPlane>(ControlDeps{services, clock, faults, journal, "123456789012"});
   }
 
   ControlResponse Control(std::string_view method, std::string_view path, const Json& body = nullptr,
@@ -254,6 +254,56 @@ TEST_CASE("reset of one account keeps the others") {
   CHECK(left[0].account == "222222222222");
   CHECK(env.faults.List().empty());
   CHECK(env.Control("GET", "/requests", nullptr, {{"account", kAccount}}).body["requests"].empty());
+}
+
+// The routes of the dashboard: its files, and the JSON it reads.
+
+// A GET of the control plane with a query.
+ControlResponse Get(Env& env, std::string_view path, QueryMap query = {}) {
+  return env.Control("GET", path, nullptr, std::move(query));
+}
+
+std::string ResponseHeader(const ControlResponse& response, std::string_view name) {
+  for (const auto& [key, value] : response.headers) {
+    if (key == name) return value;
+  }
+  return "";
+}
+
+TEST_CASE("dashboard routes: the page and its files, with a policy that loads nothing from elsewhere") {
+  Env env;
+  for (const char* path : {"/ui", "/ui/", "/ui/index.html"}) {
+    const auto page = Get(env, path);
+    CHECK(page.status == 200);
+    CHECK(page.content_type == "text/html; charset=utf-8");
+    CHECK(page.text.find("/_emulator/ui/dashboard.js") != std::string::npos);
+    CHECK(ResponseHeader(page, "Content-Security-Policy").starts_with("default-src 'none'; script-src 'self'"));
+  }
+  const auto script = Get(env, "/ui/dashboard.js");
+  CHECK(script.status == 200);
+  CHECK(script.content_type == "text/javascript; charset=utf-8");
+  const auto missing = Get(env, "/ui/missing.js");
+  CHECK(missing.status == 404);
+  CHECK(missing.content_type.empty());  // a JSON error like every other control answer
+  CHECK(env.control->Handle({"POST", "/ui", "{}", {}}).status == 405);
+}
+
+TEST_CASE("dashboard routes: accounts, resources and one resource answer JSON; bad queries are 400") {
+  Env env;
+  const auto accounts = Get(env, "/accounts");
+  CHECK(accounts.status == 200);
+  CHECK(accounts.content_type.empty());
+  CHECK(accounts.body["default_account"] == "123456789012");
+  CHECK(accounts.body["accounts"][0]["default"] == true);
+  const auto page = Get(env, "/resources");
+  CHECK(page.status == 200);
+  CHECK(page.body["resources"].empty());
+  CHECK(page.body["total"] == 0);
+  CHECK(Get(env, "/resources", {{"limit", "x"}}).status == 400);
+  CHECK(Get(env, "/resources/E123").status == 404);
+  const auto journal = Get(env, "/requests", {{"after", "3"}});
+  CHECK(journal.status == 200);
+  CHECK(journal.body["last_sequence"] == 0);
 }
 
 }  // namespace

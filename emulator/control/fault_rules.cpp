@@ -54,7 +54,11 @@ Result<FaultRuleSpec, Problem> ParseFaultRule(const Json& body) {
   if (!operation) return Fail(std::move(operation).error());
   if (!*operation) return Fail(BadRequest("\"operation\" is required: an operation name such as DeleteDistribution, or \"*\""));
   spec.operation = **operation;
-  if (spec.operation != "*" && !model::FindOperation(spec.operation)) {
+  const auto services = model::Services();
+  const bool known = std::any_of(services.begin(), services.end(), [&spec](const model::ServiceDef& service) {
+    return model::FindOperation(service, spec.operation) != nullptr;
+  });
+  if (spec.operation != "*" && !known) {
     return Fail(BadRequest("unknown operation \"" + spec.operation + "\""));
   }
   auto error = OptionalString(body, "error");

@@ -42,6 +42,8 @@ TEST_CASE("a fault rule takes any modeled error with its status, and the real un
   CHECK(Parsed({{"operation", "*"}, {"error", "ServiceUnavailable"}}).error->status == 503);
   CHECK_FALSE(Parsed({{"operation", "*"}, {"error", "ServiceUnavailable"}}).error->sender_fault);
   CHECK(Parsed({{"operation", "GetDistribution"}, {"error", "AccessDenied"}, {"message", "no"}}).error->message == "no");
+  // The KeyValueStore data plane's operations and errors.
+  CHECK(Parsed({{"operation", "PutKey"}, {"error", "ConflictException"}}).error->status == 409);
 
   auto delay = Parsed({{"operation", "GetDistribution"}, {"delay_ms", 250}, {"resource_id", "E1"},
                        {"account", "222222222222"}});

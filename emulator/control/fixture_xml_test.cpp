@@ -94,7 +94,7 @@ TEST_CASE("bad fixtures say what is wrong") {
   CHECK(Mentions(Refusal(unknown), "MalformedInput"));
   std::string missing(kConfig);
   missing.erase(missing.find("<Enabled>"), std::string_view("<Enabled>true</Enabled>").size());
-  CHECK(Mentions(Refusal(missing), "Enabled"));
+  CHECK(Mentions(Refusal(missing), "enabled"));
 }
 
 }  // namespace

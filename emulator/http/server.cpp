@@ -208,6 +208,13 @@ struct Server::Impl final : RequestServer {
           std::vector<std::string> values(request.get_header_value_count(key));
           for (std::size_t i = 0; i < values.size(); ++i) values[i] = request.get_header_value(key, i);
           return values;
+        },
+        [&request] {
+          std::vector<std::string> names;
+          for (const auto& [name, value] : request.headers) {
+            if (name != "REMOTE_ADDR" && name != "REMOTE_PORT") names.push_back(name);
+          }
+          return names;
         }};
     api::CallRecord call;
     Send(response, dispatcher.Handle(view, call));
@@ -258,12 +265,16 @@ struct Server::Impl final : RequestServer {
             }
             return true;
           });
+    } else if (!answer.content_type.empty()) {  // the dashboard's files
+      for (const auto& [name, value] : answer.headers) response.set_header(name, value);
+      response.set_content(std::move(answer.text), answer.content_type);
     } else {
       // Paths and bodies may hold bytes that are not UTF-8: replace them, never throw.
       response.set_content(answer.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                            "application/json");
     }
-    if (LogRequests()) {
+    // Reads of the control plane (a dashboard polls several a second) log at debug only.
+    if (LogRequests() && (request.method != "GET" || options.log_level == "debug")) {
       api::CallRecord call;
       call.request_id = "-";
       call.account = "-";
@@ -291,11 +302,14 @@ struct Server::Impl final : RequestServer {
   // (connection_loop.h, request_framing.h); cpp-httplib parses each framed
   // request and runs the handlers.
   void Configure() {
-    const auto send_error = [](httplib::Response& response, int status, const ApiError& error) {
+    // In the error format of the service the request's path belongs to.
+    const auto send_error = [](const httplib::Request& request, httplib::Response& response, int status,
+                               const ApiError& error) {
       const std::string request_id = ids::RequestId();
-      response.status = status;
-      response.set_header("x-amzn-RequestId", request_id);
-      response.set_content(model::EncodeError(error, request_id).body, "text/xml");
+      auto parts = model::EncodeError(error, request_id, model::ServiceForPath(request.path).protocol);
+      parts.status = status;
+      parts.headers.emplace_back("x-amzn-RequestId", request_id);
+      Send(response, std::move(parts));
     };
     const auto handler = [this](const httplib::Request& request, httplib::Response& response) {
       Route(request, response);
@@ -313,7 +327,7 @@ struct Server::Impl final : RequestServer {
     http.Options(any_path, handler);
     // Nothing should throw this far (the dispatcher and the control plane
     // catch), but if something does the client still gets CloudFront's shape.
-    http.set_exception_handler([send_error](const httplib::Request&, httplib::Response& response,
+    http.set_exception_handler([send_error](const httplib::Request& request, httplib::Response& response,
                                             std::exception_ptr thrown) {
       std::string what = "unknown exception";
       try {
@@ -322,15 +336,15 @@ struct Server::Impl final : RequestServer {
         what = error.what();
       } catch (...) {
       }
-      send_error(response, 500, MakeError("InternalError", "Internal error: " + what));
+      send_error(request, response, 500, errors::InternalError("Internal error: " + what));
     });
     // Requests cpp-httplib refuses itself (a method it has no handlers for, a
     // bad Range) still get an AWS-style error; responses that already have
     // one keep it.
-    http.set_error_handler([send_error](const httplib::Request&, httplib::Response& response) {
+    http.set_error_handler([send_error](const httplib::Request& request, httplib::Response& response) {
       if (!response.body.empty()) return;
-      send_error(response, response.status,
-                 MakeError("MalformedInput", "The request could not be parsed as an HTTP/1.1 request."));
+      send_error(request, response, response.status,
+                 errors::MalformedInput("The request could not be parsed as an HTTP/1.1 request."));
     });
   }
 };

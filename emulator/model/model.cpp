@@ -1,6 +1,7 @@
 #include "emulator/model/model.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace cfl::model {
 namespace {
@@ -12,6 +13,41 @@ const Def* FindByName(std::span<const Def> sorted, std::string_view name) {
   if (it == sorted.end() || it->name != name) return nullptr;
   return &*it;
 }
+
+// Per structure, its members sorted by a key (model name or wire name).
+class MemberIndex {
+ public:
+  template <typename Key, typename Keep>
+  MemberIndex(Key key, Keep keep) : starts_(model::Shapes().size() + 1, 0), key_(key) {
+    for (const auto& shape : model::Shapes()) {
+      starts_[IdOf(shape)] = entries_.size();
+      const std::size_t first = entries_.size();
+      for (const auto& member : shape.members) {
+        if (keep(member)) entries_.push_back(&member);
+      }
+      std::sort(entries_.begin() + static_cast<std::ptrdiff_t>(first), entries_.end(),
+                [key](const MemberDef* a, const MemberDef* b) { return key(*a) < key(*b); });
+    }
+    starts_.back() = entries_.size();
+  }
+
+  const MemberDef* Find(const ShapeDef& shape, std::string_view name) const {
+    const auto id = IdOf(shape);
+    const auto begin = entries_.begin() + static_cast<std::ptrdiff_t>(starts_[id]);
+    const auto end = entries_.begin() + static_cast<std::ptrdiff_t>(starts_[id + 1]);
+    const auto it = std::lower_bound(begin, end, name,
+                                     [this](const MemberDef* member, std::string_view n) { return key_(*member) < n; });
+    return it != end && key_(**it) == name ? *it : nullptr;
+  }
+
+ private:
+  std::vector<std::size_t> starts_;
+  std::vector<const MemberDef*> entries_;
+  std::string_view (*key_)(const MemberDef&);
+};
+
+std::string_view NameOf(const MemberDef& member) { return member.name; }
+std::string_view WireNameOf(const MemberDef& member) { return member.wire_name; }
 
 }  // namespace
 
@@ -51,10 +87,15 @@ const OperationDef* FindOperation(const ServiceDef& service, std::string_view na
 const OperationDef* FindOperation(std::string_view name) { return FindOperation(Services().front(), name); }
 
 const MemberDef* FindMember(const ShapeDef& structure, std::string_view name) {
-  for (const auto& member : structure.members) {
-    if (member.name == name) return &member;
-  }
-  return nullptr;
+  static const MemberIndex index(NameOf, [](const MemberDef&) { return true; });
+  return index.Find(structure, name);
+}
+
+const MemberDef* FindBodyMember(const ShapeDef& structure, std::string_view wire_name) {
+  static const MemberIndex index(WireNameOf, [](const MemberDef& member) {
+    return member.location == Location::kBody && !member.Has(kXmlAttribute);
+  });
+  return index.Find(structure, wire_name);
 }
 
 }  // namespace cfl::model

@@ -53,6 +53,7 @@ inline constexpr std::uint8_t kStreaming = 1 << 1;
 inline constexpr std::uint8_t kUnion = 1 << 2;  // a structure with exactly one member set
 inline constexpr std::uint8_t kException = 1 << 3;
 inline constexpr std::uint8_t kSensitive = 1 << 4;
+inline constexpr std::uint8_t kHasXmlAttributes = 1 << 5;  // a structure with a kXmlAttribute member
 
 struct MemberDef {
   std::string_view name;       // the member's name in the model (and in our JSON values)
@@ -150,5 +151,9 @@ const OperationDef* FindOperation(const ServiceDef& service, std::string_view na
 
 // Looks a member up by its model name; nullptr if the structure has none.
 const MemberDef* FindMember(const ShapeDef& structure, std::string_view name);
+// The body member (not an XML attribute) whose wire name is wire_name: an
+// XML element or a JSON key; nullptr if none. Both look-ups use indexes built
+// once, on first use.
+const MemberDef* FindBodyMember(const ShapeDef& structure, std::string_view wire_name);
 
 }  // namespace cfl::model

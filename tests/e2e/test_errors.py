@@ -52,9 +52,6 @@ SCHEMA_MISMATCH = {
     "quantity not an integer": u.dist_config_xml().replace("<Quantity>1</Quantity>",
                                                             "<Quantity>one</Quantity>", 1),
     "wrong root element": u.dist_config_xml().replace("DistributionConfig", "StreamingDistributionConfig"),
-    "required Origins missing": u.dist_config_xml().split("<Origins>")[0]
-    + u.dist_config_xml().split("</Origins>")[1],
-    "required Enabled missing": u.dist_config_xml().replace("<Enabled>true</Enabled>", ""),
 }
 
 
@@ -67,14 +64,60 @@ def test_schema_mismatch_is_a_400(raw, cf, body):
     assert cf.list_distributions()["DistributionList"].get("Items", []) == []
 
 
+# Model constraints answer as CloudFront does (aws/aws-cli#6275, terraform-aws-modules/
+# terraform-aws-cloudfront#44, aws/aws-sdk-php#1973): 400 MalformedXML listing every violation.
+CONSTRAINT_VIOLATIONS = {
+    "required Origins missing": (
+        u.dist_config_xml().split("<Origins>")[0] + u.dist_config_xml().split("</Origins>")[1],
+        "1 validation error detected: Value null at 'distributionConfig.origins' failed to satisfy constraint: "
+        "Member must not be null"),
+    "required Enabled missing": (
+        u.dist_config_xml().replace("<Enabled>true</Enabled>", ""),
+        "1 validation error detected: Value null at 'distributionConfig.enabled' failed to satisfy constraint: "
+        "Member must not be null"),
+    "enum and a nested required member": (
+        u.dist_config_xml().replace("<ViewerProtocolPolicy>redirect-to-https<", "<ViewerProtocolPolicy>sometimes-https<")
+        .replace("<Id>o1</Id>", ""),
+        "2 validation errors detected: Value null at 'distributionConfig.origins.items.1.member.id' failed to "
+        "satisfy constraint: Member must not be null; Value 'sometimes-https' at "
+        "'distributionConfig.defaultCacheBehavior.viewerProtocolPolicy' failed to satisfy constraint: Member must "
+        "satisfy enum value set: [allow-all, https-only, redirect-to-https]"),
+}
+
+
+@pytest.mark.parametrize("body,message", list(CONSTRAINT_VIOLATIONS.values()), ids=list(CONSTRAINT_VIOLATIONS))
+def test_constraint_violations_are_malformed_xml(raw, cf, body, message):
+    r = raw.post(DIST, body=body)
+    err = u.assert_raw_error(r, 400, "MalformedXML")
+    assert err["message"] == message
+    assert cf.list_distributions()["DistributionList"].get("Items", []) == []
+
+
+def test_constraint_violations_reach_boto3(cf, dist_config):
+    cfg = dist_config()
+    cfg["DefaultCacheBehavior"]["ViewerProtocolPolicy"] = "sometimes-https"
+    with expect_error("MalformedXML", 400) as caught:
+        cf.create_distribution(DistributionConfig=cfg)
+    assert "Value 'sometimes-https' at 'distributionConfig.defaultCacheBehavior.viewerProtocolPolicy'" in \
+        caught.value.response["Error"]["Message"]
+    assert cf.list_distributions()["DistributionList"].get("Items", []) == []
+
+
 def test_missing_body(raw, cf, dist_config):
-    u.assert_raw_error(raw.post(DIST, body=b""), 400, "MissingBody")
-    u.assert_raw_error(raw.post(DIST + "?WithTags", body=b""), 400, "MissingBody")
-    u.assert_raw_error(raw.post("/2020-05-31/streaming-distribution", body=b""), 400, "MissingBody")
+    """No body: the payload member is null (CloudFront: "Value null at 'invalidationBatch' ... must not be null")."""
+    def null_payload(member):
+        return f"1 validation error detected: Value null at '{member}' failed to satisfy constraint: " \
+               "Member must not be null"
+    assert u.assert_raw_error(raw.post(DIST, body=b""), 400, "MalformedXML")["message"] == \
+        null_payload("distributionConfig")
+    assert u.assert_raw_error(raw.post(DIST + "?WithTags", body=b""), 400, "MalformedXML")["message"] == \
+        null_payload("distributionConfigWithTags")
+    assert u.assert_raw_error(raw.post("/2020-05-31/streaming-distribution", body=b""), 400,
+                              "MalformedXML")["message"] == null_payload("streamingDistributionConfig")
     created = cf.create_distribution(DistributionConfig=dist_config())
     dist_id, etag = created["Distribution"]["Id"], created["ETag"]
     r = raw.put(f"{DIST}/{dist_id}/config", body=b"", headers={"If-Match": etag})
-    u.assert_raw_error(r, 400, "MissingBody")
+    assert u.assert_raw_error(r, 400, "MalformedXML")["message"] == null_payload("distributionConfig")
     assert cf.get_distribution_config(Id=dist_id)["ETag"] == etag
     assert len(cf.list_distributions()["DistributionList"]["Items"]) == 1
 

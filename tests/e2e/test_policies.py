@@ -367,8 +367,11 @@ def test_list_managed_then_custom_and_by_type(family):
 
 
 def test_list_rejects_an_unknown_type(raw):
+    # Type is a model enum: a constraint violation, answered as CloudFront answers those.
     for path in ("cache-policy", "origin-request-policy", "response-headers-policy"):
-        u.assert_raw_error(raw.get(f"/2020-05-31/{path}?Type=aws"), 400, "InvalidArgument")
+        err = u.assert_raw_error(raw.get(f"/2020-05-31/{path}?Type=aws"), 400, "MalformedXML")
+        assert err["message"] == "1 validation error detected: Value 'aws' at 'type' failed to satisfy " \
+                                 "constraint: Member must satisfy enum value set: [managed, custom]"
 
 
 # ------------------------------------------------------------------------------------------------

@@ -272,7 +272,10 @@ void CheckResponse(const Request& request, const cfl::model::HttpResponseParts& 
   const std::string request_id = HeaderOf(response, "x-amzn-RequestId");
   if (request_id.empty() || request_id != call.request_id) cfl::fuzz::Die("missing x-amzn-RequestId: " + what);
   if (response.status >= 400) {
-    if (auto problem = cfl::fuzz::ErrorResponseProblem(response.body, request_id)) {
+    // The KeyValueStore data plane (rest-json) answers JSON errors; CloudFront <ErrorResponse>.
+    const bool json = HeaderOf(response, "Content-Type") == "application/json";
+    if (auto problem = json ? cfl::fuzz::JsonErrorProblem(response.body, HeaderOf(response, "x-amzn-ErrorType"))
+                            : cfl::fuzz::ErrorResponseProblem(response.body, request_id)) {
       cfl::fuzz::Die(*problem + ": " + what + "\n" + response.body);
     }
     return;
@@ -284,9 +287,10 @@ void CheckResponse(const Request& request, const cfl::model::HttpResponseParts& 
   const auto* operation = cfl::model::FindOperation(call.operation);
   if (!operation || operation->output == cfl::model::kNoShape) cfl::fuzz::Die("XML body without output: " + what);
   const auto& output = cfl::model::Shape(operation->output);
+  // Without a payload member, the body members travel under the output shape's name.
   const auto* payload = cfl::model::FindMember(output, output.payload);
-  if (!payload) cfl::fuzz::Die("XML body without a payload member: " + what);
-  auto decoded = cfl::model::DecodeXml(response.body, payload->wire_name, payload->shape);
+  auto decoded = payload ? cfl::model::DecodeXml(response.body, payload->wire_name, payload->shape)
+                         : cfl::model::DecodeXml(response.body, output.name, operation->output);
   if (!decoded) {
     cfl::fuzz::Die("our own answer does not decode (" + decoded.error().message + "): " + what + "\n" +
                    response.body);

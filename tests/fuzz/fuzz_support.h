@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "emulator/model/model.h"
 
 namespace cfl::fuzz {
@@ -23,17 +25,22 @@ struct PayloadShape {
   model::ShapeId shape;
 };
 
-// Every structure sent as an operation's request payload, sorted by root name.
+// Every structure sent as an XML request body, sorted by root name: payload
+// members, and the inputs whose body members travel without one (rooted at
+// the operation's input_root, e.g. CreateFunctionRequest).
 inline const std::vector<PayloadShape>& RequestPayloadShapes() {
   static const std::vector<PayloadShape> shapes = [] {
     std::vector<PayloadShape> found;
     for (const auto& operation : model::Operations()) {
       if (operation.input == model::kNoShape) continue;
       const auto& input = model::Shape(operation.input);
-      if (input.payload.empty()) continue;
-      const auto* member = model::FindMember(input, input.payload);
-      if (!member || model::Shape(member->shape).type != model::ShapeType::kStructure) continue;
-      const PayloadShape shape{member->wire_name, member->shape};
+      PayloadShape shape{operation.input_root, operation.input};
+      if (input.payload.empty() && operation.input_root.empty()) continue;
+      if (!input.payload.empty()) {
+        const auto* member = model::FindMember(input, input.payload);
+        if (!member || model::Shape(member->shape).type != model::ShapeType::kStructure) continue;
+        shape = {member->wire_name, member->shape};
+      }
       const bool seen = std::any_of(found.begin(), found.end(), [&](const PayloadShape& other) {
         return other.root == shape.root && other.shape == shape.shape;
       });
@@ -115,6 +122,17 @@ inline std::optional<std::string> ErrorResponseProblem(std::string_view body, st
   if (ElementText(error->FirstChildElement("Code")).empty()) return "Error/Code is empty";
   if (!error->FirstChildElement("Message")) return "Error/Message is missing";
   if (ElementText(root->FirstChildElement("RequestId")) != request_id) return "RequestId differs from the header";
+  return std::nullopt;
+}
+
+// Checks that a rest-json error (the KeyValueStore data plane) has the code in
+// x-amzn-ErrorType and a JSON body with __type (the same code) and message.
+inline std::optional<std::string> JsonErrorProblem(std::string_view body, std::string_view error_type) {
+  if (error_type.empty()) return "a JSON error without x-amzn-ErrorType";
+  const auto parsed = nlohmann::json::parse(body, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) return "the JSON error body does not parse";
+  if (parsed.value("__type", "") != error_type) return "__type differs from x-amzn-ErrorType";
+  if (!parsed.contains("message") || !parsed["message"].is_string()) return "the JSON error has no message";
   return std::nullopt;
 }
 

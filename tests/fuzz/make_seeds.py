@@ -10,16 +10,17 @@ OUT_DIR/xml_codec/      one document per request payload shape: a full example o
 OUT_DIR/dispatcher/     request sequences in dispatcher_fuzzer.cpp's text format: every
                         operation alone, and create → read → update (If-Match) → delete for
                         every payload found in fixtures/
+OUT_DIR/json_codec/     a JSON body of every input and output of the KeyValueStore data plane
 OUT_DIR/control_plane/  control calls and fixtures in control_plane_fuzzer.cpp's text format:
                         the snapshots and XML configs of fixtures/ imported both ways, then
                         clock, settle, touch, faults, config and reset calls on top
 OUT_DIR/http_framing/   raw HTTP/1.1 bytes: requests of every framing (length, chunked, none,
                         Expect), pipelined, a GET with a body, HTTP/1.0, and broken ones
 OUT_DIR/*.dict          libFuzzer dictionaries (element names, operation tokens, headers,
-                        placeholders, control paths and members, HTTP framing tokens)
+                        placeholders, control paths and members, HTTP framing tokens, JSON members)
 
 The hand-written seeds in tests/fuzz/corpus/ are used besides these. Needs botocore (Debian's
-python3-botocore; its CloudFront model is older than ours, which is fine for seeds).
+python3-botocore), which loads the repository's model copies (emulator/model/botocore).
 """
 
 import hashlib
@@ -38,7 +39,16 @@ NS = "http://cloudfront.amazonaws.com/doc/2020-05-31/"
 ACCOUNT_AUTH = ("AWS4-HMAC-SHA256 Credential=111111111111/20240101/us-east-1/cloudfront/aws4_request, "
                 "SignedHeaders=host;x-amz-date, Signature=0")
 
-MODEL = botocore.session.get_session().get_service_model("cloudfront")
+def _session():
+    """botocore with the repository's model copies first: every operation of our model."""
+    session = botocore.session.get_session()
+    session.get_component("data_loader").search_paths.insert(0, str(REPO / "emulator" / "model" / "botocore"))
+    return session
+
+
+SESSION = _session()
+MODEL = SESSION.get_service_model("cloudfront", api_version="2020-05-31")
+KVS_MODEL = SESSION.get_service_model("cloudfront-keyvaluestore", api_version="2022-07-26")
 SERIALIZER = create_serializer("rest-xml", include_validation=False)
 
 
@@ -303,9 +313,22 @@ def main():
                           "?Operation=Untag", "Resource={arn}", "MaxItems=", "Marker=", "/2020-05-31/",
                           "GET ", "PUT ", "POST ", "DELETE ", "PATCH ", "%00", "%2F", "%FF"}
     dispatcher_tokens |= {MODEL.operation_model(n).http["requestUri"].split("?")[0] for n in MODEL.operation_names}
+    dispatcher_tokens |= {KVS_MODEL.operation_model(n).http["requestUri"] for n in KVS_MODEL.operation_names}
+    dispatcher_tokens |= {"/key-value-stores/arn%3Aaws%3Acloudfront%3A%3A111111111111%3Akey-value-store%2Fx"}
     dispatcher_tokens |= tokens
     (out / "dispatcher.dict").write_text("".join(dictionary_line(t) for t in sorted(dispatcher_tokens)), "utf-8")
 
+    # The rest-json harness: the first byte picks the shape (json_codec_fuzzer.cpp), the rest is JSON.
+    json_dir = out / "json_codec"
+    json_tokens = {'"__type"', "null", "true", "false", "[]", "{}", "1e400", "-0", "1.5", '"\\u0000"'}
+    for index, name in enumerate(KVS_MODEL.operation_names):
+        op = KVS_MODEL.operation_model(name)
+        for offset, shape in ((0, op.input_shape), (1, op.output_shape)):
+            body = {m: example(member) for m, member in shape.members.items()
+                    if "location" not in member.serialization}
+            write(json_dir, bytes([2 * index + offset]) + json.dumps(body, default=str).encode())
+            json_tokens |= {f'"{m}"' for m in shape.members}
+    (out / "json_codec.dict").write_text("".join(dictionary_line(t) for t in sorted(json_tokens)), "utf-8")
     control_tokens = control_plane_seeds(out / "control_plane")
     (out / "control_plane.dict").write_text("".join(dictionary_line(t) for t in sorted(control_tokens)), "utf-8")
     http_tokens = http_framing_seeds(out / "http_framing")

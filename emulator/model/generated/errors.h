@@ -5,8 +5,9 @@
 // Regenerate: python3 emulator/model/generate_model.py ../shared/models/cloudfront/2020-05-31/service-2.json ../shared/models/cloudfront-keyvaluestore/2022-07-26/service-2.json
 // One constructor per error shape of each model: an error code that does not
 // exist does not compile. Each returns the error with the model's HTTP status
-// and fault; the message is the caller's. Errors the models do not describe
-// are declared by hand in emulator/model/errors.h.
+// and fault; the message is the caller's (empty: the code's message in
+// model/error_messages.cpp). Errors the models do not describe are declared
+// by hand in emulator/model/errors.h.
 #pragma once
 
 #include <string>
@@ -55,7 +56,7 @@ ApiError InvalidErrorCode(std::string message = {});  // 400
 ApiError InvalidForwardCookies(std::string message = {});  // 400
 ApiError InvalidFunctionAssociation(std::string message = {});  // 400
 ApiError InvalidGeoRestrictionParameter(std::string message = {});  // 400
-ApiError InvalidHeadersForS3Origin(std::string message);  // 400
+ApiError InvalidHeadersForS3Origin(std::string message = {});  // 400
 ApiError InvalidIfMatchVersion(std::string message = {});  // 400
 ApiError InvalidLambdaFunctionAssociation(std::string message = {});  // 400
 ApiError InvalidLocationCode(std::string message = {});  // 400
