@@ -175,7 +175,7 @@ TEST_CASE("well-typed nonsense is refused like API input, naming the record") {
   // "Tags": 5 made TagResource answer 500.
   CHECK(refused([](Json& r) { r["metadata"]["Tags"] = 5; }).find("metadata.Tags must be an array") !=
         std::string::npos);
-  CHECK(refused([](Json& r) { r["metadata"]["Tags"] = Json::array({{{"Value", "v"}}}); }).find("Key") !=
+  CHECK(refused([](Json& r) { r["metadata"]["Tags"] = Json::array({{{"Value", "v"}}}); }).find("Tags[0].key") !=
         std::string::npos);
   CHECK(refused([](Json& r) { r["metadata"]["Owner"] = 5; }) == "resources[0].metadata.Owner must be a string");
   // Sequence 2^63-1 made every later create answer 500 until a reset.
