@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "emulator/engine/registry.h"
+#include "store/store.h"
 
 namespace cfl::engine {
 namespace {
@@ -34,8 +35,10 @@ void AddOnce(std::vector<std::string>& list, const std::string& value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
 }
 
-std::optional<std::string> TargetId(const RequestContext& ctx, const ReferenceRule& rule, const std::string& value) {
-  if (rule.resolve_id) return rule.resolve_id(ctx, value);
+std::optional<std::string> TargetId(const TargetFinder& find, const ReferenceRule& rule, const std::string& value) {
+  if (!rule.target_named_by.empty()) {
+    return find ? find(rule.target_kind, rule.target_named_by, value) : std::nullopt;
+  }
   return rule.id_of ? rule.id_of(value) : std::optional<std::string>(value);
 }
 
@@ -45,14 +48,14 @@ void ForEachAtPath(const Json& value, std::string_view path, const std::function
   Walk(value, path, visit);
 }
 
-Result<ReferenceSet, ApiError> ReferencesOf(const RequestContext& ctx, std::string_view from_kind, const Json& config) {
+Result<ReferenceSet, ApiError> ReferencesOf(std::string_view from_kind, const Json& config, const TargetFinder& find) {
   ReferenceSet set;
   std::optional<ApiError> malformed;
   for (const auto& rule : ReferenceRules()) {
     if (rule.from_kind != from_kind) continue;
     ForEachAtPath(config, rule.path, [&](const std::string& value) {
       if (malformed) return;
-      std::optional<std::string> id = TargetId(ctx, rule, value);
+      std::optional<std::string> id = TargetId(find, rule, value);
       if (!id) {
         malformed = rule.missing();
         return;
@@ -64,6 +67,36 @@ Result<ReferenceSet, ApiError> ReferencesOf(const RequestContext& ctx, std::stri
     if (malformed) return Fail(std::move(*malformed));
   }
   return set;
+}
+
+Result<ReferenceSet, ApiError> ReferencesOf(const RequestContext& ctx, std::string_view from_kind, const Json& config) {
+  if (!NamesTargetsByMetadata(from_kind)) return ReferencesOf(from_kind, config);
+  return ReferencesOf(from_kind, config, [&](std::string_view kind, std::string_view member, std::string_view value) {
+    return FindByMetadata(ctx, kind, member, value);
+  });
+}
+
+bool NamesTargetsByMetadata(std::string_view from_kind) {
+  return std::any_of(ReferenceRules().begin(), ReferenceRules().end(), [&](const ReferenceRule& rule) {
+    return rule.from_kind == from_kind && !rule.target_named_by.empty();
+  });
+}
+
+std::optional<std::string> FindByMetadata(const RequestContext& ctx, std::string_view kind, std::string_view member,
+                                          std::string_view value) {
+  if (value.empty()) return std::nullopt;
+  store::ListQuery query{ctx.account, std::string(kind), std::nullopt, "", 1000, false};
+  for (;;) {
+    auto page = ctx.services.store.List(query);
+    for (const auto& record : page.records) {
+      // Parse only the metadata that can hold it.
+      if (record.metadata.find(value) == std::string::npos) continue;
+      const auto metadata = Json::parse(record.metadata, nullptr, false);
+      if (metadata.is_object() && metadata.value(member, Json()) == Json(value)) return record.id;
+    }
+    if (!page.truncated || page.records.empty()) return std::nullopt;
+    query.after_id = page.records.back().id;
+  }
 }
 
 ApiError MissingReferenceError(std::string_view from_kind, std::string_view reference) {

@@ -33,12 +33,12 @@ struct ReferenceRule {
   // "origin-access-identity/cloudfront/ID"); nullopt: the value is malformed,
   // answered with missing. Null: the value is the id.
   std::function<std::optional<std::string>(std::string_view value)> id_of = nullptr;
-  // Instead of id_of, for values that name the target by something else
-  // that never changes (a staging distribution by its domain name): the id
-  // of the account's record it names, nullopt when none (answered with
-  // missing). Runs before the write transaction; the store still checks the
-  // id it returns inside it.
-  std::function<std::optional<std::string>(const RequestContext&, std::string_view value)> resolve_id = nullptr;
+  // Instead of id_of, for values that name the target by an attribute fixed
+  // at its creation rather than by its id (a staging distribution by its
+  // domain name): the member of the target's metadata that holds the value.
+  // The id is looked up (TargetFinder) before the write transaction; none
+  // found answers missing; the store still checks the id inside it.
+  std::string_view target_named_by = {};
   // While a from_kind record names it, the target may change only to configs
   // for which this holds (a staging distribution stays enabled while a
   // continuous deployment policy names it); other updates answer in_use,
@@ -56,7 +56,25 @@ struct ReferenceSet {
   std::vector<std::string> all;
   std::vector<std::string> required;
 };
+// The id of the record of target_kind whose metadata member holds value, in
+// the account the caller looks in (the store of a request, the records of a
+// snapshot); nullopt when none does.
+using TargetFinder = std::function<std::optional<std::string>(std::string_view target_kind,
+                                                              std::string_view metadata_member,
+                                                              std::string_view value)>;
+// find serves the rows with target_named_by; without one, a value such a row
+// holds answers the row's missing error.
+Result<ReferenceSet, ApiError> ReferencesOf(std::string_view from_kind, const Json& config,
+                                            const TargetFinder& find = nullptr);
+// ReferencesOf with the request's account in the store as the finder.
 Result<ReferenceSet, ApiError> ReferencesOf(const RequestContext& ctx, std::string_view from_kind, const Json& config);
+// Whether some row from from_kind names its target by metadata (its references
+// need a TargetFinder).
+bool NamesTargetsByMetadata(std::string_view from_kind);
+// The id of the account's record of kind whose metadata member is value, by a
+// scan of the account's records of that kind (the StoreFinder of requests).
+std::optional<std::string> FindByMetadata(const RequestContext& ctx, std::string_view kind, std::string_view member,
+                                          std::string_view value);
 
 // The kinds whose records, while they reference a record of target_kind,
 // refuse an update of it to config (ReferenceRule::target_keeps).

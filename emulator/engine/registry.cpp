@@ -287,14 +287,44 @@ const FamilyDefinition* Registry::FindByArnType(std::string_view arn_type) const
   return nullptr;
 }
 
+namespace {
+
+// The payload member of a create (without tags) of the family: its config document.
+const model::MemberDef* ConfigPayload(const FamilyDefinition& definition) {
+  for (const auto& operation : definition.operations) {
+    if (operation.verb != Verb::kCreate) continue;
+    const auto members = MembersOf(operation.name);
+    if (members.config.empty() || members.config_with_tags) continue;
+    return model::FindMember(model::Shape(members.operation->input), members.config);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 std::optional<Registry::ConfigDocument> Registry::FindByConfigRoot(std::string_view root) const {
   for (const auto* definition : families_) {
-    for (const auto& operation : definition->operations) {
-      if (operation.verb != Verb::kCreate) continue;
-      const auto members = MembersOf(operation.name);
-      if (members.config.empty() || members.config_with_tags) continue;
-      const auto* payload = model::FindMember(model::Shape(members.operation->input), members.config);
-      if (payload->wire_name == root) return ConfigDocument{definition, payload->shape};
+    const auto* payload = ConfigPayload(*definition);
+    if (payload && payload->wire_name == root) return ConfigDocument{definition, payload->shape};
+  }
+  return std::nullopt;
+}
+
+std::optional<Registry::ConfigDocument> Registry::FindConfigOf(std::string_view kind) const {
+  const auto* definition = FindFamily(kind);
+  if (!definition) return std::nullopt;
+  if (const auto* payload = ConfigPayload(*definition)) return ConfigDocument{definition, payload->shape};
+  // Creates without a payload: the config is the body member beside Tags
+  // (CreateVpcOrigin's VpcOriginEndpointConfig), or the body members themselves
+  // (CreateRealtimeLogConfig: the input's own shape).
+  for (const auto& operation : definition->operations) {
+    if (operation.verb != Verb::kCreate) continue;
+    const auto members = MembersOf(operation.name);
+    if (!members.config.empty()) continue;
+    const auto& input = model::Shape(members.operation->input);
+    if (members.config_member.empty()) return ConfigDocument{definition, members.operation->input};
+    if (const auto* member = model::FindMember(input, members.config_member)) {
+      return ConfigDocument{definition, member->shape};
     }
   }
   return std::nullopt;

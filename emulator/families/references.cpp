@@ -7,7 +7,6 @@
 
 #include <string>
 
-#include "emulator/families/distributions/domains.h"
 #include "emulator/families/realtime_logs/realtime_log_configs.h"
 
 namespace cfl::families {
@@ -22,11 +21,6 @@ std::optional<std::string> OriginAccessIdentityId(std::string_view value) {
   return std::string(value.substr(kPrefix.size()));
 }
 
-// A continuous deployment policy names its staging distribution by domain name.
-std::optional<std::string> StagingDistributionId(const engine::RequestContext& ctx, std::string_view domain) {
-  return DistributionIdByDomain(ctx, domain);
-}
-
 }  // namespace
 }  // namespace cfl::families
 
@@ -34,7 +28,6 @@ namespace cfl::engine {
 
 std::span<const ReferenceRule> ReferenceRules() {
   using families::OriginAccessIdentityId;
-  using families::StagingDistributionId;
   const ErrorSpec kOaiInUse = errors::CloudFrontOriginAccessIdentityInUse;
   static const ReferenceRule kRules[] = {
       {"distribution", "Origins.Items[].S3OriginConfig.OriginAccessIdentity", "origin-access-identity",
@@ -85,7 +78,8 @@ std::span<const ReferenceRule> ReferenceRules() {
        .target_kind = "distribution",
        .missing = {errors::InvalidArgument, "The staging distribution that the policy names does not exist."},
        .in_use = errors::StagingDistributionInUse,
-       .resolve_id = StagingDistributionId,
+       // A continuous deployment policy names its staging distribution by domain name.
+       .target_named_by = "DomainName",
        // Disabling a staging distribution that a policy names is refused.
        .target_keeps = [](const Json& config) { return config.value("Enabled", true); }},
   };
