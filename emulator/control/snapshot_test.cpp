@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <functional>
+#include <memory>
 
 #include "emulator/engine/references.h"
 #include "emulator/engine/registry.h"
@@ -210,6 +211,50 @@ TEST_CASE("what a record points at must be in the snapshot, or managed") {
   orphan.unique_keys = {"caller:E404/inv"};
   message = Refusal(ExportSnapshot({orphan}, 0));
   CHECK(message == "resources[0].parent E404 is no distribution of account 111111111111 in the snapshot");
+}
+
+// A continuous deployment policy naming Sample()'s distribution by its domain name.
+store::Record StagingPolicy() {
+  store::Record record;
+  record.account = "111111111111";
+  record.kind = "continuous-deployment-policy";
+  record.id = "P1";
+  record.etag = "P1ETAG";
+  const Json config = {{"StagingDistributionDnsNames", {{"Quantity", 1}, {"Items", {"d1.cloudfront.net"}}}},
+                       {"Enabled", true},
+                       {"TrafficConfig", {{"Type", "SingleWeight"}, {"SingleWeightConfig", {{"Weight", 0.1}}}}}};
+  record.document = config.dump();
+  record.metadata = "{}";
+  record.unique_keys =
+      engine::UniqueKeysOf(engine::Registry::Get().FindFamily(record.kind)->family, config, record.parent);
+  record.created_ms = record.modified_ms = record.settles_at_ms = 1'600'000'000'000;
+  return record;
+}
+
+TEST_CASE("references by domain name are derived from the snapshot's own records, in any order") {
+  const std::vector<std::string> expected = {"distribution:E1EXAMPLE"};
+  // Read: the policy comes before the distribution it names.
+  Json snapshot = ExportSnapshot({StagingPolicy(), Sample(), OriginAccessIdentity()}, 0);
+  snapshot["resources"][0].erase("references");
+  auto parsed = ReadSnapshot(snapshot.dump());
+  REQUIRE_MESSAGE(parsed.ok(), (parsed.ok() ? "" : parsed.error().message));
+  CHECK(parsed->at(0).references == expected);
+
+  // Written: the export derives them as a create stores them.
+  std::vector<std::shared_ptr<const store::Record>> records = {std::make_shared<store::Record>(StagingPolicy()),
+                                                                std::make_shared<store::Record>(Sample()),
+                                                                std::make_shared<store::Record>(OriginAccessIdentity())};
+  std::string text;
+  REQUIRE(WriteSnapshot(records, 0, [&](std::string_view piece) { return text.append(piece), true; }));
+  CHECK(Json::parse(text)["resources"][0]["references"] == Json(expected));
+
+  // Given, they must be the ones the config makes; the domain must be a distribution's of the account.
+  snapshot["resources"][0]["references"] = Json::array({"distribution:E9"});
+  CHECK(Refusal(snapshot).find("resources[0].references [distribution:E9] are not the ones its config makes") == 0);
+  snapshot["resources"][0].erase("references");
+  snapshot["resources"][1]["account"] = "222222222222";
+  snapshot["resources"][2]["account"] = "222222222222";
+  CHECK(Refusal(snapshot).find("resources[0].config: ") == 0);
 }
 
 TEST_CASE("snapshot text is read record by record, as deep and as strict as any control body") {
