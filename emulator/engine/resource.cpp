@@ -14,13 +14,17 @@ model::DocumentCache& ParsedConfigs() {
 }  // namespace
 
 Resource ResourceOf(store::Record record) {
-  Json config = *ParsedConfigs().Parse(record.document);
+  auto config = ParsedConfigs().Parse(record.document);
   return ResourceOf(std::move(record), std::move(config));
 }
 
 Resource ResourceOf(store::Record record, Json config) {
+  return ResourceOf(std::move(record), std::make_shared<const Json>(std::move(config)));
+}
+
+Resource ResourceOf(store::Record record, std::shared_ptr<const Json> config) {
   Resource resource;
-  resource.config = std::move(config);
+  resource.parsed_config = std::move(config);
   resource.metadata = Json::parse(record.metadata, nullptr, false);
   if (!resource.metadata.is_object()) resource.metadata = Json::object();
   resource.record = std::move(record);

@@ -72,7 +72,7 @@ FamilyDefinition MakeDefinition() {
     return Json{{"Id", invalidation.id()},
                 {"Status", Status(ctx, invalidation, just_created)},
                 {"CreateTime", FormatIso8601(invalidation.record.created_ms)},
-                {"InvalidationBatch", invalidation.config}};
+                {"InvalidationBatch", invalidation.config()}};
   };
   family.summarize = [](const RequestContext& ctx, const Resource& invalidation) {
     return Json{{"Id", invalidation.id()},
