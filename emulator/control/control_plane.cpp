@@ -1,5 +1,7 @@
 #include "emulator/control/control_plane.h"
 
+#include <malloc.h>
+
 #include <cmath>
 
 #include "emulator/control/dashboard_files.h"
@@ -10,7 +12,7 @@
 namespace cfl::control {
 namespace {
 
-constexpr double kMaxAdvanceSeconds = 100.0 * 365 * 24 * 3600;  // a century
+constexpr double kMaxAdvanceSeconds = static_cast<double>(kMaxClockOffset.count()) / 1000.0;
 constexpr double kMaxDelaySeconds = 7.0 * 24 * 3600;              // a week
 
 ControlResponse Error(const Problem& problem) {
@@ -182,7 +184,12 @@ ControlResponse ControlPlane::AdvanceClock(const ControlRequest& request, const 
   auto seconds = OptionalNumber(body.value(), "advance_seconds", 0, kMaxAdvanceSeconds);
   if (!seconds) return Error(seconds.error());
   if (!*seconds) return Error(BadRequest("\"advance_seconds\" is required"));
-  deps_.clock.Advance(std::chrono::milliseconds(SecondsToMillis(**seconds)));
+  if (!deps_.clock.Advance(std::chrono::milliseconds(SecondsToMillis(**seconds)))) {
+    return Error(BadRequest("the clock moves at most " + Json(kMaxAdvanceSeconds).dump() +
+                            " seconds (100 years) ahead in all; it is " +
+                            Json(MillisToSeconds(deps_.clock.offset().count())).dump() +
+                            " seconds ahead already (POST /_emulator/reset sets it back)"));
+  }
   return {200, ClockJson()};
 }
 
@@ -279,18 +286,23 @@ ControlResponse ControlPlane::ClearRequests(const ControlRequest&, const Params&
 }
 
 ControlResponse ControlPlane::ExportState(const ControlRequest&, const Params&) {
-  auto all = deps_.services.store.All();
-  if (auto* error = std::get_if<store::StoreError>(&all)) return Error(StoreProblem(*error));
-  return {200, ExportSnapshot(std::get<std::vector<store::Record>>(std::move(all)), NowMs())};
+  // One consistent view of the records now; written out as the client reads.
+  auto records = std::make_shared<const std::vector<std::shared_ptr<const store::Record>>>(
+      deps_.services.store.Current());
+  const std::int64_t now_ms = NowMs();
+  ControlResponse response{200, nullptr};
+  response.stream = [records, now_ms](const std::function<bool(std::string_view)>& write) {
+    return WriteSnapshot(*records, now_ms, write);
+  };
+  return response;
 }
 
 ControlResponse ControlPlane::ImportState(const ControlRequest& request, const Params&) {
-  auto body = ParseObject(request.body);
-  if (!body) return Error(body.error());
-  auto records = ParseSnapshot(body.value());
+  auto records = ReadSnapshot(request.body);
   if (!records) return Error(records.error());
   const auto count = records->size();
   auto replaced = deps_.services.store.ReplaceAll(std::move(records).value());
+  malloc_trim(0);  // the body and the records read from it are gone: give the memory back
   if (auto* error = std::get_if<store::StoreError>(&replaced)) {
     const int status = error->kind == store::StoreErrorKind::kInvalidInput ? 400 : 500;
     return Error({status, "the snapshot cannot be imported: " + error->message, ""});

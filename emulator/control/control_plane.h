@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -28,9 +29,16 @@ struct ControlRequest {
   QueryMap query = {};
 };
 
+// Writes a body piece by piece to its argument, which returns false when the
+// client is gone; returns false if it stopped early.
+using BodyWriter = std::function<bool(const std::function<bool(std::string_view)>& write)>;
+
 struct ControlResponse {
   int status = 200;
   nlohmann::json body;
+  // When set, the body (JSON text) is streamed from here instead: for answers
+  // too large to build whole (GET /_emulator/state).
+  BodyWriter stream = nullptr;
   // Set for an answer that is not JSON (the dashboard's files): text is sent
   // as is with this Content-Type, and headers beside it.
   std::string content_type = {};

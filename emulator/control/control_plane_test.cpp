@@ -28,7 +28,16 @@ struct Env {
   ControlResponse Control(std::string_view method, std::string_view path, const Json& body = nullptr,
                           QueryMap query = {}) {
     const std::string text = body.is_null() ? "" : body.dump();
-    return control->Handle({method, path, text, std::move(query)});
+    auto response = control->Handle({method, path, text, std::move(query)});
+    if (response.stream) {  // what the client would read, whole
+      std::string streamed;
+      REQUIRE(response.stream([&](std::string_view piece) {
+        streamed.append(piece);
+        return true;
+      }));
+      response.body = Json::parse(streamed);
+    }
+    return response;
   }
 
   model::HttpResponseParts Api(std::string_view method, std::string_view path, std::string body = "",
@@ -102,6 +111,37 @@ TEST_CASE("the clock moves forward only, and status follows it") {
   CHECK(env.Control("GET", "/state").body["resources"][0]["status"] == "Deployed");
   CHECK(env.Control("POST", "/reset").body["clock"]["offset_seconds"] == 0.0);
   CHECK(env.clock.offset().count() == 0);
+}
+
+TEST_CASE("the state is streamed: a writer that stops stops the export") {
+  Env env;
+  for (int i = 0; i < 3; ++i) env.Create("stream-" + std::to_string(i));
+  auto response = env.control->Handle({"GET", "/state", "", {}});
+  REQUIRE(response.stream);
+  int pieces = 0;
+  CHECK_FALSE(response.stream([&](std::string_view) { return ++pieces > 5; }));
+  CHECK(pieces == 1);
+  // The export is the records as they were when it was asked for.
+  env.Create("after");
+  std::string text;
+  CHECK(response.stream([&](std::string_view piece) { return text.append(piece), true; }));
+  CHECK(Json::parse(text)["resources"].size() == 3);
+}
+
+TEST_CASE("the clock moves at most a century ahead in all: the 2262 wrap-around cannot be reached") {
+  Env env;
+  const Json century = {{"advance_seconds", 3153600000}};
+  CHECK(env.Control("POST", "/clock", century).status == 200);
+  const auto refused = env.Control("POST", "/clock", century);
+  CHECK(refused.status == 400);
+  CHECK(refused.body["error"].get<std::string>().find("100 years") != std::string::npos);
+  CHECK(env.Control("POST", "/clock", {{"advance_seconds", 1}}).status == 400);
+  const auto now = env.Control("GET", "/clock").body;
+  CHECK(now["offset_seconds"] == 3153600000.0);
+  CHECK(now["now"].get<std::string>() > "2120");
+  CHECK(now["now"].get<std::string>() < "2200");
+  CHECK(env.Control("POST", "/reset").status == 200);
+  CHECK(env.Control("POST", "/clock", century).status == 200);
 }
 
 TEST_CASE("config changes the delays at run time; a full reset restores them") {

@@ -38,6 +38,9 @@ class Registry {
     model::ShapeId shape;
   };
   std::optional<ConfigDocument> FindByConfigRoot(std::string_view root) const;
+  // The config document the creates of the family of this kind take; nullopt
+  // for kinds with no family, or whose family has no create.
+  std::optional<ConfigDocument> FindConfigOf(std::string_view kind) const;
 
   // Every implemented operation by name: the engine's verbs and the
   // families' custom handlers, plus the operations of no family (tagging).

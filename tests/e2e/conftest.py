@@ -29,8 +29,21 @@ def url(cloudfront_local):
 
 @pytest.fixture
 def start_emulator(start_cloudfront_local):
-    """Factory: start_emulator('--max-distributions', '3') -> Emulator; stopped (exit 0) at teardown."""
-    return start_cloudfront_local
+    """Factory: start_emulator('--max-distributions', '3') -> Emulator; stopped (exit 0) at teardown.
+    binary=PATH starts another executable instead (e.g. a wrapper that limits the file size)."""
+    started = []
+
+    def start(*flags, binary=None):
+        if binary is None:
+            return start_cloudfront_local(*flags)
+        em = u.Emulator(*flags, binary=binary)
+        started.append(em)
+        return em
+
+    yield start
+    codes = [(em.args, em.stop()) for em in started]
+    bad = [(args, rc) for args, rc in codes if rc != 0]
+    assert not bad, f"extra emulator(s) did not exit cleanly: {bad}"
 
 
 @pytest.fixture(scope="session")
