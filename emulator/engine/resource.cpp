@@ -40,10 +40,18 @@ std::string StringMember(const Json& input, std::string_view name) {
   return it != input.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-Json ItemsOf(const Json& list) {
-  if (!list.is_object()) return Json::array();
+const Json& ItemsOf(const Json& list) {
+  static const Json kEmpty = Json::array();
+  if (!list.is_object()) return kEmpty;
   const auto items = list.find("Items");
-  return items != list.end() && items->is_array() ? *items : Json::array();
+  return items != list.end() && items->is_array() ? *items : kEmpty;
+}
+
+const Json& MemberOf(const Json& object, std::string_view name) {
+  static const Json kNull;
+  if (!object.is_object()) return kNull;
+  const auto member = object.find(name);
+  return member == object.end() ? kNull : *member;
 }
 
 }  // namespace cfl::engine

@@ -39,7 +39,12 @@ std::string DeployStatus(const RequestContext& ctx, const Resource& resource);
 // Reads a string member of input, "" when absent or not a string.
 std::string StringMember(const Json& input, std::string_view name);
 // The Items of a list on the wire ({Quantity, Items} or a config holding Items);
-// an empty array when there are none or the value is not such a list.
-Json ItemsOf(const Json& list);
+// an empty array when there are none or the value is not such a list. A
+// reference into list (or to a static empty array): no copy.
+const Json& ItemsOf(const Json& list);
+const Json& ItemsOf(Json&& list) = delete;  // would dangle: name the list first
+// object's member name, or null when absent or object is not an object; no copy.
+const Json& MemberOf(const Json& object, std::string_view name);
+const Json& MemberOf(Json&& object, std::string_view name) = delete;  // would dangle
 
 }  // namespace cfl::engine
