@@ -88,14 +88,14 @@ Result<Ok, ApiError> CheckTraffic(const Json& config) {
 // exists is the store's check (the reference row); a distribution's Staging
 // never changes, so reading it here cannot race.
 Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource*) {
-  const Json names = ItemsOf(config.value("StagingDistributionDnsNames", Json::object()));
+  const Json names = ItemsOf(MemberOf(config, "StagingDistributionDnsNames"));
   if (names.size() != 1 || !names.front().is_string()) {
     return Fail(Invalid("A continuous deployment policy names exactly one staging distribution."));
   }
   const std::string domain = names.front().get<std::string>();
   if (const auto id = DistributionIdByDomain(ctx, domain)) {
     const auto staging = LoadResource(ctx, Registry::Get().FindFamily("distribution")->family, *id);
-    if (staging && !staging->config.value("Staging", false)) {
+    if (staging && !staging->config().value("Staging", false)) {
       return Fail(Invalid("The distribution " + domain + " is not a staging distribution."));
     }
   }
@@ -105,7 +105,7 @@ Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource*)
 Json Render(const Resource& resource) {
   return {{"Id", resource.id()},
           {"LastModifiedTime", FormatIso8601(resource.record.modified_ms)},
-          {"ContinuousDeploymentPolicyConfig", resource.config}};
+          {"ContinuousDeploymentPolicyConfig", resource.config()}};
 }
 
 FamilyDefinition MakeDefinition() {
@@ -121,7 +121,7 @@ FamilyDefinition MakeDefinition() {
   // One policy per staging distribution.
   family.unique_keys = [](const Json& config) {
     std::vector<std::string> keys;
-    for (const auto& name : ItemsOf(config.value("StagingDistributionDnsNames", Json::object()))) {
+    for (const auto& name : ItemsOf(MemberOf(config, "StagingDistributionDnsNames"))) {
       if (name.is_string()) keys.push_back(std::string(kStagingKeyPrefix) + name.get<std::string>());
     }
     return keys;

@@ -65,7 +65,8 @@ Result<std::vector<Holder>, ApiError> FindHolders(RequestContext& ctx,
     for (;;) {
       auto page = ctx.services.store.List(query);
       for (auto& record : page.records) {
-        for (const auto& alias : AliasList(ResourceOf(record).config)) {
+        const Resource distribution = ResourceOf(record);  // named: the aliases are a reference into it
+        for (const auto& alias : AliasList(distribution.config())) {
           if (alias.is_string() && matches(Lower(alias.get<std::string>()))) {
             holders.push_back({count.account, record, alias.get<std::string>()});
           }
@@ -107,19 +108,19 @@ Result<std::vector<store::WriteStep>, ApiError> MoveSteps(RequestContext& ctx, c
     holder_ctx.account = holder.account;
     const Resource source = ResourceOf(holder.record);
     Json kept = Json::array();
-    for (const auto& other : AliasList(source.config)) {
+    for (const auto& other : AliasList(source.config())) {
       if (!other.is_string() || Lower(other.get<std::string>()) != alias) kept.push_back(other);
     }
-    auto step = NextVersion(holder_ctx, Distributions(), source, WithAliases(source.config, kept));
+    auto step = NextVersion(holder_ctx, Distributions(), source, WithAliases(source.config(), kept));
     if (!step) return Fail(std::move(step).error());
     steps.emplace_back(std::move(step).value());
   }
-  Json aliases = AliasList(target.config);
+  Json aliases = AliasList(target.config());
   aliases.push_back(alias);
   if (aliases.size() > kMaxAliases) {
     return Fail(errors::TooManyDistributionCNAMEs("The target distribution already has the maximum of 100 CNAMEs."));
   }
-  auto step = NextVersion(ctx, Distributions(), target, WithAliases(target.config, aliases));
+  auto step = NextVersion(ctx, Distributions(), target, WithAliases(target.config(), aliases));
   if (!step) return Fail(std::move(step).error());
   steps.emplace_back(std::move(step).value());
   return steps;
@@ -181,7 +182,7 @@ Result<Json, ApiError> ListConflictingAliases(RequestContext& ctx, const Json& i
   if (!alias) return Fail(std::move(alias).error());
   auto distribution = LoadResource(ctx, Distributions(), StringMember(input, "DistributionId"));
   if (!distribution) return Fail(std::move(distribution).error());
-  if (!HasCustomCertificate(distribution->config)) {
+  if (!HasCustomCertificate(distribution->config())) {
     return Fail(errors::InvalidArgument(
         "The distribution must have an SSL/TLS certificate that covers the alias " + alias.value() + "."));
   }
@@ -208,14 +209,14 @@ Result<Json, ApiError> AssociateAlias(RequestContext& ctx, const Json& input) {
   for (int attempt = 0;; ++attempt) {
     auto target = LoadResource(ctx, Distributions(), StringMember(input, "TargetDistributionId"));
     if (!target) return Fail(std::move(target).error());
-    if (target->config.value("Staging", false)) {
+    if (target->config().value("Staging", false)) {
       return Fail(errors::IllegalUpdate("A staging distribution can't have alternate domain names (CNAMEs)."));
     }
-    if (!HasCustomCertificate(target->config)) {
+    if (!HasCustomCertificate(target->config())) {
       return Fail(errors::InvalidArgument("The target distribution must have an SSL/TLS certificate that covers the "
                                           "alias " + alias.value() + "."));
     }
-    for (const auto& held : AliasList(target->config)) {
+    for (const auto& held : AliasList(target->config())) {
       if (held.is_string() && Lower(held.get<std::string>()) == alias.value()) return Json::object();
     }
     auto steps = MoveSteps(ctx, target.value(), alias.value());
@@ -239,7 +240,7 @@ Result<Json, ApiError> ListDomainConflicts(RequestContext& ctx, const Json& inpu
   if (!domain) return Fail(std::move(domain).error());
   auto resource = LoadDistributionResource(ctx, input.value("DomainControlValidationResource", Json::object()));
   if (!resource) return Fail(std::move(resource).error());
-  if (!HasCustomCertificate(resource->config)) {
+  if (!HasCustomCertificate(resource->config())) {
     return Fail(errors::InvalidArgument("The resource must have an SSL/TLS certificate that covers the domain " +
                                         domain.value() + "."));
   }
@@ -270,10 +271,10 @@ Result<Json, ApiError> UpdateDomainAssociation(RequestContext& ctx, const Json& 
     return Fail(errors::InvalidIfMatchVersion({}));
   }
   if (if_match.get_ref<const std::string&>() != target->etag()) return Fail(errors::PreconditionFailed({}));
-  if (target->config.value("Staging", false)) {
+  if (target->config().value("Staging", false)) {
     return Fail(errors::IllegalUpdate("A staging distribution can't have alternate domain names (CNAMEs)."));
   }
-  if (!HasCustomCertificate(target->config)) {
+  if (!HasCustomCertificate(target->config())) {
     return Fail(errors::InvalidArgument("The target must have an SSL/TLS certificate that covers the domain " +
                                         domain.value() + "."));
   }
@@ -286,7 +287,7 @@ Result<Json, ApiError> UpdateDomainAssociation(RequestContext& ctx, const Json& 
     if (holder.account == ctx.account && holder.record.id == target->id()) {
       return Json{{"Domain", domain.value()}, {"ResourceId", target->id()}, {"ETag", target->etag()}};
     }
-    if (ResourceOf(holder.record).config.value("Enabled", true)) {
+    if (ResourceOf(holder.record).config().value("Enabled", true)) {
       return Fail(errors::IllegalUpdate("Disable the distribution that holds the domain " + domain.value() +
                                         " before moving it."));
     }
@@ -308,7 +309,7 @@ Result<Json, ApiError> VerifyDnsConfiguration(RequestContext& ctx, const Json& i
   auto resource = LoadResource(ctx, Distributions(), identifier);
   if (!resource) return Fail(errors::EntityNotFound("The resource does not exist: " + identifier));
   std::vector<std::string> aliases;
-  for (const auto& alias : AliasList(resource->config)) {
+  for (const auto& alias : AliasList(resource->config())) {
     if (alias.is_string()) aliases.push_back(Lower(alias.get<std::string>()));
   }
   std::vector<std::string> domains = aliases;

@@ -26,7 +26,7 @@ FamilyDefinition MakeDefinition() {
   family.parent_kind = "distribution";
   family.keyed_by_parent = true;
   family.prepare = Prepare;
-  family.render = [](const RequestContext&, const Resource& resource, bool) { return resource.config; };
+  family.render = [](const RequestContext&, const Resource& resource, bool) { return resource.config(); };
   return {std::move(family),
           {{"CreateMonitoringSubscription", Verb::kCreate},
            {"GetMonitoringSubscription", Verb::kGet},

@@ -44,7 +44,7 @@ std::size_t CountStaging(RequestContext& ctx) {
   store::ListQuery query{ctx.account, std::string(Distributions().family.kind), std::nullopt, "", 1000, false};
   for (;;) {
     auto page = ctx.services.store.List(query);
-    for (const auto& record : page.records) staging += ResourceOf(record).config.value("Staging", false) ? 1 : 0;
+    for (const auto& record : page.records) staging += ResourceOf(record).config().value("Staging", false) ? 1 : 0;
     if (!page.truncated || page.records.empty()) return staging;
     query.after_id = page.records.back().id;
   }
@@ -73,13 +73,13 @@ Result<std::pair<std::string, std::string>, ApiError> BothVersions(const Json& i
 
 // The policy the primary names, which must name this staging distribution.
 Result<Resource, ApiError> PolicyBetween(RequestContext& ctx, const Resource& primary, const Resource& staging) {
-  const std::string policy_id = StringMember(primary.config, "ContinuousDeploymentPolicyId");
+  const std::string policy_id = StringMember(primary.config(), "ContinuousDeploymentPolicyId");
   if (policy_id.empty()) {
     return Fail(errors::InvalidArgument("The primary distribution has no continuous deployment policy."));
   }
   auto policy = LoadResource(ctx, Policies(), policy_id);
   if (!policy) return Fail(errors::EntityNotFound("The continuous deployment policy does not exist."));
-  const Json names = ItemsOf(policy->config.value("StagingDistributionDnsNames", Json::object()));
+  const Json names = ItemsOf(MemberOf(policy->config(), "StagingDistributionDnsNames"));
   const std::string domain = staging.metadata.value("DomainName", "");
   if (std::find(names.begin(), names.end(), Json(domain)) == names.end()) {
     return Fail(errors::InvalidArgument("The continuous deployment policy of the primary distribution does not name "
@@ -90,9 +90,9 @@ Result<Resource, ApiError> PolicyBetween(RequestContext& ctx, const Resource& pr
 
 // The staging configuration with what the primary keeps.
 Json PromotedConfig(const Resource& primary, const Resource& staging) {
-  Json config = staging.config;
+  Json config = staging.config();
   for (const char* kept : {"CallerReference", "Aliases", "ContinuousDeploymentPolicyId"}) {
-    if (const auto it = primary.config.find(kept); it != primary.config.end()) {
+    if (const auto it = primary.config().find(kept); it != primary.config().end()) {
       config[kept] = *it;
     } else {
       config.erase(kept);
@@ -114,13 +114,13 @@ Result<Json, ApiError> CopyDistribution(RequestContext& ctx, const Json& input) 
   if (!input.value("Staging", false)) {
     return Fail(errors::InvalidArgument("The only valid value of Staging is true: a copy is a staging distribution."));
   }
-  if (primary->config.value("Staging", false)) {
+  if (primary->config().value("Staging", false)) {
     return Fail(errors::InvalidArgument("A staging distribution can't be copied: copy its primary distribution."));
   }
   if (CountStaging(ctx) >= kMaxStagingDistributions) {
     return Fail(errors::TooManyDistributions("Your account already has the maximum of 20 staging distributions."));
   }
-  Json config = primary->config;
+  Json config = primary->config();
   config["CallerReference"] = StringMember(input, "CallerReference");
   config["Enabled"] = input.value("Enabled", true);
   config["Staging"] = true;
@@ -142,7 +142,7 @@ Result<Json, ApiError> UpdateDistributionWithStagingConfig(RequestContext& ctx, 
   if (versions->first != primary->etag() || versions->second != staging->etag()) {
     return Fail(errors::PreconditionFailed({}));
   }
-  if (!staging->config.value("Staging", false)) {
+  if (!staging->config().value("Staging", false)) {
     return Fail(errors::InvalidArgument("The distribution " + staging->id() + " is not a staging distribution."));
   }
   auto policy = PolicyBetween(ctx, primary.value(), staging.value());
@@ -154,7 +154,7 @@ Result<Json, ApiError> UpdateDistributionWithStagingConfig(RequestContext& ctx, 
   }
   auto primary_step = NextVersion(ctx, family, primary.value(), promoted);
   if (!primary_step) return Fail(std::move(primary_step).error());
-  Json disabled = policy->config;
+  Json disabled = policy->config();
   disabled["Enabled"] = false;  // traffic goes back to the primary
   auto policy_step = NextVersion(ctx, Policies(), policy.value(), disabled);
   if (!policy_step) return Fail(std::move(policy_step).error());

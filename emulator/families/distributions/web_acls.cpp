@@ -26,13 +26,13 @@ Result<Json, ApiError> SetWebAcl(RequestContext& ctx, const Json& input, const s
   if (!current) return Fail(AsEntityNotFound(std::move(current).error()));
   // Developer guide, continuous deployment: with a policy attached, a web ACL
   // can be neither associated for the first time nor disassociated.
-  const bool continuous = !StringMember(current->config, "ContinuousDeploymentPolicyId").empty();
-  if (continuous && (acl.empty() || StringMember(current->config, "WebACLId").empty())) {
+  const bool continuous = !StringMember(current->config(), "ContinuousDeploymentPolicyId").empty();
+  if (continuous && (acl.empty() || StringMember(current->config(), "WebACLId").empty())) {
     return Fail(errors::InvalidArgument(
         "A distribution with a continuous deployment policy can't have its web ACL associated for the first time "
         "or disassociated: delete the policy first."));
   }
-  Json config = current->config;
+  Json config = current->config();
   config["WebACLId"] = acl;
   auto updated = UpdateResource(ctx, Distributions(), id, input.value("IfMatch", Json()), std::move(config), false);
   if (!updated) return Fail(AsEntityNotFound(std::move(updated).error()));
@@ -63,7 +63,7 @@ Result<Json, ApiError> ListDistributionsByWebAclId(RequestContext& ctx, const Js
                                         "of a WAF Classic one."));
   }
   return ListWhere(ctx, Distributions(), "ListDistributionsByWebACLId", input,
-                   [&](const Resource& distribution) { return StringMember(distribution.config, "WebACLId") == acl; });
+                   [&](const Resource& distribution) { return StringMember(distribution.config(), "WebACLId") == acl; });
 }
 
 }  // namespace cfl::families

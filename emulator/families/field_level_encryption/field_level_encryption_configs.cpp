@@ -22,7 +22,7 @@ constexpr std::size_t kMaxContentTypeProfiles = 10;
 Json ProfilesOf(const Json& config, std::string_view holder, std::string_view list) {
   const auto found = config.find(holder);
   if (found == config.end() || !found->is_object()) return Json::array();
-  return ItemsOf(found->value(list, Json::object()));
+  return ItemsOf(MemberOf(*found, list));
 }
 
 Result<Ok, ApiError> CheckQueryArgProfiles(const Json& config) {
@@ -85,12 +85,12 @@ FamilyDefinition MakeDefinition() {
   family.prepare = Prepare;
   family.render = [](const RequestContext&, const Resource& resource, bool) {
     Json encryption = Attributes(resource);
-    encryption["FieldLevelEncryptionConfig"] = resource.config;
+    encryption["FieldLevelEncryptionConfig"] = resource.config();
     return encryption;
   };
   family.summarize = [](const RequestContext&, const Resource& resource) {
     const Json attributes = Attributes(resource);
-    return Project("FieldLevelEncryptionSummary", {&attributes, &resource.config});
+    return Project("FieldLevelEncryptionSummary", {&attributes, &resource.config()});
   };
   return {std::move(family),
           {{"CreateFieldLevelEncryptionConfig", Verb::kCreate},

@@ -32,7 +32,7 @@ bool Overlap(const std::string& a, const std::string& b) {
 }
 
 Result<Ok, ApiError> CheckEntities(const Json& config) {
-  const Json entities = ItemsOf(config.value("EncryptionEntities", Json::object()));
+  const Json entities = ItemsOf(MemberOf(config, "EncryptionEntities"));
   if (entities.empty()) return Fail(errors::InvalidArgument("A profile needs at least one encryption entity."));
   if (entities.size() > kMaxEncryptionEntities) {
     return Fail(errors::TooManyFieldLevelEncryptionEncryptionEntities(
@@ -41,7 +41,7 @@ Result<Ok, ApiError> CheckEntities(const Json& config) {
   std::vector<std::string> patterns;
   std::size_t size = 0;
   for (const auto& entity : entities) {
-    const Json fields = ItemsOf(entity.value("FieldPatterns", Json::object()));
+    const Json fields = ItemsOf(MemberOf(entity, "FieldPatterns"));
     if (fields.empty()) return Fail(errors::InvalidArgument("An encryption entity needs at least one field pattern."));
     size += StringMember(entity, "ProviderId").size();
     for (const auto& field : fields) {
@@ -94,12 +94,12 @@ FamilyDefinition MakeDefinition() {
   family.prepare = Prepare;
   family.render = [](const RequestContext&, const Resource& resource, bool) {
     Json profile = Attributes(resource);
-    profile["FieldLevelEncryptionProfileConfig"] = resource.config;
+    profile["FieldLevelEncryptionProfileConfig"] = resource.config();
     return profile;
   };
   family.summarize = [](const RequestContext&, const Resource& resource) {
     const Json attributes = Attributes(resource);
-    return Project("FieldLevelEncryptionProfileSummary", {&attributes, &resource.config});
+    return Project("FieldLevelEncryptionProfileSummary", {&attributes, &resource.config()});
   };
   return {std::move(family),
           {{"CreateFieldLevelEncryptionProfile", Verb::kCreate},

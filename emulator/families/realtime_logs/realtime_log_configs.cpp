@@ -82,7 +82,7 @@ Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource* curr
 }
 
 Json Render(const RequestContext& ctx, const Resource& resource) {
-  Json config = resource.config;
+  Json config = resource.config();
   config["ARN"] = Arn(ctx.account, kArnType, resource.id());
   return config;
 }
@@ -122,7 +122,7 @@ Result<Json, ApiError> ListDistributionsByRealtimeLogConfig(RequestContext& ctx,
   }
   const auto* distributions = Registry::Get().FindFamily("distribution");
   return ListWhere(ctx, distributions->family, "ListDistributionsByRealtimeLogConfig", input,
-                   [&](const Resource& distribution) { return SendsTo(ctx, distribution.config, name); });
+                   [&](const Resource& distribution) { return SendsTo(ctx, distribution.config(), name); });
 }
 
 FamilyDefinition MakeDefinition() {

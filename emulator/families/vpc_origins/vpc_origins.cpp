@@ -42,7 +42,7 @@ Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource* curr
     return Fail(errors::InvalidArgument("The Arn of a VPC origin must be the ARN of an Application or Network Load "
                                         "Balancer or of an EC2 instance: " + StringMember(config, "Arn")));
   }
-  if (current && StringMember(config, "Arn") != StringMember(current->config, "Arn")) {
+  if (current && StringMember(config, "Arn") != StringMember(current->config(), "Arn")) {
     return Fail(errors::IllegalUpdate("The update contains modifications that are not allowed: the Arn of a VPC origin "
                                       "can't be changed."));
   }
@@ -74,7 +74,7 @@ std::string Status(const RequestContext& ctx, const Resource& resource, bool jus
 
 Json Render(const RequestContext& ctx, const Resource& resource, std::string status) {
   Json origin = Attributes(ctx, resource, std::move(status));
-  origin["VpcOriginEndpointConfig"] = resource.config;
+  origin["VpcOriginEndpointConfig"] = resource.config();
   return origin;
 }
 
@@ -124,8 +124,8 @@ FamilyDefinition MakeDefinition() {
   };
   family.summarize = [](const RequestContext& ctx, const Resource& resource) {
     Json summary = Attributes(ctx, resource, Status(ctx, resource, false));
-    summary["Name"] = StringMember(resource.config, "Name");
-    summary["OriginEndpointArn"] = StringMember(resource.config, "Arn");
+    summary["Name"] = StringMember(resource.config(), "Name");
+    summary["OriginEndpointArn"] = StringMember(resource.config(), "Arn");
     return summary;
   };
   return {std::move(family),
