@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "emulator/common/ids.h"
+#include "emulator/engine/deployed.h"
 #include "emulator/engine/references.h"
 #include "emulator/engine/registry.h"
 
@@ -213,6 +214,11 @@ Result<Resource, ApiError> UpdateResource(RequestContext& ctx, const Family& fam
   store::Record next = std::move(built).value();
   next.id = id;
   next.metadata = current->record.metadata;
+  if (family.settle_delay_ms) {
+    Json metadata = Json::parse(current->record.metadata, nullptr, false);
+    KeepDeployedConfig(family, current->record, ctx.now_ms, metadata, next.etag);
+    if (metadata.is_object()) next.metadata = metadata.dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
   store::ReplaceRules rules;
   // The version checked above: a writer in between makes this a 412.
   if (family.versioning != Versioning::kNone) rules.expected_etag = current->etag();

@@ -14,6 +14,7 @@
 #include "emulator/common/clock.h"
 #include "emulator/common/ids.h"
 #include "emulator/http/connection_loop.h"
+#include "emulator/http/framed_httplib.h"
 #include "emulator/http/request_log.h"
 
 namespace cfl::http {
@@ -57,56 +58,6 @@ const char* Reason(int status) {
     default: return "Error";
   }
 }
-
-// Exposes cpp-httplib's handling of one request (parse, route, handler, write)
-// for a request the connection loop has framed.
-class FramedServer final : public httplib::Server {
- public:
-  bool ServeOne(httplib::Stream& stream, bool closing, bool& client_closes) {
-    return process_request(stream, closing, client_closes, nullptr);
-  }
-  // cpp-httplib writes a streamed body (a content provider) only while its
-  // own listening socket is set: it takes an unset one for "shutting down".
-  // Its accept loop is not used, so the connection loop's socket stands in;
-  // unset again, streams being written stop.
-  void SetListening(socket_t listening) { svr_sock_ = listening; }
-};
-
-// One framed request as cpp-httplib's Stream: reads yield exactly the
-// request's bytes and then end; writes go to the connection's writer.
-class RequestStream final : public httplib::Stream {
- public:
-  RequestStream(std::string_view request, const ConnectionInfo& connection, ResponseWriter& out)
-      : rest_(request), connection_(connection), out_(out) {}
-
-  bool is_readable() const override { return true; }
-  bool is_writable() const override { return writable_; }
-  ssize_t read(char* ptr, size_t size) override {
-    const std::size_t n = std::min(size, rest_.size());
-    std::memcpy(ptr, rest_.data(), n);
-    rest_.remove_prefix(n);
-    return static_cast<ssize_t>(n);
-  }
-  ssize_t write(const char* ptr, size_t size) override {
-    writable_ = writable_ && out_.Write(std::string_view(ptr, size));
-    return writable_ ? static_cast<ssize_t>(size) : -1;
-  }
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    ip = connection_.remote_ip;
-    port = connection_.remote_port;
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    ip = connection_.local_ip;
-    port = connection_.local_port;
-  }
-  socket_t socket() const override { return connection_.fd; }
-
- private:
-  std::string_view rest_;
-  const ConnectionInfo& connection_;
-  ResponseWriter& out_;
-  bool writable_ = true;
-};
 
 void Send(httplib::Response& response, model::HttpResponseParts parts) {
   response.status = parts.status;
