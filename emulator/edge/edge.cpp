@@ -109,6 +109,16 @@ const Json* TargetOrigin(const Json& config, const std::string& target_id) {
   return nullptr;
 }
 
+// The CustomErrorResponses item for an error status, or null.
+const Json* CustomErrorResponseFor(const Json& config, int status) {
+  const auto list = config.find("CustomErrorResponses");
+  if (list == config.end() || !list->is_object() || !list->contains("Items")) return nullptr;
+  for (const auto& item : (*list)["Items"]) {
+    if (item.is_object() && item.value("ErrorCode", 0) == status) return &item;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::string HeaderValue(const Headers& headers, std::string_view name) {
@@ -252,7 +262,38 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
   const std::string root = config->value("DefaultRootObject", "");
   if (target.path == "/" && !root.empty()) target.path += root;
   auto response = FromOrigin(request, served, *config, behavior, target.path, target.query);
-  return response;
+  return WithCustomErrorPage(request, served, *config, std::move(response));
+}
+
+// CustomErrorResponses: an error with a ResponsePagePath answers that page,
+// fetched through the distribution (its behavior, its cache), with
+// ResponseCode; when the page cannot be had, the error as it was.
+ViewerResponse Edge::WithCustomErrorPage(const ViewerRequest& request, Served& served, const Json& config,
+                                         ViewerResponse response) {
+  const Json* custom = CustomErrorResponseFor(config, response.status);
+  if (!custom) return response;
+  const std::string page_path = custom->value("ResponsePagePath", "");
+  if (page_path.empty() || !page_path.starts_with('/')) return response;
+  ViewerRequest page_request;
+  page_request.method = "GET";
+  page_request.target = page_path;
+  page_request.headers = request.headers;
+  page_request.client_ip = request.client_ip;
+  page_request.https = request.https;
+  Served page_served = served;
+  auto page = FromOrigin(page_request, page_served, config, SelectBehavior(config, page_path), page_path, "");
+  if (page.status < 200 || page.status > 299) return response;
+  std::erase_if(page.headers, [](const auto& header) {
+    return EqualsIgnoringCase(header.first, "Age") || EqualsIgnoringCase(header.first, "X-Cache");
+  });
+  page.headers.emplace_back("X-Cache", "Error from cloudfront");
+  const std::string code = custom->value("ResponseCode", "");
+  int status = response.status;
+  if (!code.empty()) std::from_chars(code.data(), code.data() + code.size(), status);
+  page.status = status;
+  if (request.method == "HEAD") page.body.clear();
+  served.result_type = "Error";
+  return page;
 }
 
 namespace {
@@ -275,6 +316,14 @@ bool CachedAsError(int status) {
   return false;
 }
 constexpr std::int64_t kErrorCachingMinTtlSeconds = 10;
+
+// How long an origin's error status is cached: its CustomErrorResponse's
+// ErrorCachingMinTTL, else 10 s.
+std::int64_t ErrorCachingTtl(const Json& config, int status) {
+  const Json* custom = CustomErrorResponseFor(config, status);
+  return custom ? SecondsMember(*custom, "ErrorCachingMinTTL", kErrorCachingMinTtlSeconds)
+                : kErrorCachingMinTtlSeconds;
+}
 
 bool MethodCached(const Json& behavior, std::string_view method) {
   if (method == "GET" || method == "HEAD") return true;
@@ -441,7 +490,7 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, co
   if (cacheable && request.method != "HEAD") {
     std::int64_t ttl = 0;
     if (CachedByTtl(object->status)) ttl = TtlSeconds(ttl_bounds, object->headers, served.now_ms);
-    if (CachedAsError(object->status)) ttl = kErrorCachingMinTtlSeconds;
+    if (CachedAsError(object->status)) ttl = ErrorCachingTtl(config, object->status);
     if (ttl > 0) {
       object->expires_ms = served.now_ms + ttl * 1000;
       cache_.Insert(cache_key, std::move(object));

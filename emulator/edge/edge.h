@@ -66,6 +66,8 @@ class Edge {
  private:
   struct Served;
   ViewerResponse Route(const ViewerRequest& request, Served& served);
+  ViewerResponse WithCustomErrorPage(const ViewerRequest& request, Served& served, const nlohmann::json& config,
+                                    ViewerResponse response);
   ViewerResponse FromOrigin(const ViewerRequest& request, Served& served, const nlohmann::json& config,
                             const nlohmann::json& behavior, const std::string& path, const std::string& query);
 

@@ -426,3 +426,25 @@ def test_aws_cli_made_distribution_serves(edge_emulator, edge_url, account, tmp_
     domain = json.loads(out.stdout)["Distribution"]["DomainName"]
     answer = get(edge_url, domain, "/from-the-cli")
     assert answer.status_code == 200 and answer.json()["path"] == "/from-the-cli"
+
+
+def test_custom_error_responses_page_code_and_error_caching(cf_edge, edge_url, edge_emulator, origin, account):
+    missing, page = f"/missing-{account}", f"/errors-{account}/404.html"
+    origin.routes[missing] = (404, {"Content-Type": "text/plain"}, b"origin 404")
+    origin.routes[page] = (200, {"Content-Type": "text/html"}, b"<h1>custom page</h1>")
+    dist, _ = create(cf_edge, edge_config(CustomErrorResponses={"Quantity": 1, "Items": [
+        {"ErrorCode": 404, "ResponsePagePath": page, "ResponseCode": "200", "ErrorCachingMinTTL": 5}]}))
+    answer = get(edge_url, dist["DomainName"], missing)
+    assert (answer.status_code, answer.text) == (200, "<h1>custom page</h1>")
+    assert answer.headers["X-Cache"] == "Error from cloudfront"
+    assert hits_of(missing, origin) == 1
+    assert get(edge_url, dist["DomainName"], missing).text == "<h1>custom page</h1>"
+    assert hits_of(missing, origin) == 1  # the 404 is cached for ErrorCachingMinTTL
+    edge_emulator.advance_clock(6)
+    get(edge_url, dist["DomainName"], missing)
+    assert hits_of(missing, origin) == 2
+    # Without a custom error response the origin's error passes through.
+    other = f"/plain-missing-{account}"
+    origin.routes[other] = (403, {}, b"origin 403")
+    plain = get(edge_url, dist["DomainName"], other)
+    assert (plain.status_code, plain.text) == (403, "origin 403")
