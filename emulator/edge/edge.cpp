@@ -234,22 +234,28 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
   if (!ref) return refuse(403, kBadRequestText);
   const auto record = store_.Get(ref->account, "distribution", ref->id);
   if (!record) return refuse(403, kBadRequestText);  // deleted since the index was read
-  const Json metadata = Json::parse(record->metadata, nullptr, false);
-  const auto deployed = engine::DeployedDocument(*record, metadata, served.now_ms);
+  // Parsed once per version: what the edge reads of the metadata (the domain
+  // name, the kept config) changes only with the version (tags do not matter).
+  const std::string version_key = record->id + '\0' + record->etag;
+  auto metadata = ParsedConfigs().Find(version_key + "#metadata");
+  if (!metadata) {
+    metadata = std::make_shared<const Json>(Json::parse(record->metadata, nullptr, false));
+    ParsedConfigs().Insert(version_key + "#metadata", metadata);
+  }
+  const std::string* deployed = engine::DeployedDocument(*record, *metadata, served.now_ms);
   if (!deployed) return refuse(403, kBadRequestText);  // never deployed yet
-  const std::string config_key = record->id + '\0' + record->etag + '\0' +
-                                 std::to_string(std::hash<std::string>{}(*deployed));
+  const std::string config_key = version_key + (deployed == &record->document ? "#own" : "#kept");
   auto config = ParsedConfigs().Find(config_key);
   if (!config) {
     config = std::make_shared<const Json>(Json::parse(*deployed, nullptr, false));
     ParsedConfigs().Insert(config_key, config);
   }
   if (!config->is_object() || !config->value("Enabled", false)) return refuse(403, kBadRequestText);
-  if (!path_form && !HostServedBy(*config, metadata, host)) return refuse(403, kBadRequestText);
+  if (!path_form && !HostServedBy(*config, *metadata, host)) return refuse(403, kBadRequestText);
   served.distribution_id = record->id;
   served.owner_account = record->account;
   served.path = target.path;
-  served.distribution_domain = metadata.value("DomainName", "");
+  served.distribution_domain = metadata->value("DomainName", "");
 
   const Json& behavior = SelectBehavior(*config, target.path);
   if (!MethodAllowed(behavior, request.method)) return refuse(403, kMethodNotAllowedText);

@@ -6,7 +6,6 @@
 // like any other attribute).
 #pragma once
 
-#include <optional>
 #include <string>
 
 #include "emulator/engine/family.h"
@@ -28,8 +27,9 @@ void KeepDeployedConfig(const Family& family, const store::Record& current, std:
                         const std::string& next_etag);
 
 // The config document (JSON text) deployed at now_ms: the record's own once
-// it has settled, else the one kept by its last update; nullopt when no
-// version has been deployed yet (created and still InProgress).
-std::optional<std::string> DeployedDocument(const store::Record& record, const Json& metadata, std::int64_t now_ms);
+// it has settled, else the one kept by its last update (in metadata, which
+// must be the record's, parsed); null when no version has been deployed yet
+// (created and still InProgress). Points into record or metadata.
+const std::string* DeployedDocument(const store::Record& record, const Json& metadata, std::int64_t now_ms);
 
 }  // namespace cfl::engine

@@ -12,7 +12,8 @@ TEST_CASE_FIXTURE(HandlerTestFixture, "deployed config: an update keeps the depl
   const std::string id = created.value()["Distribution"]["Id"];
   const auto deployed_comment = [&] {
     const auto record = store->Get("111111111111", "distribution", id);
-    const auto document = DeployedDocument(*record, Json::parse(record->metadata), ToMillis(clock.Now()));
+    const Json metadata = Json::parse(record->metadata);
+    const std::string* document = DeployedDocument(*record, metadata, ToMillis(clock.Now()));
     return document ? Json::parse(*document).value("Comment", "?") : std::string("none");
   };
   CHECK(deployed_comment() == "none");
