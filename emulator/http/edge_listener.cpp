@@ -14,22 +14,6 @@ namespace {
 // is far larger, the emulator's is its memory's.
 constexpr std::size_t kMaxViewerBody = std::size_t{16} << 20;
 
-const char* Reason(int status) {
-  switch (status) {
-    case 200: return "OK";
-    case 301: return "Moved Permanently";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 408: return "Request Timeout";
-    case 413: return "Payload Too Large";
-    case 414: return "URI Too Long";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Error";
-  }
-}
-
 }  // namespace
 
 struct EdgeListener::Impl final : RequestServer {
@@ -37,15 +21,7 @@ struct EdgeListener::Impl final : RequestServer {
     const auto handler = [this](const httplib::Request& request, httplib::Response& response) {
       Handle(request, response);
     };
-    const std::string any_path = R"([\s\S]*)";
-    http.set_keep_alive_timeout(5);
-    http.set_keep_alive_max_count(1'000'000);
-    http.Get(any_path, handler);
-    http.Post(any_path, handler);
-    http.Put(any_path, handler);
-    http.Delete(any_path, handler);
-    http.Patch(any_path, handler);
-    http.Options(any_path, handler);
+    RouteEverything(http, handler);
     http.set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
       Write(edge::ErrorPage(502, edge::kBadRequestText, "-"), response);
     });
@@ -101,15 +77,12 @@ struct EdgeListener::Impl final : RequestServer {
   }
 
   bool Serve(std::string_view request, bool closing, const ConnectionInfo& connection, ResponseWriter& out) override {
-    RequestStream stream(request, connection, out);
-    bool client_closes = false;
-    const bool written = http.ServeOne(stream, closing, client_closes);
-    return written && !client_closes;
+    return ServeFramed(http, request, closing, connection, out);
   }
 
   std::string RefusalAnswer(const Refusal& refusal) override {
     const auto page = edge::ErrorPage(refusal.status, edge::kBadRequestText, "-");
-    std::string answer = "HTTP/1.1 " + std::to_string(refusal.status) + " " + Reason(refusal.status) + "\r\n";
+    std::string answer = "HTTP/1.1 " + std::to_string(refusal.status) + " " + ReasonPhrase(refusal.status) + "\r\n";
     for (const auto& [name, value] : page.headers) answer += name + ": " + value + "\r\n";
     answer += "Content-Length: " + std::to_string(page.body.size()) + "\r\nConnection: close\r\n\r\n" + page.body;
     return answer;

@@ -63,4 +63,50 @@ class RequestStream final : public httplib::Stream {
   bool writable_ = true;
 };
 
+// Sends every request (any path, every method cpp-httplib routes) to handler,
+// with keep-alive as long as the connection loop allows.
+inline void RouteEverything(FramedServer& http, const httplib::Server::Handler& handler) {
+  http.set_keep_alive_timeout(5);
+  http.set_keep_alive_max_count(1'000'000);
+  // Every path, also one whose decoded form holds a CR or LF ("." does not
+  // match those): the handler decides what a path means.
+  const std::string any_path = R"([\s\S]*)";
+  http.Get(any_path, handler);
+  http.Post(any_path, handler);
+  http.Put(any_path, handler);
+  http.Delete(any_path, handler);
+  http.Patch(any_path, handler);
+  http.Options(any_path, handler);
+}
+
+// Serves one framed request through http; false when the connection must
+// not carry another (it is broken, or the client asked to close).
+inline bool ServeFramed(FramedServer& http, std::string_view request, bool closing, const ConnectionInfo& connection,
+                        ResponseWriter& out) {
+  RequestStream stream(request, connection, out);
+  bool client_closes = false;
+  const bool written = http.ServeOne(stream, closing, client_closes);
+  return written && !client_closes;
+}
+
+// The reason phrase of the statuses the servers answer themselves.
+inline const char* ReasonPhrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 301: return "Moved Permanently";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 408: return "Request Timeout";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Error";
+  }
+}
+
 }  // namespace cfl::http

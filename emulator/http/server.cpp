@@ -45,19 +45,6 @@ std::size_t MaxBodyFor(std::string_view method, std::string_view target) {
   return kMaxBodyBytes;
 }
 
-const char* Reason(int status) {
-  switch (status) {
-    case 400: return "Bad Request";
-    case 408: return "Request Timeout";
-    case 413: return "Payload Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Error";
-  }
-}
 
 void Send(httplib::Response& response, model::HttpResponseParts parts) {
   response.status = parts.status;
@@ -121,10 +108,7 @@ struct Server::Impl final : RequestServer {
   bool LogRequests() const { return options.log_level == "debug" || options.log_level == "info"; }
 
   bool Serve(std::string_view request, bool closing, const ConnectionInfo& connection, ResponseWriter& out) override {
-    RequestStream stream(request, connection, out);
-    bool client_closes = false;
-    const bool written = http.ServeOne(stream, closing, client_closes);
-    return written && !client_closes;
+    return ServeFramed(http, request, closing, connection, out);
   }
 
   std::string RefusalAnswer(const Refusal& refusal) override {
@@ -134,7 +118,7 @@ struct Server::Impl final : RequestServer {
     call.status = refusal.status;
     call.error_code = refusal.code;
     const auto encoded = model::EncodeError(MakeError(refusal.code, refusal.message), call.request_id);
-    std::string answer = "HTTP/1.1 " + std::to_string(refusal.status) + " " + Reason(refusal.status) + "\r\n";
+    std::string answer = "HTTP/1.1 " + std::to_string(refusal.status) + " " + ReasonPhrase(refusal.status) + "\r\n";
     answer += "Content-Type: text/xml\r\nContent-Length: " + std::to_string(encoded.body.size()) + "\r\n";
     answer += "x-amzn-RequestId: " + call.request_id + "\r\n";
     if (refusal.status == 415) answer += "Accept-Encoding: identity\r\n";
@@ -265,17 +249,7 @@ struct Server::Impl final : RequestServer {
     const auto handler = [this](const httplib::Request& request, httplib::Response& response) {
       Route(request, response);
     };
-    http.set_keep_alive_timeout(5);
-    http.set_keep_alive_max_count(1'000'000);
-    // Every path, also one whose decoded form holds a CR or LF ("." does not
-    // match those): the dispatcher decides what a path means.
-    const std::string any_path = R"([\s\S]*)";
-    http.Get(any_path, handler);
-    http.Post(any_path, handler);
-    http.Put(any_path, handler);
-    http.Delete(any_path, handler);
-    http.Patch(any_path, handler);
-    http.Options(any_path, handler);
+    RouteEverything(http, handler);
     // Nothing should throw this far (the dispatcher and the control plane
     // catch), but if something does the client still gets CloudFront's shape.
     http.set_exception_handler([send_error](const httplib::Request& request, httplib::Response& response,
