@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <random>
+#include <variant>
 
 #include "emulator/common/bounded_cache.h"
 #include "emulator/edge/behaviors.h"
@@ -95,18 +96,44 @@ bool HostServedBy(const Json& config, const Json& metadata, const std::string& h
   return false;
 }
 
-// The origin a behavior targets; for an origin group, its first member (the
-// primary; failover is not emulated yet).
-const Json* TargetOrigin(const Json& config, const std::string& target_id) {
-  if (const Json* origin = FindOrigin(config, target_id)) return origin;
+const Json* FindOriginGroup(const Json& config, const std::string& group_id) {
   const auto groups = config.find("OriginGroups");
   if (groups == config.end() || !groups->is_object() || !groups->contains("Items")) return nullptr;
   for (const auto& group : (*groups)["Items"]) {
-    if (group.value("Id", "") != target_id) continue;
-    const Json members = group.value("Members", Json::object()).value("Items", Json::array());
-    if (!members.empty() && members[0].is_object()) return FindOrigin(config, members[0].value("OriginId", ""));
+    if (group.is_object() && group.value("Id", "") == group_id) return &group;
   }
   return nullptr;
+}
+
+// Member `index` (0: primary, 1: secondary) of an origin group, or null.
+const Json* GroupMember(const Json& config, const std::string& group_id, std::size_t index) {
+  const Json* group = FindOriginGroup(config, group_id);
+  if (!group) return nullptr;
+  const Json members = group->value("Members", Json::object()).value("Items", Json::array());
+  if (members.size() <= index || !members[index].is_object()) return nullptr;
+  return FindOrigin(config, members[index].value("OriginId", ""));
+}
+
+// The origin a behavior targets; for an origin group, its primary.
+const Json* TargetOrigin(const Json& config, const std::string& target_id) {
+  if (const Json* origin = FindOrigin(config, target_id)) return origin;
+  return GroupMember(config, target_id, 0);
+}
+
+// For an origin group, its secondary; null for an origin.
+const Json* SecondaryOrigin(const Json& config, const std::string& target_id) {
+  return FindOrigin(config, target_id) ? nullptr : GroupMember(config, target_id, 1);
+}
+
+// Whether the primary's status is one of the group's FailoverCriteria.
+bool FailsOver(const Json& config, const std::string& group_id, int status) {
+  const Json* group = FindOriginGroup(config, group_id);
+  if (!group) return false;
+  const Json codes = group->value("FailoverCriteria", Json::object()).value("StatusCodes", Json::object());
+  for (const auto& code : codes.value("Items", Json::array())) {
+    if (code == status) return true;
+  }
+  return false;
 }
 
 // The CustomErrorResponses item for an error status, or null.
@@ -342,56 +369,15 @@ bool MethodCached(const Json& behavior, std::string_view method) {
 
 }  // namespace
 
-ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, const Json& config,
-                                const Json& behavior, const std::string& path, const std::string& query) {
+// Fetches from one origin (custom origins over HTTP): the origin's answer,
+// or the edge's own error page when it cannot be had.
+std::variant<OriginResponse, ViewerResponse> Edge::FetchFrom(const Json& origin_config, const ViewerRequest& request,
+                                                            const Served& served, const std::string& path,
+                                                            const std::string& forwarded_query,
+                                                            const RequestParts& key_parts,
+                                                            const RequestParts& forwarded_parts) {
   const auto refuse = [&](int status, std::string_view text) { return ErrorPage(status, text, served.cf_id); };
-  const Json* origin = TargetOrigin(config, behavior.value("TargetOriginId", ""));
-  if (!origin) return refuse(502, kOriginUnreachableText);
-
-  // What makes the cache key, what else reaches the origin, and for how long.
-  RequestParts key_parts, forwarded_parts;
-  TtlBounds ttl_bounds;
-  const std::string cache_policy_id = behavior.value("CachePolicyId", "");
-  const std::string& owner = served.owner_account;
-  if (!cache_policy_id.empty()) {
-    const Json policy = PolicyConfig(store_, owner, "cache-policy", families::ManagedCachePolicies(), cache_policy_id);
-    key_parts = CacheKeyPartsOf(policy.is_object() ? policy : Json::object());
-    ttl_bounds = TtlBoundsOf(policy.is_object() ? policy : Json::object());
-  } else {
-    key_parts = LegacyPartsOf(behavior);
-    ttl_bounds = LegacyTtlBoundsOf(behavior);
-  }
-  if (const std::string id = behavior.value("OriginRequestPolicyId", ""); !id.empty()) {
-    const Json policy =
-        PolicyConfig(store_, owner, "origin-request-policy", families::ManagedOriginRequestPolicies(), id);
-    if (policy.is_object()) forwarded_parts = ForwardedPartsOf(policy);
-  }
-
-  const bool cacheable = MethodCached(behavior, request.method);
-  // HEAD and GET share an object (a HEAD answers from a GET's headers).
-  const std::string cache_key =
-      CacheKey(served.distribution_id, path, query, request.headers, key_parts) + (request.method == "OPTIONS" ? "O" : "");
-  if (cacheable) {
-    const auto invalidations = index_.InvalidationsOf(served.distribution_id);
-    const std::int64_t now_ms = served.now_ms;
-    const auto purged = [&](const CachedObject& object) {
-      for (const auto& invalidation : *invalidations) {
-        if (invalidation.completes_ms > now_ms || invalidation.completes_ms <= object.stored_ms) continue;
-        for (const auto& covered : invalidation.paths) {
-          if (InvalidationCovers(covered, object.path)) return true;
-        }
-      }
-      return false;
-    };
-    if (const auto hit = cache_.Find(cache_key, now_ms, purged)) {
-      served.result_type = "Hit";
-      ViewerResponse response{hit->status, hit->headers, request.method == "HEAD" ? std::string() : hit->body};
-      response.headers.emplace_back("X-Cache", "Hit from cloudfront");
-      response.headers.emplace_back("Age", std::to_string(std::max<std::int64_t>(0, (now_ms - hit->stored_ms) / 1000)));
-      return response;
-    }
-  }
-
+  const Json* origin = &origin_config;
   const auto custom = origin->find("CustomOriginConfig");
   if (custom == origin->end() || !custom->is_object()) {
     return refuse(502, "cloudfront-local does not fetch from S3 origins yet: give this origin a "
@@ -415,8 +401,8 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, co
   }
   fetch.method = request.method;
   fetch.target = origin->value("OriginPath", "") + path;
-  if (const std::string forwarded = ForwardedQuery(query, key_parts, forwarded_parts); !forwarded.empty()) {
-    fetch.target += "?" + forwarded;
+  if (!forwarded_query.empty()) {
+    fetch.target += "?" + forwarded_query;
   }
   fetch.connect_timeout = std::chrono::seconds(SecondsMember(*origin, "ConnectionTimeout", 10));
   fetch.read_timeout = std::chrono::seconds(SecondsMember(*custom, "OriginReadTimeout", 30));
@@ -481,6 +467,72 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, co
       return refuse(502, "The origin's answer is larger than cloudfront-local relays (64 MiB).");
     case OriginResponse::Outcome::kAnswered: break;
   }
+  return answer;
+}
+
+ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, const Json& config,
+                                const Json& behavior, const std::string& path, const std::string& query) {
+  const auto refuse = [&](int status, std::string_view text) { return ErrorPage(status, text, served.cf_id); };
+  const Json* origin = TargetOrigin(config, behavior.value("TargetOriginId", ""));
+  if (!origin) return refuse(502, kOriginUnreachableText);
+
+  // What makes the cache key, what else reaches the origin, and for how long.
+  RequestParts key_parts, forwarded_parts;
+  TtlBounds ttl_bounds;
+  const std::string cache_policy_id = behavior.value("CachePolicyId", "");
+  const std::string& owner = served.owner_account;
+  if (!cache_policy_id.empty()) {
+    const Json policy = PolicyConfig(store_, owner, "cache-policy", families::ManagedCachePolicies(), cache_policy_id);
+    key_parts = CacheKeyPartsOf(policy.is_object() ? policy : Json::object());
+    ttl_bounds = TtlBoundsOf(policy.is_object() ? policy : Json::object());
+  } else {
+    key_parts = LegacyPartsOf(behavior);
+    ttl_bounds = LegacyTtlBoundsOf(behavior);
+  }
+  if (const std::string id = behavior.value("OriginRequestPolicyId", ""); !id.empty()) {
+    const Json policy =
+        PolicyConfig(store_, owner, "origin-request-policy", families::ManagedOriginRequestPolicies(), id);
+    if (policy.is_object()) forwarded_parts = ForwardedPartsOf(policy);
+  }
+
+  const bool cacheable = MethodCached(behavior, request.method);
+  // HEAD and GET share an object (a HEAD answers from a GET's headers).
+  const std::string cache_key =
+      CacheKey(served.distribution_id, path, query, request.headers, key_parts) + (request.method == "OPTIONS" ? "O" : "");
+  if (cacheable) {
+    const auto invalidations = index_.InvalidationsOf(served.distribution_id);
+    const std::int64_t now_ms = served.now_ms;
+    const auto purged = [&](const CachedObject& object) {
+      for (const auto& invalidation : *invalidations) {
+        if (invalidation.completes_ms > now_ms || invalidation.completes_ms <= object.stored_ms) continue;
+        for (const auto& covered : invalidation.paths) {
+          if (InvalidationCovers(covered, object.path)) return true;
+        }
+      }
+      return false;
+    };
+    if (const auto hit = cache_.Find(cache_key, now_ms, purged)) {
+      served.result_type = "Hit";
+      ViewerResponse response{hit->status, hit->headers, request.method == "HEAD" ? std::string() : hit->body};
+      response.headers.emplace_back("X-Cache", "Hit from cloudfront");
+      response.headers.emplace_back("Age", std::to_string(std::max<std::int64_t>(0, (now_ms - hit->stored_ms) / 1000)));
+      return response;
+    }
+  }
+
+  const std::string forwarded_query = ForwardedQuery(query, key_parts, forwarded_parts);
+  auto fetched = FetchFrom(*origin, request, served, path, forwarded_query, key_parts, forwarded_parts);
+  // An origin group fails over to its second origin on the failover statuses
+  // or when the first cannot be had (GET, HEAD and OPTIONS only).
+  const Json* secondary = SecondaryOrigin(config, behavior.value("TargetOriginId", ""));
+  if (secondary && (request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS")) {
+    const auto* answered = std::get_if<OriginResponse>(&fetched);
+    if (!answered || FailsOver(config, behavior.value("TargetOriginId", ""), answered->status)) {
+      fetched = FetchFrom(*secondary, request, served, path, forwarded_query, key_parts, forwarded_parts);
+    }
+  }
+  if (auto* refused = std::get_if<ViewerResponse>(&fetched)) return std::move(*refused);
+  OriginResponse answer = std::get<OriginResponse>(std::move(fetched));
   served.result_type = "Miss";
   auto object = std::make_shared<CachedObject>();
   object->status = answer.status;

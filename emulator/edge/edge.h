@@ -15,12 +15,14 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
 #include "emulator/common/clock.h"
 #include "emulator/edge/access_log.h"
 #include "emulator/edge/cache.h"
+#include "emulator/edge/caching.h"
 #include "emulator/edge/distribution_index.h"
 #include "emulator/edge/edge_types.h"
 #include "store/store.h"
@@ -68,6 +70,11 @@ class Edge {
   ViewerResponse Route(const ViewerRequest& request, Served& served);
   ViewerResponse WithCustomErrorPage(const ViewerRequest& request, Served& served, const nlohmann::json& config,
                                     ViewerResponse response);
+  std::variant<OriginResponse, ViewerResponse> FetchFrom(const nlohmann::json& origin, const ViewerRequest& request,
+                                                         const Served& served, const std::string& path,
+                                                         const std::string& forwarded_query,
+                                                         const RequestParts& key_parts,
+                                                         const RequestParts& forwarded_parts);
   ViewerResponse FromOrigin(const ViewerRequest& request, Served& served, const nlohmann::json& config,
                             const nlohmann::json& behavior, const std::string& path, const std::string& query);
 

@@ -448,3 +448,28 @@ def test_custom_error_responses_page_code_and_error_caching(cf_edge, edge_url, e
     origin.routes[other] = (403, {}, b"origin 403")
     plain = get(edge_url, dist["DomainName"], other)
     assert (plain.status_code, plain.text) == (403, "origin 403")
+
+
+def test_origin_group_fails_over_on_its_statuses_and_on_an_unreachable_primary(cf_edge, edge_url, origin,
+                                                                               account):
+    origins = [custom_origin("primary", API_DOMAIN), custom_origin("secondary", ORIGIN_DOMAIN, OriginPath="/second"),
+               custom_origin("dead", DEAD_DOMAIN, ConnectionAttempts=1)]
+
+    def group(group_id, first):
+        return {"Id": group_id, "FailoverCriteria": {"StatusCodes": {"Quantity": 2, "Items": [500, 503]}},
+                "Members": {"Quantity": 2, "Items": [{"OriginId": first}, {"OriginId": "secondary"}]}}
+
+    behaviors = [{"PathPattern": "/dead/*", "TargetOriginId": "dead-group", "ViewerProtocolPolicy": "allow-all",
+                  "CachePolicyId": u.CACHING_OPTIMIZED}]
+    config = edge_config(behaviors, origins, OriginGroups={
+        "Quantity": 2, "Items": [group("group", "primary"), group("dead-group", "dead")]})
+    config["DefaultCacheBehavior"]["TargetOriginId"] = "group"
+    dist, _ = create(cf_edge, config)
+    failing = f"/fo-{account}"
+    origin.routes[failing] = (500, {}, b"primary failed")
+    origin.routes["/second" + failing] = (200, {}, b"from the secondary")
+    assert get(edge_url, dist["DomainName"], failing).text == "from the secondary"
+    assert [seen["headers"]["Host"] for seen in origin.received[-2:]] == [API_DOMAIN, ORIGIN_DOMAIN]
+    ok = get(edge_url, dist["DomainName"], f"/fine-{account}").json()
+    assert ok["headers"]["Host"] == API_DOMAIN  # the primary answers: no failover
+    assert get(edge_url, dist["DomainName"], f"/dead/x-{account}").json()["path"] == f"/second/dead/x-{account}"
