@@ -9,6 +9,7 @@
 #include "emulator/common/bounded_cache.h"
 #include "emulator/edge/behaviors.h"
 #include "emulator/edge/error_pages.h"
+#include "emulator/edge/response_headers.h"
 #include "emulator/edge/caching.h"
 #include "emulator/engine/deployed.h"
 #include "emulator/families/policies/managed_policies.h"
@@ -144,6 +145,14 @@ const Json* CustomErrorResponseFor(const Json& config, int status) {
     if (item.is_object() && item.value("ErrorCode", 0) == status) return &item;
   }
   return nullptr;
+}
+
+// A policy's config: an AWS-managed one, else the account's own (null when gone).
+Json PolicyConfig(store::Store& store, const std::string& account, std::string_view kind,
+                  const engine::ManagedRecords& managed, const std::string& id) {
+  if (const auto* found = engine::FindManaged(&managed, id)) return found->config;
+  const auto record = store.Get(account, kind, id);
+  return record ? Json::parse(record->document, nullptr, false) : Json();
 }
 
 }  // namespace
@@ -295,7 +304,13 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
   const std::string root = config->value("DefaultRootObject", "");
   if (target.path == "/" && !root.empty()) target.path += root;
   auto response = FromOrigin(request, served, *config, behavior, target.path, target.query);
-  return WithCustomErrorPage(request, served, *config, std::move(response));
+  response = WithCustomErrorPage(request, served, *config, std::move(response));
+  if (const std::string id = behavior.value("ResponseHeadersPolicyId", ""); !id.empty()) {
+    ApplyResponseHeadersPolicy(PolicyConfig(store_, served.owner_account, "response-headers-policy",
+                                            families::ManagedResponseHeadersPolicies(), id),
+                               request, response.headers);
+  }
+  return response;
 }
 
 // CustomErrorResponses: an error with a ResponsePagePath answers that page,
@@ -331,13 +346,6 @@ ViewerResponse Edge::WithCustomErrorPage(const ViewerRequest& request, Served& s
 
 namespace {
 
-// A policy's config: an AWS-managed one, else the account's own (null when gone).
-Json PolicyConfig(store::Store& store, const std::string& account, std::string_view kind,
-                  const engine::ManagedRecords& managed, const std::string& id) {
-  if (const auto* found = engine::FindManaged(&managed, id)) return found->config;
-  const auto record = store.Get(account, kind, id);
-  return record ? Json::parse(record->document, nullptr, false) : Json();
-}
 
 // Statuses CloudFront caches by the TTLs; and the error statuses it caches for
 // the error caching minimum TTL (10 s unless CustomErrorResponses say).

@@ -473,3 +473,35 @@ def test_origin_group_fails_over_on_its_statuses_and_on_an_unreachable_primary(c
     ok = get(edge_url, dist["DomainName"], f"/fine-{account}").json()
     assert ok["headers"]["Host"] == API_DOMAIN  # the primary answers: no failover
     assert get(edge_url, dist["DomainName"], f"/dead/x-{account}").json()["path"] == f"/second/dead/x-{account}"
+
+
+def test_response_headers_policies_managed_and_custom(cf_edge, edge_url, origin, account):
+    custom = cf_edge.create_response_headers_policy(ResponseHeadersPolicyConfig={
+        "Name": f"edge-rhp-{account}",
+        "CorsConfig": {
+            "AccessControlAllowOrigins": {"Quantity": 1, "Items": ["https://app.example.com"]},
+            "AccessControlAllowHeaders": {"Quantity": 1, "Items": ["Content-Type"]},
+            "AccessControlAllowMethods": {"Quantity": 2, "Items": ["GET", "POST"]},
+            "AccessControlAllowCredentials": False, "AccessControlMaxAgeSec": 600, "OriginOverride": True},
+        "CustomHeadersConfig": {"Quantity": 1, "Items": [{"Header": "X-Served-By", "Value": "edge",
+                                                           "Override": True}]}})["ResponseHeadersPolicy"]
+    # (RemoveHeadersConfig is newer than Debian's boto3: the unit test shows it.)
+    behaviors = [{"PathPattern": "/api/*", "TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all",
+                  "CachePolicyId": u.CACHING_OPTIMIZED, "ResponseHeadersPolicyId": custom["Id"],
+                  "AllowedMethods": {"Quantity": 3, "Items": ["GET", "HEAD", "OPTIONS"],
+                                     "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]}}}]
+    config = edge_config(behaviors)
+    config["DefaultCacheBehavior"]["ResponseHeadersPolicyId"] = "67f7725c-6f97-4210-82d7-5512b31e9d03"
+    dist, _ = create(cf_edge, config)
+    page = get(edge_url, dist["DomainName"], f"/page-{account}")
+    assert page.headers["X-Content-Type-Options"] == "nosniff"  # Managed-SecurityHeadersPolicy
+    assert page.headers["X-Frame-Options"] == "SAMEORIGIN"
+    api = f"/api/rhp-{account}"
+    origin.routes[api] = (200, {"X-Served-By": "origin"}, b"{}")
+    answer = get(edge_url, dist["DomainName"], api, headers={"Origin": "https://app.example.com"})
+    assert answer.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert answer.headers["X-Served-By"] == "edge"  # Override: the policy's value replaces the origin's
+    preflight = requests.options(edge_url + api, timeout=20, headers={
+        "Host": dist["DomainName"], "Origin": "https://app.example.com", "Access-Control-Request-Method": "POST"})
+    assert preflight.headers["Access-Control-Allow-Methods"] == "GET, POST"
+    assert preflight.headers["Access-Control-Max-Age"] == "600"
