@@ -19,8 +19,8 @@ struct ViewerRequest {
   std::string method;
   std::string target;  // path and query as sent, e.g. "/a/b.html?x=1"
   Headers headers;
-  std::string body;
-  std::string client_ip;
+  std::string body = {};
+  std::string client_ip = {};
   int client_port = 0;
   bool https = false;
 };
