@@ -1,5 +1,6 @@
 // A handler serves one operation: it takes the decoded input (a JSON object
-// keyed by the model's member names) and returns the output the same way.
+// keyed by the model's member names; its own, so it may move parts out) and
+// returns the output the same way.
 #pragma once
 
 #include <functional>
@@ -15,7 +16,7 @@ namespace cfl::engine {
 
 using Json = nlohmann::json;
 using api::RequestContext;
-using Handler = std::function<Result<Json, ApiError>(RequestContext&, const Json& input)>;
+using Handler = std::function<Result<Json, ApiError>(RequestContext&, Json input)>;
 using HandlerTable = std::unordered_map<std::string, Handler>;
 
 }  // namespace cfl::engine

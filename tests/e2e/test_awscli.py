@@ -6,18 +6,20 @@ import subprocess
 import time
 
 import pytest
+import requests
 
 import e2e_util as u
 
 AWS = os.environ.get("CFL_AWS_CLI", "/usr/bin/aws")
 SERVICE_ERROR_RC = 254  # CLI v2: the service answered an error
-PROPAGATION = 5.0  # seconds, the CLI emulator's --propagation-delay
+PROPAGATION = 600.0  # seconds, the CLI emulator's --propagation-delay
 
 
 @pytest.fixture(scope="module")
 def cli_emulator():
-    """A CLI invocation takes 0.5-1 s (several seconds on a loaded machine), so "delete before
-    Deployed" needs a longer propagation delay than the session emulator's 1 s."""
+    """A CLI invocation takes 0.5-1 s (many seconds on a loaded machine), so "delete before
+    Deployed" needs a propagation delay no machine reaches; the tests then move the emulator's
+    clock past it instead of sleeping."""
     em = u.Emulator("--propagation-delay", str(PROPAGATION))
     yield em
     assert em.stop() == 0
@@ -73,14 +75,13 @@ def assert_cli_error(p, code):
     assert f"An error occurred ({code})" in p.stderr, p.stderr
 
 
-def sleep_until_deployed(updated_at):
+def pass_propagation(emulator):
     """The CLI waiter polls every 60 s: only call it once the emulator reports Deployed."""
-    left = updated_at + PROPAGATION + 0.3 - time.monotonic()
-    if left > 0:
-        time.sleep(left)
+    r = requests.post(emulator.url + "/_emulator/clock", json={"advance_seconds": PROPAGATION}, timeout=10)
+    assert r.status_code == 200, r.text
 
 
-def test_cli_distribution_procedure(aws, account):
+def test_cli_distribution_procedure(aws, account, cli_emulator):
     cfg = u.dist_config(comment="cli procedure 1")
     created = aws("create-distribution", "--distribution-config", aws.write("cfg.json", cfg))
     dist = created["Distribution"]
@@ -110,7 +111,7 @@ def test_cli_distribution_procedure(aws, account):
         aws("delete-distribution", "--id", dist_id, "--if-match", etag2, ok=False),
         "DistributionNotDisabled", updated_at)
 
-    sleep_until_deployed(updated_at)
+    pass_propagation(cli_emulator)
     t0 = time.monotonic()
     assert aws("wait", "distribution-deployed", "--id", dist_id) is None
     assert time.monotonic() - t0 < 30, "the CLI waiter had to poll again: not Deployed"
@@ -122,7 +123,7 @@ def test_cli_distribution_procedure(aws, account):
     assert_cli_error(aws("get-distribution", "--id", dist_id, ok=False), "NoSuchDistribution")
 
 
-def test_cli_streaming_procedure(aws, account):
+def test_cli_streaming_procedure(aws, account, cli_emulator):
     cfg = u.streaming_config(comment="cli procedure 2")
     created = aws("create-streaming-distribution", "--streaming-distribution-config",
                   aws.write("sd.json", cfg))
@@ -155,7 +156,7 @@ def test_cli_streaming_procedure(aws, account):
     assert_not_disabled_before_deployed(
         aws("delete-streaming-distribution", "--id", sd_id, "--if-match", etag2, ok=False),
         "StreamingDistributionNotDisabled", updated_at)
-    sleep_until_deployed(updated_at)
+    pass_propagation(cli_emulator)
     t0 = time.monotonic()
     assert aws("wait", "streaming-distribution-deployed", "--id", sd_id) is None
     assert time.monotonic() - t0 < 30, "the CLI waiter had to poll again: not Deployed"
