@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -19,6 +20,8 @@
 #include "emulator/control/fault_rules.h"
 #include "emulator/control/fixtures.h"
 #include "emulator/control/request_journal.h"
+#include "emulator/edge/edge.h"
+#include "emulator/http/edge_listener.h"
 #include "emulator/http/server.h"
 #include "store/store.h"
 
@@ -90,7 +93,33 @@ int Run(cfl::Options options) {
   cfl::control::RequestJournal journal(static_cast<std::size_t>(options.journal_size));
   cfl::api::Dispatcher dispatcher(services, options.account_id, options.control_api ? &faults : nullptr,
                                   options.verify_signatures ? &verifier : nullptr);
-  cfl::control::ControlPlane control({services, clock, faults, journal, options.account_id});
+  cfl::edge::EdgeSettings edge_settings;
+  for (const auto& mapping : options.origin_addresses) {
+    if (auto problem = cfl::edge::AddOriginAddress(edge_settings, mapping); !problem.empty()) {
+      std::cerr << "cloudfront-local: " << problem << "\n";
+      return 2;
+    }
+  }
+  if (options.edge) edge_settings.log_file = options.edge_log;
+  cfl::http::HttpOriginFetcher origin_fetcher;
+  cfl::edge::Edge edge(*store, clock, origin_fetcher, std::move(edge_settings));
+  if (!edge.log().ok()) {
+    std::cerr << "cloudfront-local: --edge-log: " << edge.log().error() << "\n";
+    return 1;
+  }
+  cfl::http::EdgeListener edge_listener(edge, static_cast<std::size_t>(std::max(1, options.threads)));
+  std::string edge_http;
+  if (options.edge) {
+    const int edge_port = edge_listener.Bind(options.host, options.edge_port);
+    if (edge_port < 0) {
+      std::cerr << "cloudfront-local: cannot listen for the edge on " << options.host << ":" << options.edge_port
+                << ": " << edge_listener.BindError() << "\n";
+      return 1;
+    }
+    edge_http = options.host + ":" + std::to_string(edge_port);
+  }
+  cfl::control::ControlPlane control(
+      {services, clock, faults, journal, options.account_id, options.edge ? &edge : nullptr, edge_http});
   cfl::http::Server server(options, dispatcher, control);
 
   const int port = server.Bind();
@@ -110,7 +139,10 @@ int Run(cfl::Options options) {
     }
   }
   std::printf("cloudfront-local listening on http://%s:%d\n", options.host.c_str(), port);
+  if (options.edge) std::printf("cloudfront-local edge on http://%s\n", edge_http.c_str());
   std::fflush(stdout);
+  std::thread edge_thread;
+  if (options.edge) edge_thread = std::thread([&edge_listener] { edge_listener.Listen(); });
 
   // The server runs on its own thread; this one waits for SIGINT/SIGTERM (or
   // for the server to end on its own, which raises SIGTERM itself).
@@ -124,6 +156,7 @@ int Run(cfl::Options options) {
   sigwait(&stop_signals, &signal);
   const bool stopped_by_signal = !listen_ended;
   server.Stop();
+  if (options.edge) edge_listener.Stop();
   server.WaitForInFlightRequests(std::chrono::seconds(5));
   // Every acknowledged write is already committed (WAL, synchronous=FULL), so
   // there is nothing to flush but stdio; idle keep-alive connections are not

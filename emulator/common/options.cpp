@@ -83,6 +83,18 @@ const std::map<std::string_view, Setter>& ValueFlags() {
          o.control_token = v;
          return std::string();
        }},
+      {"--edge-port", [](Options& o, std::string_view v) { return SetInteger(o.edge_port, v, "--edge-port", 0, 65535); }},
+      {"--edge-log", [](Options& o, std::string_view v) { o.edge_log = v; return std::string(); }},
+      {"--origin-address",
+       [](Options& o, std::string_view v) {
+         const auto equals = v.find('=');
+         if (equals == std::string_view::npos || equals == 0 || v.find(':', equals) == std::string_view::npos) {
+           return "--origin-address needs DOMAIN=HOST:PORT (e.g. api.example.com=127.0.0.1:8080), got '" +
+                  std::string(v) + "'";
+         }
+         o.origin_addresses.emplace_back(v);
+         return std::string();
+       }},
       {"--credentials-file", [](Options& o, std::string_view v) { o.credentials_file = v; return std::string(); }},
   };
   return flags;
@@ -113,6 +125,12 @@ std::string UsageText() {
          "                              an access key, its secret and account (repeatable); without\n"
          "                              ACCOUNT a 12-digit key is its own account, else --account-id\n"
          "  --credentials-file PATH     one 'ACCESS_KEY SECRET [ACCOUNT]' per line, # comments\n"
+         "  --edge-port PORT            the edge's HTTP port: viewers reach distributions there\n"
+         "                              (default: a free port, shown in GET /_emulator/health)\n"
+         "  --no-edge                   do not serve viewers (no edge listener)\n"
+         "  --edge-log FILE             append the edge's access log (CloudFront's standard format)\n"
+         "  --origin-address DOMAIN=HOST:PORT\n"
+         "                              the edge connects to HOST:PORT for origins named DOMAIN (repeatable)\n"
          "  --threads N                 requests served at once, at most (worker threads, default 64)\n"
          "  --log-level LEVEL           debug, info (one line per request), warn, error (default info)\n"
          "  --help                      print this help\n"
@@ -127,6 +145,10 @@ std::variant<Options, OptionsExit> ParseOptions(int argc, const char* const argv
     if (arg == "--version") return OptionsExit{0, std::string("cloudfront-local ") + CFL_VERSION + "\n"};
     if (arg == "--no-control-api") {
       options.control_api = false;
+      continue;
+    }
+    if (arg == "--no-edge") {
+      options.edge = false;
       continue;
     }
     if (arg == "--verify-signatures") {

@@ -29,6 +29,11 @@ struct Options {
   bool verify_signatures = false;
   std::vector<std::string> credentials;  // ACCESS_KEY:SECRET[:ACCOUNT], as given
   std::string credentials_file;          // "" = none
+  // The edge (emulator/edge/): serves viewers through distributions.
+  bool edge = true;
+  int edge_port = 0;  // 0 = a free port picked at start
+  std::vector<std::string> origin_addresses;  // DOMAIN=HOST:PORT, as given
+  std::string edge_log;                       // --edge-log FILE; "" = none
 };
 
 struct OptionsExit {

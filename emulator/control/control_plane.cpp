@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <charconv>
 #include <cmath>
 
 #include "emulator/control/dashboard_files.h"
@@ -90,6 +91,9 @@ const std::vector<ControlPlane::Endpoint>& ControlPlane::Endpoints() {
       {"GET", "/accounts", &ControlPlane::ListAccounts},
       {"GET", "/resources", &ControlPlane::BrowseResources},
       {"GET", "/resources/{}", &ControlPlane::DescribeResource},
+      {"DELETE", "/edge/cache", &ControlPlane::ClearEdgeCache},
+      {"GET", "/edge/logs", &ControlPlane::EdgeLogs},
+      {"DELETE", "/edge/logs", &ControlPlane::ClearEdgeLogs},
       {"GET", "/ui", &ControlPlane::DashboardPage},
       {"GET", "/ui/{}", &ControlPlane::DashboardFile},
   };
@@ -150,7 +154,56 @@ ControlResponse ControlPlane::Health(const ControlRequest&, const Params&) {
     resources[count.kind] = resources.value(count.kind, 0) + count.count;
   }
   const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  return {200, {{"status", "ok"}, {"version", CFL_VERSION}, {"uptime_seconds", uptime}, {"resources", resources}}};
+  Json health = {{"status", "ok"}, {"version", CFL_VERSION}, {"uptime_seconds", uptime}, {"resources", resources}};
+  if (deps_.edge) health["edge"] = EdgeJson();
+  return {200, std::move(health)};
+}
+
+Json ControlPlane::EdgeJson() const {
+  const auto stats = deps_.edge->Stats();
+  const auto cache = deps_.edge->CacheStatistics();
+  return {{"http", deps_.edge_http},
+          {"requests", stats.requests},
+          {"errors", stats.errors},
+          {"cache",
+           {{"hits", cache.hits},
+            {"misses", cache.misses},
+            {"entries", cache.entries},
+            {"bytes", cache.bytes},
+            {"max_entries", cache.max_entries},
+            {"max_bytes", cache.max_bytes}}}};
+}
+
+ControlResponse ControlPlane::ClearEdgeCache(const ControlRequest&, const Params&) {
+  if (!deps_.edge) return {404, {{"error", "the edge is turned off (--no-edge)"}}};
+  return {200, {{"cleared", deps_.edge->ClearCache()}}};
+}
+
+ControlResponse ControlPlane::EdgeLogs(const ControlRequest& request, const Params&) {
+  if (!deps_.edge) return {404, {{"error", "the edge is turned off (--no-edge)"}}};
+  if (auto ok = OnlyParameters(request.query, {"distribution", "limit"}); !ok) return Error(ok.error());
+  std::size_t limit = 100;
+  if (auto given = Parameter(request.query, "limit")) {
+    std::size_t number = 0;
+    const auto parsed = std::from_chars(given->data(), given->data() + given->size(), number);
+    if (given->empty() || parsed.ec != std::errc() || parsed.ptr != given->data() + given->size() || number > 10000) {
+      return Error(BadRequest("limit must be an integer from 0 to 10000, got \"" + given->substr(0, 64) + "\""));
+    }
+    limit = number;
+  }
+  Json fields = Json::array();
+  for (const auto field : edge::AccessLogFields()) fields.push_back(field);
+  Json lines = Json::array();
+  for (auto& line : deps_.edge->log().Recent(Parameter(request.query, "distribution").value_or(""), limit)) {
+    lines.push_back(std::move(line));
+  }
+  return {200, {{"fields", std::move(fields)}, {"lines", std::move(lines)}}};
+}
+
+ControlResponse ControlPlane::ClearEdgeLogs(const ControlRequest&, const Params&) {
+  if (!deps_.edge) return {404, {{"error", "the edge is turned off (--no-edge)"}}};
+  deps_.edge->log().Clear();
+  return {200, {{"cleared", true}}};
 }
 
 ControlResponse ControlPlane::Reset(const ControlRequest& request, const Params&) {

@@ -19,6 +19,7 @@
 #include "emulator/control/fault_rules.h"
 #include "emulator/control/json_input.h"
 #include "emulator/control/request_journal.h"
+#include "emulator/edge/edge.h"
 
 namespace cfl::control {
 
@@ -54,6 +55,8 @@ struct ControlDeps {
   FaultRules& faults;
   RequestJournal& journal;
   std::string default_account = {};  // the account of unsigned requests (--account-id)
+  edge::Edge* edge = nullptr;        // null with --no-edge
+  std::string edge_http = {};        // the edge listener's "host:port"
 };
 
 // Thread-safe: Handle and RecordCall may run on any number of threads.
@@ -91,6 +94,10 @@ class ControlPlane {
   ControlResponse ListAccounts(const ControlRequest&, const Params&);
   ControlResponse BrowseResources(const ControlRequest&, const Params&);
   ControlResponse DescribeResource(const ControlRequest&, const Params&);
+  // The edge (emulator/edge/): its cache and access logs.
+  ControlResponse ClearEdgeCache(const ControlRequest&, const Params&);
+  ControlResponse EdgeLogs(const ControlRequest&, const Params&);
+  ControlResponse ClearEdgeLogs(const ControlRequest&, const Params&);
   ControlResponse DashboardPage(const ControlRequest&, const Params&);
   ControlResponse DashboardFile(const ControlRequest&, const Params&);
 
@@ -109,6 +116,7 @@ class ControlPlane {
   std::int64_t NowMs() const;
   nlohmann::json ClockJson() const;
   nlohmann::json ConfigJson() const;
+  nlohmann::json EdgeJson() const;
 
   ControlDeps deps_;
   const Settings startup_;

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "emulator/common/ids.h"
+#include "emulator/engine/deployed.h"
 #include "emulator/engine/references.h"
 #include "emulator/engine/registry.h"
 
@@ -201,6 +202,11 @@ Result<store::ReplaceStep, ApiError> NextVersion(RequestContext& ctx, const Fami
   store::ReplaceStep step{std::move(built).value()};
   step.next.id = current.id();
   step.next.metadata = current.record.metadata;
+  if (family.settle_delay_ms) {  // viewers keep the deployed config until this one deploys
+    Json metadata = Json::parse(current.record.metadata, nullptr, false);
+    KeepDeployedConfig(family, current.record, ctx.now_ms, metadata, step.next.etag);
+    if (metadata.is_object()) step.next.metadata = metadata.dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
   // The version the caller read: a writer in between makes this a 412.
   if (family.versioning != Versioning::kNone) step.rules.expected_etag = current.etag();
   step.rules.required_references = std::move(references.required);

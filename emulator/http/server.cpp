@@ -14,6 +14,7 @@
 #include "emulator/common/clock.h"
 #include "emulator/common/ids.h"
 #include "emulator/http/connection_loop.h"
+#include "emulator/http/framed_httplib.h"
 #include "emulator/http/request_log.h"
 
 namespace cfl::http {
@@ -44,69 +45,6 @@ std::size_t MaxBodyFor(std::string_view method, std::string_view target) {
   return kMaxBodyBytes;
 }
 
-const char* Reason(int status) {
-  switch (status) {
-    case 400: return "Bad Request";
-    case 408: return "Request Timeout";
-    case 413: return "Payload Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Error";
-  }
-}
-
-// Exposes cpp-httplib's handling of one request (parse, route, handler, write)
-// for a request the connection loop has framed.
-class FramedServer final : public httplib::Server {
- public:
-  bool ServeOne(httplib::Stream& stream, bool closing, bool& client_closes) {
-    return process_request(stream, closing, client_closes, nullptr);
-  }
-  // cpp-httplib writes a streamed body (a content provider) only while its
-  // own listening socket is set: it takes an unset one for "shutting down".
-  // Its accept loop is not used, so the connection loop's socket stands in;
-  // unset again, streams being written stop.
-  void SetListening(socket_t listening) { svr_sock_ = listening; }
-};
-
-// One framed request as cpp-httplib's Stream: reads yield exactly the
-// request's bytes and then end; writes go to the connection's writer.
-class RequestStream final : public httplib::Stream {
- public:
-  RequestStream(std::string_view request, const ConnectionInfo& connection, ResponseWriter& out)
-      : rest_(request), connection_(connection), out_(out) {}
-
-  bool is_readable() const override { return true; }
-  bool is_writable() const override { return writable_; }
-  ssize_t read(char* ptr, size_t size) override {
-    const std::size_t n = std::min(size, rest_.size());
-    std::memcpy(ptr, rest_.data(), n);
-    rest_.remove_prefix(n);
-    return static_cast<ssize_t>(n);
-  }
-  ssize_t write(const char* ptr, size_t size) override {
-    writable_ = writable_ && out_.Write(std::string_view(ptr, size));
-    return writable_ ? static_cast<ssize_t>(size) : -1;
-  }
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    ip = connection_.remote_ip;
-    port = connection_.remote_port;
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    ip = connection_.local_ip;
-    port = connection_.local_port;
-  }
-  socket_t socket() const override { return connection_.fd; }
-
- private:
-  std::string_view rest_;
-  const ConnectionInfo& connection_;
-  ResponseWriter& out_;
-  bool writable_ = true;
-};
 
 void Send(httplib::Response& response, model::HttpResponseParts parts) {
   response.status = parts.status;
@@ -170,10 +108,7 @@ struct Server::Impl final : RequestServer {
   bool LogRequests() const { return options.log_level == "debug" || options.log_level == "info"; }
 
   bool Serve(std::string_view request, bool closing, const ConnectionInfo& connection, ResponseWriter& out) override {
-    RequestStream stream(request, connection, out);
-    bool client_closes = false;
-    const bool written = http.ServeOne(stream, closing, client_closes);
-    return written && !client_closes;
+    return ServeFramed(http, request, closing, connection, out);
   }
 
   std::string RefusalAnswer(const Refusal& refusal) override {
@@ -183,7 +118,7 @@ struct Server::Impl final : RequestServer {
     call.status = refusal.status;
     call.error_code = refusal.code;
     const auto encoded = model::EncodeError(MakeError(refusal.code, refusal.message), call.request_id);
-    std::string answer = "HTTP/1.1 " + std::to_string(refusal.status) + " " + Reason(refusal.status) + "\r\n";
+    std::string answer = "HTTP/1.1 " + std::to_string(refusal.status) + " " + ReasonPhrase(refusal.status) + "\r\n";
     answer += "Content-Type: text/xml\r\nContent-Length: " + std::to_string(encoded.body.size()) + "\r\n";
     answer += "x-amzn-RequestId: " + call.request_id + "\r\n";
     if (refusal.status == 415) answer += "Accept-Encoding: identity\r\n";
@@ -314,17 +249,7 @@ struct Server::Impl final : RequestServer {
     const auto handler = [this](const httplib::Request& request, httplib::Response& response) {
       Route(request, response);
     };
-    http.set_keep_alive_timeout(5);
-    http.set_keep_alive_max_count(1'000'000);
-    // Every path, also one whose decoded form holds a CR or LF ("." does not
-    // match those): the dispatcher decides what a path means.
-    const std::string any_path = R"([\s\S]*)";
-    http.Get(any_path, handler);
-    http.Post(any_path, handler);
-    http.Put(any_path, handler);
-    http.Delete(any_path, handler);
-    http.Patch(any_path, handler);
-    http.Options(any_path, handler);
+    RouteEverything(http, handler);
     // Nothing should throw this far (the dispatcher and the control plane
     // catch), but if something does the client still gets CloudFront's shape.
     http.set_exception_handler([send_error](const httplib::Request& request, httplib::Response& response,

@@ -177,6 +177,59 @@ if [ -n "${read_result[get.wrk_emulator]:-}" ]; then
 fi
 read_rows list "ListDistributions, 100 items" "$list_bytes"
 
+# --- 1b. the edge -------------------------------------------------------------
+# A distribution whose custom origin is the ceiling server (mapped with
+# --origin-address): cache hits through the edge against the ceiling serving
+# the same bytes directly; and misses (a CachingDisabled behavior) against a
+# direct request, one connection each, for the latency the edge adds.
+say "edge: cache hits and misses through a distribution, the ceiling server as its origin"
+edge_object_bytes=4096
+start edge_origin "$tools/bench_ceiling_server" --body-bytes "$edge_object_bytes" --threads 64
+edge_origin_pid=$PID edge_origin_port=$PORT
+start edge_emulator "$server" --port 0 --origin-address "bench-origin.local=127.0.0.1:$edge_origin_port"
+edge_emulator_pid=$PID
+edge_port=$(sed -n 's/.*edge on http:\/\/[^ ]*:\([0-9][0-9]*\).*/\1/p' "$work/edge_emulator.out" | head -1)
+[ -n "$edge_port" ] || die "the emulator did not report its edge port"
+edge_config="<DistributionConfig xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\">\
+<CallerReference>bench-edge</CallerReference><Comment>bench</Comment><Enabled>true</Enabled>\
+<Origins><Quantity>1</Quantity><Items><Origin><Id>o</Id><DomainName>bench-origin.local</DomainName>\
+<CustomOriginConfig><HTTPPort>80</HTTPPort><HTTPSPort>443</HTTPSPort>\
+<OriginProtocolPolicy>http-only</OriginProtocolPolicy></CustomOriginConfig></Origin></Items></Origins>\
+<DefaultCacheBehavior><TargetOriginId>o</TargetOriginId><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy>\
+<CachePolicyId>658327ea-f89d-4fab-a63d-7e88639e58f6</CachePolicyId></DefaultCacheBehavior>\
+<CacheBehaviors><Quantity>1</Quantity><Items><CacheBehavior><PathPattern>/miss/*</PathPattern>\
+<TargetOriginId>o</TargetOriginId><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy>\
+<CachePolicyId>4135ea2d-6df8-44a3-9df3-4b5a84be39ad</CachePolicyId></CacheBehavior></Items></CacheBehaviors>\
+</DistributionConfig>"
+edge_dist=$(curl -sf -X POST -H 'Content-Type: application/xml' --data "$edge_config" \
+              "http://127.0.0.1:$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9][0-9]*\).*/\1/p' "$work/edge_emulator.out" | head -1)/2020-05-31/distribution" |
+            grep -o '<Id>[^<]*' | head -1 | cut -c5-)
+[ -n "$edge_dist" ] || die "could not create the edge benchmark's distribution"
+hit_path=/_edge/$edge_dist/object.html
+curl -sf -o /dev/null "http://127.0.0.1:$edge_port$hit_path" || die "GET through the edge failed"
+say "  hits: edge, then the origin directly ($edge_object_bytes B)"
+edge_hits=$(load "edge hits" "$edge_port" "$hit_path")
+edge_direct=$(load "edge origin direct" "$edge_origin_port" /object.html)
+say "  misses: edge (CachingDisabled), then the origin directly, 1 connection each"
+edge_miss=$("$tools/bench_load_generator" get --port "$edge_port" --path "/_edge/$edge_dist/miss/object.html" \
+              --connections 1 --seconds "$(calc "$seconds / 2")" | grep '^BENCH')
+edge_miss_direct=$("$tools/bench_load_generator" get --port "$edge_origin_port" --path /miss/object.html \
+                     --connections 1 --seconds "$(calc "$seconds / 2")" | grep '^BENCH')
+stop "$edge_emulator_pid"
+stop "$edge_origin_pid"
+[ "$(field "$edge_miss" errors)" = 0 ] || die "edge misses had errors: $edge_miss"
+hit_rps=$(field "$edge_hits" rps) direct_rps=$(field "$edge_direct" rps)
+hit_ratio=$(calc "100 * $hit_rps / $direct_rps")
+hit_p99=$(field "$edge_hits" p99_ms)
+added_p50=$(calc "$(field "$edge_miss" p50_ms) - $(field "$edge_miss_direct" p50_ms)")
+row "edge: cache-hit GET req/s ($edge_object_bytes B; the origin served directly: $(fmt "$direct_rps" 0)/s)" \
+    "$(fmt "$hit_rps" 0)"
+row "edge: cache hits, % of the origin served directly" "$(fmt "$hit_ratio" 1)%" ">= 50%" \
+    "$(check "$hit_ratio" '>=' 50)"
+row "edge: cache hit p50 / p99" "$(field "$edge_hits" p50_ms) / $hit_p99 ms" "p99 < 1 ms" "$(check "$hit_p99" '<' 1)"
+row "edge: miss p50, 1 connection (direct to the origin: $(field "$edge_miss_direct" p50_ms) ms)" \
+    "$(field "$edge_miss" p50_ms) ms, +$(fmt "$added_p50" 3) ms" "added < 0.5 ms" "$(check "$added_p50" '<' 0.5)"
+
 # --- 2. write path ----------------------------------------------------------
 # The raw SQLite rate is measured right before and right after the emulator's
 # run, each time with the other CPUs idle and with them kept busy: on some

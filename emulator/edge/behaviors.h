@@ -1,0 +1,27 @@
+// Which cache behavior serves a path: CloudFront's PathPattern matching
+// (case-sensitive; '*' any run of characters, '/' included; '?' exactly one),
+// behaviors tried in their order, the default behavior last.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+namespace cfl::edge {
+
+using Json = nlohmann::json;
+
+// A pattern may omit the leading '/' ("images/*.jpg" matches "/images/a.jpg").
+bool PathPatternMatches(std::string_view pattern, std::string_view path);
+
+// The behavior of a DistributionConfig (as stored: the wire's members) that
+// serves path: the first of CacheBehaviors.Items whose PathPattern matches,
+// else DefaultCacheBehavior. The reference lives as long as config.
+const Json& SelectBehavior(const Json& config, std::string_view path);
+
+// The origin of config whose Id is origin_id, or null.
+const Json* FindOrigin(const Json& config, std::string_view origin_id);
+
+// True when the behavior's AllowedMethods list method (HEAD goes with GET).
+bool MethodAllowed(const Json& behavior, std::string_view method);
+
+}  // namespace cfl::edge

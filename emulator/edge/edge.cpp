@@ -1,0 +1,568 @@
+#include "emulator/edge/edge.h"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <random>
+#include <variant>
+
+#include "emulator/common/bounded_cache.h"
+#include "emulator/edge/behaviors.h"
+#include "emulator/edge/error_pages.h"
+#include "emulator/edge/response_headers.h"
+#include "emulator/edge/caching.h"
+#include "emulator/engine/deployed.h"
+#include "emulator/families/policies/managed_policies.h"
+
+namespace cfl::edge {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::string_view kPathFormPrefix = "/_edge/";
+// Headers that describe one connection, never relayed.
+constexpr std::string_view kHopByHop[] = {"connection", "keep-alive", "transfer-encoding", "content-length",
+                                          "proxy-connection", "upgrade", "te", "trailer"};
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+bool IsHopByHop(std::string_view name) {
+  for (const auto hop : kHopByHop) {
+    if (EqualsIgnoringCase(name, hop)) return true;
+  }
+  return false;
+}
+
+std::string RandomText(std::size_t length, std::string_view alphabet) {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
+  std::string text(length, ' ');
+  for (char& c : text) c = alphabet[pick(random)];
+  return text;
+}
+
+// 56 characters like CloudFront's: base64url of 40 bytes.
+std::string NewCfId() {
+  return RandomText(54, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") + "==";
+}
+
+const std::string& ViaValue() {
+  static const std::string via = "1.1 " + RandomText(32, "0123456789abcdef") + ".cloudfront.net (CloudFront)";
+  return via;
+}
+
+std::int64_t SecondsMember(const Json& object, std::string_view name, std::int64_t fallback) {
+  const auto found = object.find(name);
+  return found != object.end() && found->is_number_integer() ? found->get<std::int64_t>() : fallback;
+}
+
+// The parsed configs being served, by distribution version: parsing one
+// per request would cost more than the rest of a hit.
+BoundedCache<Json>& ParsedConfigs() {
+  static BoundedCache<Json> cache(4096);
+  return cache;
+}
+
+struct Target {
+  std::string path;   // starts with '/'
+  std::string query;  // without '?', "" when none
+};
+
+Target SplitTarget(std::string_view target) {
+  const auto question = target.find('?');
+  Target split{std::string(target.substr(0, question)), ""};
+  if (question != std::string_view::npos) split.query = target.substr(question + 1);
+  if (split.path.empty() || split.path[0] != '/') split.path.insert(0, "/");
+  return split;
+}
+
+bool HostServedBy(const Json& config, const Json& metadata, const std::string& host) {
+  if (metadata.value("DomainName", "") == host) return true;
+  const auto aliases = config.find("Aliases");
+  if (aliases == config.end() || !aliases->is_object() || !aliases->contains("Items")) return false;
+  const auto dot = host.find('.');
+  const std::string wildcard = dot == std::string::npos ? std::string() : "*" + host.substr(dot);
+  for (const auto& alias : (*aliases)["Items"]) {
+    if (!alias.is_string()) continue;
+    std::string name = alias.get<std::string>();
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name == host || (!wildcard.empty() && name == wildcard)) return true;
+  }
+  return false;
+}
+
+const Json* FindOriginGroup(const Json& config, const std::string& group_id) {
+  const auto groups = config.find("OriginGroups");
+  if (groups == config.end() || !groups->is_object() || !groups->contains("Items")) return nullptr;
+  for (const auto& group : (*groups)["Items"]) {
+    if (group.is_object() && group.value("Id", "") == group_id) return &group;
+  }
+  return nullptr;
+}
+
+// Member `index` (0: primary, 1: secondary) of an origin group, or null.
+const Json* GroupMember(const Json& config, const std::string& group_id, std::size_t index) {
+  const Json* group = FindOriginGroup(config, group_id);
+  if (!group) return nullptr;
+  const Json members = group->value("Members", Json::object()).value("Items", Json::array());
+  if (members.size() <= index || !members[index].is_object()) return nullptr;
+  return FindOrigin(config, members[index].value("OriginId", ""));
+}
+
+// The origin a behavior targets; for an origin group, its primary.
+const Json* TargetOrigin(const Json& config, const std::string& target_id) {
+  if (const Json* origin = FindOrigin(config, target_id)) return origin;
+  return GroupMember(config, target_id, 0);
+}
+
+// For an origin group, its secondary; null for an origin.
+const Json* SecondaryOrigin(const Json& config, const std::string& target_id) {
+  return FindOrigin(config, target_id) ? nullptr : GroupMember(config, target_id, 1);
+}
+
+// Whether the primary's status is one of the group's FailoverCriteria.
+bool FailsOver(const Json& config, const std::string& group_id, int status) {
+  const Json* group = FindOriginGroup(config, group_id);
+  if (!group) return false;
+  const Json codes = group->value("FailoverCriteria", Json::object()).value("StatusCodes", Json::object());
+  for (const auto& code : codes.value("Items", Json::array())) {
+    if (code == status) return true;
+  }
+  return false;
+}
+
+// The CustomErrorResponses item for an error status, or null.
+const Json* CustomErrorResponseFor(const Json& config, int status) {
+  const auto list = config.find("CustomErrorResponses");
+  if (list == config.end() || !list->is_object() || !list->contains("Items")) return nullptr;
+  for (const auto& item : (*list)["Items"]) {
+    if (item.is_object() && item.value("ErrorCode", 0) == status) return &item;
+  }
+  return nullptr;
+}
+
+// A policy's config: an AWS-managed one, else the account's own (null when gone).
+Json PolicyConfig(store::Store& store, const std::string& account, std::string_view kind,
+                  const engine::ManagedRecords& managed, const std::string& id) {
+  if (const auto* found = engine::FindManaged(&managed, id)) return found->config;
+  const auto record = store.Get(account, kind, id);
+  return record ? Json::parse(record->document, nullptr, false) : Json();
+}
+
+}  // namespace
+
+std::string HeaderValue(const Headers& headers, std::string_view name) {
+  for (const auto& [key, value] : headers) {
+    if (EqualsIgnoringCase(key, name)) return value;
+  }
+  return "";
+}
+
+std::string AddOriginAddress(EdgeSettings& settings, std::string_view flag_value) {
+  const auto equals = flag_value.find('=');
+  const auto colon = flag_value.rfind(':');
+  int port = 0;
+  const bool port_ok = colon != std::string_view::npos && colon > equals &&
+                       std::from_chars(flag_value.data() + colon + 1, flag_value.data() + flag_value.size(), port).ec ==
+                           std::errc() &&
+                       port > 0 && port < 65536;
+  if (equals == std::string_view::npos || equals == 0 || colon == equals + 1 || !port_ok) {
+    return "--origin-address needs DOMAIN=HOST:PORT (e.g. api.example.com=127.0.0.1:8080), got '" +
+           std::string(flag_value) + "'";
+  }
+  std::string domain(flag_value.substr(0, equals));
+  for (char& c : domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  settings.origin_addresses[domain] = std::string(flag_value.substr(equals + 1));
+  return "";
+}
+
+Edge::Edge(store::Store& store, const Clock& clock, OriginFetcher& origins, EdgeSettings settings)
+    : store_(store),
+      clock_(clock),
+      origins_(origins),
+      settings_(std::move(settings)),
+      index_(store),
+      cache_(settings_.cache_max_entries, settings_.cache_max_bytes),
+      log_(settings_.log_capacity, settings_.log_file) {}
+
+EdgeStats Edge::Stats() const { return {requests_.load(), errors_.load()}; }
+
+// What one request came to, for its headers and its log line.
+struct Edge::Served {
+  std::string cf_id = NewCfId();
+  std::int64_t now_ms = 0;
+  std::string distribution_id;
+  std::string distribution_domain;
+  std::string owner_account;
+  std::string path;  // as the distribution sees it (without the /_edge/<id> of the path form)
+  std::string result_type = "Error";  // Hit, Miss, Error, Redirect
+};
+
+ViewerResponse Edge::Serve(const ViewerRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  ++requests_;
+  Served served;
+  served.now_ms = ToMillis(clock_.Now());
+  ViewerResponse response;
+  try {
+    response = Route(request, served);
+  } catch (const std::exception&) {  // a config the edge did not expect must not end the listener
+    served.result_type = "Error";
+    response = ErrorPage(502, kBadRequestText, served.cf_id);
+  }
+  if (served.result_type == "Error") ++errors_;
+  response.headers.emplace_back("Via", ViaValue());
+  response.headers.emplace_back("X-Amz-Cf-Pop", std::string(kPop));
+  response.headers.emplace_back("X-Amz-Cf-Id", served.cf_id);
+
+  AccessLogEntry entry;
+  entry.time_ms = served.now_ms;
+  entry.distribution_id = served.distribution_id;
+  entry.edge_location = std::string(kPop);
+  entry.response_bytes = response.body.size();
+  entry.client_ip = request.client_ip;
+  entry.method = request.method;
+  entry.distribution_domain = served.distribution_domain;
+  const Target target = SplitTarget(request.target);
+  entry.uri_stem = served.path.empty() ? target.path : served.path;
+  entry.query = target.query;
+  entry.status = response.status;
+  entry.referer = HeaderValue(request.headers, "Referer");
+  entry.user_agent = HeaderValue(request.headers, "User-Agent");
+  entry.cookie = HeaderValue(request.headers, "Cookie");
+  entry.result_type = served.result_type;
+  entry.detailed_result_type = served.result_type;
+  entry.request_id = served.cf_id;
+  entry.host_header = HeaderValue(request.headers, "Host");
+  entry.protocol = request.https ? "https" : "http";
+  entry.request_bytes = request.target.size() + request.body.size();
+  entry.time_taken_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  entry.protocol_version = "HTTP/1.1";
+  entry.client_port = request.client_port;
+  entry.content_type = HeaderValue(response.headers, "Content-Type");
+  entry.content_length = static_cast<std::int64_t>(response.body.size());
+  log_.Record(entry);
+  return response;
+}
+
+ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
+  const auto refuse = [&](int status, std::string_view text) { return ErrorPage(status, text, served.cf_id); };
+  if (request.target.size() > settings_.max_target) return refuse(414, kBadRequestText);
+  Target target = SplitTarget(request.target);
+  std::optional<DistributionRef> ref;
+  const std::string host = NormalizedHost(HeaderValue(request.headers, "Host"));
+  const bool path_form = target.path.starts_with(kPathFormPrefix);
+  if (path_form) {
+    // /_edge/<distribution-id>/<path>: for clients that cannot set Host.
+    const std::string_view rest = std::string_view(target.path).substr(kPathFormPrefix.size());
+    const auto slash = rest.find('/');
+    ref = index_.ById(rest.substr(0, slash));
+    target.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+  } else if (!host.empty()) {
+    ref = index_.ByHost(host);
+  }
+  if (!ref) return refuse(403, kBadRequestText);
+  const auto record = store_.Get(ref->account, "distribution", ref->id);
+  if (!record) return refuse(403, kBadRequestText);  // deleted since the index was read
+  // Parsed once per version: what the edge reads of the metadata (the domain
+  // name, the kept config) changes only with the version (tags do not matter).
+  const std::string version_key = record->id + '\0' + record->etag;
+  auto metadata = ParsedConfigs().Find(version_key + "#metadata");
+  if (!metadata) {
+    metadata = std::make_shared<const Json>(Json::parse(record->metadata, nullptr, false));
+    ParsedConfigs().Insert(version_key + "#metadata", metadata);
+  }
+  const std::string* deployed = engine::DeployedDocument(*record, *metadata, served.now_ms);
+  if (!deployed) return refuse(403, kBadRequestText);  // never deployed yet
+  const std::string config_key = version_key + (deployed == &record->document ? "#own" : "#kept");
+  auto config = ParsedConfigs().Find(config_key);
+  if (!config) {
+    config = std::make_shared<const Json>(Json::parse(*deployed, nullptr, false));
+    ParsedConfigs().Insert(config_key, config);
+  }
+  if (!config->is_object() || !config->value("Enabled", false)) return refuse(403, kBadRequestText);
+  if (!path_form && !HostServedBy(*config, *metadata, host)) return refuse(403, kBadRequestText);
+  served.distribution_id = record->id;
+  served.owner_account = record->account;
+  served.path = target.path;
+  served.distribution_domain = metadata->value("DomainName", "");
+
+  const Json& behavior = SelectBehavior(*config, target.path);
+  if (!MethodAllowed(behavior, request.method)) return refuse(403, kMethodNotAllowedText);
+  const std::string policy = behavior.value("ViewerProtocolPolicy", "allow-all");
+  if (!request.https && policy == "https-only") return refuse(403, kBadRequestText);
+  if (!request.https && policy == "redirect-to-https") {
+    served.result_type = "Redirect";
+    return RedirectPage("https://" + HeaderValue(request.headers, "Host") + request.target);
+  }
+  const std::string root = config->value("DefaultRootObject", "");
+  if (target.path == "/" && !root.empty()) target.path += root;
+  auto response = FromOrigin(request, served, *config, behavior, target.path, target.query);
+  response = WithCustomErrorPage(request, served, *config, std::move(response));
+  if (const std::string id = behavior.value("ResponseHeadersPolicyId", ""); !id.empty()) {
+    ApplyResponseHeadersPolicy(PolicyConfig(store_, served.owner_account, "response-headers-policy",
+                                            families::ManagedResponseHeadersPolicies(), id),
+                               request, response.headers);
+  }
+  return response;
+}
+
+// CustomErrorResponses: an error with a ResponsePagePath answers that page,
+// fetched through the distribution (its behavior, its cache), with
+// ResponseCode; when the page cannot be had, the error as it was.
+ViewerResponse Edge::WithCustomErrorPage(const ViewerRequest& request, Served& served, const Json& config,
+                                         ViewerResponse response) {
+  const Json* custom = CustomErrorResponseFor(config, response.status);
+  if (!custom) return response;
+  const std::string page_path = custom->value("ResponsePagePath", "");
+  if (page_path.empty() || !page_path.starts_with('/')) return response;
+  ViewerRequest page_request;
+  page_request.method = "GET";
+  page_request.target = page_path;
+  page_request.headers = request.headers;
+  page_request.client_ip = request.client_ip;
+  page_request.https = request.https;
+  Served page_served = served;
+  auto page = FromOrigin(page_request, page_served, config, SelectBehavior(config, page_path), page_path, "");
+  if (page.status < 200 || page.status > 299) return response;
+  std::erase_if(page.headers, [](const auto& header) {
+    return EqualsIgnoringCase(header.first, "Age") || EqualsIgnoringCase(header.first, "X-Cache");
+  });
+  page.headers.emplace_back("X-Cache", "Error from cloudfront");
+  const std::string code = custom->value("ResponseCode", "");
+  int status = response.status;
+  if (!code.empty()) std::from_chars(code.data(), code.data() + code.size(), status);
+  page.status = status;
+  if (request.method == "HEAD") page.body.clear();
+  served.result_type = "Error";
+  return page;
+}
+
+namespace {
+
+
+// Statuses CloudFront caches by the TTLs; and the error statuses it caches for
+// the error caching minimum TTL (10 s unless CustomErrorResponses say).
+bool CachedByTtl(int status) { return status == 200 || status == 203 || status == 300 || status == 301 || status == 410; }
+bool CachedAsError(int status) {
+  for (const int error : {400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504}) {
+    if (status == error) return true;
+  }
+  return false;
+}
+constexpr std::int64_t kErrorCachingMinTtlSeconds = 10;
+
+// How long an origin's error status is cached: its CustomErrorResponse's
+// ErrorCachingMinTTL, else 10 s.
+std::int64_t ErrorCachingTtl(const Json& config, int status) {
+  const Json* custom = CustomErrorResponseFor(config, status);
+  return custom ? SecondsMember(*custom, "ErrorCachingMinTTL", kErrorCachingMinTtlSeconds)
+                : kErrorCachingMinTtlSeconds;
+}
+
+bool MethodCached(const Json& behavior, std::string_view method) {
+  if (method == "GET" || method == "HEAD") return true;
+  const Json cached = behavior.value("AllowedMethods", Json::object()).value("CachedMethods", Json::object());
+  for (const auto& item : cached.value("Items", Json::array())) {
+    if (item == method) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// Fetches from one origin (custom origins over HTTP): the origin's answer,
+// or the edge's own error page when it cannot be had.
+std::variant<OriginResponse, ViewerResponse> Edge::FetchFrom(const Json& origin_config, const ViewerRequest& request,
+                                                            const Served& served, const std::string& path,
+                                                            const std::string& forwarded_query,
+                                                            const RequestParts& key_parts,
+                                                            const RequestParts& forwarded_parts) {
+  const auto refuse = [&](int status, std::string_view text) { return ErrorPage(status, text, served.cf_id); };
+  const Json* origin = &origin_config;
+  const auto custom = origin->find("CustomOriginConfig");
+  if (custom == origin->end() || !custom->is_object()) {
+    return refuse(502, "cloudfront-local does not fetch from S3 origins yet: give this origin a "
+                       "CustomOriginConfig (an S3 website endpoint or any HTTP server).");
+  }
+  const std::string protocol = custom->value("OriginProtocolPolicy", "http-only");
+  if (protocol == "https-only" || (protocol == "match-viewer" && request.https)) {
+    return refuse(502, "cloudfront-local reaches origins over HTTP only: set OriginProtocolPolicy to "
+                       "http-only (or match-viewer) to test through this origin.");
+  }
+  const std::string domain = origin->value("DomainName", "");
+  OriginRequest fetch;
+  fetch.host = domain;
+  fetch.port = static_cast<int>(SecondsMember(*custom, "HTTPPort", 80));
+  std::string lowered = domain;
+  for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (const auto mapped = settings_.origin_addresses.find(lowered); mapped != settings_.origin_addresses.end()) {
+    const auto colon = mapped->second.rfind(':');
+    fetch.host = mapped->second.substr(0, colon);
+    fetch.port = std::stoi(mapped->second.substr(colon + 1));
+  }
+  fetch.method = request.method;
+  fetch.target = origin->value("OriginPath", "") + path;
+  if (!forwarded_query.empty()) {
+    fetch.target += "?" + forwarded_query;
+  }
+  fetch.connect_timeout = std::chrono::seconds(SecondsMember(*origin, "ConnectionTimeout", 10));
+  fetch.read_timeout = std::chrono::seconds(SecondsMember(*custom, "OriginReadTimeout", 30));
+  fetch.max_body = settings_.max_origin_body;
+  std::string origin_host = domain;
+  std::string cookies;
+  for (const auto& [name, value] : request.headers) {
+    if (IsHopByHop(name) || EqualsIgnoringCase(name, "Via") || EqualsIgnoringCase(name, "X-Amz-Cf-Id")) continue;
+    if (EqualsIgnoringCase(name, "Cookie")) {
+      std::string_view rest = value;
+      while (!rest.empty()) {  // only the cookies the policies select
+        const auto end = rest.find(';');
+        std::string_view pair = rest.substr(0, end);
+        while (pair.starts_with(' ')) pair.remove_prefix(1);
+        const auto cookie_name = pair.substr(0, pair.find('='));
+        if (!pair.empty() && (key_parts.cookies.Selects(cookie_name) || forwarded_parts.cookies.Selects(cookie_name))) {
+          cookies += (cookies.empty() ? "" : "; ") + std::string(pair);
+        }
+        if (end == std::string_view::npos) break;
+        rest.remove_prefix(end + 1);
+      }
+      continue;
+    }
+    if (!key_parts.headers.Selects(name) && !forwarded_parts.headers.Selects(name)) continue;
+    if (EqualsIgnoringCase(name, "Host")) {
+      origin_host = value;  // a forwarded Host reaches the origin as the viewer sent it
+    } else {
+      fetch.headers.emplace_back(name, value);
+    }
+  }
+  fetch.headers.emplace_back("Host", origin_host);
+  if (!key_parts.headers.Selects("User-Agent") && !forwarded_parts.headers.Selects("User-Agent")) {
+    fetch.headers.emplace_back("User-Agent", "Amazon CloudFront");
+  }
+  if (!cookies.empty()) fetch.headers.emplace_back("Cookie", cookies);
+  fetch.headers.emplace_back("Via", ViaValue());
+  fetch.headers.emplace_back("X-Amz-Cf-Id", served.cf_id);
+  std::string forwarded_for = HeaderValue(request.headers, "X-Forwarded-For");
+  fetch.headers.emplace_back("X-Forwarded-For",
+                             forwarded_for.empty() ? request.client_ip : forwarded_for + ", " + request.client_ip);
+  if (!request.body.empty() || (request.method != "GET" && request.method != "HEAD")) {
+    fetch.body = request.body;
+    const std::string type = HeaderValue(request.headers, "Content-Type");
+    if (!type.empty() && HeaderValue(fetch.headers, "Content-Type").empty()) {
+      fetch.headers.emplace_back("Content-Type", type);
+    }
+  }
+  for (const auto& header : origin->value("CustomHeaders", Json::object()).value("Items", Json::array())) {
+    fetch.headers.emplace_back(header.value("HeaderName", ""), header.value("HeaderValue", ""));
+  }
+
+  const auto attempts = std::max<std::int64_t>(1, SecondsMember(*origin, "ConnectionAttempts", 3));
+  OriginResponse answer;
+  for (std::int64_t attempt = 0; attempt < attempts; ++attempt) {
+    answer = origins_.Fetch(fetch);
+    if (answer.outcome != OriginResponse::Outcome::kUnreachable) break;
+  }
+  switch (answer.outcome) {
+    case OriginResponse::Outcome::kUnreachable: return refuse(502, kOriginUnreachableText);
+    case OriginResponse::Outcome::kTimedOut: return refuse(504, kOriginTimeoutText);
+    case OriginResponse::Outcome::kTooLarge:
+      return refuse(502, "The origin's answer is larger than cloudfront-local relays (64 MiB).");
+    case OriginResponse::Outcome::kAnswered: break;
+  }
+  return answer;
+}
+
+ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, const Json& config,
+                                const Json& behavior, const std::string& path, const std::string& query) {
+  const auto refuse = [&](int status, std::string_view text) { return ErrorPage(status, text, served.cf_id); };
+  const Json* origin = TargetOrigin(config, behavior.value("TargetOriginId", ""));
+  if (!origin) return refuse(502, kOriginUnreachableText);
+
+  // What makes the cache key, what else reaches the origin, and for how long.
+  RequestParts key_parts, forwarded_parts;
+  TtlBounds ttl_bounds;
+  const std::string cache_policy_id = behavior.value("CachePolicyId", "");
+  const std::string& owner = served.owner_account;
+  if (!cache_policy_id.empty()) {
+    const Json policy = PolicyConfig(store_, owner, "cache-policy", families::ManagedCachePolicies(), cache_policy_id);
+    key_parts = CacheKeyPartsOf(policy.is_object() ? policy : Json::object());
+    ttl_bounds = TtlBoundsOf(policy.is_object() ? policy : Json::object());
+  } else {
+    key_parts = LegacyPartsOf(behavior);
+    ttl_bounds = LegacyTtlBoundsOf(behavior);
+  }
+  if (const std::string id = behavior.value("OriginRequestPolicyId", ""); !id.empty()) {
+    const Json policy =
+        PolicyConfig(store_, owner, "origin-request-policy", families::ManagedOriginRequestPolicies(), id);
+    if (policy.is_object()) forwarded_parts = ForwardedPartsOf(policy);
+  }
+
+  const bool cacheable = MethodCached(behavior, request.method);
+  // HEAD and GET share an object (a HEAD answers from a GET's headers).
+  const std::string cache_key =
+      CacheKey(served.distribution_id, path, query, request.headers, key_parts) + (request.method == "OPTIONS" ? "O" : "");
+  if (cacheable) {
+    const auto invalidations = index_.InvalidationsOf(served.distribution_id);
+    const std::int64_t now_ms = served.now_ms;
+    const auto purged = [&](const CachedObject& object) {
+      for (const auto& invalidation : *invalidations) {
+        if (invalidation.completes_ms > now_ms || invalidation.completes_ms <= object.stored_ms) continue;
+        for (const auto& covered : invalidation.paths) {
+          if (InvalidationCovers(covered, object.path)) return true;
+        }
+      }
+      return false;
+    };
+    if (const auto hit = cache_.Find(cache_key, now_ms, purged)) {
+      served.result_type = "Hit";
+      ViewerResponse response{hit->status, hit->headers, request.method == "HEAD" ? std::string() : hit->body};
+      response.headers.emplace_back("X-Cache", "Hit from cloudfront");
+      response.headers.emplace_back("Age", std::to_string(std::max<std::int64_t>(0, (now_ms - hit->stored_ms) / 1000)));
+      return response;
+    }
+  }
+
+  const std::string forwarded_query = ForwardedQuery(query, key_parts, forwarded_parts);
+  auto fetched = FetchFrom(*origin, request, served, path, forwarded_query, key_parts, forwarded_parts);
+  // An origin group fails over to its second origin on the failover statuses
+  // or when the first cannot be had (GET, HEAD and OPTIONS only).
+  const Json* secondary = SecondaryOrigin(config, behavior.value("TargetOriginId", ""));
+  if (secondary && (request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS")) {
+    const auto* answered = std::get_if<OriginResponse>(&fetched);
+    if (!answered || FailsOver(config, behavior.value("TargetOriginId", ""), answered->status)) {
+      fetched = FetchFrom(*secondary, request, served, path, forwarded_query, key_parts, forwarded_parts);
+    }
+  }
+  if (auto* refused = std::get_if<ViewerResponse>(&fetched)) return std::move(*refused);
+  OriginResponse answer = std::get<OriginResponse>(std::move(fetched));
+  served.result_type = "Miss";
+  auto object = std::make_shared<CachedObject>();
+  object->status = answer.status;
+  for (auto& [name, value] : answer.headers) {
+    if (!IsHopByHop(name) && !EqualsIgnoringCase(name, "Via")) object->headers.emplace_back(name, std::move(value));
+  }
+  object->body = std::move(answer.body);
+  object->distribution_id = served.distribution_id;
+  object->path = path;
+  object->stored_ms = served.now_ms;
+  ViewerResponse response{object->status, object->headers, request.method == "HEAD" ? std::string() : object->body};
+  response.headers.emplace_back("X-Cache", "Miss from cloudfront");
+  if (cacheable && request.method != "HEAD") {
+    std::int64_t ttl = 0;
+    if (CachedByTtl(object->status)) ttl = TtlSeconds(ttl_bounds, object->headers, served.now_ms);
+    if (CachedAsError(object->status)) ttl = ErrorCachingTtl(config, object->status);
+    if (ttl > 0) {
+      object->expires_ms = served.now_ms + ttl * 1000;
+      cache_.Insert(cache_key, std::move(object));
+    }
+  }
+  return response;
+}
+
+}  // namespace cfl::edge

@@ -1,0 +1,92 @@
+// The edge: serves viewer requests through distributions. Finds the
+// distribution (Host or /_edge/<id>/), takes its last deployed config on the
+// injected clock, picks the cache behavior, refuses what CloudFront refuses
+// (unknown host, disabled, method not allowed, https-only on HTTP), redirects
+// redirect-to-https, answers from its cache while an object is fresh on the
+// injected clock (and not covered by a completed invalidation), else fetches
+// from the behavior's custom origin; logs every request (access_log.h).
+//
+// Thread-safe: Serve runs on any number of threads. It reads distributions
+// through the store (never the API's XML), holds no lock of its own while an
+// origin answers, and never throws.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "emulator/common/clock.h"
+#include "emulator/edge/access_log.h"
+#include "emulator/edge/cache.h"
+#include "emulator/edge/caching.h"
+#include "emulator/edge/distribution_index.h"
+#include "emulator/edge/edge_types.h"
+#include "store/store.h"
+
+namespace cfl::edge {
+
+struct EdgeSettings {
+  // Origin domain → "host:port" to connect to instead (--origin-address).
+  std::map<std::string, std::string> origin_addresses;
+  // An origin answer longer than this is not relayed (502).
+  std::size_t max_origin_body = std::size_t{64} << 20;
+  // The longest request target (path and query) served; longer is 414.
+  std::size_t max_target = 8192;
+  std::size_t cache_max_entries = 10000;
+  std::size_t cache_max_bytes = std::size_t{256} << 20;
+  std::size_t log_capacity = 10000;  // lines GET /_emulator/edge/logs can return
+  std::string log_file;              // --edge-log; "" for none
+};
+
+// Parses "domain=host:port" (--origin-address); "" on success, else why not.
+std::string AddOriginAddress(EdgeSettings& settings, std::string_view flag_value);
+
+struct EdgeStats {
+  std::uint64_t requests = 0;
+  std::uint64_t errors = 0;  // answers CloudFront itself gave (403, 502, 504, ...)
+};
+
+class Edge {
+ public:
+  Edge(store::Store& store, const Clock& clock, OriginFetcher& origins, EdgeSettings settings);
+
+  ViewerResponse Serve(const ViewerRequest& request);
+
+  EdgeStats Stats() const;
+  CacheStats CacheStatistics() const { return cache_.Stats(); }
+  // Empties the cache (DELETE /_emulator/edge/cache); returns how many objects went.
+  std::size_t ClearCache() { return cache_.Clear(); }
+  AccessLog& log() { return log_; }
+
+  // The POP name in X-Amz-Cf-Pop and the Via host.
+  static constexpr std::string_view kPop = "LCL1-C1";
+
+ private:
+  struct Served;
+  ViewerResponse Route(const ViewerRequest& request, Served& served);
+  ViewerResponse WithCustomErrorPage(const ViewerRequest& request, Served& served, const nlohmann::json& config,
+                                    ViewerResponse response);
+  std::variant<OriginResponse, ViewerResponse> FetchFrom(const nlohmann::json& origin, const ViewerRequest& request,
+                                                         const Served& served, const std::string& path,
+                                                         const std::string& forwarded_query,
+                                                         const RequestParts& key_parts,
+                                                         const RequestParts& forwarded_parts);
+  ViewerResponse FromOrigin(const ViewerRequest& request, Served& served, const nlohmann::json& config,
+                            const nlohmann::json& behavior, const std::string& path, const std::string& query);
+
+  store::Store& store_;
+  const Clock& clock_;
+  OriginFetcher& origins_;
+  const EdgeSettings settings_;
+  DistributionIndex index_;
+  EdgeCache cache_;
+  AccessLog log_;
+  std::atomic<std::uint64_t> requests_{0};
+  std::atomic<std::uint64_t> errors_{0};
+};
+
+}  // namespace cfl::edge

@@ -1,0 +1,38 @@
+#include "emulator/edge/response_headers.h"
+
+#include <doctest/doctest.h>
+
+namespace cfl::edge {
+
+TEST_CASE("response headers policy: CORS, security headers, custom and removed headers, Override") {
+  const auto policy = nlohmann::json::parse(R"({
+    "CorsConfig": {"AccessControlAllowOrigins": {"Quantity": 1, "Items": ["https://app.example.com"]},
+                   "AccessControlAllowHeaders": {"Quantity": 1, "Items": ["*"]},
+                   "AccessControlAllowMethods": {"Quantity": 1, "Items": ["ALL"]},
+                   "AccessControlAllowCredentials": true, "AccessControlMaxAgeSec": 600, "OriginOverride": true},
+    "SecurityHeadersConfig": {
+      "FrameOptions": {"Override": false, "FrameOption": "DENY"},
+      "ContentTypeOptions": {"Override": true},
+      "StrictTransportSecurity": {"Override": true, "AccessControlMaxAgeSec": 63072000, "IncludeSubdomains": true}},
+    "CustomHeadersConfig": {"Quantity": 1, "Items": [{"Header": "X-Team", "Value": "edge", "Override": true}]},
+    "RemoveHeadersConfig": {"Quantity": 1, "Items": [{"Header": "Server"}]}})");
+  ViewerRequest preflight{"OPTIONS", "/", {{"Origin", "https://app.example.com"}, {"Access-Control-Request-Method", "PUT"}}};
+  Headers headers = {{"Server", "nginx"}, {"X-Frame-Options", "SAMEORIGIN"}, {"X-Team", "origin"}};
+  ApplyResponseHeadersPolicy(policy, preflight, headers);
+  CHECK(HeaderValue(headers, "Access-Control-Allow-Origin") == "https://app.example.com");
+  CHECK(HeaderValue(headers, "Access-Control-Allow-Credentials") == "true");
+  CHECK(HeaderValue(headers, "Access-Control-Allow-Methods") == "GET, DELETE, HEAD, OPTIONS, PATCH, POST, PUT");
+  CHECK(HeaderValue(headers, "Access-Control-Max-Age") == "600");
+  CHECK(HeaderValue(headers, "X-Frame-Options") == "SAMEORIGIN");  // Override false: the origin's stays
+  CHECK(HeaderValue(headers, "X-Content-Type-Options") == "nosniff");
+  CHECK(HeaderValue(headers, "Strict-Transport-Security") == "max-age=63072000; includeSubDomains");
+  CHECK(HeaderValue(headers, "X-Team") == "edge");
+  CHECK(HeaderValue(headers, "Server") == "");
+
+  Headers other;
+  ApplyResponseHeadersPolicy(policy, ViewerRequest{"GET", "/", {{"Origin", "https://evil.example"}}}, other);
+  CHECK(HeaderValue(other, "Access-Control-Allow-Origin") == "");  // not an allowed origin
+  CHECK(HeaderValue(other, "X-Frame-Options") == "DENY");
+}
+
+}  // namespace cfl::edge

@@ -1,0 +1,35 @@
+// The version of a propagating resource that is deployed now. While an
+// update propagates (InProgress), the edge must keep serving the config that
+// was deployed before it, as CloudFront's edges do; so an update of a family
+// that settles (family.settle_delay_ms) keeps that config in the record's
+// metadata until the next update (two metadata strings, which snapshots carry
+// like any other attribute).
+#pragma once
+
+#include <string>
+
+#include "emulator/engine/family.h"
+#include "store/store.h"
+
+namespace cfl::engine {
+
+// Metadata members that hold the deployed config while an update propagates.
+inline constexpr const char* kDeployedConfigMember = "DeployedConfig";
+// The etag of the version whose propagation the kept config stands for: a
+// later version (a renewal by a policy update) makes it stale.
+inline constexpr const char* kDeployedUntilMember = "DeployedUntilVersion";
+
+// Sets next's metadata (a JSON object) for an update of current to next:
+// when current is deployed at now_ms its document is kept; when it is still
+// propagating the config kept for it stays. Does nothing for a family that
+// does not settle.
+void KeepDeployedConfig(const Family& family, const store::Record& current, std::int64_t now_ms, Json& next_metadata,
+                        const std::string& next_etag);
+
+// The config document (JSON text) deployed at now_ms: the record's own once
+// it has settled, else the one kept by its last update (in metadata, which
+// must be the record's, parsed); null when no version has been deployed yet
+// (created and still InProgress). Points into record or metadata.
+const std::string* DeployedDocument(const store::Record& record, const Json& metadata, std::int64_t now_ms);
+
+}  // namespace cfl::engine

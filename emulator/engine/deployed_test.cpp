@@ -1,0 +1,53 @@
+#include "emulator/engine/deployed.h"
+
+#include <doctest/doctest.h>
+
+#include "emulator/engine/handler_test_fixture.h"
+
+namespace cfl::engine {
+
+TEST_CASE_FIXTURE(HandlerTestFixture, "deployed config: an update keeps the deployed one until it settles") {
+  const auto created = Call("CreateDistribution", {{"DistributionConfig", MinimalDistributionConfig("d", true, "v1")}});
+  REQUIRE(created);
+  const std::string id = created.value()["Distribution"]["Id"];
+  const auto deployed_comment = [&] {
+    const auto record = store->Get("111111111111", "distribution", id);
+    const Json metadata = Json::parse(record->metadata);
+    const std::string* document = DeployedDocument(*record, metadata, ToMillis(clock.Now()));
+    return document ? Json::parse(*document).value("Comment", "?") : std::string("none");
+  };
+  CHECK(deployed_comment() == "none");
+  clock.Advance(std::chrono::seconds(5));
+  CHECK(deployed_comment() == "v1");
+
+  auto etag = created.value()["ETag"];
+  auto update = [&](const std::string& comment) {
+    auto updated = Call("UpdateDistribution", {{"Id", id},
+                                               {"IfMatch", etag},
+                                               {"DistributionConfig", MinimalDistributionConfig("d", true, comment)}});
+    REQUIRE(updated);
+    etag = updated.value()["ETag"];
+  };
+  update("v2");
+  CHECK(deployed_comment() == "v1");
+  update("v3");  // while v2 still propagates: v1 is what serves
+  CHECK(deployed_comment() == "v1");
+  clock.Advance(std::chrono::seconds(5));
+  CHECK(deployed_comment() == "v3");
+  update("v4");
+  CHECK(deployed_comment() == "v3");
+}
+
+TEST_CASE("deployed config: a renewal (a newer version than the kept one's) serves its own config") {
+  store::Record record;
+  record.etag = "E2";
+  record.document = R"({"Comment":"own"})";
+  record.settles_at_ms = 100;
+  const Json metadata = {{kDeployedConfigMember, R"({"Comment":"kept"})"}, {kDeployedUntilMember, "E1"}};
+  CHECK(*DeployedDocument(record, metadata, 50) == record.document);
+  const Json current = {{kDeployedConfigMember, R"({"Comment":"kept"})"}, {kDeployedUntilMember, "E2"}};
+  CHECK(*DeployedDocument(record, current, 50) == R"({"Comment":"kept"})");
+  CHECK(*DeployedDocument(record, current, 100) == record.document);
+}
+
+}  // namespace cfl::engine

@@ -1,0 +1,163 @@
+#include "emulator/http/edge_listener.h"
+
+#include <strings.h>
+
+#include <chrono>
+
+#include "emulator/edge/error_pages.h"
+#include "emulator/http/framed_httplib.h"
+
+namespace cfl::http {
+namespace {
+
+// A viewer's body (POST/PUT through an API behavior); CloudFront's own limit
+// is far larger, the emulator's is its memory's.
+constexpr std::size_t kMaxViewerBody = std::size_t{16} << 20;
+
+}  // namespace
+
+struct EdgeListener::Impl final : RequestServer {
+  Impl(edge::Edge& edge, std::size_t max_workers) : edge(edge), loop(Limits(max_workers), Framing(), *this) {
+    const auto handler = [this](const httplib::Request& request, httplib::Response& response) {
+      Handle(request, response);
+    };
+    RouteEverything(http, handler);
+    http.set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
+      Write(edge::ErrorPage(502, edge::kBadRequestText, "-"), response);
+    });
+    http.set_error_handler([](const httplib::Request&, httplib::Response& response) {
+      if (response.body.empty()) Write(edge::ErrorPage(response.status, edge::kBadRequestText, "-"), response);
+    });
+  }
+
+  edge::Edge& edge;
+  FramedServer http;
+  ConnectionLoop loop;
+
+  static ServingLimits Limits(std::size_t max_workers) {
+    ServingLimits limits;
+    limits.max_workers = std::max<std::size_t>(1, max_workers);
+    limits.min_workers = std::min<std::size_t>(2, limits.max_workers);
+    return limits;
+  }
+
+  static FramingLimits Framing() {
+    FramingLimits limits;
+    limits.max_body = [](std::string_view, std::string_view) { return kMaxViewerBody; };
+    return limits;
+  }
+
+  static void Write(edge::ViewerResponse answer, httplib::Response& response) {
+    response.status = answer.status;
+    std::string content_type;
+    for (auto& [name, value] : answer.headers) {
+      if (strcasecmp(name.c_str(), "Content-Type") == 0) {
+        content_type = value;
+      } else {
+        response.set_header(name, value);
+      }
+    }
+    response.body = std::move(answer.body);
+    if (!content_type.empty()) response.set_header("Content-Type", content_type);
+  }
+
+  void Handle(const httplib::Request& request, httplib::Response& response) {
+    edge::ViewerRequest viewer;
+    viewer.method = request.method;
+    viewer.target = request.target;
+    for (const auto& [name, value] : request.headers) {
+      if (name != "REMOTE_ADDR" && name != "REMOTE_PORT" && name != "LOCAL_ADDR" && name != "LOCAL_PORT") {
+        viewer.headers.emplace_back(name, value);
+      }
+    }
+    viewer.body = request.body;
+    viewer.client_ip = request.remote_addr;
+    viewer.client_port = request.remote_port;
+    Write(edge.Serve(viewer), response);
+  }
+
+  bool Serve(std::string_view request, bool closing, const ConnectionInfo& connection, ResponseWriter& out) override {
+    return ServeFramed(http, request, closing, connection, out);
+  }
+
+  std::string RefusalAnswer(const Refusal& refusal) override {
+    const auto page = edge::ErrorPage(refusal.status, edge::kBadRequestText, "-");
+    std::string answer = "HTTP/1.1 " + std::to_string(refusal.status) + " " + ReasonPhrase(refusal.status) + "\r\n";
+    for (const auto& [name, value] : page.headers) answer += name + ": " + value + "\r\n";
+    answer += "Content-Length: " + std::to_string(page.body.size()) + "\r\nConnection: close\r\n\r\n" + page.body;
+    return answer;
+  }
+};
+
+EdgeListener::EdgeListener(edge::Edge& edge, std::size_t max_workers)
+    : impl_(std::make_unique<Impl>(edge, max_workers)) {}
+
+EdgeListener::~EdgeListener() = default;
+
+int EdgeListener::Bind(const std::string& host, int port) {
+  const int bound = impl_->loop.Bind(host, port);
+  if (bound >= 0) impl_->http.SetListening(impl_->loop.listening_socket());
+  return bound;
+}
+
+std::string EdgeListener::BindError() const { return impl_->loop.error(); }
+
+void EdgeListener::Listen() { impl_->loop.Run(); }
+
+void EdgeListener::Stop() {
+  impl_->http.SetListening(INVALID_SOCKET);
+  impl_->loop.Stop();
+}
+
+edge::OriginResponse HttpOriginFetcher::Fetch(const edge::OriginRequest& request) {
+  using Outcome = edge::OriginResponse::Outcome;
+  edge::OriginResponse answer;
+  httplib::Client client(request.host, request.port);
+  const auto seconds = [](std::chrono::milliseconds ms) { return static_cast<time_t>(ms.count() / 1000); };
+  const auto micros = [](std::chrono::milliseconds ms) { return static_cast<time_t>((ms.count() % 1000) * 1000); };
+  client.set_connection_timeout(seconds(request.connect_timeout), micros(request.connect_timeout));
+  client.set_read_timeout(seconds(request.read_timeout), micros(request.read_timeout));
+  client.set_write_timeout(seconds(request.read_timeout), micros(request.read_timeout));
+  client.set_keep_alive(false);
+  client.set_decompress(false);  // relayed as the origin encoded it
+
+  httplib::Request out;
+  out.method = request.method;
+  out.path = request.target;
+  for (const auto& [name, value] : request.headers) out.headers.emplace(name, value);
+  out.body = request.body;
+  bool too_large = false;
+  out.response_handler = [&answer](const httplib::Response& response) {
+    answer.status = response.status;
+    for (const auto& [name, value] : response.headers) answer.headers.emplace_back(name, value);
+    return true;
+  };
+  if (request.method != "HEAD") {
+    out.content_receiver = [&answer, &too_large, max = request.max_body](const char* data, std::size_t length,
+                                                                         std::uint64_t, std::uint64_t) {
+      if (answer.body.size() + length > max) {
+        too_large = true;
+        return false;
+      }
+      answer.body.append(data, length);
+      return true;
+    };
+  }
+  const auto started = std::chrono::steady_clock::now();
+  const auto result = client.send(out);
+  if (result) return answer;
+  answer.detail = httplib::to_string(result.error());
+  if (too_large) {
+    answer.outcome = Outcome::kTooLarge;
+  } else if (result.error() == httplib::Error::ConnectionTimeout) {
+    answer.outcome = Outcome::kTimedOut;
+  } else if (result.error() == httplib::Error::Read &&
+             std::chrono::steady_clock::now() - started >= request.read_timeout - std::chrono::milliseconds(50)) {
+    answer.outcome = Outcome::kTimedOut;  // cpp-httplib tells a read timeout only as a failed read
+  } else {
+    answer.outcome = Outcome::kUnreachable;
+  }
+  return answer;
+}
+
+}  // namespace cfl::http

@@ -1,0 +1,112 @@
+// cpp-httplib serving one request the connection loop has framed: shared by
+// the API's server (server.cpp) and the edge's listener (edge_listener.cpp).
+// Internal to emulator/http/ (it includes httplib.h).
+#pragma once
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string_view>
+
+#include "emulator/http/connection_loop.h"
+
+namespace cfl::http {
+
+// Exposes cpp-httplib's handling of one request (parse, route, handler, write)
+// for a request the connection loop has framed.
+class FramedServer final : public httplib::Server {
+ public:
+  bool ServeOne(httplib::Stream& stream, bool closing, bool& client_closes) {
+    return process_request(stream, closing, client_closes, nullptr);
+  }
+  // cpp-httplib writes a streamed body (a content provider) only while its
+  // own listening socket is set: it takes an unset one for "shutting down".
+  // Its accept loop is not used, so the connection loop's socket stands in;
+  // unset again, streams being written stop.
+  void SetListening(socket_t listening) { svr_sock_ = listening; }
+};
+
+// One framed request as cpp-httplib's Stream: reads yield exactly the
+// request's bytes and then end; writes go to the connection's writer.
+class RequestStream final : public httplib::Stream {
+ public:
+  RequestStream(std::string_view request, const ConnectionInfo& connection, ResponseWriter& out)
+      : rest_(request), connection_(connection), out_(out) {}
+
+  bool is_readable() const override { return true; }
+  bool is_writable() const override { return writable_; }
+  ssize_t read(char* ptr, size_t size) override {
+    const std::size_t n = std::min(size, rest_.size());
+    std::memcpy(ptr, rest_.data(), n);
+    rest_.remove_prefix(n);
+    return static_cast<ssize_t>(n);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    writable_ = writable_ && out_.Write(std::string_view(ptr, size));
+    return writable_ ? static_cast<ssize_t>(size) : -1;
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = connection_.remote_ip;
+    port = connection_.remote_port;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = connection_.local_ip;
+    port = connection_.local_port;
+  }
+  socket_t socket() const override { return connection_.fd; }
+
+ private:
+  std::string_view rest_;
+  const ConnectionInfo& connection_;
+  ResponseWriter& out_;
+  bool writable_ = true;
+};
+
+// Sends every request (any path, every method cpp-httplib routes) to handler,
+// with keep-alive as long as the connection loop allows.
+inline void RouteEverything(FramedServer& http, const httplib::Server::Handler& handler) {
+  http.set_keep_alive_timeout(5);
+  http.set_keep_alive_max_count(1'000'000);
+  // Every path, also one whose decoded form holds a CR or LF ("." does not
+  // match those): the handler decides what a path means.
+  const std::string any_path = R"([\s\S]*)";
+  http.Get(any_path, handler);
+  http.Post(any_path, handler);
+  http.Put(any_path, handler);
+  http.Delete(any_path, handler);
+  http.Patch(any_path, handler);
+  http.Options(any_path, handler);
+}
+
+// Serves one framed request through http; false when the connection must
+// not carry another (it is broken, or the client asked to close).
+inline bool ServeFramed(FramedServer& http, std::string_view request, bool closing, const ConnectionInfo& connection,
+                        ResponseWriter& out) {
+  RequestStream stream(request, connection, out);
+  bool client_closes = false;
+  const bool written = http.ServeOne(stream, closing, client_closes);
+  return written && !client_closes;
+}
+
+// The reason phrase of the statuses the servers answer themselves.
+inline const char* ReasonPhrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 301: return "Moved Permanently";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 408: return "Request Timeout";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Error";
+  }
+}
+
+}  // namespace cfl::http
