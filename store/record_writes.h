@@ -57,7 +57,7 @@ class RecordWrites {
   Status CheckNotReferenced(std::string_view account, std::string_view kind, std::string_view id);
   Status CheckImportable(const Record& record);
   Status RenewDependents(const Record& replaced, const ReplaceRules& rules, std::vector<CacheChange>& changes);
-  Status RemoveChildren(std::string_view account, std::string_view parent_id, bool refuse_while_referenced,
+  Status RemoveChildren(std::string_view account, std::string_view parent_id, const DeleteRules& rules,
                         std::vector<CacheChange>& changes);
 
   StatementCache& statements_;

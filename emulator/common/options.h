@@ -26,6 +26,9 @@ struct Options {
   bool verify_signatures = false;
   std::vector<std::string> credentials;  // ACCESS_KEY:SECRET[:ACCOUNT], as given
   std::string credentials_file;          // "" = none
+  std::int64_t function_time_limit_ms = 50;  // per run of a CloudFront function
+  std::int64_t function_memory_limit_mb = 16;
+  std::string njs = "njs";                   // the njs binary that runs functions
 };
 
 struct OptionsExit {

@@ -102,6 +102,11 @@ struct Family {
   // The kind of the owning resource, for children (an invalidation's
   // distribution): creates need the parent to exist, its input member names it.
   std::string_view parent_kind;
+  // Kinds of records a record of this family owns (their parent is its id;
+  // deleting it deletes them) that are no family of their own (a key value
+  // store's keys). Families naming this one their parent_kind, and a
+  // per-stage family's LIVE stage, are its children without being listed.
+  std::vector<std::string_view> child_kinds;
 
   // How long a change takes to settle (InProgress → Deployed), read at the
   // time of each change; null: at once.
@@ -111,9 +116,17 @@ struct Family {
   // settling (same parent), checked inside the write transaction.
   std::function<bool(const Json& config, const std::vector<store::Record>& unsettled_siblings)> siblings_allow;
   std::function<std::string()> new_id;
-  // When set, the config member whose value is the id (functions and
-  // key-value stores are named by their Name); new_id is not used.
+  // When set, the config member whose value is the id (functions are named
+  // by their Name); new_id is not used.
   std::string_view id_member;
+  // When set, the operations' key member names a record by something other
+  // than its id (a key value store's path names its Name; its id, in its
+  // ARN, is a UUID): the id it names, nullopt when it names none.
+  std::function<std::optional<std::string>(RequestContext&, const std::string& key)> find_id;
+  // Records created with each new one, in the same transaction: children
+  // holding state of their own (a key value store's data plane), given the
+  // new record (its id, account, times).
+  std::function<std::vector<store::Record>(const RequestContext&, const store::Record& created)> companions;
   std::function<Json(const RequestContext&)> new_metadata;  // attributes fixed at creation
   // Validates config and fills the service's defaults in. current is the
   // stored resource on update, nullptr on create.
@@ -133,10 +146,12 @@ struct Family {
   std::function<Json(const ManagedRecord&)> render_managed;
   std::function<Json(const ManagedRecord&)> summarize_managed;
   // What render depends on besides the stored record and whether it has
-  // settled (e.g. a distribution's in-progress invalidations), or null;
-  // summarize depends on those two only. Get and List keep each version's
-  // encoded answer under these.
+  // settled (e.g. a distribution's in-progress invalidations), or null.
+  // Get keeps each version's encoded answer under these.
   std::function<std::string(const RequestContext&, const store::Record&)> render_variant;
+  // The same for summarize (a function's status: whether a distribution
+  // uses it), or null: summarize depends on the record and its settling only.
+  std::function<std::string(const RequestContext&, const store::Record&)> summary_variant;
 };
 
 // What an operation of a family does. The engine serves the standard verbs
@@ -169,6 +184,9 @@ struct FamilyDefinition {
   // creates, updates and custom operations besides those the engine
   // derives; checked at start against each operation's model errors.
   std::vector<ErrorSpec> also_raises = {};
+  // The service whose model names the operations (the KeyValueStore data
+  // plane's families name theirs).
+  model::ServiceId service = model::ServiceId::kCloudFront;
 };
 
 }  // namespace cfl::engine

@@ -119,7 +119,11 @@ std::string LocationOf(const Context& c, const Resource& resource) {
   const auto labels = PathLabels(path);
   for (std::size_t i = 0; i < labels.size(); ++i) {
     const bool last = i + 1 == labels.size();
-    const std::string value = last ? resource.id() : resource.record.parent;
+    // The path names the resource by the config member of the label's name
+    // when it has one (a key value store's Name), else by its id.
+    const auto named = resource.config.find(labels[i]);
+    const bool by_member = last && named != resource.config.end() && named->is_string();
+    const std::string value = by_member ? named->get<std::string>() : last ? resource.id() : resource.record.parent;
     const std::string label = "{" + labels[i] + "}";
     if (const auto at = path.find(label); at != std::string::npos) path.replace(at, label.size(), value);
   }
@@ -150,10 +154,17 @@ Result<Json, ApiError> Create(const Context& c, RequestContext& ctx, const Json&
   return output;
 }
 
+// The id of the record input's key member names ("" when it names none).
+std::string KeyId(const Context& c, RequestContext& ctx, const Json& input) {
+  std::string key = StringMember(input, c.members.key);
+  if (!c.family->find_id) return key;
+  return c.family->find_id(ctx, key).value_or("");
+}
+
 // The record a Get or GetConfig names: under its parent when the family has one.
 Result<store::Record, ApiError> LoadNamed(const Context& c, RequestContext& ctx, const Json& input) {
   const Family& family = c.Staged(input);
-  auto record = LoadRecord(ctx, family, StringMember(input, c.members.key));
+  auto record = LoadRecord(ctx, family, KeyId(c, ctx, input));
   if (!family.parent_kind.empty()) {
     const std::string parent_id = StringMember(input, c.members.parent);
     if (auto parent = RequireParent(ctx, family, parent_id); !parent) return Fail(std::move(parent).error());
@@ -191,7 +202,7 @@ Result<Json, ApiError> GetConfig(const Context& c, RequestContext& ctx, const Js
 
 Result<Json, ApiError> Update(const Context& c, RequestContext& ctx, const Json& input) {
   const Family& family = *c.family;
-  const std::string id = StringMember(input, c.members.key);
+  const std::string id = KeyId(c, ctx, input);
   if (FindManaged(family.managed, id)) {
     return Fail(errors::IllegalUpdate("The update contains modifications that are not allowed: a managed " +
                                       std::string(family.noun) + " can't be changed."));
@@ -203,7 +214,7 @@ Result<Json, ApiError> Update(const Context& c, RequestContext& ctx, const Json&
 
 Result<Json, ApiError> Delete(const Context& c, RequestContext& ctx, const Json& input) {
   const Family& family = *c.family;
-  const std::string id = StringMember(input, c.members.key);
+  const std::string id = KeyId(c, ctx, input);
   if (FindManaged(family.managed, id)) {
     return Fail(errors::IllegalDelete("Deletion is not allowed for this entity: a managed " + std::string(family.noun) +
                                       " can't be deleted."));
@@ -214,7 +225,7 @@ Result<Json, ApiError> Delete(const Context& c, RequestContext& ctx, const Json&
 }
 
 Result<Json, ApiError> Publish(const Context& c, RequestContext& ctx, const Json& input) {
-  auto published = PublishResource(ctx, *c.family, c.live->family, StringMember(input, c.members.key),
+  auto published = PublishResource(ctx, *c.family, c.live->family, KeyId(c, ctx, input),
                                    input.value("IfMatch", Json()));
   if (!published) return Fail(std::move(published).error());
   return Answer(c, c.family->render(ctx, published.value(), true), published.value());
@@ -244,7 +255,8 @@ Result<Json, ApiError> ListStored(const Context& c, RequestContext& ctx, const J
   const model::ShapeId item_shape = ItemShape(c.members.answer_shape);
   Json items = Json::array();
   for (const auto& record : page->records) {
-    items.push_back(model::EncodedView(ctx.now_ms, record, item_shape, "",
+    const std::string variant = family.summary_variant ? family.summary_variant(ctx, record) : "";
+    items.push_back(model::EncodedView(ctx.now_ms, record, item_shape, variant,
                                        [&] { return family.summarize(ctx, ResourceOf(record)); }));
   }
   std::string content = model::EncodeXmlContent(ListEnvelope(page.value(), std::move(items)), c.members.answer_shape);
@@ -367,9 +379,9 @@ Handler HandlerOf(const Context& c, const Operation& operation) {
 
 }  // namespace
 
-OperationMembers MembersOf(std::string_view operation) {
+OperationMembers MembersOf(std::string_view operation, model::ServiceId service) {
   OperationMembers found;
-  found.operation = model::FindOperation(operation);
+  found.operation = model::FindOperation(model::Service(service), operation);
   if (!found.operation) throw std::logic_error("the model has no operation " + std::string(operation));
   FindInputMembers(found);
   FindOutputMembers(found);
@@ -410,7 +422,7 @@ void AddHandlers(const FamilyDefinition& definition, HandlerTable& table) {
   // it at the end (GetDistribution's /distribution/{Id}, not DescribeFunction's /function/{Name}/describe).
   std::string location_template;
   for (const auto& operation : definition.operations) {
-    const std::string_view path = MembersOf(operation.name).operation->path;
+    const std::string_view path = MembersOf(operation.name, definition.service).operation->path;
     const bool names_it = operation.verb == Verb::kGet || operation.verb == Verb::kGetConfig ||
                           operation.verb == Verb::kUpdate || operation.verb == Verb::kDelete;
     if (names_it && path.ends_with('}') && location_template.empty()) location_template = std::string(path);
@@ -418,9 +430,16 @@ void AddHandlers(const FamilyDefinition& definition, HandlerTable& table) {
   std::shared_ptr<const LiveStage> live;
   if (definition.family.versioning == Versioning::kPerStage) live = MakeLiveStage(definition.family);
   for (const auto& operation : definition.operations) {
-    Context context{&definition.family, live, MembersOf(operation.name), location_template};
-    table[std::string(operation.name)] = HandlerOf(context, operation);
+    Context context{&definition.family, live, MembersOf(operation.name, definition.service), location_template};
+    table.Add(*context.members.operation, HandlerOf(context, operation));
   }
+}
+
+const Handler& HandlerTable::At(std::string_view name, model::ServiceId service) const {
+  const auto* operation = model::FindOperation(model::Service(service), name);
+  const Handler* handler = operation ? Find(*operation) : nullptr;
+  if (!handler) throw std::out_of_range("no handler for " + std::string(name));
+  return *handler;
 }
 
 }  // namespace cfl::engine

@@ -18,6 +18,7 @@ constexpr auto kMessages = std::to_array<Entry>({
      "policy, use UpdateCachePolicy."},
     {"CachePolicyInUse", "Cannot delete the cache policy because it is attached to one or more cache behaviors."},
     {"CannotChangeImmutablePublicKeyFields", "You can't change the value of a public key."},
+    {"CannotDeleteEntityWhileInUse", "The entity cannot be deleted while it is in use."},
     {"CloudFrontOriginAccessIdentityAlreadyExists",
      "If the CallerReference is a value you already sent in a previous request to create an identity but the "
      "content of the CloudFrontOriginAccessIdentityConfig is different from the original request, CloudFront "
@@ -26,6 +27,12 @@ constexpr auto kMessages = std::to_array<Entry>({
     {"DistributionAlreadyExists",
      "The caller reference that you are using to create a distribution is associated with another distribution."},
     {"DistributionNotDisabled", "The distribution you are trying to delete has not been disabled."},
+    {"EntityAlreadyExists", "The entity already exists. You must provide a unique entity."},
+    {"EntityLimitExceeded", "The entity limit has been exceeded."},
+    {"EntityNotFound", "The entity was not found."},
+    {"FunctionAlreadyExists", "A function with the same name already exists in this Amazon Web Services account."},
+    {"FunctionInUse", "Cannot delete the function because it's attached to one or more cache behaviors."},
+    {"FunctionSizeLimitExceeded", "The function is too large."},
     {"IllegalDelete", "Deletion is not allowed for this entity."},
     {"IllegalOriginAccessConfiguration",
      "An origin cannot contain both an origin access control (OAC) and an origin access identity (OAI)."},
@@ -33,6 +40,7 @@ constexpr auto kMessages = std::to_array<Entry>({
     {"InconsistentQuantities", "The value of Quantity and the size of Items don't match."},
     {"InternalError", "We encountered an internal error. Please try again."},
     {"InvalidArgument", "The argument is invalid."},
+    {"InvalidFunctionAssociation", "A CloudFront function association is invalid."},
     {"InvalidIfMatchVersion", "The If-Match version is missing or not valid for the resource."},
     {"InvalidOriginAccessIdentity", "The specified origin access identity does not exist or is not valid."},
     {"InvalidTagging", "The tagging specified is not valid."},
@@ -43,6 +51,7 @@ constexpr auto kMessages = std::to_array<Entry>({
     {"NoSuchCachePolicy", "The cache policy does not exist."},
     {"NoSuchCloudFrontOriginAccessIdentity", "The specified origin access identity does not exist."},
     {"NoSuchDistribution", "The specified distribution does not exist."},
+    {"NoSuchFunctionExists", "The function does not exist."},
     {"NoSuchInvalidation", "The specified invalidation does not exist."},
     {"NoSuchOrigin", "No origin exists with the specified Origin Id."},
     {"NoSuchOriginAccessControl", "The origin access control does not exist."},
@@ -51,9 +60,9 @@ constexpr auto kMessages = std::to_array<Entry>({
     {"NoSuchResource", "A resource that was specified is not valid."},
     {"NoSuchResponseHeadersPolicy", "The response headers policy does not exist."},
     {"NoSuchStreamingDistribution", "The specified streaming distribution does not exist."},
-    {"OriginAccessControlAlreadyExists",
-     "An origin access control with the specified parameters already exists."},
-    {"OriginAccessControlInUse", "Cannot delete the origin access control because it's in use by one or more distributions."},
+    {"OriginAccessControlAlreadyExists", "An origin access control with the specified parameters already exists."},
+    {"OriginAccessControlInUse",
+     "Cannot delete the origin access control because it's in use by one or more distributions."},
     {"OriginRequestPolicyAlreadyExists",
      "An origin request policy with this name already exists. You must provide a unique name. To modify an "
      "existing origin request policy, use UpdateOriginRequestPolicy."},
@@ -73,11 +82,15 @@ constexpr auto kMessages = std::to_array<Entry>({
      "The caller reference that you are using to create a streaming distribution is associated with another "
      "streaming distribution."},
     {"StreamingDistributionNotDisabled", "The streaming distribution you are trying to delete has not been disabled."},
+    {"TestFunctionFailed", "The CloudFront function failed."},
     {"Throttling", "Rate exceeded"},
-    {"TooManyCachePolicies", "You have reached the maximum number of cache policies for this Amazon Web Services account."},
+    {"TooManyCachePolicies",
+     "You have reached the maximum number of cache policies for this Amazon Web Services account."},
     {"TooManyCloudFrontOriginAccessIdentities",
      "Processing your request would cause you to exceed the maximum number of origin access identities allowed."},
     {"TooManyDistributions", "Your request contains more distributions than are allowed per AWS account."},
+    {"TooManyFunctions",
+     "You have reached the maximum number of CloudFront functions for this Amazon Web Services account."},
     {"TooManyInvalidationsInProgress",
      "Processing your request will cause you to exceed the maximum number of in-progress wildcard invalidations "
      "or invalidation paths."},
@@ -91,8 +104,10 @@ constexpr auto kMessages = std::to_array<Entry>({
      "keys."},
     {"TooManyResponseHeadersPolicies",
      "You have reached the maximum number of response headers policies for this Amazon Web Services account."},
-    {"TooManyStreamingDistributions", "Your request contains more streaming distributions than are allowed per AWS account."},
+    {"TooManyStreamingDistributions",
+     "Your request contains more streaming distributions than are allowed per AWS account."},
     {"TrustedKeyGroupDoesNotExist", "The specified key group does not exist."},
+    {"UnsupportedOperation", "This operation is not supported."},
 });
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "emulator/engine/resource_naming.h"
 #include "emulator/families/distributions/aliases.h"
 #include "emulator/families/distributions/distribution_defaults.h"
+#include "emulator/families/functions/function_associations.h"
 #include "emulator/families/signing_keys/key_groups.h"
 
 namespace cfl::families {
@@ -13,9 +14,10 @@ namespace {
 
 using namespace engine;  // NOLINT: a family is written in the engine's terms
 
-Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource*) {
+Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource*) {
   FillDistributionDefaults(config);
-  return CheckDistributionRules(config);
+  if (auto checked = CheckDistributionRules(config); !checked) return checked;
+  return CheckFunctionAssociations(ctx.account, config);
 }
 
 std::int64_t InProgressInvalidations(const RequestContext& ctx, const std::string& distribution_id) {
@@ -104,7 +106,8 @@ FamilyDefinition MakeDefinition() {
            {"ListDistributionsByKeyGroup", Verb::kListReferencing, nullptr, "key-group"}},
           {errors::InvalidArgument, errors::NoSuchOrigin, errors::TooManyOrigins, errors::TooManyCacheBehaviors,
            errors::TooManyDistributionCNAMEs, errors::IllegalOriginAccessConfiguration,
-           errors::TooManyKeyGroupsAssociatedToDistribution, errors::CNAMEAlreadyExists}};
+           errors::TooManyKeyGroupsAssociatedToDistribution, errors::CNAMEAlreadyExists,
+           errors::InvalidFunctionAssociation, errors::MalformedXML}};
 }
 
 }  // namespace
