@@ -8,5 +8,5 @@ EXTRA_PACKAGES="python3-boto3 python3-awscrt python3-pytest python3-requests aws
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   EXTRA_PACKAGES="nodejs npm" ./build.sh
 fi
-(cd tests/e2e/js && { [ -d node_modules/@aws-sdk/client-cloudfront ] || npm ci --no-audit --no-fund --loglevel=error; })
+(cd tests/e2e/js && { [ -d node_modules/@aws-sdk/client-cloudfront-keyvaluestore ] || npm ci --no-audit --no-fund --loglevel=error; })
 ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure "$@"

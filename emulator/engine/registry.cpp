@@ -151,7 +151,11 @@ std::vector<std::string> RaisableErrors(const FamilyDefinition& definition, cons
       break;
     case Verb::kUpdate:
       AddCode(codes, family.errors.not_found);
-      if (!family.unique_name_member.empty()) AddCode(codes, family.errors.already_exists);
+      // A name that the path names (a key value store's) cannot change, so cannot collide.
+      if (!family.unique_name_member.empty() &&
+          MembersOf(operation.name, definition.service).key != family.unique_name_member) {
+        AddCode(codes, family.errors.already_exists);
+      }
       if (versioned) codes.insert(codes.end(), {"InvalidIfMatchVersion", "PreconditionFailed"});
       if (!family.caller_reference_member.empty() || family.managed) codes.push_back("IllegalUpdate");
       AddReferenceErrors(codes, family, true, families);

@@ -180,8 +180,11 @@ void TakeLines(std::string& text, const std::string& nonce, Transcript& transcri
   while ((newline = text.find('\n')) != std::string::npos) {
     std::string line = text.substr(0, newline);
     text.erase(0, newline + 1);
-    if (!line.starts_with(nonce + " ")) continue;
-    std::string rest = line.substr(nonce.size() + 1);
+    // njs prints its own warnings (String.bytesFrom's deprecation) without
+    // a newline, so the nonce may come after them on the line.
+    const auto at = line.find(nonce + " ");
+    if (at == std::string::npos) continue;
+    std::string rest = line.substr(at + nonce.size() + 1);
     if (rest == "ready" && !transcript.started) {
       transcript.started = true;
       transcript.wall_at_start = Clock::now();

@@ -285,10 +285,8 @@ def test_unimplemented_operations_boto3(cf, dist_config):
     created = cf.create_distribution(DistributionConfig=dist_config())
     dist_id = created["Distribution"]["Id"]
     calls = {
-        "ListFunctions": lambda: cf.list_functions(),
-        "CreateFunction": lambda: cf.create_function(
-            Name="fn", FunctionConfig={"Comment": "c", "Runtime": "cloudfront-js-1.0"},
-            FunctionCode=b"function handler(event) { return event.request; }"),
+        "ListConflictingAliases": lambda: cf.list_conflicting_aliases(DistributionId=dist_id, Alias="a.example.com"),
+        "AssociateAlias": lambda: cf.associate_alias(TargetDistributionId=dist_id, Alias="a.example.com"),
         "ListRealtimeLogConfigs": lambda: cf.list_realtime_log_configs(),
         "GetMonitoringSubscription": lambda: cf.get_monitoring_subscription(DistributionId=dist_id),
         "ListFieldLevelEncryptionConfigs": lambda: cf.list_field_level_encryption_configs(),
@@ -307,19 +305,20 @@ def test_unimplemented_operations_boto3(cf, dist_config):
 
 def test_not_implemented_exact_message(cf):
     with pytest.raises(ClientError) as ei:
-        cf.list_functions()
+        cf.list_conflicting_aliases(DistributionId="E0000000000000", Alias="a.example.com")
     # The brief's wording; a final full stop is fine.
     assert ei.value.response["Error"]["Message"].rstrip(".") == \
-        "ListFunctions is not implemented yet by CloudFront Local"
+        "ListConflictingAliases is not implemented yet by CloudFront Local"
 
 
 @pytest.mark.parametrize("method,path,op", [
-    ("GET", "/2020-05-31/key-value-store", "ListKeyValueStores"),
+    ("GET", "/2020-05-31/conflicting-alias?DistributionId=E0000000000000&Alias=a.example.com",
+     "ListConflictingAliases"),
     ("GET", "/2020-05-31/vpc-origin", "ListVpcOrigins"),
     ("GET", "/2020-05-31/anycast-ip-list/aip_abc", "GetAnycastIpList"),
     ("GET", "/2020-05-31/distributionsByWebACLId/null", "ListDistributionsByWebACLId"),
     ("GET", "/2020-05-31/field-level-encryption/C2QWRUHAPOMQZL", "GetFieldLevelEncryption"),
-    ("DELETE", "/2020-05-31/function/my-function", "DeleteFunction"),
+    ("PUT", "/2020-05-31/distribution/E0000000000000/associate-alias?Alias=a.example.com", "AssociateAlias"),
 ])
 def test_unimplemented_operations_raw(raw, method, path, op):
     r = raw.request(method, path, headers={"If-Match": "E2QWRUHAPOMQZL"})
