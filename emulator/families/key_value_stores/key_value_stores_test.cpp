@@ -47,7 +47,7 @@ TEST_CASE("key value stores: named per account, PROVISIONING then READY, If-Matc
   CHECK(updated.value()["KeyValueStore"]["Name"] == "redirects");
   CHECK(updated.value()["ETag"] != etag);
 
-  f.Call("CreateKeyValueStore", {{"Name", "second"}});
+  REQUIRE(f.Call("CreateKeyValueStore", {{"Name", "second"}}).ok());
   CHECK(f.Call("ListKeyValueStores", Json::object()).value()["KeyValueStoreList"]["Quantity"] == 2);
   CHECK(f.Call("ListKeyValueStores", {{"Status", "PROVISIONING"}}).value()["KeyValueStoreList"]["Quantity"] == 2);
   f.clock.Advance(std::chrono::seconds(5));
