@@ -272,7 +272,7 @@ kvs_arn=$(curl -sf -X POST "$base/2020-05-31/key-value-store" -H 'Content-Type: 
             --data "<CreateKeyValueStoreRequest xmlns=\"$xmlns\"><Name>bench</Name></CreateKeyValueStoreRequest>" |
           grep -o '<ARN>[^<]*' | cut -c6-) || die "CreateKeyValueStore failed"
 kvs_path=/key-value-stores/$(sed 's/:/%3A/g; s/\//%2F/g' <<<"$kvs_arn")
-kvs_etag=$(curl -sf "$base$kvs_path" | sed -n 's/.*"ETag":"\([^"]*\)".*/\1/p')
+kvs_etag=$(curl -sf -D - -o /dev/null "$base$kvs_path" | sed -n 's/^[Ee][Tt]ag: *\([^[:space:]]*\).*/\1/p')
 curl -sf -X PUT "$base$kvs_path/keys/greeting" -H "If-Match: $kvs_etag" -H 'Content-Type: application/json' \
   --data '{"Value":"hello from the key value store"}' >/dev/null || die "PutKey failed"
 function_code=$(base64 -w0 <<'JS'
