@@ -17,7 +17,7 @@ install_missing() {
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
-  echo "build.sh: installing ${missing[*]}" >&2
+  echo "${SAY_AS:-build.sh}: installing ${missing[*]} (Debian packages, apt-get; once)" >&2
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
@@ -33,6 +33,42 @@ fi
 install_missing "${BUILD_PACKAGES[@]}"
 [ -n "${EXTRA_PACKAGES:-}" ] && install_missing $EXTRA_PACKAGES
 
+# say WORDS: one progress line on stderr, named after the command the user ran.
+say() { echo "${SAY_AS:-build.sh}: $*" >&2; }
+
+# build_with_progress DIR [TARGET]: builds, turning make's "[ 45%] Building CXX
+# object …" lines into "compiling N/M file"; warnings and errors pass through.
+build_with_progress() {
+  local dir=$1 target=${2:-all} total
+  # A dry run counts what is out of date (make prints, not runs, its echo commands).
+  total=$(cmake --build "$dir" --target "$target" -- -n 2>/dev/null | grep -c "Building CXX object" || true)
+  if [ "$total" -eq 0 ]; then
+    say "$target is up to date in $dir/"
+  else
+    say "building $target in $dir/: $total file(s) to compile on $(nproc) core(s)"
+  fi
+  local status=0
+  cmake --build "$dir" -j"$(nproc)" --target "$target" 2>&1 | {
+    local done=0 line
+    while IFS= read -r line; do
+      case "$line" in
+        *"Building CXX object "*)
+          done=$((done + 1))
+          local object=${line##*Building CXX object }
+          object=${object#CMakeFiles/*.dir/}
+          say "compiling $done/$total ${object%.o}" ;;
+        *"Linking CXX "*) say "linking ${line##* }" ;;
+        "["*"%] "*) ;;  # make's other progress lines (Built target …)
+        *) echo "$line" >&2 ;;
+      esac
+    done
+  } || status=$?  # pipefail: the build's own failure
+  return "$status"
+}
+
 build_dir=${BUILD_DIR:-build}
+if [ ! -f "$build_dir/CMakeCache.txt" ]; then
+  say "configuring $build_dir/ (cmake, ${CMAKE_BUILD_TYPE:-Release})"
+fi
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" ${CMAKE_ARGS:-} >/dev/null
-cmake --build "$build_dir" -j"$(nproc)" ${BUILD_TARGET:+--target "$BUILD_TARGET"} >&2
+build_with_progress "$build_dir" "${BUILD_TARGET:-all}"

@@ -3,5 +3,6 @@
 #   ./run.sh --port 4750 --propagation-delay 2
 set -euo pipefail
 cd "$(dirname "$0")"
-./build.sh
+# Builds only the emulator (./test.sh builds the unit tests too).
+SAY_AS=run.sh BUILD_TARGET=cloudfront-local ./build.sh
 exec build/cloudfront-local "$@"

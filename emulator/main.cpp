@@ -1,4 +1,5 @@
 // cloudfront-local: flags → services → server, until SIGINT/SIGTERM.
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -37,8 +38,15 @@ sigset_t BlockStopSignals() {
   return signals;
 }
 
-int Run(const cfl::Options& options) {
+int Run(cfl::Options options) {
   const sigset_t stop_signals = BlockStopSignals();
+  if (const char* token = std::getenv("CFL_CONTROL_TOKEN"); token && *token && options.control_token.empty()) {
+    options.control_token = token;
+  }
+  // A --db file growing past the file size limit (ulimit -f) must fail the
+  // write (EFBIG, like ENOSPC: the batch's COMMIT fails and nothing is
+  // acknowledged), not kill the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   auto credentials = cfl::api::GatherCredentials(options.credentials, options.credentials_file, options.account_id);
   if (!credentials) {
     std::cerr << "cloudfront-local: " << credentials.error() << "\n";
@@ -82,23 +90,32 @@ int Run(const cfl::Options& options) {
     if (options.log_level != "warn" && options.log_level != "error") {
       std::cerr << "cloudfront-local: loaded " << loaded.value() << " resource(s) from fixtures\n";
     }
+    // Parsing and staging freed as much as they allocated, scattered over the
+    // heap: give it back, so the footprint is the records' whatever loaded them.
+    malloc_trim(0);
   }
   cfl::control::FaultRules faults;
   cfl::control::RequestJournal journal(static_cast<std::size_t>(options.journal_size));
   cfl::api::Dispatcher dispatcher(services, options.account_id, options.control_api ? &faults : nullptr,
                                   options.verify_signatures ? &verifier : nullptr);
-  cfl::control::ControlPlane control({services, clock, faults, journal});
+  cfl::control::ControlPlane control({services, clock, faults, journal, options.account_id});
   cfl::http::Server server(options, dispatcher, control);
 
   const int port = server.Bind();
   if (port < 0) {
-    std::cerr << "cloudfront-local: cannot listen on " << options.host << ":" << options.port << "\n";
+    std::cerr << "cloudfront-local: cannot listen on " << options.host << ":" << options.port << ": "
+              << server.BindError() << "\n";
     return 1;
   }
   if (options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1") {
     std::cerr << "WARNING: cloudfront-local is listening on " << options.host
               << ", reachable from other machines"
               << (options.verify_signatures ? ".\n" : "; and it does not check signatures.\n");
+    if (options.control_api && options.control_token.empty()) {
+      std::cerr << "WARNING: its control plane (/_emulator: reset, state, faults, clock) is unauthenticated: "
+                   "anyone who can connect can read and replace all state. Protect it with --control-token "
+                   "TOKEN (or CFL_CONTROL_TOKEN), or turn it off with --no-control-api.\n";
+    }
   }
   std::printf("cloudfront-local listening on http://%s:%d\n", options.host.c_str(), port);
   std::fflush(stdout);

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -30,13 +31,33 @@ StoreResult<ExclusiveFileLock> ExclusiveFileLock::Acquire(const std::string& pat
     }
     return IoError("locking " + path + ": " + std::strerror(error));
   }
-  return ExclusiveFileLock(fd);
+  return ExclusiveFileLock(fd, path);
+}
+
+Status ExclusiveFileLock::CheckStillAtPath() const {
+  if (fd_ < 0) return std::nullopt;
+  struct stat locked {};
+  struct stat named {};
+  if (::fstat(fd_, &locked) != 0) return IoError("checking " + path_ + ": " + std::strerror(errno));
+  const bool named_exists = ::stat(path_.c_str(), &named) == 0;
+  if (named_exists && (named.st_dev != locked.st_dev || named.st_ino != locked.st_ino)) {
+    return IoError("the state file " + path_ +
+                   " was replaced by another file while the emulator ran; writes are refused from now on "
+                   "(restart to use the new file)");
+  }
+  if (!named_exists || locked.st_nlink == 0) {
+    return IoError("the state file " + path_ +
+                   " was deleted while the emulator ran; writes are refused from now on (restart to go on "
+                   "with a new file)");
+  }
+  return std::nullopt;
 }
 
 ExclusiveFileLock& ExclusiveFileLock::operator=(ExclusiveFileLock&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = std::exchange(other.fd_, -1);
+    path_ = std::move(other.path_);
   }
   return *this;
 }

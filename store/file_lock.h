@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "store/sqlite_statement.h"
 #include "store/store.h"
 
 namespace cfl::store::detail {
@@ -18,7 +19,8 @@ class ExclusiveFileLock {
   static StoreResult<ExclusiveFileLock> Acquire(const std::string& path);
 
   ExclusiveFileLock() = default;
-  ExclusiveFileLock(ExclusiveFileLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  ExclusiveFileLock(ExclusiveFileLock&& other) noexcept
+      : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
   ExclusiveFileLock& operator=(ExclusiveFileLock&& other) noexcept;
   ExclusiveFileLock(const ExclusiveFileLock&) = delete;
   ExclusiveFileLock& operator=(const ExclusiveFileLock&) = delete;
@@ -26,9 +28,17 @@ class ExclusiveFileLock {
   // process too, so the lock must outlive the SQLite connection.
   ~ExclusiveFileLock();
 
+  // Whether the path still names the file that was locked (kIo otherwise): a
+  // file deleted or replaced while the store is open takes every later write
+  // with it (SQLite writes on into the old file, lost at the next start), and
+  // a second process could then lock the new file at the same path. Costs
+  // two stat calls. An unlocked (in-memory) store always passes.
+  Status CheckStillAtPath() const;
+
  private:
-  explicit ExclusiveFileLock(int fd) : fd_(fd) {}
+  ExclusiveFileLock(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   int fd_ = -1;
+  std::string path_;
 };
 
 }  // namespace cfl::store::detail

@@ -138,11 +138,30 @@ const RecordCache::KindRecords* RecordCache::FindKind(std::string_view account,
   return records == kinds->second.end() ? nullptr : &records->second;
 }
 
+std::vector<std::shared_ptr<const Record>> RecordCache::All() const {
+  std::vector<std::pair<std::pair<std::string_view, std::string_view>, const BySequence*>> kinds;
+  std::vector<Pointer> all;
+  std::shared_lock lock(mutex_);
+  for (const auto& [account, by_kind] : accounts_) {
+    for (const auto& [kind, records] : by_kind) kinds.push_back({{account, kind}, &records.by_sequence});
+  }
+  std::sort(kinds.begin(), kinds.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [name, records] : kinds) {
+    for (const auto& [sequence, record] : *records) all.push_back(record);
+  }
+  return all;
+}
+
 void RecordCache::Put(Record record) {
   record.unique_keys.clear();
   record.unique_keys.shrink_to_fit();
   record.references.clear();
   record.references.shrink_to_fit();
+  // Text built by appending (a dumped config) has up to twice the room it
+  // needs; held for as long as the record lives, that would make memory per
+  // record depend on how the record was made.
+  record.document.shrink_to_fit();
+  record.metadata.shrink_to_fit();
   auto stored = std::make_shared<const Record>(std::move(record));
   KindRecords& records = accounts_[stored->account][stored->kind];
   auto [slot, inserted] = records.by_id.try_emplace(stored->id, stored);

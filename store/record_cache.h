@@ -73,6 +73,9 @@ class RecordCache {
   // records whose id compares greater: never an error, never an endless loop.
   ListPage List(const ListQuery& query) const;
 
+  // Every record, in (account, kind, sequence) order, as of one moment.
+  std::vector<std::shared_ptr<const Record>> All() const;
+
   // Children of parent (records of kind whose parent it is) with
   // settles_at_ms after now_ms.
   std::int64_t CountUnsettledChildren(std::string_view account, std::string_view kind,

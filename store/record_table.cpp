@@ -183,11 +183,11 @@ StoreResult<std::vector<Record>> RecordTable::FindUnsettledChildren(std::string_
 }
 
 StoreResult<std::int64_t> RecordTable::Count(std::string_view account, std::string_view kind) {
-  auto query = statements_.Prepare("SELECT count(*) FROM records WHERE account = ?1 AND kind = ?2");
+  auto query = statements_.Prepare("SELECT n FROM record_counts WHERE account = ?1 AND kind = ?2");
   query.Bind(account).Bind(kind);
   auto step = query.Step();
   if (Failed(step)) return TakeError(step);
-  return query.Int(0);
+  return std::get<bool>(step) ? query.Int(0) : 0;
 }
 
 StoreResult<std::vector<KindAndId>> RecordTable::FindChildren(

@@ -8,7 +8,7 @@ namespace {
 
 // Migration N brings user_version N-1 to N. Append only: a released
 // migration never changes, since databases in the field already ran it.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 1: initial schema.
     R"sql(
       CREATE TABLE meta (
@@ -64,6 +64,27 @@ constexpr std::array<const char*, 2> kMigrations = {
         WHERE reference LIKE 'oai:%';
       UPDATE references_ SET reference = 'origin-access-control:' || substr(reference, 5)
         WHERE reference LIKE 'oac:%';
+    )sql",
+    // 3: records per (account, kind) kept as a counter, maintained by triggers
+    // in the same transaction as the rows: a limit check reads one row
+    // instead of counting an index range (count(*) per create made creates
+    // 7x slower at 100,000 records).
+    R"sql(
+      CREATE TABLE record_counts (
+        account TEXT    NOT NULL,
+        kind    TEXT    NOT NULL,
+        n       INTEGER NOT NULL,
+        PRIMARY KEY (account, kind)
+      ) WITHOUT ROWID;
+      INSERT INTO record_counts (account, kind, n)
+        SELECT account, kind, count(*) FROM records GROUP BY account, kind;
+      CREATE TRIGGER records_count_insert AFTER INSERT ON records BEGIN
+        INSERT INTO record_counts (account, kind, n) VALUES (NEW.account, NEW.kind, 1)
+          ON CONFLICT (account, kind) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER records_count_delete AFTER DELETE ON records BEGIN
+        UPDATE record_counts SET n = n - 1 WHERE account = OLD.account AND kind = OLD.kind;
+      END;
     )sql",
 };
 

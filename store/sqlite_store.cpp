@@ -8,6 +8,7 @@
 // holding it succeeded. Writes, FindReferencing, All and CountByKind use the
 // one connection under a mutex. Statements are prepared once and reused
 // (StatementCache).
+#include <cstdio>
 #include <mutex>
 #include <span>
 
@@ -126,6 +127,8 @@ class SqliteStore final : public Store {
     return records_.Collect(query);
   }
 
+  std::vector<std::shared_ptr<const Record>> Current() override { return cache_.All(); }
+
   StoreResult<std::int64_t> ReplaceAll(std::vector<Record> records) override {
     return Write<std::int64_t>([&](std::vector<CacheChange>& changes)
                                    -> StoreResult<std::int64_t> {
@@ -144,8 +147,7 @@ class SqliteStore final : public Store {
     std::lock_guard lock(connection_mutex_);
     std::vector<Counts> counts;
     auto query = statements_.Prepare(
-        "SELECT account, kind, count(*) FROM records "
-        "GROUP BY account, kind ORDER BY account, kind");
+        "SELECT account, kind, n FROM record_counts WHERE n > 0 ORDER BY account, kind");
     auto error = query.ForEachRow([&]() -> Status {
       counts.push_back(Counts{query.Text(0), query.Text(1), query.Int(2)});
       return std::nullopt;
@@ -202,9 +204,25 @@ class SqliteStore final : public Store {
   detail::GroupCommit group_commit_{
       [this](std::span<detail::BatchedWrite* const> batch) {
         std::lock_guard lock(connection_mutex_);
+        if (auto lost = FileLost()) {
+          for (auto* write : batch) write->outcome = *lost;
+          return;
+        }
         detail::RunWriteBatch(statements_, cache_, batch);
       },
       kMaxBatch};
+
+  // REQUIRES: connection_mutex_ held. Once the database file is gone (or
+  // another file took its path), every write fails: what it would store
+  // could not be found at the next start. Said once on stderr.
+  Status FileLost() {
+    if (!file_lost_) {
+      file_lost_ = file_lock_.CheckStillAtPath();
+      if (file_lost_) std::fprintf(stderr, "cloudfront-local store: %s\n", file_lost_->message.c_str());
+    }
+    return file_lost_;
+  }
+  Status file_lost_;  // guarded by connection_mutex_
 };
 
 Status Configure(sqlite3* db, bool in_memory) {
@@ -235,12 +253,16 @@ StoreResult<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   }
   sqlite3* db = nullptr;
   // NOMUTEX: SqliteStore serialises every use of the connection itself.
-  const int rc = sqlite3_open_v2(in_memory ? ":memory:" : path.c_str(), &db,
+  // Without a path, SQLite's private temporary database (filename ""): a file
+  // in the temp directory, unlinked as it is opened, never synced. Its pages
+  // live in the OS page cache instead of this process (":memory:" would hold
+  // every record twice in the process: in SQLite's pages and in the cache).
+  const int rc = sqlite3_open_v2(in_memory ? "" : path.c_str(), &db,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                  nullptr);
   detail::Connection connection(db);  // closed on every failure below
   if (rc != SQLITE_OK) return detail::SqliteError(db, "opening " + path);
-  const std::string where = in_memory ? std::string("in-memory database") : path;
+  const std::string where = in_memory ? std::string("temporary database") : path;
   if (auto error = Configure(db, in_memory)) {
     error->message = where + ": " + error->message;
     return *error;

@@ -454,6 +454,72 @@ TEST_CASE("a database file is used by one open store at a time") {
   CHECK(Ok(Ok(reopened)->All()).size() == 2);
 }
 
+TEST_CASE("the per-kind limit is a counter kept with the rows, through deletes, resets and imports") {
+  auto store = OpenInMemory();
+  Inserted(*store, MakeRecord("E1"), 2);
+  const Record second = Inserted(*store, MakeRecord("E2"), 2);
+  CHECK(Err(store->Insert(MakeRecord("E3"), {.max_count = 2})).kind == StoreErrorKind::kLimitExceeded);
+  Ok(store->Delete(kAccount, "distribution", "E2", {.expected_etag = second.etag}));
+  Inserted(*store, MakeRecord("E3"), 2);
+  CHECK(Err(store->Insert(MakeRecord("E4"), {.max_count = 2})).kind == StoreErrorKind::kLimitExceeded);
+  Ok(store->Reset(kAccount));
+  Inserted(*store, MakeRecord("E5"), 1);
+  CHECK(Err(store->Insert(MakeRecord("E6"), {.max_count = 1})).kind == StoreErrorKind::kLimitExceeded);
+  Ok(store->ReplaceAll({MakeRecord("E7"), MakeRecord("E8")}));
+  CHECK(Err(store->Insert(MakeRecord("E9"), {.max_count = 2})).kind == StoreErrorKind::kLimitExceeded);
+  Inserted(*store, MakeRecord("E9"), 3);
+  const auto counts = Ok(store->CountByKind());
+  REQUIRE(counts.size() == 1);
+  CHECK(counts[0].count == 3);
+}
+
+TEST_CASE("a database of schema 2 gets its counters from the rows it holds") {
+  TempDatabase database;
+  {
+    auto store = OpenSqliteStore(database.path);
+    Inserted(*Ok(store), MakeRecord("E1"));
+    Inserted(*Ok(store), MakeRecord("E2"));
+  }
+  // Back to what schema 2 had: no counters.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(database.path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db,
+                       "DROP TRIGGER records_count_insert; DROP TRIGGER records_count_delete; "
+                       "DROP TABLE record_counts; PRAGMA user_version = 2",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  auto store = OpenSqliteStore(database.path);
+  CHECK(Err(Ok(store)->Insert(MakeRecord("E3"), {.max_count = 2})).kind == StoreErrorKind::kLimitExceeded);
+  Inserted(*Ok(store), MakeRecord("E3"), 3);
+}
+
+TEST_CASE("a database file deleted or replaced while open stops every write, saying so") {
+  SUBCASE("deleted") {
+    TempDatabase database;
+    auto store = OpenSqliteStore(database.path);
+    Inserted(*Ok(store), MakeRecord("E1"));
+    REQUIRE(std::remove(database.path.c_str()) == 0);
+    const auto error = Err(Ok(store)->Insert(MakeRecord("E2")));
+    CHECK(error.kind == StoreErrorKind::kIo);
+    CHECK(error.message.find("was deleted") != std::string::npos);
+    // A second store may now open the path; the first still refuses.
+    auto second = OpenSqliteStore(database.path);
+    Inserted(*Ok(second), MakeRecord("E3"));
+    CHECK(Err(Ok(store)->Insert(MakeRecord("E4"))).kind == StoreErrorKind::kIo);
+    CHECK_FALSE(Ok(store)->Get(kAccount, "distribution", "E2"));
+  }
+  SUBCASE("replaced") {
+    TempDatabase database;
+    TempDatabase other;
+    auto store = OpenSqliteStore(database.path);
+    Inserted(*Ok(store), MakeRecord("E1"));
+    std::ofstream(other.path) << "";
+    REQUIRE(std::rename(other.path.c_str(), database.path.c_str()) == 0);
+    const auto error = Err(Ok(store)->Insert(MakeRecord("E2")));
+    CHECK(error.message.find("was replaced") != std::string::npos);
+  }
+}
+
 TEST_CASE("a database from a newer schema is refused") {
   TempDatabase database;
   { Ok(OpenSqliteStore(database.path)); }

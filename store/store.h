@@ -239,6 +239,12 @@ class Store {
   // references (snapshots export them).
   virtual StoreResult<std::vector<Record>> All() = 0;
 
+  // Every current record, as Get returns them (without unique_keys and
+  // references), in (account, kind, sequence) order: one consistent view,
+  // taken without copying the records and without reading SQLite, for
+  // exports that stream them out.
+  virtual std::vector<std::shared_ptr<const Record>> Current() = 0;
+
   // Replaces the whole content with these records in one transaction
   // (sequences are kept as given). Nothing changes if it fails.
   virtual StoreResult<std::int64_t> ReplaceAll(std::vector<Record> records) = 0;
@@ -251,9 +257,12 @@ class Store {
   virtual std::uint64_t Generation() = 0;
 };
 
-// Opens a SQLite store. path "" or ":memory:" is a fresh in-memory database;
-// otherwise a file in WAL mode, created or migrated to the current schema.
-// Reads every record of the file into memory before it returns.
+// Opens a SQLite store. path "" or ":memory:" is a fresh database that
+// nothing else sees and nothing keeps: SQLite's private temporary file,
+// deleted as it is opened (so the records are held once in this process, by
+// the cache, not twice); otherwise a file in WAL mode, created or migrated to
+// the current schema. Reads every record of the file into memory before it
+// returns.
 StoreResult<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
 
 }  // namespace cfl::store

@@ -32,6 +32,16 @@ ApiError OperationNotImplemented(const model::OperationDef& operation) {
                                     ") is not implemented yet by CloudFront Local.");
 }
 
+// The name of a query parameter given more than once: which value is meant
+// cannot be known, so no value is taken silently.
+std::optional<std::string> RepeatedParameter(const model::QueryMap& query) {
+  for (auto it = query.begin(); it != query.end(); ++it) {
+    const auto next = std::next(it);
+    if (next != query.end() && next->first == it->first) return it->first;
+  }
+  return std::nullopt;
+}
+
 bool NamesAnId(std::string_view member) { return member == "Id" || member.ends_with("Id"); }
 
 // arn:aws:cloudfront::ACCOUNT:TYPE/ID → ID
@@ -92,7 +102,7 @@ model::HttpResponseParts Dispatcher::Handle(const model::HttpRequestView& reques
   call.path = std::string(request.path);
   const auto authorization = request.header("Authorization");
   call.account = AccountFor(authorization ? std::optional<std::string_view>(*authorization) : std::nullopt,
-                            default_account_);
+                            request.query, default_account_);
   RequestContext ctx{services_, call.account, call.request_id, ToMillis(services_.clock.Now())};
   call.time_ms = ctx.now_ms;
   model::HttpResponseParts response;
@@ -125,6 +135,12 @@ model::HttpResponseParts Dispatcher::Serve(const model::Route& route, const mode
   const auto& operation = *route.operation;
   const auto& service = model::ServiceOf(operation);
   const auto protocol = service.protocol;
+  if (const auto repeated = RepeatedParameter(request.query)) {
+    std::string message = "The query parameter " + *repeated + " is given more than once.";
+    return ErrorResponse(IsCloudFront(service) ? InvalidArgument(std::move(message))
+                                               : kvs_errors::ValidationException(std::move(message)),
+                         call, protocol);
+  }
   call.operation = operation.name;
   if (auto if_match = request.header("If-Match")) call.if_match = *if_match;
 

@@ -35,6 +35,7 @@ struct CallRecord {
   std::int64_t time_ms = 0;   // the emulator's clock when the call arrived
   double duration_ms = 0;     // time spent in the pipeline, injected delays included
   std::string fault_rule;     // the fault rule that answered or delayed the call, "" if none
+  std::uint64_t sequence = 0; // 1, 2, ... in the order the journal kept calls; 0 until kept
 };
 
 // The request as a fault rule sees it.

@@ -14,8 +14,13 @@ TimePoint SystemClock::Now() const {
   return std::chrono::system_clock::now() + std::chrono::milliseconds(offset_ms_.load());
 }
 
-void SystemClock::Advance(std::chrono::milliseconds by) {
-  if (by.count() > 0) offset_ms_ += by.count();
+bool SystemClock::Advance(std::chrono::milliseconds by) {
+  if (by.count() <= 0) return true;
+  std::int64_t offset = offset_ms_.load();
+  do {
+    if (by.count() > kMaxClockOffset.count() - offset) return false;
+  } while (!offset_ms_.compare_exchange_weak(offset, offset + by.count()));
+  return true;
 }
 
 namespace {

@@ -20,12 +20,19 @@ class Clock {
   virtual TimePoint Now() const = 0;
 };
 
+// How far ahead of the wall clock a SystemClock may be moved in all: a
+// century. TimePoint counts nanoseconds in 64 bits and ends in 2262, so an
+// unbounded offset would wrap time around to 1677.
+inline constexpr std::chrono::milliseconds kMaxClockOffset{100LL * 365 * 24 * 3600 * 1000};
+
 // Wall-clock time plus an offset that only ever grows (the control plane's
 // "advance"). Thread-safe.
 class SystemClock final : public Clock {
  public:
   TimePoint Now() const override;
-  void Advance(std::chrono::milliseconds by);
+  // Moves the clock forward by `by` (negative: not at all). Returns false and
+  // changes nothing when the offset would pass kMaxClockOffset.
+  bool Advance(std::chrono::milliseconds by);
   std::chrono::milliseconds offset() const { return std::chrono::milliseconds(offset_ms_.load()); }
   void ResetOffset() { offset_ms_.store(0); }
 

@@ -1,5 +1,6 @@
 #include "emulator/common/options.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <functional>
@@ -73,6 +74,15 @@ const std::map<std::string_view, Setter>& ValueFlags() {
          return SetInteger<std::int64_t>(o.journal_size, v, "--journal-size", 0, 1'000'000);
        }},
       {"--credentials", [](Options& o, std::string_view v) { o.credentials.emplace_back(v); return std::string(); }},
+      {"--control-token",
+       [](Options& o, std::string_view v) {
+         const bool printable = std::all_of(v.begin(), v.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+         if (v.empty() || v.size() > 256 || !printable) {
+           return std::string("--control-token needs 1 to 256 printable characters without spaces");
+         }
+         o.control_token = v;
+         return std::string();
+       }},
       {"--credentials-file", [](Options& o, std::string_view v) { o.credentials_file = v; return std::string(); }},
       {"--function-time-limit-ms",
        [](Options& o, std::string_view v) {
@@ -103,6 +113,9 @@ std::string UsageText() {
          "  --fixtures PATH             load state from a file or directory at start (repeatable)\n"
          "  --journal-size N            API calls kept by GET /_emulator/requests (default 1000)\n"
          "  --no-control-api            turn off the /_emulator control plane\n"
+         "  --control-token TOKEN       /_emulator requests need 'Authorization: Bearer TOKEN'\n"
+         "                              (default: $CFL_CONTROL_TOKEN, else none: open to anyone who\n"
+         "                              can connect)\n"
          "  --verify-signatures         check SigV4 signatures against the configured credentials;\n"
          "                              a bad one is a 403 as in AWS (default: any signature passes)\n"
          "  --credentials KEY:SECRET[:ACCOUNT]\n"
@@ -112,7 +125,7 @@ std::string UsageText() {
          "  --function-time-limit-ms N  CPU time of one run of a CloudFront function (default 50)\n"
          "  --function-memory-limit-mb N memory one run may allocate (default 16)\n"
          "  --njs PATH                  the njs binary that runs functions (default: njs in PATH)\n"
-         "  --threads N                 worker threads (default 64)\n"
+         "  --threads N                 requests served at once, at most (worker threads, default 64)\n"
          "  --log-level LEVEL           debug, info (one line per request), warn, error (default info)\n"
          "  --help                      print this help\n"
          "  --version                   print the version\n";

@@ -21,6 +21,9 @@ struct Options {
   std::string log_level = "info";  // debug, info, warn, error
   int threads = 64;
   bool control_api = true;
+  // When set, /_emulator requests (but GET /_emulator/health) must carry
+  // "Authorization: Bearer TOKEN". "" = the control plane is open.
+  std::string control_token;
   std::vector<std::string> fixtures;
   std::int64_t journal_size = 1000;
   bool verify_signatures = false;

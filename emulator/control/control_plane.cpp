@@ -1,14 +1,18 @@
 #include "emulator/control/control_plane.h"
 
+#include <malloc.h>
+
 #include <cmath>
 
+#include "emulator/control/dashboard_files.h"
+#include "emulator/control/resource_browser.h"
 #include "emulator/control/snapshot.h"
 #include "emulator/control/touch.h"
 
 namespace cfl::control {
 namespace {
 
-constexpr double kMaxAdvanceSeconds = 100.0 * 365 * 24 * 3600;  // a century
+constexpr double kMaxAdvanceSeconds = static_cast<double>(kMaxClockOffset.count()) / 1000.0;
 constexpr double kMaxDelaySeconds = 7.0 * 24 * 3600;              // a week
 
 ControlResponse Error(const Problem& problem) {
@@ -83,6 +87,11 @@ const std::vector<ControlPlane::Endpoint>& ControlPlane::Endpoints() {
       {"DELETE", "/requests", &ControlPlane::ClearRequests},
       {"GET", "/state", &ControlPlane::ExportState},
       {"PUT", "/state", &ControlPlane::ImportState},
+      {"GET", "/accounts", &ControlPlane::ListAccounts},
+      {"GET", "/resources", &ControlPlane::BrowseResources},
+      {"GET", "/resources/{}", &ControlPlane::DescribeResource},
+      {"GET", "/ui", &ControlPlane::DashboardPage},
+      {"GET", "/ui/{}", &ControlPlane::DashboardFile},
   };
   return endpoints;
 }
@@ -180,7 +189,12 @@ ControlResponse ControlPlane::AdvanceClock(const ControlRequest& request, const 
   auto seconds = OptionalNumber(body.value(), "advance_seconds", 0, kMaxAdvanceSeconds);
   if (!seconds) return Error(seconds.error());
   if (!*seconds) return Error(BadRequest("\"advance_seconds\" is required"));
-  deps_.clock.Advance(std::chrono::milliseconds(SecondsToMillis(**seconds)));
+  if (!deps_.clock.Advance(std::chrono::milliseconds(SecondsToMillis(**seconds)))) {
+    return Error(BadRequest("the clock moves at most " + Json(kMaxAdvanceSeconds).dump() +
+                            " seconds (100 years) ahead in all; it is " +
+                            Json(MillisToSeconds(deps_.clock.offset().count())).dump() +
+                            " seconds ahead already (POST /_emulator/reset sets it back)"));
+  }
   return {200, ClockJson()};
 }
 
@@ -272,7 +286,10 @@ ControlResponse ControlPlane::ListRequests(const ControlRequest& request, const 
   if (!filter) return Error(filter.error());
   Json calls = Json::array();
   for (const auto& call : deps_.journal.Recent(filter.value())) calls.push_back(CallJson(call));
-  return {200, {{"requests", std::move(calls)}, {"capacity", deps_.journal.capacity()}}};
+  return {200,
+          {{"requests", std::move(calls)},
+           {"capacity", deps_.journal.capacity()},
+           {"last_sequence", deps_.journal.last_sequence()}}};
 }
 
 ControlResponse ControlPlane::ClearRequests(const ControlRequest&, const Params&) {
@@ -281,23 +298,65 @@ ControlResponse ControlPlane::ClearRequests(const ControlRequest&, const Params&
 }
 
 ControlResponse ControlPlane::ExportState(const ControlRequest&, const Params&) {
-  auto all = deps_.services.store.All();
-  if (auto* error = std::get_if<store::StoreError>(&all)) return Error(StoreProblem(*error));
-  return {200, ExportSnapshot(std::get<std::vector<store::Record>>(std::move(all)), NowMs())};
+  // One consistent view of the records now; written out as the client reads.
+  auto records = std::make_shared<const std::vector<std::shared_ptr<const store::Record>>>(
+      deps_.services.store.Current());
+  const std::int64_t now_ms = NowMs();
+  ControlResponse response{200, nullptr};
+  response.stream = [records, now_ms](const std::function<bool(std::string_view)>& write) {
+    return WriteSnapshot(*records, now_ms, write);
+  };
+  return response;
 }
 
 ControlResponse ControlPlane::ImportState(const ControlRequest& request, const Params&) {
-  auto body = ParseObject(request.body);
-  if (!body) return Error(body.error());
-  auto records = ParseSnapshot(body.value());
+  auto records = ReadSnapshot(request.body);
   if (!records) return Error(records.error());
   const auto count = records->size();
   auto replaced = deps_.services.store.ReplaceAll(std::move(records).value());
+  malloc_trim(0);  // the body and the records read from it are gone: give the memory back
   if (auto* error = std::get_if<store::StoreError>(&replaced)) {
     const int status = error->kind == store::StoreErrorKind::kInvalidInput ? 400 : 500;
     return Error({status, "the snapshot cannot be imported: " + error->message, ""});
   }
   return {200, {{"resources", count}}};
+}
+
+ControlResponse ControlPlane::ListAccounts(const ControlRequest&, const Params&) {
+  auto accounts = AccountsJson(deps_.services.store, deps_.default_account);
+  if (!accounts) return Error(accounts.error());
+  return {200, std::move(accounts).value()};
+}
+
+ControlResponse ControlPlane::BrowseResources(const ControlRequest& request, const Params&) {
+  auto page = control::BrowseResources(deps_.services.store, request.query, NowMs());
+  if (!page) return Error(page.error());
+  return {200, std::move(page).value()};
+}
+
+ControlResponse ControlPlane::DescribeResource(const ControlRequest& request, const Params& params) {
+  auto described = control::DescribeResource(deps_.services.store, params.at(0), request.query, NowMs());
+  if (!described) return Error(described.error());
+  return {200, std::move(described).value()};
+}
+
+ControlResponse ControlPlane::DashboardPage(const ControlRequest& request, const Params&) {
+  return DashboardFile(request, {"index.html"});
+}
+
+ControlResponse ControlPlane::DashboardFile(const ControlRequest&, const Params& params) {
+  const auto* file = FindDashboardFile(params.at(0));
+  if (!file) return Error(NotFound("no dashboard file " + params.at(0)));
+  ControlResponse answer;
+  answer.content_type = std::string(file->content_type);
+  answer.text = std::string(file->content);
+  // Everything the page loads comes from the emulator itself.
+  answer.headers = {{"Content-Security-Policy",
+                     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' "
+                     "data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"},
+                    {"X-Content-Type-Options", "nosniff"},
+                    {"Cache-Control", "no-cache"}};
+  return answer;
 }
 
 }  // namespace cfl::control

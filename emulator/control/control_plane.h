@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -28,9 +29,21 @@ struct ControlRequest {
   QueryMap query = {};
 };
 
+// Writes a body piece by piece to its argument, which returns false when the
+// client is gone; returns false if it stopped early.
+using BodyWriter = std::function<bool(const std::function<bool(std::string_view)>& write)>;
+
 struct ControlResponse {
   int status = 200;
   nlohmann::json body;
+  // When set, the body (JSON text) is streamed from here instead: for answers
+  // too large to build whole (GET /_emulator/state).
+  BodyWriter stream = nullptr;
+  // Set for an answer that is not JSON (the dashboard's files): text is sent
+  // as is with this Content-Type, and headers beside it.
+  std::string content_type = {};
+  std::string text = {};
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 // What the control plane acts on. Everything must outlive it; clock must be
@@ -40,6 +53,7 @@ struct ControlDeps {
   SystemClock& clock;
   FaultRules& faults;
   RequestJournal& journal;
+  std::string default_account = {};  // the account of unsigned requests (--account-id)
 };
 
 // Thread-safe: Handle and RecordCall may run on any number of threads.
@@ -73,6 +87,12 @@ class ControlPlane {
   ControlResponse ClearRequests(const ControlRequest&, const Params&);
   ControlResponse ExportState(const ControlRequest&, const Params&);
   ControlResponse ImportState(const ControlRequest&, const Params&);
+  // What the dashboard reads (resource_browser.h) and the dashboard itself.
+  ControlResponse ListAccounts(const ControlRequest&, const Params&);
+  ControlResponse BrowseResources(const ControlRequest&, const Params&);
+  ControlResponse DescribeResource(const ControlRequest&, const Params&);
+  ControlResponse DashboardPage(const ControlRequest&, const Params&);
+  ControlResponse DashboardFile(const ControlRequest&, const Params&);
 
   struct Settings {
     std::int64_t propagation_delay_ms;

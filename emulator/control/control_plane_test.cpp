@@ -22,13 +22,22 @@ struct Env {
 
   Env() {
     settings.propagation_delay_ms = 60'000;
-    control = std::make_unique<ControlPlane>(ControlDeps{services, clock, faults, journal});
+    control = std::make_unique<ControlPlane>(ControlDeps{services, clock, faults, journal, "123456789012"});
   }
 
   ControlResponse Control(std::string_view method, std::string_view path, const Json& body = nullptr,
                           QueryMap query = {}) {
     const std::string text = body.is_null() ? "" : body.dump();
-    return control->Handle({method, path, text, std::move(query)});
+    auto response = control->Handle({method, path, text, std::move(query)});
+    if (response.stream) {  // what the client would read, whole
+      std::string streamed;
+      REQUIRE(response.stream([&](std::string_view piece) {
+        streamed.append(piece);
+        return true;
+      }));
+      response.body = Json::parse(streamed);
+    }
+    return response;
   }
 
   model::HttpResponseParts Api(std::string_view method, std::string_view path, std::string body = "",
@@ -102,6 +111,37 @@ TEST_CASE("the clock moves forward only, and status follows it") {
   CHECK(env.Control("GET", "/state").body["resources"][0]["status"] == "Deployed");
   CHECK(env.Control("POST", "/reset").body["clock"]["offset_seconds"] == 0.0);
   CHECK(env.clock.offset().count() == 0);
+}
+
+TEST_CASE("the state is streamed: a writer that stops stops the export") {
+  Env env;
+  for (int i = 0; i < 3; ++i) env.Create("stream-" + std::to_string(i));
+  auto response = env.control->Handle({"GET", "/state", "", {}});
+  REQUIRE(response.stream);
+  int pieces = 0;
+  CHECK_FALSE(response.stream([&](std::string_view) { return ++pieces > 5; }));
+  CHECK(pieces == 1);
+  // The export is the records as they were when it was asked for.
+  env.Create("after");
+  std::string text;
+  CHECK(response.stream([&](std::string_view piece) { return text.append(piece), true; }));
+  CHECK(Json::parse(text)["resources"].size() == 3);
+}
+
+TEST_CASE("the clock moves at most a century ahead in all: the 2262 wrap-around cannot be reached") {
+  Env env;
+  const Json century = {{"advance_seconds", 3153600000}};
+  CHECK(env.Control("POST", "/clock", century).status == 200);
+  const auto refused = env.Control("POST", "/clock", century);
+  CHECK(refused.status == 400);
+  CHECK(refused.body["error"].get<std::string>().find("100 years") != std::string::npos);
+  CHECK(env.Control("POST", "/clock", {{"advance_seconds", 1}}).status == 400);
+  const auto now = env.Control("GET", "/clock").body;
+  CHECK(now["offset_seconds"] == 3153600000.0);
+  CHECK(now["now"].get<std::string>() > "2120");
+  CHECK(now["now"].get<std::string>() < "2200");
+  CHECK(env.Control("POST", "/reset").status == 200);
+  CHECK(env.Control("POST", "/clock", century).status == 200);
 }
 
 TEST_CASE("config changes the delays at run time; a full reset restores them") {
@@ -214,6 +254,56 @@ TEST_CASE("reset of one account keeps the others") {
   CHECK(left[0].account == "222222222222");
   CHECK(env.faults.List().empty());
   CHECK(env.Control("GET", "/requests", nullptr, {{"account", kAccount}}).body["requests"].empty());
+}
+
+// The routes of the dashboard: its files, and the JSON it reads.
+
+// A GET of the control plane with a query.
+ControlResponse Get(Env& env, std::string_view path, QueryMap query = {}) {
+  return env.Control("GET", path, nullptr, std::move(query));
+}
+
+std::string ResponseHeader(const ControlResponse& response, std::string_view name) {
+  for (const auto& [key, value] : response.headers) {
+    if (key == name) return value;
+  }
+  return "";
+}
+
+TEST_CASE("dashboard routes: the page and its files, with a policy that loads nothing from elsewhere") {
+  Env env;
+  for (const char* path : {"/ui", "/ui/", "/ui/index.html"}) {
+    const auto page = Get(env, path);
+    CHECK(page.status == 200);
+    CHECK(page.content_type == "text/html; charset=utf-8");
+    CHECK(page.text.find("/_emulator/ui/dashboard.js") != std::string::npos);
+    CHECK(ResponseHeader(page, "Content-Security-Policy").starts_with("default-src 'none'; script-src 'self'"));
+  }
+  const auto script = Get(env, "/ui/dashboard.js");
+  CHECK(script.status == 200);
+  CHECK(script.content_type == "text/javascript; charset=utf-8");
+  const auto missing = Get(env, "/ui/missing.js");
+  CHECK(missing.status == 404);
+  CHECK(missing.content_type.empty());  // a JSON error like every other control answer
+  CHECK(env.control->Handle({"POST", "/ui", "{}", {}}).status == 405);
+}
+
+TEST_CASE("dashboard routes: accounts, resources and one resource answer JSON; bad queries are 400") {
+  Env env;
+  const auto accounts = Get(env, "/accounts");
+  CHECK(accounts.status == 200);
+  CHECK(accounts.content_type.empty());
+  CHECK(accounts.body["default_account"] == "123456789012");
+  CHECK(accounts.body["accounts"][0]["default"] == true);
+  const auto page = Get(env, "/resources");
+  CHECK(page.status == 200);
+  CHECK(page.body["resources"].empty());
+  CHECK(page.body["total"] == 0);
+  CHECK(Get(env, "/resources", {{"limit", "x"}}).status == 400);
+  CHECK(Get(env, "/resources/E123").status == 404);
+  const auto journal = Get(env, "/requests", {{"after", "3"}});
+  CHECK(journal.status == 200);
+  CHECK(journal.body["last_sequence"] == 0);
 }
 
 }  // namespace

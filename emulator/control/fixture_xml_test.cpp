@@ -61,6 +61,17 @@ TEST_CASE("a wrapped fixture chooses id, account, status and tags") {
   CHECK(streaming->config_root == "StreamingDistributionConfig");
 }
 
+TEST_CASE("an XML fixture nested deeper than any config is refused, not recursed into") {
+  const auto deep = [](int depth) {
+    std::string text;
+    for (int i = 0; i < depth; ++i) text += "<Fixture>";
+    for (int i = 0; i < depth; ++i) text += "</Fixture>";
+    return text;
+  };
+  CHECK_FALSE(ParseXmlFixture(deep(100'000)).ok());
+  CHECK_FALSE(ParseXmlFixture("<DistributionConfig>" + deep(100'000) + "</DistributionConfig>").ok());
+}
+
 TEST_CASE("bad fixtures say what is wrong") {
   CHECK(Mentions(Refusal("<DistributionConfig>"), "not well-formed"));
   CHECK(Mentions(Refusal("<Distribution/>"), "<Distribution>"));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,12 @@
 #include "emulator/common/result.h"
 
 namespace cfl::control {
+
+// A fixture file larger than this is refused (1 GiB): a snapshot of a few
+// hundred thousand records, read record by record.
+inline constexpr std::uint64_t kMaxFixtureFileBytes = std::uint64_t{1} << 30;
+// An XML fixture is one config, parsed whole: 2 MiB (an API body is at most 1).
+inline constexpr std::size_t kMaxXmlFixtureBytes = std::size_t{2} << 20;
 
 // Validates every fixture first (in a scratch store, so uniqueness, limits
 // and references are checked as the API checks them), then adds them all to
@@ -24,7 +31,9 @@ Result<std::size_t, std::string> LoadFixtures(const std::vector<std::string>& pa
                                               const std::string& default_account);
 
 // The fixture files the paths name, in load order; "PATH: problem" when a
-// path is missing or names a file that is neither *.json nor *.xml.
+// path is missing, is not a regular file or directory (a FIFO, a device), or
+// names a file that is neither *.json nor *.xml. In a directory, only regular
+// *.json and *.xml files count.
 Result<std::vector<std::string>, std::string> FixtureFiles(const std::vector<std::string>& paths);
 
 }  // namespace cfl::control

@@ -2,10 +2,15 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 
 #include "emulator/control/snapshot.h"
+#include "emulator/engine/references.h"
+#include "emulator/engine/registry.h"
+#include "emulator/engine/resources.h"
 
 namespace cfl::control {
 namespace {
@@ -20,6 +25,33 @@ std::string Config(const std::string& caller_reference, const std::string& extra
          "<DefaultCacheBehavior><TargetOriginId>o</TargetOriginId><ViewerProtocolPolicy>allow-all"
          "</ViewerProtocolPolicy><CachePolicyId>658327ea-f89d-4fab-a63d-7e88639e58f6</CachePolicyId>"
          "</DefaultCacheBehavior><Comment>" + extra + "</Comment><Enabled>true</Enabled></DistributionConfig>";
+}
+
+// A distribution record as the engine stores one.
+store::Record StoredDistribution(const std::string& account, const std::string& id, const std::string& caller) {
+  const Json config = {
+      {"CallerReference", caller},
+      {"Comment", ""},
+      {"Enabled", true},
+      {"Origins",
+       {{"Quantity", 1},
+        {"Items",
+         {{{"Id", "o"}, {"DomainName", "b.s3.amazonaws.com"}, {"S3OriginConfig", {{"OriginAccessIdentity", ""}}}}}}}},
+      {"DefaultCacheBehavior",
+       {{"TargetOriginId", "o"},
+        {"ViewerProtocolPolicy", "allow-all"},
+        {"CachePolicyId", "658327ea-f89d-4fab-a63d-7e88639e58f6"}}}};
+  store::Record record;
+  record.account = account;
+  record.kind = "distribution";
+  record.id = id;
+  record.etag = id + "ETAG";
+  record.document = config.dump();
+  record.metadata = "{}";
+  record.unique_keys = engine::UniqueKeysOf(engine::Registry::Get().FindFamily("distribution")->family, config, "");
+  record.references = engine::ReferencesOf("distribution", config).value().all;
+  record.sequence = 1;
+  return record;
 }
 
 struct Env {
@@ -52,16 +84,9 @@ TEST_CASE("fixtures in a directory load in sorted order, xml and json") {
                      "<Tags><Tag Key=\"k\" Value=\"v\"/></Tags>" + Config("b") + "</Fixture>");
   env.Write("a.xml", Config("a"));
   env.Write("notes.md", "ignored");
-  store::Record snapshot_record;
-  snapshot_record.account = "222222222222";
-  snapshot_record.kind = "distribution";
-  snapshot_record.id = "E3SNAP";
+  store::Record snapshot_record = StoredDistribution("222222222222", "E3SNAP", "c");
   snapshot_record.etag = "E3ETAG";
-  snapshot_record.document = "{\"CallerReference\":\"c\"}";
-  snapshot_record.metadata = "{}";
-  snapshot_record.unique_keys = {"caller:c"};
   snapshot_record.created_ms = snapshot_record.modified_ms = snapshot_record.settles_at_ms = 5;
-  snapshot_record.sequence = 1;
   env.Write("c.json", ExportSnapshot({snapshot_record}, 10).dump());
 
   auto loaded = env.Load({env.dir.string()});
@@ -125,20 +150,38 @@ TEST_CASE("fixtures add to stored state; the same id is replaced") {
   CHECK(std::get<std::vector<store::Record>>(env.store->All()).size() == 2);
 }
 
+TEST_CASE("a fixture path must be a regular file: a FIFO or a device is refused at once, never read") {
+  Env env;
+  const std::string fifo = (env.dir / "state.json").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // As a path: refused before anything is opened (opening a FIFO waits for a writer).
+  auto loaded = env.Load({fifo});
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error().find("not a regular file") != std::string::npos);
+  // In a directory: skipped like any other file that is not a fixture.
+  env.Write("a.xml", Config("a"));
+  loaded = env.Load({env.dir.string()});
+  REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error()));
+  CHECK(loaded.value() == 1);
+  loaded = env.Load({"/dev/zero"});
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error().find("not a regular file") != std::string::npos);
+}
+
+TEST_CASE("a snapshot fixture nested too deep is refused, not parsed") {
+  Env env;
+  const std::string deep = env.Write("deep.json", "{\"resources\":" + std::string(100'000, '[') +
+                                                      std::string(100'000, ']') + "}");
+  auto loaded = env.Load({deep});
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error().find("nested deeper than 64 levels") != std::string::npos);
+  CHECK(std::get<std::vector<store::Record>>(env.store->All()).empty());
+}
+
 TEST_CASE("two snapshots with the same sequences both load") {
   Env env;
-  store::Record record;
-  record.account = "111111111111";
-  record.kind = "distribution";
-  record.document = "{}";
-  record.metadata = "{}";
-  record.sequence = 1;
-  record.id = "E1";
-  record.etag = "X1";
-  env.Write("1.json", ExportSnapshot({record}, 0).dump());
-  record.id = "E2";
-  record.etag = "X2";
-  env.Write("2.json", ExportSnapshot({record}, 0).dump());
+  env.Write("1.json", ExportSnapshot({StoredDistribution("111111111111", "E1", "one")}, 0).dump());
+  env.Write("2.json", ExportSnapshot({StoredDistribution("111111111111", "E2", "two")}, 0).dump());
   auto loaded = env.Load({env.dir.string()});
   REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error()));
   const auto records = std::get<std::vector<store::Record>>(env.store->All());

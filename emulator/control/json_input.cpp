@@ -31,12 +31,39 @@ Problem BadRequest(std::string message) { return {400, std::move(message), ""}; 
 Problem NotFound(std::string message) { return {404, std::move(message), ""}; }
 Problem StoreProblem(const store::StoreError& error) { return {500, "the store failed: " + error.message, ""}; }
 
+Result<Json, std::string> ParseJson(std::string_view text) {
+  struct TooDeep {};
+  // The parser itself keeps its nesting on the heap; the callback sees each
+  // value's depth before the value is built.
+  // depth counts the containers around a value: 0 for the top level.
+  const auto check_depth = [](int depth, Json::parse_event_t event, Json&) {
+    const bool opens = event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start;
+    if (opens && depth >= kMaxJsonDepth) throw TooDeep{};
+    return true;
+  };
+  try {
+    Json parsed = Json::parse(text, check_depth, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) return Fail(std::string("not valid JSON"));
+    return parsed;
+  } catch (const TooDeep&) {
+    return Fail("nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
+}
+
+std::string Describe(const Json& value) {
+  constexpr std::size_t kShort = 64;
+  if (value.is_object()) return "an object";
+  if (value.is_array()) return "an array";
+  if (value.is_string() && value.get_ref<const std::string&>().size() > kShort) return "a long string";
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 Result<Json, Problem> ParseObject(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return Json::object();
-  Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) return Fail(BadRequest("the body is not valid JSON"));
-  if (!parsed.is_object()) return Fail(BadRequest("the body must be a JSON object"));
-  return parsed;
+  auto parsed = ParseJson(body);
+  if (!parsed) return Fail(BadRequest("the body is " + parsed.error()));
+  if (!parsed->is_object()) return Fail(BadRequest("the body must be a JSON object"));
+  return std::move(parsed).value();
 }
 
 Result<Ok, Problem> OnlyMembers(const Json& object, std::initializer_list<std::string_view> allowed) {
@@ -71,7 +98,7 @@ Result<std::optional<double>, Problem> OptionalNumber(const Json& object, std::s
   const double number = value->get<double>();
   if (!std::isfinite(number) || number < min || number > max) {
     return Fail(BadRequest(Quoted(name) + " must be between " + Json(min).dump() + " and " + Json(max).dump() +
-                           ", got " + value->dump()));
+                           ", got " + Describe(*value)));
   }
   return std::optional<double>(number);
 }
@@ -82,7 +109,7 @@ Result<std::optional<std::int64_t>, Problem> OptionalInteger(const Json& object,
   if (!value) return std::optional<std::int64_t>();
   const auto out_of_range = [&] {
     return BadRequest(Quoted(name) + " must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                      ", got " + value->dump());
+                      ", got " + Describe(*value));
   };
   std::int64_t number = 0;
   if (value->is_number_unsigned()) {

@@ -29,6 +29,20 @@ Problem NotFound(std::string message);
 // A store failure: 500 with what went wrong.
 Problem StoreProblem(const store::StoreError& error);
 
+// JSON that the control plane and fixtures read nests at most this deep
+// (objects and arrays inside each other; the snapshots this emulator writes
+// reach about 12). Deeper input is refused while it is parsed: copying,
+// comparing and printing a JSON value recurse once per level, so a 200 KB
+// body of brackets would otherwise overflow the stack.
+inline constexpr int kMaxJsonDepth = 64;
+
+// Parses text as JSON nested no deeper than kMaxJsonDepth; on failure, why.
+Result<Json, std::string> ParseJson(std::string_view text);
+
+// A JSON value described for a message without printing it whole: short
+// scalars as JSON, anything else by its type ("an object").
+std::string Describe(const Json& value);
+
 // The body as a JSON object; an empty body is {}.
 Result<Json, Problem> ParseObject(std::string_view body);
 

@@ -10,7 +10,30 @@ TEST_CASE("bodies are JSON objects; an empty body is {}") {
   CHECK(ParseObject(" \n").value() == Json::object());
   CHECK(ParseObject("{\"a\":1}").value()["a"] == 1);
   CHECK(ParseObject("{").error().message == "the body is not valid JSON");
+  CHECK(ParseObject("{\"a\":1}x").error().message == "the body is not valid JSON");
   CHECK(ParseObject("[]").error().message == "the body must be a JSON object");
+}
+
+TEST_CASE("JSON nested deeper than kMaxJsonDepth is refused while parsing, whatever its size") {
+  const auto nested = [](int depth) {
+    return "{\"a\":" + std::string(static_cast<std::size_t>(depth - 1), '[') + "1" +
+           std::string(static_cast<std::size_t>(depth - 1), ']') + "}";
+  };
+  CHECK(ParseObject(nested(kMaxJsonDepth)).ok());
+  CHECK(ParseObject(nested(kMaxJsonDepth + 1)).error().message == "the body is nested deeper than 64 levels");
+  // 100,000 levels (200 KB) used to overflow the stack when the value was
+  // printed or copied; now it is refused at the 65th.
+  CHECK(ParseObject(nested(100'000)).error().status == 400);
+  CHECK(ParseJson(std::string(100'000, '[')).error() == "nested deeper than 64 levels");
+  CHECK(ParseJson("[[1]]").value() == Json::parse("[[1]]"));
+}
+
+TEST_CASE("values in messages are described, not printed whole") {
+  CHECK(Describe(Json(5)) == "5");
+  CHECK(Describe(Json("abc")) == "\"abc\"");
+  CHECK(Describe(Json(std::string(100, 'x'))) == "a long string");
+  CHECK(Describe(Json::parse("[[[]]]")) == "an array");
+  CHECK(Describe(Json::parse("{\"a\":{}}")) == "an object");
 }
 
 TEST_CASE("members are typed strictly") {

@@ -19,7 +19,7 @@ bool Matches(const api::CallRecord& call, const JournalFilter& filter) {
   return (filter.operation.empty() || call.operation == filter.operation) &&
          (filter.account.empty() || call.account == filter.account) &&
          (filter.error_code.empty() || call.error_code == filter.error_code) &&
-         (!filter.status || call.status == *filter.status);
+         (!filter.status || call.status == *filter.status) && call.sequence > filter.after;
 }
 
 Json OrNull(const std::string& text) { return text.empty() ? Json() : Json(text); }
@@ -27,7 +27,7 @@ Json OrNull(const std::string& text) { return text.empty() ? Json() : Json(text)
 }  // namespace
 
 Result<JournalFilter, Problem> ParseJournalFilter(const QueryMap& query) {
-  if (auto ok = OnlyParameters(query, {"operation", "status", "account", "error", "limit"}); !ok) {
+  if (auto ok = OnlyParameters(query, {"operation", "status", "account", "error", "after", "limit"}); !ok) {
     return Fail(std::move(ok).error());
   }
   JournalFilter filter;
@@ -40,6 +40,11 @@ Result<JournalFilter, Problem> ParseJournalFilter(const QueryMap& query) {
       return Fail(BadRequest("status must be an HTTP status code, got \"" + *status + "\""));
     }
     filter.status = *number;
+  }
+  if (auto after = Parameter(query, "after")) {
+    const auto number = ParseNumber<std::uint64_t>(*after);
+    if (!number) return Fail(BadRequest("after must be a sequence number, got \"" + *after + "\""));
+    filter.after = *number;
   }
   if (auto limit = Parameter(query, "limit")) {
     const auto number = ParseNumber<std::size_t>(*limit);
@@ -63,20 +68,28 @@ Json CallJson(const api::CallRecord& call) {
           {"etag", OrNull(call.etag)},
           {"duration_ms", call.duration_ms},
           {"fault", !call.fault_rule.empty()},
-          {"fault_rule", OrNull(call.fault_rule)}};
+          {"fault_rule", OrNull(call.fault_rule)},
+          {"sequence", call.sequence}};
 }
 
 void RequestJournal::Record(api::CallRecord call) {
   if (capacity_ == 0) return;
   std::lock_guard lock(mutex_);
+  call.sequence = ++last_sequence_;
   calls_.push_back(std::move(call));
   while (calls_.size() > capacity_) calls_.pop_front();
+}
+
+std::uint64_t RequestJournal::last_sequence() const {
+  std::lock_guard lock(mutex_);
+  return last_sequence_;
 }
 
 std::vector<api::CallRecord> RequestJournal::Recent(const JournalFilter& filter) const {
   std::lock_guard lock(mutex_);
   std::vector<api::CallRecord> found;
   for (auto it = calls_.rbegin(); it != calls_.rend() && found.size() < filter.limit; ++it) {
+    if (it->sequence <= filter.after) break;  // older ones too: sequences grow
     if (Matches(*it, filter)) found.push_back(*it);
   }
   return found;

@@ -1,10 +1,46 @@
 #include "emulator/control/snapshot.h"
 
+#include <algorithm>
+#include <set>
+#include <tuple>
+
 #include "emulator/api/accounts.h"
+#include "emulator/codec/validate.h"
 #include "emulator/common/clock.h"
+#include "emulator/control/snapshot_kinds.h"
+#include "emulator/engine/references.h"
+#include "emulator/engine/registry.h"
+#include "emulator/engine/resources.h"
 
 namespace cfl::control {
 namespace {
+
+constexpr std::size_t kMaxTags = 50;
+
+bool SameSet(std::vector<std::string> a, std::vector<std::string> b) {
+  std::sort(a.begin(), a.end());
+  a.erase(std::unique(a.begin(), a.end()), a.end());
+  std::sort(b.begin(), b.end());
+  b.erase(std::unique(b.begin(), b.end()), b.end());
+  return a == b;
+}
+
+std::string Listed(const std::vector<std::string>& items) {
+  std::string text = "[";
+  for (const auto& item : items) text += (text.size() > 1 ? ", " : "") + item;
+  return text + "]";
+}
+
+// A config or Tags value checked like API input: types, then the model's
+// rules (required members, enums, lengths, bounds, Quantity = Items).
+std::optional<std::string> ModelProblem(const Json& value, model::ShapeId shape, const std::string& path) {
+  if (auto problem = ShapeTypeProblem(value, shape, path)) return problem;
+  const auto checked = model::Validate(value, shape, path);
+  if (!checked) {
+    return path + " is not a valid " + std::string(model::Shape(shape).name) + ": " + checked.error().message;
+  }
+  return std::nullopt;
+}
 
 Json ParsedOrText(const std::string& text) {
   Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -43,6 +79,7 @@ class ResourceReader {
     record.modified_ms = Millis("modified_ms", true);
     record.settles_at_ms = Millis("settles_at_ms", true);
     record.sequence = Millis("sequence", false);
+    if (problem_.empty()) CheckContent(record);
     if (!problem_.empty()) return Fail(BadRequest(where_ + "." + problem_));
     return record;
   }
@@ -104,10 +141,124 @@ class ResourceReader {
     return value->get<std::int64_t>();
   }
 
+  // What the kind says about the record: its config and metadata shapes, its
+  // parent, the keys and references its config implies, and time in range.
+  void CheckContent(store::Record& record) {
+    const auto kind = FindSnapshotKind(record.kind);
+    if (!kind) {
+      problem_ = "kind \"" + record.kind.substr(0, 64) + "\" is not one this emulator stores (" +
+                 KnownSnapshotKinds() + ")";
+      return;
+    }
+    const engine::Family& family = *kind->family;
+    const Json& config = json_["config"];
+    if (auto problem = ModelProblem(config, kind->config_shape, "config")) {
+      problem_ = *problem;
+      return;
+    }
+    if (!CheckMetadata(family)) return;
+    if (family.parent_kind.empty() != record.parent.empty()) {
+      problem_ = family.parent_kind.empty() ? "parent must be empty: a " + record.kind + " has none"
+                                            : "parent is required: a " + record.kind + " belongs to a " +
+                                                  std::string(family.parent_kind);
+      return;
+    }
+    // Given or not, they are what the config implies (given, they must say so).
+    auto keys = engine::UniqueKeysOf(family, config, record.parent);
+    if (json_.contains("unique_keys") && !SameSet(record.unique_keys, keys)) {
+      problem_ = "unique_keys " + Listed(record.unique_keys) + " are not the ones its config holds " + Listed(keys);
+      return;
+    }
+    auto made = engine::ReferencesOf(family.kind, config);
+    if (!made) {
+      problem_ = "config: " + made.error().message;
+      return;
+    }
+    auto references = std::move(made->all);
+    if (json_.contains("references") && !SameSet(record.references, references)) {
+      problem_ = "references " + Listed(record.references) + " are not the ones its config makes " +
+                 Listed(references);
+      return;
+    }
+    if (!json_.contains("unique_keys")) record.unique_keys = std::move(keys);
+    if (!json_.contains("references")) record.references = std::move(references);
+    for (const auto* name : {"created_ms", "modified_ms", "settles_at_ms"}) {
+      if (json_[name].get<std::int64_t>() > kMaxSnapshotTimeMs) {
+        problem_ = std::string(name) + " must be at most " + std::to_string(kMaxSnapshotTimeMs) + " (" +
+                   FormatIso8601(kMaxSnapshotTimeMs) + ")";
+        return;
+      }
+    }
+    if (record.created_ms > record.modified_ms) {
+      problem_ = "modified_ms must not be before created_ms";
+      return;
+    }
+    if (record.sequence > kMaxSnapshotSequence) {
+      problem_ = "sequence must be at most " + std::to_string(kMaxSnapshotSequence);
+    }
+  }
+
+  // Tags (of a taggable family: valid, at most 50), and attributes fixed at
+  // creation (DomainName, S3CanonicalUserId, ...): strings.
+  bool CheckMetadata(const engine::Family& family) {
+    const auto found = json_.find("metadata");
+    if (found == json_.end() || found->is_null()) return true;
+    for (const auto& [name, value] : found->items()) {
+      const std::string path = "metadata." + name;
+      if (name == "Tags" && family.taggable) {
+        if (!value.is_array() || value.size() > kMaxTags) {
+          problem_ = path + " must be an array of at most " + std::to_string(kMaxTags) + " tags";
+          return false;
+        }
+        for (std::size_t i = 0; i < value.size(); ++i) {
+          if (auto problem = ModelProblem(value[i], *model::FindShape("Tag"), path + "[" + std::to_string(i) + "]")) {
+            problem_ = *problem;
+            return false;
+          }
+        }
+      } else if (name == "Tags") {
+        problem_ = path + ": a " + std::string(family.kind) + " has no tags";
+        return false;
+      } else if (!value.is_string()) {
+        problem_ = path + " must be a string";
+        return false;
+      }
+    }
+    return true;
+  }
+
   const Json& json_;
   std::string where_;
   std::string problem_;
 };
+
+// What records point at — their parent, their references — must be in the
+// snapshot too (in the same account), or be AWS-managed.
+Result<Ok, Problem> CheckLinks(const std::vector<store::Record>& records) {
+  std::set<std::tuple<std::string_view, std::string_view, std::string_view>> present;
+  for (const auto& record : records) present.emplace(record.account, record.kind, record.id);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& record = records[i];
+    const std::string where = "resources[" + std::to_string(i) + "]";
+    const std::string_view parent_kind = FindSnapshotKind(record.kind)->family->parent_kind;
+    if (!parent_kind.empty() && !present.contains({record.account, parent_kind, record.parent})) {
+      return Fail(BadRequest(where + ".parent " + record.parent + " is no " + std::string(parent_kind) +
+                             " of account " + record.account + " in the snapshot"));
+    }
+    for (const auto& reference : record.references) {  // "KIND:ID" (store::ReferenceTo)
+      const auto colon = reference.find(':');
+      const std::string_view kind = std::string_view(reference).substr(0, colon);
+      const std::string_view id = colon == std::string::npos ? "" : std::string_view(reference).substr(colon + 1);
+      const auto* target = engine::Registry::Get().FindFamily(kind);
+      if (present.contains({record.account, kind, id}) || (target && engine::FindManaged(target->family.managed, id))) {
+        continue;
+      }
+      return Fail(BadRequest(where + ".references: " + reference + " names no " + std::string(kind) +
+                             " of account " + record.account + " in the snapshot"));
+    }
+  }
+  return Ok{};
+}
 
 }  // namespace
 
@@ -137,6 +288,80 @@ Json RecordJson(const store::Record& record, std::int64_t now_ms) {
           {"sequence", record.sequence}};
 }
 
+namespace {
+
+std::string JsonText(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+// A stored document (config or metadata) as it goes into a snapshot: its
+// text as is when it is a JSON object (as the engine stores them), else
+// what RecordJson makes of it.
+void AppendDocument(std::string& out, const std::string& document, const Json* parsed) {
+  if (parsed ? parsed->is_object() : Json::accept(document)) {
+    out += document;
+  } else {
+    out += JsonText(ParsedOrText(document));
+  }
+}
+
+// RecordJson(record).dump(), written directly: the config and metadata text
+// go in as stored, without being parsed and printed again.
+void AppendRecord(std::string& out, const store::Record& record, const Json& config,
+                  const std::vector<std::string>& unique_keys, const std::vector<std::string>& references,
+                  std::int64_t now_ms) {
+  const auto member = [&out](std::string_view name, const Json& value) {
+    out.append(",\"").append(name).append("\":").append(JsonText(value));
+  };
+  out += "{\"account\":" + JsonText(record.account);
+  out += ",\"config\":";
+  AppendDocument(out, record.document, &config);
+  member("created", Timestamp(record.created_ms));
+  member("created_ms", record.created_ms);
+  member("etag", record.etag);
+  member("id", record.id);
+  member("kind", record.kind);
+  out += ",\"metadata\":";
+  AppendDocument(out, record.metadata, nullptr);
+  member("modified", Timestamp(record.modified_ms));
+  member("modified_ms", record.modified_ms);
+  member("parent", record.parent);
+  member("references", references);
+  member("sequence", record.sequence);
+  member("settles_at", Timestamp(record.settles_at_ms));
+  member("settles_at_ms", record.settles_at_ms);
+  member("status", DerivedStatus(record, now_ms));
+  member("unique_keys", unique_keys);
+  out += '}';
+}
+
+}  // namespace
+
+bool WriteSnapshot(const std::vector<std::shared_ptr<const store::Record>>& records, std::int64_t now_ms,
+                   const std::function<bool(std::string_view)>& write) {
+  constexpr std::size_t kPiece = 64 * 1024;
+  std::string piece = "{\"exported_at\":" + JsonText(Timestamp(now_ms)) +
+                      ",\"exported_at_ms\":" + std::to_string(now_ms) +
+                      ",\"format\":" + JsonText(kSnapshotFormat) + ",\"resources\":[";
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const store::Record& record = *records[i];
+    const Json config = Json::parse(record.document, nullptr, /*allow_exceptions=*/false);
+    std::vector<std::string> unique_keys;
+    std::vector<std::string> references;
+    const auto kind = FindSnapshotKind(record.kind);
+    if (kind && config.is_object()) {
+      unique_keys = engine::UniqueKeysOf(*kind->family, config, record.parent);
+      if (auto made = engine::ReferencesOf(kind->family->kind, config)) references = std::move(made->all);
+    }
+    if (i > 0) piece += ',';
+    AppendRecord(piece, record, config, unique_keys, references, now_ms);
+    if (piece.size() >= kPiece) {
+      if (!write(piece)) return false;
+      piece.clear();
+    }
+  }
+  piece += "],\"version\":" + std::to_string(kSnapshotVersion) + "}";
+  return write(piece);
+}
+
 Json ExportSnapshot(const std::vector<store::Record>& records, std::int64_t now_ms) {
   Json resources = Json::array();
   for (const auto& record : records) resources.push_back(RecordJson(record, now_ms));
@@ -147,8 +372,10 @@ Json ExportSnapshot(const std::vector<store::Record>& records, std::int64_t now_
           {"resources", std::move(resources)}};
 }
 
-Result<std::vector<store::Record>, Problem> ParseSnapshot(const Json& snapshot) {
-  if (!snapshot.is_object()) return Fail(BadRequest("a snapshot is a JSON object"));
+namespace {
+
+// The members of a snapshot besides its resources.
+Result<Ok, Problem> CheckEnvelope(const Json& snapshot) {
   if (auto ok = OnlyMembers(snapshot, {"format", "version", "exported_at", "exported_at_ms", "resources"}); !ok) {
     return Fail(std::move(ok).error());
   }
@@ -156,13 +383,151 @@ Result<std::vector<store::Record>, Problem> ParseSnapshot(const Json& snapshot) 
     return Fail(BadRequest("\"format\" must be \"" + std::string(kSnapshotFormat) + "\""));
   }
   if (snapshot.contains("version") && snapshot["version"] != kSnapshotVersion) {
-    return Fail(BadRequest("unsupported snapshot \"version\" " + snapshot["version"].dump() + "; this emulator reads " +
-                           std::to_string(kSnapshotVersion)));
+    return Fail(BadRequest("unsupported snapshot \"version\" " + Describe(snapshot["version"]) +
+                           "; this emulator reads " + std::to_string(kSnapshotVersion)));
   }
+  return Ok{};
+}
+
+const Problem kNoResources = BadRequest("a snapshot needs \"resources\": an array");
+
+// A SAX reader of snapshot text: each element of "resources" is built on its
+// own, read into a record and dropped, so the document is never held whole
+// (a 100,000-distribution snapshot is 200 MB of JSON and would be 1 GB as a
+// DOM). Depth is bounded by kMaxJsonDepth as ParseJson bounds it.
+class SnapshotSax {
+ public:
+  Result<std::vector<store::Record>, Problem> Finish(bool parsed) {
+    if (!problem_.message.empty()) return Fail(problem_);
+    if (!parsed) return Fail(BadRequest("the snapshot is not valid JSON"));
+    if (!envelope_.is_object()) return Fail(BadRequest("a snapshot is a JSON object"));
+    if (auto ok = CheckEnvelope(envelope_); !ok) return Fail(std::move(ok).error());
+    if (!saw_resources_) return Fail(kNoResources);
+    if (auto linked = CheckLinks(records_); !linked) return Fail(std::move(linked).error());
+    return std::move(records_);
+  }
+
+  // nlohmann's SAX interface.
+  bool null() { return Value(nullptr); }
+  bool boolean(bool value) { return Value(value); }
+  bool number_integer(Json::number_integer_t value) { return Value(value); }
+  bool number_unsigned(Json::number_unsigned_t value) { return Value(value); }
+  bool number_float(Json::number_float_t value, const std::string&) { return Value(value); }
+  bool string(std::string& value) { return Value(std::move(value)); }
+  bool binary(Json::binary_t&) { return Refuse(BadRequest("the snapshot is not valid JSON")); }
+  bool start_object(std::size_t) { return Open(Json::object()); }
+  bool start_array(std::size_t) { return Open(Json::array()); }
+  bool key(std::string& name) {
+    if (stack_.size() == 1 && !in_resources_) {
+      pending_key_ = name;
+      if (name == "resources") {
+        if (saw_resources_) return Refuse(BadRequest("a snapshot has one \"resources\""));
+        saw_resources_ = true;
+      }
+      return true;
+    }
+    pending_key_ = std::move(name);
+    return true;
+  }
+  bool end_object() { return Close(); }
+  bool end_array() { return Close(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return Refuse(BadRequest("the snapshot is not valid JSON"));
+  }
+
+ private:
+  bool Refuse(Problem problem) {
+    if (problem_.message.empty()) problem_ = std::move(problem);
+    return false;
+  }
+
+  // A container opens: the envelope, the resources array, or a value inside
+  // one resource (or inside another envelope member).
+  bool Open(Json container) {
+    if (depth_ >= kMaxJsonDepth) {
+      return Refuse(BadRequest("the snapshot is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"));
+    }
+    ++depth_;
+    if (depth_ == 1) {
+      envelope_ = std::move(container);
+      stack_.push_back(&envelope_);
+      return true;
+    }
+    if (depth_ == 2 && pending_key_ == "resources" && stack_.size() == 1) {
+      if (!container.is_array()) return Refuse(kNoResources);
+      in_resources_ = true;
+      return true;
+    }
+    if (in_resources_ && depth_ == 3) {
+      element_ = std::move(container);
+      stack_.push_back(&element_);
+      return true;
+    }
+    return Value(std::move(container), /*opens=*/true);
+  }
+
+  bool Close() {
+    if (in_resources_ && depth_ == 2) {  // the resources array
+      in_resources_ = false;
+      --depth_;
+      return true;
+    }
+    if (in_resources_ && depth_ == 3) {  // one resource: read it, let it go
+      stack_.pop_back();
+      --depth_;
+      auto record = ResourceReader(element_, "resources[" + std::to_string(records_.size()) + "]").Read();
+      element_ = nullptr;
+      if (!record) return Refuse(std::move(record).error());
+      records_.push_back(std::move(record).value());
+      return true;
+    }
+    stack_.pop_back();
+    --depth_;
+    return true;
+  }
+
+  bool Value(Json value, bool opens = false) {
+    if (in_resources_ && depth_ == (opens ? 3 : 2)) {
+      // A resource that is not an object: read (and refused) as such.
+      auto record = ResourceReader(value, "resources[" + std::to_string(records_.size()) + "]").Read();
+      if (!record) return Refuse(std::move(record).error());
+      return Refuse(BadRequest("a resource must be an object"));
+    }
+    if (stack_.empty()) {  // a document that is a bare scalar
+      envelope_ = std::move(value);
+      return true;
+    }
+    if (pending_key_ == "resources" && stack_.size() == 1 && !in_resources_) return Refuse(kNoResources);
+    Json& parent = *stack_.back();
+    Json* added = nullptr;
+    if (parent.is_object()) {
+      added = &(parent[pending_key_] = std::move(value));
+    } else {
+      parent.push_back(std::move(value));
+      added = &parent.back();
+    }
+    if (opens) stack_.push_back(added);
+    return true;
+  }
+
+  Json envelope_;
+  Json element_;
+  std::vector<Json*> stack_;  // the containers being built, innermost last
+  std::string pending_key_;
+  int depth_ = 0;
+  bool in_resources_ = false;
+  bool saw_resources_ = false;
+  std::vector<store::Record> records_;
+  Problem problem_{400, "", ""};
+};
+
+}  // namespace
+
+Result<std::vector<store::Record>, Problem> ParseSnapshot(const Json& snapshot) {
+  if (!snapshot.is_object()) return Fail(BadRequest("a snapshot is a JSON object"));
+  if (auto ok = CheckEnvelope(snapshot); !ok) return Fail(std::move(ok).error());
   const auto resources = snapshot.find("resources");
-  if (resources == snapshot.end() || !resources->is_array()) {
-    return Fail(BadRequest("a snapshot needs \"resources\": an array"));
-  }
+  if (resources == snapshot.end() || !resources->is_array()) return Fail(kNoResources);
   std::vector<store::Record> records;
   records.reserve(resources->size());
   for (std::size_t i = 0; i < resources->size(); ++i) {
@@ -170,7 +535,20 @@ Result<std::vector<store::Record>, Problem> ParseSnapshot(const Json& snapshot) 
     if (!record) return Fail(std::move(record).error());
     records.push_back(std::move(record).value());
   }
+  if (auto linked = CheckLinks(records); !linked) return Fail(std::move(linked).error());
   return records;
+}
+
+Result<std::vector<store::Record>, Problem> ReadSnapshot(std::string_view text) {
+  SnapshotSax reader;
+  const bool parsed = Json::sax_parse(text, &reader, nlohmann::detail::input_format_t::json, /*strict=*/true);
+  return reader.Finish(parsed);
+}
+
+Result<std::vector<store::Record>, Problem> ReadSnapshot(std::FILE* file) {
+  SnapshotSax reader;
+  const bool parsed = Json::sax_parse(file, &reader, nlohmann::detail::input_format_t::json, /*strict=*/true);
+  return reader.Finish(parsed);
 }
 
 }  // namespace cfl::control

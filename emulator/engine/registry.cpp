@@ -287,17 +287,34 @@ const FamilyDefinition* Registry::FindByArnType(std::string_view arn_type) const
   return nullptr;
 }
 
+namespace {
+
+// The payload member of a create (without tags) of the family: its config document.
+const model::MemberDef* ConfigPayload(const FamilyDefinition& definition) {
+  for (const auto& operation : definition.operations) {
+    if (operation.verb != Verb::kCreate || definition.service != model::ServiceId::kCloudFront) continue;
+    const auto members = MembersOf(operation.name);
+    if (members.config.empty() || members.config_with_tags) continue;
+    return model::FindMember(model::Shape(members.operation->input), members.config);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 std::optional<Registry::ConfigDocument> Registry::FindByConfigRoot(std::string_view root) const {
   for (const auto* definition : families_) {
-    for (const auto& operation : definition->operations) {
-      if (operation.verb != Verb::kCreate || definition->service != model::ServiceId::kCloudFront) continue;
-      const auto members = MembersOf(operation.name);
-      if (members.config.empty() || members.config_with_tags) continue;
-      const auto* payload = model::FindMember(model::Shape(members.operation->input), members.config);
-      if (payload->wire_name == root) return ConfigDocument{definition, payload->shape};
-    }
+    const auto* payload = ConfigPayload(*definition);
+    if (payload && payload->wire_name == root) return ConfigDocument{definition, payload->shape};
   }
   return std::nullopt;
+}
+
+std::optional<Registry::ConfigDocument> Registry::FindConfigOf(std::string_view kind) const {
+  const auto* definition = FindFamily(kind);
+  const auto* payload = definition ? ConfigPayload(*definition) : nullptr;
+  if (!payload) return std::nullopt;
+  return ConfigDocument{definition, payload->shape};
 }
 
 HandlerTable Registry::Handlers() const {

@@ -40,6 +40,9 @@ class Registry {
     model::ShapeId shape;
   };
   std::optional<ConfigDocument> FindByConfigRoot(std::string_view root) const;
+  // The config document the creates of the family of this kind take; nullopt
+  // for kinds with no family, or whose family has no create.
+  std::optional<ConfigDocument> FindConfigOf(std::string_view kind) const;
 
   // Every implemented operation of every service, by the model's operation:
   // the engine's verbs and the families' custom handlers, plus the

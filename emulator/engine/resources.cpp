@@ -15,8 +15,10 @@ constexpr std::string_view kNameKeyPrefix = "name:";
 
 ApiError NotFound(const Family& family) { return family.errors.not_found(); }
 
+}  // namespace
+
 // Caller references are unique per parent (an invalidation's per distribution).
-std::vector<std::string> UniqueKeys(const Family& family, const Json& config, const std::string& parent) {
+std::vector<std::string> UniqueKeysOf(const Family& family, const Json& config, const std::string& parent) {
   std::vector<std::string> keys;
   if (!family.caller_reference_member.empty()) {
     keys.push_back(std::string(kCallerKeyPrefix) + (parent.empty() ? "" : parent + "/") +
@@ -30,6 +32,8 @@ std::vector<std::string> UniqueKeys(const Family& family, const Json& config, co
   }
   return keys;
 }
+
+namespace {
 
 ApiError ConflictError(const Family& family, const store::StoreError& error) {
   if (error.conflicting_key.starts_with(kCallerKeyPrefix) || error.conflicting_key.starts_with(kNameKeyPrefix) ||
@@ -56,7 +60,7 @@ Result<store::Record, ApiError> BuildRecord(RequestContext& ctx, const Family& f
   record.kind = std::string(family.kind);
   record.etag = family.versioning == Versioning::kNone ? std::string() : ids::ETag();
   record.document = config.dump(-1, ' ', false, Json::error_handler_t::replace);
-  record.unique_keys = UniqueKeys(family, config, record.parent);
+  record.unique_keys = UniqueKeysOf(family, config, record.parent);
   record.references = references.all;
   record.modified_ms = ctx.now_ms;
   record.settles_at_ms = SettlesAt(ctx, family);

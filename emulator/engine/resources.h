@@ -30,6 +30,11 @@ Result<Resource, ApiError> CreateResource(RequestContext& ctx, const Family& fam
 
 // The stored record, its config not parsed yet: for answers cached by version.
 Result<store::Record, ApiError> LoadRecord(RequestContext& ctx, const Family& family, const std::string& id);
+
+// The unique keys a record of family with this config and parent holds: its
+// caller reference, its name when names are unique, and the family's own
+// (what a create stores; snapshots are checked against it).
+std::vector<std::string> UniqueKeysOf(const Family& family, const Json& config, const std::string& parent);
 Result<Resource, ApiError> LoadResource(RequestContext& ctx, const Family& family, const std::string& id);
 
 // With ETag versioning, If-Match must be present (InvalidIfMatchVersion) and

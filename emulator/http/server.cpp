@@ -3,14 +3,17 @@
 #include <httplib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 
 #include "emulator/common/clock.h"
 #include "emulator/common/ids.h"
+#include "emulator/http/connection_loop.h"
 #include "emulator/http/request_log.h"
 
 namespace cfl::http {
@@ -18,10 +21,92 @@ namespace {
 
 constexpr std::string_view kControlPrefix = "/_emulator";
 constexpr std::size_t kMaxBodyBytes = 1 << 20;
+// PUT /_emulator/state takes a whole snapshot.
+constexpr std::size_t kMaxSnapshotBodyBytes = std::size_t{256} << 20;
 
+// The query string's parameters only: cpp-httplib's request.params also holds
+// the fields of a form-encoded body, which must not pass for query parameters.
 model::QueryMap QueryOf(const httplib::Request& request) {
-  return model::QueryMap(request.params.begin(), request.params.end());
+  const auto question = request.target.find('?');
+  if (question == std::string::npos) return {};
+  httplib::Params params;
+  httplib::detail::parse_query_text(request.target.substr(question + 1), params);
+  return model::QueryMap(params.begin(), params.end());
 }
+
+bool IsControlPath(std::string_view path) {
+  return path == kControlPrefix || (path.starts_with(kControlPrefix) && path[kControlPrefix.size()] == '/');
+}
+
+std::size_t MaxBodyFor(std::string_view method, std::string_view target) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (method == "PUT" && path == "/_emulator/state") return kMaxSnapshotBodyBytes;
+  return kMaxBodyBytes;
+}
+
+const char* Reason(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 408: return "Request Timeout";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Error";
+  }
+}
+
+// Exposes cpp-httplib's handling of one request (parse, route, handler, write)
+// for a request the connection loop has framed.
+class FramedServer final : public httplib::Server {
+ public:
+  bool ServeOne(httplib::Stream& stream, bool closing, bool& client_closes) {
+    return process_request(stream, closing, client_closes, nullptr);
+  }
+  // cpp-httplib writes a streamed body (a content provider) only while its
+  // own listening socket is set: it takes an unset one for "shutting down".
+  // Its accept loop is not used, so the connection loop's socket stands in;
+  // unset again, streams being written stop.
+  void SetListening(socket_t listening) { svr_sock_ = listening; }
+};
+
+// One framed request as cpp-httplib's Stream: reads yield exactly the
+// request's bytes and then end; writes go to the connection's writer.
+class RequestStream final : public httplib::Stream {
+ public:
+  RequestStream(std::string_view request, const ConnectionInfo& connection, ResponseWriter& out)
+      : rest_(request), connection_(connection), out_(out) {}
+
+  bool is_readable() const override { return true; }
+  bool is_writable() const override { return writable_; }
+  ssize_t read(char* ptr, size_t size) override {
+    const std::size_t n = std::min(size, rest_.size());
+    std::memcpy(ptr, rest_.data(), n);
+    rest_.remove_prefix(n);
+    return static_cast<ssize_t>(n);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    writable_ = writable_ && out_.Write(std::string_view(ptr, size));
+    return writable_ ? static_cast<ssize_t>(size) : -1;
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = connection_.remote_ip;
+    port = connection_.remote_port;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = connection_.local_ip;
+    port = connection_.local_port;
+  }
+  socket_t socket() const override { return connection_.fd; }
+
+ private:
+  std::string_view rest_;
+  const ConnectionInfo& connection_;
+  ResponseWriter& out_;
+  bool writable_ = true;
+};
 
 void Send(httplib::Response& response, model::HttpResponseParts parts) {
   response.status = parts.status;
@@ -54,16 +139,58 @@ std::string RequestLogLine(const api::CallRecord& call, double ms) {
 
 }  // namespace
 
-struct Server::Impl {
+struct Server::Impl final : RequestServer {
+  Impl(const Options& options, api::Dispatcher& dispatcher, control::ControlPlane& control)
+      : options(options), dispatcher(dispatcher), control(control), loop(Limits(options), Framing(), *this) {
+    Configure();
+  }
+
   const Options& options;
   api::Dispatcher& dispatcher;
   control::ControlPlane& control;
-  httplib::Server server;
+  FramedServer http;
+  ConnectionLoop loop;
   int port = -1;
   std::atomic<int> in_flight{0};
   RequestLog log{STDERR_FILENO};  // one line per request
 
+  static ServingLimits Limits(const Options& options) {
+    ServingLimits limits;
+    limits.max_workers = static_cast<std::size_t>(std::max(1, options.threads));
+    limits.min_workers = std::min<std::size_t>(2, limits.max_workers);
+    return limits;
+  }
+
+  static FramingLimits Framing() {
+    FramingLimits limits;
+    limits.max_body = MaxBodyFor;
+    return limits;
+  }
+
   bool LogRequests() const { return options.log_level == "debug" || options.log_level == "info"; }
+
+  bool Serve(std::string_view request, bool closing, const ConnectionInfo& connection, ResponseWriter& out) override {
+    RequestStream stream(request, connection, out);
+    bool client_closes = false;
+    const bool written = http.ServeOne(stream, closing, client_closes);
+    return written && !client_closes;
+  }
+
+  std::string RefusalAnswer(const Refusal& refusal) override {
+    api::CallRecord call;
+    call.request_id = ids::RequestId();
+    call.account = "-";
+    call.status = refusal.status;
+    call.error_code = refusal.code;
+    const auto encoded = model::EncodeError(MakeError(refusal.code, refusal.message), call.request_id);
+    std::string answer = "HTTP/1.1 " + std::to_string(refusal.status) + " " + Reason(refusal.status) + "\r\n";
+    answer += "Content-Type: text/xml\r\nContent-Length: " + std::to_string(encoded.body.size()) + "\r\n";
+    answer += "x-amzn-RequestId: " + call.request_id + "\r\n";
+    if (refusal.status == 415) answer += "Accept-Encoding: identity\r\n";
+    answer += "Connection: close\r\n\r\n" + encoded.body;
+    if (LogRequests()) log.Write(RequestLogLine(call, 0));
+    return answer;
+  }
 
   void ServeApi(const httplib::Request& request, httplib::Response& response) {
     const auto started = std::chrono::steady_clock::now();
@@ -98,11 +225,28 @@ struct Server::Impl {
     }
   }
 
+  // With --control-token, every control request but GET /health (health
+  // checks carry no secrets) must present the token; compared in constant time.
+  bool TokenAccepted(const httplib::Request& request, std::string_view path) const {
+    if (options.control_token.empty() || (request.method == "GET" && path == "/health")) return true;
+    const std::string expected = "Bearer " + options.control_token;
+    const std::string given = request.get_header_value("Authorization");
+    unsigned char difference = given.size() == expected.size() ? 0 : 1;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      difference |= static_cast<unsigned char>(expected[i] ^ (i < given.size() ? given[i] : 0));
+    }
+    return difference == 0;
+  }
+
   void ServeControl(const httplib::Request& request, httplib::Response& response) {
     const auto started = std::chrono::steady_clock::now();
     const std::string_view path = std::string_view(request.path).substr(kControlPrefix.size());
     control::ControlResponse answer{404, {{"error", "the control API is turned off (--no-control-api)"}}};
-    if (options.control_api) {
+    if (options.control_api && !TokenAccepted(request, path)) {
+      answer = {401, {{"error", "the control plane needs \"Authorization: Bearer TOKEN\" with the token given "
+                                "to --control-token (or CFL_CONTROL_TOKEN)"}}};
+      response.set_header("WWW-Authenticate", "Bearer realm=\"cloudfront-local control plane\"");
+    } else if (options.control_api) {
       answer = control.Handle({request.method, path.empty() ? "/" : path, request.body, QueryOf(request)});
     }
     response.status = answer.status;
@@ -111,10 +255,26 @@ struct Server::Impl {
       for (const auto& method : answer.body["allow"]) allow += (allow.empty() ? "" : ", ") + method.get<std::string>();
       response.set_header("Allow", allow);
     }
-    // Paths and bodies may hold bytes that are not UTF-8: replace them, never throw.
-    response.set_content(answer.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                         "application/json");
-    if (LogRequests()) {
+    if (answer.stream) {
+      // Chunked, written as the client reads it (connection_loop bounds what
+      // waits unread and for how long).
+      response.set_chunked_content_provider(
+          "application/json", [stream = std::move(answer.stream)](std::size_t, httplib::DataSink& sink) {
+            if (stream([&sink](std::string_view piece) { return sink.write(piece.data(), piece.size()); })) {
+              sink.done();
+            }
+            return true;
+          });
+    } else if (!answer.content_type.empty()) {  // the dashboard's files
+      for (const auto& [name, value] : answer.headers) response.set_header(name, value);
+      response.set_content(std::move(answer.text), answer.content_type);
+    } else {
+      // Paths and bodies may hold bytes that are not UTF-8: replace them, never throw.
+      response.set_content(answer.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                           "application/json");
+    }
+    // Reads of the control plane (a dashboard polls several a second) log at debug only.
+    if (LogRequests() && (request.method != "GET" || options.log_level == "debug")) {
       api::CallRecord call;
       call.request_id = "-";
       call.account = "-";
@@ -131,125 +291,17 @@ struct Server::Impl {
       std::atomic<int>& count;
       ~Done() { --count; }
     } done{in_flight};
-    const std::string_view path = request.path;
-    if (path == kControlPrefix || path.starts_with(std::string(kControlPrefix) + "/")) {
+    if (IsControlPath(request.path)) {
       ServeControl(request, response);
     } else {
       ServeApi(request, response);
     }
   }
 
+  // Framing, limits, deadlines and threads are the connection loop's
+  // (connection_loop.h, request_framing.h); cpp-httplib parses each framed
+  // request and runs the handlers.
   void Configure() {
-    // Limits. cpp-httplib serves each connection on one worker thread from
-    // the moment it is accepted until it closes, and its compiled-in limits
-    // are: request line 8 KB (414), header line 8 KB (400), listen backlog 5,
-    // no limit on the number of headers nor on chunked bodies. Hence:
-    //  - workers: options.threads, more on demand up to kMaxWorkers (below);
-    //  - keep-alive 5 s: an idle connection holds its worker at most that long
-    //    (clients reconnect transparently);
-    //  - read timeout 5 s: a request that stalls that long mid-way is dropped
-    //    (a client that trickles bytes within the timeout is not: cpp-httplib
-    //    has no whole-request deadline);
-    //  - TCP_DEFER_ACCEPT: a connection that sends nothing is not accepted (so
-    //    holds no worker) for kDeferAcceptSeconds; every real client sends its
-    //    request at once. The kernel queues such connections in the listen
-    //    backlog, which is raised from 5 to SOMAXCONN once listening;
-    //  - at most kMaxHeaders header fields and kMaxHeaderBytes in all (400),
-    //    bodies over kMaxBodyBytes (413) however they are framed.
-    constexpr time_t kKeepAliveSeconds = 5;
-    constexpr time_t kReadTimeoutSeconds = 5;
-    constexpr time_t kWriteTimeoutSeconds = 5;
-    constexpr int kDeferAcceptSeconds = 30;
-    constexpr std::size_t kMaxWorkers = 1024;
-    constexpr std::size_t kMaxHeaders = 100;
-    constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
-    server.set_tcp_nodelay(true);
-    server.set_keep_alive_max_count(1'000'000);
-    server.set_keep_alive_timeout(kKeepAliveSeconds);
-    server.set_read_timeout(kReadTimeoutSeconds, 0);
-    server.set_write_timeout(kWriteTimeoutSeconds, 0);
-    server.set_payload_max_length(kMaxBodyBytes);
-    // A duplicate of the listening socket's descriptor, to raise its backlog
-    // from the listening thread without touching the descriptor that Stop()
-    // closes from another thread.
-    const auto listen_socket = std::make_shared<std::atomic<int>>(-1);
-    server.set_socket_options([listen_socket](socket_t sock) {
-      httplib::default_socket_options(sock);
-      const int seconds = kDeferAcceptSeconds;
-      ::setsockopt(sock, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, sizeof seconds);
-      if (const int previous = listen_socket->exchange(::dup(sock)); previous >= 0) ::close(previous);
-    });
-    // Each accepted connection is a job that holds its worker until the
-    // connection closes. A fixed pool lets idle keep-alive connections (SDK
-    // connection pools, parallel test suites) starve new clients for up to the
-    // keep-alive timeout; this one starts options.threads workers and adds one
-    // whenever a connection arrives and none is free, up to kMaxWorkers.
-    // Workers stay until shutdown: an idle worker is a parked thread.
-    class GrowingPool final : public httplib::TaskQueue {
-     public:
-      GrowingPool(std::size_t initial, std::size_t cap) : cap_(std::max(initial, cap)) {
-        std::lock_guard lock(mutex_);
-        while (workers_.size() < initial) Spawn();
-      }
-      void enqueue(std::function<void()> job) override {
-        {
-          std::lock_guard lock(mutex_);
-          jobs_.push_back(std::move(job));
-          if (idle_ < jobs_.size() && workers_.size() < cap_) Spawn();
-        }
-        cond_.notify_one();
-      }
-      void shutdown() override {
-        std::vector<std::thread> workers;
-        {
-          std::lock_guard lock(mutex_);
-          stopping_ = true;
-          workers.swap(workers_);
-        }
-        cond_.notify_all();
-        for (auto& worker : workers) worker.join();
-      }
-
-     private:
-      // REQUIRES: mutex_ held. Without a new thread the job waits for a free worker.
-      void Spawn() {
-        try {
-          workers_.emplace_back([this] { Work(); });
-        } catch (const std::system_error&) {
-        }
-      }
-      void Work() {
-        std::unique_lock lock(mutex_);
-        for (;;) {
-          ++idle_;
-          cond_.wait(lock, [this] { return !jobs_.empty() || stopping_; });
-          --idle_;
-          if (jobs_.empty()) return;  // stopping
-          auto job = std::move(jobs_.front());
-          jobs_.pop_front();
-          lock.unlock();
-          job();
-          lock.lock();
-        }
-      }
-
-      const std::size_t cap_;
-      std::mutex mutex_;
-      std::condition_variable cond_;
-      std::list<std::function<void()>> jobs_;
-      std::vector<std::thread> workers_;
-      std::size_t idle_ = 0;
-      bool stopping_ = false;
-    };
-    const auto threads = static_cast<std::size_t>(options.threads);
-    // Called once listen() has run (with cpp-httplib's backlog of 5).
-    server.new_task_queue = [threads, listen_socket] {
-      if (const int sock = listen_socket->exchange(-1); sock >= 0) {
-        ::listen(sock, SOMAXCONN);
-        ::close(sock);
-      }
-      return new GrowingPool(threads, kMaxWorkers);
-    };
     // In the error format of the service the request's path belongs to.
     const auto send_error = [](const httplib::Request& request, httplib::Response& response, int status,
                                const ApiError& error) {
@@ -259,58 +311,24 @@ struct Server::Impl {
       parts.headers.emplace_back("x-amzn-RequestId", request_id);
       Send(response, std::move(parts));
     };
-    const auto too_large = [](std::size_t bytes) {
-      const bool known = bytes != 0 && bytes != std::numeric_limits<std::size_t>::max();
-      return MakeError("RequestEntityTooLarge",
-                       "The request body is " + (known ? std::to_string(bytes) + " bytes" : std::string("too large")) +
-                           "; CloudFront Local accepts at most " + std::to_string(kMaxBodyBytes) + " bytes (1 MiB).");
-    };
-    // Content-Length as declared: 0 when absent or not a plain number, and
-    // kUnknownLength when too long to count.
-    constexpr std::size_t kUnknownLength = std::numeric_limits<std::size_t>::max();
-    const auto declared_length = [](const httplib::Request& request) {
-      std::size_t length = 0;
-      for (const char c : request.get_header_value("Content-Length")) {
-        if (c < '0' || c > '9') return std::size_t{0};
-        if (length > kMaxBodyBytes * 1'000'000) return kUnknownLength;
-        length = length * 10 + static_cast<std::size_t>(c - '0');
-      }
-      return length;
-    };
-    server.set_pre_routing_handler([send_error](const httplib::Request& request, httplib::Response& response) {
-      std::size_t count = 0;
-      std::size_t bytes = 0;
-      for (const auto& [name, value] : request.headers) {
-        if (name == "REMOTE_ADDR" || name == "REMOTE_PORT") continue;  // added by cpp-httplib
-        ++count;
-        bytes += name.size() + value.size() + 4;
-      }
-      if (count <= kMaxHeaders && bytes <= kMaxHeaderBytes) return httplib::Server::HandlerResponse::Unhandled;
-      // The body (if any) is not read: ask the client not to reuse the connection.
-      response.set_header("Connection", "close");
-      send_error(request, response, 400,
-                 MakeError("MalformedInput", "The request has " + std::to_string(count) + " header fields (" +
-                                                 std::to_string(bytes) + " bytes); CloudFront Local accepts at most " +
-                                                 std::to_string(kMaxHeaders) + " fields and " +
-                                                 std::to_string(kMaxHeaderBytes) + " bytes."));
-      return httplib::Server::HandlerResponse::Handled;
-    });
-    const auto handler = [this, send_error, too_large](const httplib::Request& request,
-                                                        httplib::Response& response) {
-      // Chunked bodies are not held to set_payload_max_length by cpp-httplib 0.11.
-      if (request.body.size() > kMaxBodyBytes) return send_error(request, response, 413, too_large(request.body.size()));
+    const auto handler = [this](const httplib::Request& request, httplib::Response& response) {
       Route(request, response);
     };
-    server.Get(".*", handler);
-    server.Post(".*", handler);
-    server.Put(".*", handler);
-    server.Delete(".*", handler);
-    server.Patch(".*", handler);
-    server.Options(".*", handler);
+    http.set_keep_alive_timeout(5);
+    http.set_keep_alive_max_count(1'000'000);
+    // Every path, also one whose decoded form holds a CR or LF ("." does not
+    // match those): the dispatcher decides what a path means.
+    const std::string any_path = R"([\s\S]*)";
+    http.Get(any_path, handler);
+    http.Post(any_path, handler);
+    http.Put(any_path, handler);
+    http.Delete(any_path, handler);
+    http.Patch(any_path, handler);
+    http.Options(any_path, handler);
     // Nothing should throw this far (the dispatcher and the control plane
     // catch), but if something does the client still gets CloudFront's shape.
-    server.set_exception_handler([send_error](const httplib::Request& request, httplib::Response& response,
-                                              std::exception_ptr thrown) {
+    http.set_exception_handler([send_error](const httplib::Request& request, httplib::Response& response,
+                                            std::exception_ptr thrown) {
       std::string what = "unknown exception";
       try {
         std::rethrow_exception(thrown);
@@ -320,53 +338,39 @@ struct Server::Impl {
       }
       send_error(request, response, 500, errors::InternalError("Internal error: " + what));
     });
-    // A client that asks first (Expect: 100-continue, as curl does for big
-    // bodies) is refused before it sends an oversized body.
-    server.set_expect_100_continue_handler(
-        [send_error, too_large, declared_length](const httplib::Request& request, httplib::Response& response) {
-          const std::size_t length = declared_length(request);
-          if (length <= kMaxBodyBytes) return 100;
-          response.set_header("Connection", "close");
-          send_error(request, response, 413, too_large(length));
-          return 413;
-        });
-    // Requests httplib refuses before routing (e.g. a body over the limit)
-    // still get an AWS-style error; responses that already have one keep it.
-    server.set_error_handler([send_error, too_large, declared_length](const httplib::Request& request,
-                                                                     httplib::Response& response) {
+    // Requests cpp-httplib refuses itself (a method it has no handlers for, a
+    // bad Range) still get an AWS-style error; responses that already have
+    // one keep it.
+    http.set_error_handler([send_error](const httplib::Request& request, httplib::Response& response) {
       if (!response.body.empty()) return;
-      if (response.status == 413) return send_error(request, response, 413, too_large(declared_length(request)));
-      const std::string why =
-          response.status == 414 ? "The request line is longer than 8 KB."
-          : response.status == 400
-              ? "The request could not be parsed as HTTP/1.1: a malformed request line or header, a header line "
-                "longer than 8 KB, or a request not finished within " +
-                    std::to_string(kReadTimeoutSeconds) + " s."
-              : "The request could not be parsed.";
-      send_error(request, response, response.status, errors::MalformedInput(why));
+      send_error(request, response, response.status,
+                 errors::MalformedInput("The request could not be parsed as an HTTP/1.1 request."));
     });
   }
 };
 
 Server::Server(const Options& options, api::Dispatcher& dispatcher, control::ControlPlane& control)
-    : impl_(new Impl{options, dispatcher, control, {}, -1}) {
-  impl_->Configure();
-}
+    : impl_(std::make_unique<Impl>(options, dispatcher, control)) {}
 
 Server::~Server() = default;
 
 int Server::Bind() {
-  if (impl_->options.port == 0) {
-    impl_->port = impl_->server.bind_to_any_port(impl_->options.host);
-  } else if (impl_->server.bind_to_port(impl_->options.host, impl_->options.port)) {
-    impl_->port = impl_->options.port;
-  }
+  impl_->port = impl_->loop.Bind(impl_->options.host, impl_->options.port);
+  if (impl_->port >= 0) impl_->http.SetListening(impl_->loop.listening_socket());
   return impl_->port;
 }
 
-bool Server::Listen() { return impl_->server.listen_after_bind(); }
+std::string Server::BindError() const { return impl_->loop.error(); }
 
-void Server::Stop() { impl_->server.stop(); }
+bool Server::Listen() {
+  impl_->loop.Run();
+  return true;
+}
+
+void Server::Stop() {
+  impl_->http.SetListening(INVALID_SOCKET);
+  impl_->loop.Stop();
+}
 
 void Server::WaitForInFlightRequests(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;

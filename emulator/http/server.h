@@ -1,5 +1,7 @@
 // The HTTP edge: the only code that includes httplib.h. Wires the pipeline
-// (context → dispatch → handler → encode → log) onto a cpp-httplib server.
+// (context → dispatch → handler → encode → log) onto cpp-httplib, which parses
+// each request and runs the handlers; connections, framing, limits and
+// threads are the connection loop's (connection_loop.h).
 #pragma once
 
 #include <chrono>
@@ -20,9 +22,11 @@ class Server {
 
   // Binds host:port (port 0 picks one); returns the bound port or -1.
   int Bind();
+  // Why Bind failed.
+  std::string BindError() const;
   // Serves until Stop(); REQUIRES: Bind() succeeded.
   bool Listen();
-  // Stops accepting connections; requests being served go on.
+  // Stops accepting connections and reading requests; requests being served go on.
   void Stop();
   // Waits until no request is being served, or timeout passes; then writes
   // the request log lines still waiting (RequestLog).

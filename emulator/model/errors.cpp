@@ -22,6 +22,7 @@ constexpr std::array kExtraErrors = {
     ExtraError{"SignatureDoesNotMatch", 403, true}, ExtraError{"InvalidClientTokenId", 403, true},
     ExtraError{"IncompleteSignature", 403, true}, ExtraError{"RequestExpired", 403, true},
     ExtraError{"UnknownOperation", 404, true}, ExtraError{"RequestEntityTooLarge", 413, true},
+    ExtraError{"RequestTimeout", 408, true},   ExtraError{"UnsupportedMediaType", 415, true},
     ExtraError{"MissingAuthenticationToken", 403, true},
     // The KeyValueStore data plane's (rest-json).
     ExtraError{"UnknownOperationException", 404, true}, ExtraError{"ThrottlingException", 429, true},

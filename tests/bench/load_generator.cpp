@@ -8,6 +8,10 @@
 //   load_generator update  --port P [--connections 16] [--seconds 5] [--prefix REF]
 //   load_generator create  --port P --count N [--connections 16] [--prefix REF]
 //   load_generator pages   --port P [--max-items 100] [--repeats 15]
+//   load_generator trickle --port P [--connections 2000] [--seconds 5] [--interval-ms 1000]
+//                          slow clients: each sends a request one byte per interval;
+//                          a connection the server closes (408 at its deadline) is
+//                          opened again, so the number trickling stays constant
 //
 // Each prints lines starting with "BENCH " made of key=value pairs.
 #include <algorithm>
@@ -21,6 +25,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <sys/resource.h>
 
 #include "tests/bench/bench_http.h"
 
@@ -347,12 +353,72 @@ int Pages(const Flags& flags) {
   return 0;
 }
 
+// Opens a plain TCP connection (no reads are made on it).
+int OpenSocket(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return fd;
+  if (fd >= 0) ::close(fd);
+  return -1;
+}
+
+int Trickle(const Flags& flags) {
+  const int port = IntFlag(flags, "port");
+  const int connections = IntFlag(flags, "connections", "2000");
+  const double seconds = std::atof(Flag(flags, "seconds", "5").c_str());
+  const auto interval = std::chrono::milliseconds(IntFlag(flags, "interval-ms", "1000"));
+  rlimit limit{};
+  ::getrlimit(RLIMIT_NOFILE, &limit);
+  limit.rlim_cur = limit.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &limit);
+  const std::string request = "GET " + std::string(kApi) + " HTTP/1.1\r\nHost: bench\r\nX-Slow: " +
+                              std::string(64, 's') + "\r\n\r\n";
+  struct Slow {
+    int fd = -1;
+    std::size_t sent = 0;
+  };
+  std::vector<Slow> slow(static_cast<std::size_t>(connections));
+  int reopened = 0;
+  int failed = 0;
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                            std::chrono::duration<double>(seconds));
+  for (bool first = true; Clock::now() < deadline; first = false) {
+    const auto round = Clock::now();
+    for (auto& client : slow) {
+      if (client.fd < 0 || client.sent == request.size()) {
+        if (client.fd >= 0) ::close(client.fd);
+        client = Slow{OpenSocket(port), 0};
+        if (client.fd < 0) {
+          ++failed;
+          continue;
+        }
+        if (!first) ++reopened;
+      }
+      if (::send(client.fd, request.data() + client.sent, 1, MSG_NOSIGNAL | MSG_DONTWAIT) == 1) {
+        ++client.sent;
+      } else {  // closed by the server (its deadline passed): start over
+        ::close(client.fd);
+        client.fd = -1;
+      }
+    }
+    std::this_thread::sleep_until(round + interval);
+  }
+  for (auto& client : slow) {
+    if (client.fd >= 0) ::close(client.fd);
+  }
+  std::printf("BENCH trickling=%d seconds=%.3f reopened=%d failed=%d\n", connections, seconds, reopened, failed);
+  return failed == 0 ? 0 : 1;
+}
+
 }  // namespace
 }  // namespace cfl::bench
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: load_generator get|update|create|pages --port P [--flag value]...\n");
+    std::fprintf(stderr, "usage: load_generator get|update|create|pages|trickle --port P [--flag value]...\n");
     return 2;
   }
   cfl::bench::Flags flags;
@@ -369,6 +435,7 @@ int main(int argc, char** argv) {
   if (command == "update") return cfl::bench::Update(flags);
   if (command == "create") return cfl::bench::Create(flags);
   if (command == "pages") return cfl::bench::Pages(flags);
+  if (command == "trickle") return cfl::bench::Trickle(flags);
   std::fprintf(stderr, "load_generator: unknown command %s\n", command.c_str());
   return 2;
 }

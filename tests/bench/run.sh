@@ -51,7 +51,7 @@ start() {
   "$@" >"$work/$name.out" 2>/dev/null &
   PID=$!
   pids+=("$PID")
-  for _ in $(seq 1 1000); do
+  for _ in $(seq 1 12000); do  # up to 2 min: loading 100,000 fixtures takes a while
     PORT=$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9][0-9]*\).*/\1/p' "$work/$name.out" | head -1 || true)
     [ -n "$PORT" ] && return 0
     kill -0 "$PID" 2>/dev/null || die "$name exited before listening"
@@ -259,7 +259,72 @@ row "scale: slowest position / first page (keyset pagination: flat)" "$(fmt "$gr
     "$(check "$growth" '<=' 1.5)"
 row "scale: walk of all $(field "$walk" pages) pages" "$(field "$walk" seconds) s"
 
-# --- 6. CloudFront Functions and the KeyValueStore data plane -----------------
+# --- 6. slow clients ---------------------------------------------------------
+# 2,000 connections that each send a request one byte a second (and start
+# over when the server drops them at their deadline), while one normal client
+# reads a distribution in a loop.
+slow_clients=${BENCH_SLOW_CLIENTS:-2000}
+say "slow clients: GetDistribution on 1 connection while $slow_clients clients trickle 1 byte/s"
+start slow "$server" --port 0
+"$tools/bench_load_generator" create --port "$PORT" --count 1 --prefix slow >/dev/null
+slow_id=$(curl -sf "http://127.0.0.1:$PORT/2020-05-31/distribution?MaxItems=1" | grep -o '<Id>[^<]*' | head -1 | cut -c5-)
+"$tools/bench_load_generator" trickle --port "$PORT" --connections "$slow_clients" \
+    --seconds "$(calc "$seconds + 3")" >"$work/trickle.out" &
+trickler=$!
+pids+=("$trickler")
+sleep 2  # every slow client connected and started
+normal=$("$tools/bench_load_generator" get --port "$PORT" --path "/2020-05-31/distribution/$slow_id" \
+           --connections 1 --seconds "$seconds" | grep '^BENCH')
+threads=$(awk '/^Threads/ { print $2 }' "/proc/$PID/status")
+wait "$trickler" || die "the slow clients could not connect: $(cat "$work/trickle.out")"
+stop "$PID"
+[ "$(field "$normal" errors)" = 0 ] || die "the normal client had errors among slow clients: $normal"
+slow_p99=$(field "$normal" p99_ms)
+row "slow clients: GetDistribution on 1 connection among $slow_clients clients trickling 1 byte/s: req/s, p50 / p99 (server threads: $threads)" \
+    "$(fmt "$(field "$normal" rps)" 0), $(field "$normal" p50_ms) / $slow_p99 ms" "p99 < 50 ms" \
+    "$(check "$slow_p99" '<' 50)"
+
+# --- 7. scale: 100,000 records -----------------------------------------------
+# CreateDistribution on an empty store, then at 100,000 records (the limit
+# check reads a counter, not count(*)); RSS with 100,000 distributions however
+# they were loaded: by the API, from a snapshot fixture, reopened from --db.
+big=${BENCH_BIG:-100000}
+sample=$(( big / 20 ))
+say "scale: $big distributions: create rate empty vs full, RSS by API, fixture, --db; export"
+start big "$server" --port 0 --max-distributions $(( big * 2 ))
+empty=$("$tools/bench_load_generator" create --port "$PORT" --count "$sample" --connections "$connections" \
+          --prefix empty | grep '^BENCH')
+"$tools/bench_load_generator" create --port "$PORT" --count $(( big - sample )) --connections "$connections" \
+    --prefix fill >/dev/null || die "filling to $big distributions failed"
+full=$("$tools/bench_load_generator" create --port "$PORT" --count "$sample" --connections "$connections" \
+         --prefix full | grep '^BENCH')
+[ "$(field "$empty" errors)" = 0 ] && [ "$(field "$full" errors)" = 0 ] || die "creates failed: $empty / $full"
+api_mb=$(calc "$(awk '/^VmRSS/ { print $2 }' "/proc/$PID/status") / 1024")
+export_started=$(date +%s.%N)
+curl -sf -o "$work/big.json" "http://127.0.0.1:$PORT/_emulator/state" || die "GET /_emulator/state failed"
+export_s=$(calc "$(date +%s.%N) - $export_started")
+export_mb=$(calc "$(awk '/^VmHWM/ { print $2 }' "/proc/$PID/status") / 1024")
+stop "$PID"
+ratio=$(calc "100 * $(field "$full" rps) / $(field "$empty" rps)")
+row "scale: CreateDistribution at $(( big + sample )) vs 0 records, $connections connections: $(fmt "$(field "$full" rps)" 0)/s vs $(fmt "$(field "$empty" rps)" 0)/s" \
+    "$(fmt "$ratio" 1)%" ">= 80%" "$(check "$ratio" '>=' 80)"
+rss_row() {  # rss_row HOW MB
+  row "memory: RSS with $(( big + sample )) distributions, $1" "$(fmt "$2") MB" "< 300 MB" "$(check "$2" '<' 300)"
+}
+rss_row "made by the API (in memory)" "$api_mb"
+row "scale: GET /_emulator/state of $(( big + sample )) records ($(fmt "$(calc "$(stat -c %s "$work/big.json") / 1048576")") MB, streamed)" \
+    "$(fmt "$export_s" 1) s, peak RSS $(fmt "$export_mb") MB"
+start fixture "$server" --port 0 --fixtures "$work/big.json" --db "$work/big.db"
+rss_row "loaded from a snapshot fixture (--db)" "$(calc "$(awk '/^VmRSS/ { print $2 }' "/proc/$PID/status") / 1024")"
+stop "$PID"
+start reopened "$server" --port 0 --db "$work/big.db"
+rss_row "reopened from --db" "$(calc "$(awk '/^VmRSS/ { print $2 }' "/proc/$PID/status") / 1024")"
+stop "$PID"
+start fixture_memory "$server" --port 0 --fixtures "$work/big.json"
+rss_row "loaded from a snapshot fixture (in memory)" "$(calc "$(awk '/^VmRSS/ { print $2 }' "/proc/$PID/status") / 1024")"
+stop "$PID"
+
+# --- 7. CloudFront Functions and the KeyValueStore data plane -----------------
 # TestFunction runs a 2.0 function reading the store (one njs run per request),
 # one request at a time: its latency is the figure. GetKey is a read like
 # GetDistribution, against the bare server with the same body size.

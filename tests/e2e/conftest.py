@@ -2,80 +2,70 @@
 
 Run:  /usr/bin/python3 -m pytest tests/e2e        (CFL_BINARY overrides build/cloudfront-local)
 
-One emulator for the whole session (`--port 0 --propagation-delay 1`); tests that need other
-flags start their own with `start_emulator(...)`. Every test gets its own 12-digit account (the
-SigV4 access key is the account id), so tests never see each other's resources.
+The suite dogfoods the pytest plugin in tests/helpers/python (loaded below without installing
+it): one emulator for the whole session (`--propagation-delay 1`, flags from pytest.ini); tests
+that need other flags start their own with `start_emulator(...)`. Every test gets its own 12-digit
+account (the SigV4 access key is the account id), so tests never see each other's resources, and
+files may run in parallel (`-n 2`, python3-pytest-xdist: each worker has its own emulator). The
+names below are the suite's older names for the plugin's fixtures.
 """
-
-import itertools
-import random
 
 import pytest
 
 import e2e_util as u
 
-
-@pytest.fixture(scope="session")
-def emulator():
-    em = u.Emulator("--propagation-delay", "1")
-    yield em
-    alive = em.alive()
-    rc = em.stop()
-    assert alive, f"the session emulator died during the run; stderr tail:\n{em.stderr_text()[-3000:]}"
-    assert rc == 0, f"the session emulator exited with {rc} on SIGTERM"
+pytest_plugins = ["pytest_cloudfront_local"]  # importable: e2e_util put it on sys.path
 
 
 @pytest.fixture(scope="session")
-def url(emulator):
-    return emulator.url
+def emulator(cloudfront_local):
+    return cloudfront_local
+
+
+@pytest.fixture(scope="session")
+def url(cloudfront_local):
+    return cloudfront_local.url
 
 
 @pytest.fixture
-def start_emulator():
-    """Factory: start_emulator('--max-distributions', '3') -> Emulator; stopped (exit 0) at teardown."""
+def start_emulator(start_cloudfront_local):
+    """Factory: start_emulator('--max-distributions', '3') -> Emulator; stopped (exit 0) at teardown.
+    binary=PATH starts another executable instead (e.g. a wrapper that limits the file size)."""
     started = []
 
-    def start(*flags):
-        em = u.Emulator(*flags)
+    def start(*flags, binary=None):
+        if binary is None:
+            return start_cloudfront_local(*flags)
+        em = u.Emulator(*flags, binary=binary)
         started.append(em)
         return em
 
     yield start
     codes = [(em.args, em.stop()) for em in started]
-    bad = [(a, rc) for a, rc in codes if rc != 0]
+    bad = [(args, rc) for args, rc in codes if rc != 0]
     assert not bad, f"extra emulator(s) did not exit cleanly: {bad}"
 
 
-_account_base = random.randint(200, 899) * 10**9
-_account_seq = itertools.count(1)
-
-
-def _next_account():
-    return f"{_account_base + next(_account_seq):012d}"
-
-
 @pytest.fixture(scope="session")
-def new_account():
+def new_account(new_cloudfront_account):
     """Factory for fresh 12-digit account ids (never the default account)."""
-    return _next_account
+    return new_cloudfront_account
 
 
 @pytest.fixture
-def account():
-    return _next_account()
+def account(cloudfront_account):
+    return cloudfront_account
 
 
 @pytest.fixture(scope="session")
-def make_client(url):
+def make_client(make_cloudfront_client):
     """make_client(access_key, url=None) -> boto3 CloudFront client."""
-    def make(access_key, endpoint=None):
-        return u.make_client(endpoint or url, access_key)
-    return make
+    return make_cloudfront_client
 
 
 @pytest.fixture
-def cf(make_client, account):
-    return make_client(account)
+def cf(cloudfront_client):
+    return cloudfront_client
 
 
 @pytest.fixture

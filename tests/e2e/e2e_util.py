@@ -8,17 +8,11 @@ import contextlib
 import datetime
 import os
 import re
-import select
-import signal
-import subprocess
-import tempfile
-import threading
-import time
+import sys
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import boto3
 import botocore.session
 import pytest
 import requests
@@ -30,6 +24,13 @@ from botocore.exceptions import ClientError
 from botocore.serialize import create_serializer
 
 REPO = Path(__file__).resolve().parents[2]
+# The pytest plugin, importable without installing it.
+HELPERS = REPO / "tests" / "helpers" / "python"
+if str(HELPERS) not in sys.path:
+    sys.path.insert(0, str(HELPERS))
+pytest.register_assert_rewrite("pytest_cloudfront_local")
+import pytest_cloudfront_local as cfl  # noqa: E402
+
 BINARY = Path(os.environ.get("CFL_BINARY", REPO / "build" / "cloudfront-local"))
 
 API_VERSION = "2020-05-31"
@@ -42,149 +43,30 @@ ID_RE = re.compile(r"^E[A-Z0-9]{13}$")
 ETAG_RE = re.compile(r"^[A-Z0-9]{13,14}$")
 DOMAIN_RE = re.compile(r"^d[a-z0-9]{13}\.cloudfront\.net$")
 STREAMING_DOMAIN_RE = re.compile(r"^s[a-z0-9]{13}\.cloudfront\.net$")
-TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
-# How long a stopped emulator may take to exit (seconds).
-STOP_TIMEOUT = float(os.environ.get("CFL_STOP_TIMEOUT", "10"))
 LISTEN_RE = re.compile(r"^cloudfront-local listening on (http://([^:/]+):(\d+))$")
+TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 
 
 # --------------------------------------------------------------------------------------------
-# The emulator process
+# The emulator process: the pytest plugin's (tests/helpers/python), so the suite runs what users run
 # --------------------------------------------------------------------------------------------
 
-class Emulator:
-    """One running cloudfront-local process started with `--port 0` plus extra flags."""
+class Emulator(cfl.Emulator):
+    """The plugin's Emulator (a running cloudfront-local on a free port, also a Control); a start
+    that fails fails the test with the reason instead of raising."""
 
-    def __init__(self, *flags, binary=BINARY, startup_timeout=15.0):
-        if not Path(binary).exists():
-            pytest.fail(
-                f"emulator binary {binary} does not exist: build it first "
-                "(cmake -S . -B build && cmake --build build) or set CFL_BINARY",
-                pytrace=False,
-            )
-        self.flags = [str(f) for f in flags]
-        port = [] if "--port" in self.flags else ["--port", "0"]
-        self.args = [str(binary), *port, *self.flags]
-        self._stderr_file = tempfile.NamedTemporaryFile(
-            prefix="cfl-stderr-", suffix=".log", delete=False
-        )
-        self.stderr_path = Path(self._stderr_file.name)
-        self.proc = subprocess.Popen(
-            self.args,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr_file,
-        )
-        self.returncode = None
-        self.first_line = self._read_first_line(startup_timeout)
-        m = LISTEN_RE.match(self.first_line)
-        if not m:
-            self.kill()
-            pytest.fail(
-                f"first stdout line of {self.args} is {self.first_line!r}, expected "
-                "'cloudfront-local listening on http://HOST:PORT'",
-                pytrace=False,
-            )
-        self.url = m.group(1)
-        self.host = m.group(2)
-        self.port = int(m.group(3))
-        self.stdout_rest = []
-        self._drain = threading.Thread(target=self._drain_stdout, daemon=True)
-        self._drain.start()
-        self._wait_healthy(startup_timeout)
-
-    def _read_first_line(self, timeout):
-        deadline = time.monotonic() + timeout
-        buf = b""
-        fd = self.proc.stdout.fileno()
-        while b"\n" not in buf:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                self.kill()
-                pytest.fail(f"{self.args}: no first stdout line within {timeout}s "
-                            f"(got {buf!r}); stderr: {self.stderr_text()[-2000:]}", pytrace=False)
-            ready, _, _ = select.select([fd], [], [], left)
-            if not ready:
-                continue
-            chunk = os.read(fd, 1)  # byte by byte: leave the rest for the drain thread
-            if not chunk:
-                rc = self.proc.wait(5)
-                pytest.fail(f"{self.args} exited with {rc} before printing its URL "
-                            f"(stdout {buf!r}); stderr: {self.stderr_text()[-2000:]}",
-                            pytrace=False)
-            buf += chunk
-        return buf.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
-
-    def _drain_stdout(self):
-        for line in self.proc.stdout:
-            self.stdout_rest.append(line.decode("utf-8", "replace"))
-
-    def _wait_healthy(self, timeout):
-        deadline = time.monotonic() + timeout
-        last = None
-        while time.monotonic() < deadline:
-            try:
-                r = requests.get(self.url + "/_emulator/health", timeout=2)
-                if r.status_code == 200:
-                    return r
-                last = f"HTTP {r.status_code}: {r.text[:200]}"
-            except requests.RequestException as e:  # not accepting yet
-                last = repr(e)
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        self.kill()
-        pytest.fail(f"{self.url}/_emulator/health never answered 200 ({last}); "
-                    f"stderr: {self.stderr_text()[-2000:]}", pytrace=False)
-
-    def stderr_text(self):
+    def __init__(self, *flags, binary=None, startup_timeout=15.0):
         try:
-            return self.stderr_path.read_text("utf-8", "replace")
-        except OSError:
-            return ""
-
-    def alive(self):
-        return self.proc.poll() is None
-
-    def stop(self, sig=signal.SIGTERM, timeout=None):
-        """Send `sig`, wait for the exit, return the exit code (idempotent)."""
-        if timeout is None:
-            timeout = STOP_TIMEOUT
-        if self.returncode is None:
-            if self.proc.poll() is None:
-                self.proc.send_signal(sig)
-                try:
-                    self.proc.wait(timeout)
-                except subprocess.TimeoutExpired:
-                    self.proc.kill()
-                    self.proc.wait(5)
-                    self.returncode = "did not exit within %ss of %s" % (timeout, sig.name)
-                    return self.returncode
-            self.returncode = self.proc.returncode
-            self._drain.join(2)
-        return self.returncode
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(5)
-        if self.returncode is None:
-            self.returncode = self.proc.returncode
+            super().__init__(*flags, binary=binary or BINARY, startup_timeout=startup_timeout)
+        except cfl.EmulatorStartError as error:
+            pytest.fail(str(error), pytrace=False)
 
 
 # --------------------------------------------------------------------------------------------
 # Clients
 # --------------------------------------------------------------------------------------------
 
-def make_client(url, access_key):
-    return boto3.client(
-        "cloudfront",
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id=access_key,
-        aws_secret_access_key="x",
-        config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=20),
-    )
+make_client = cfl.make_client
 
 
 _SERVICE_MODEL = botocore.session.get_session().get_service_model("cloudfront")

@@ -153,6 +153,97 @@ def test_bad_snapshots_are_refused_and_change_nothing(start_emulator, new_accoun
     assert cf.get_distribution(Id=kept)["Distribution"]["Id"] == kept
 
 
+def test_hostile_snapshots_are_refused_and_the_emulator_lives(start_emulator, new_account):
+    """Issue 11: each of these crashed the process or was imported and broke later calls."""
+    em = start_emulator("--propagation-delay", "0")
+    cf = u.make_client(em.url, new_account())
+    dist = cf.create_distribution(DistributionConfig=u.dist_config())["Distribution"]
+    good = control(em, "GET", "/state")
+
+    def with_record(**changes):
+        bad = copy.deepcopy(good)
+        bad["resources"][0].update(changes)
+        return bad
+
+    metadata = good["resources"][0]["metadata"]
+    cases = {
+        # 100,000 levels (200 KB): a stack overflow in the recursive dump of "version".
+        "nested deeper than 64 levels": '{"version": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        "kind \"spaceship\" is not one this emulator stores": with_record(kind="spaceship"),
+        # Served back as-is: boto3's get-config → update round trip then failed.
+        "not a valid DistributionConfig": with_record(config={}),
+        "config.Enabled must be true or false": with_record(
+            config=dict(good["resources"][0]["config"], Enabled="yes")),
+        # TagResource then answered 500.
+        "metadata.Tags must be an array": with_record(metadata=dict(metadata, Tags=5)),
+        # Every later create answered 500 until a reset.
+        "sequence must be at most": with_record(sequence=2**63 - 1),
+        # Rendered as year -6911.
+        "modified_ms must be at most": with_record(modified_ms=2**63 - 1),
+    }
+    for expected, body in cases.items():
+        message = control(em, "PUT", "/state", body, expect=400)["error"]
+        assert expected in message, (expected, message)
+    assert em.alive()
+    assert control(em, "GET", "/state")["resources"] == good["resources"]
+    cf.tag_resource(Resource=dist["ARN"], Tags={"Items": [{"Key": "k", "Value": "v"}]})
+    assert cf.create_distribution(DistributionConfig=u.dist_config())["Distribution"]["Status"] == "InProgress"
+
+
+def test_the_clock_cannot_be_moved_past_what_it_can_count(start_emulator):
+    """Issue 11: three 100-year advances overflowed the nanosecond clock (the release build jumped
+    to 1742; UBSan aborted)."""
+    em = start_emulator()
+    century = {"advance_seconds": 3153600000}
+    assert control(em, "POST", "/clock", century)["now"] > "2120"
+    assert "100 years" in control(em, "POST", "/clock", century, expect=400)["error"]
+    assert "100 years" in control(em, "POST", "/clock", century, expect=400)["error"]
+    now = control(em, "GET", "/clock")["now"]
+    assert "2120" < now < "2200", now
+    assert em.alive()
+
+
+def vm_kb(em, field):
+    with open(f"/proc/{em.proc.pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith(field + ":"))
+
+
+def test_a_large_state_is_loaded_and_exported_without_holding_the_document(tmp_path, start_emulator,
+                                                                            new_account):
+    """Issue 11: fixtures of 100,000 distributions left RSS at 1.7 GB (the same data reopened from
+    --db: 203 MB), and GET /_emulator/state built the whole document (21-30 s, 3.1 GB). Here 8,000
+    records: loading peaks at a bounded multiple of the records' own size and the export is a
+    chunked stream that barely moves the peak."""
+    em = start_emulator("--propagation-delay", "0")
+    account = new_account()
+    u.make_client(em.url, account).create_distribution(DistributionConfig=u.dist_config())
+    template = control(em, "GET", "/state")["resources"][0]
+    count = 8000
+    resources = []
+    for i in range(count):
+        record = copy.deepcopy(template)
+        record["id"] = f"E{i:013d}"
+        record["config"]["CallerReference"] = f"bulk-{i}"
+        record["unique_keys"] = [f"caller:bulk-{i}"]
+        record["sequence"] = i + 1
+        resources.append(record)
+    snapshot = tmp_path / "bulk.json"
+    snapshot.write_text(json.dumps({"format": "cloudfront-local/state", "version": 1, "resources": resources}))
+    size_mb = snapshot.stat().st_size / 2**20
+    loaded = start_emulator("--fixtures", snapshot, "--log-level", "warn")
+    peak_mb = vm_kb(loaded, "VmHWM") / 1024
+    assert peak_mb < 40 + 2 * size_mb, f"loading {size_mb:.0f} MB of snapshot peaked at {peak_mb:.0f} MB"
+    before = vm_kb(loaded, "VmHWM")
+    with requests.get(loaded.url + "/_emulator/state", stream=True, timeout=60) as r:
+        assert r.status_code == 200
+        assert r.headers.get("Transfer-Encoding") == "chunked"
+        exported = json.loads(b"".join(r.iter_content(1 << 16)))
+    assert len(exported["resources"]) == count
+    assert exported["resources"][count - 1]["unique_keys"] == [f"caller:bulk-{count - 1}"]
+    grown_mb = (vm_kb(loaded, "VmHWM") - before) / 1024
+    assert grown_mb < size_mb / 2, f"exporting {size_mb:.0f} MB raised the peak by {grown_mb:.0f} MB"
+
+
 # --------------------------------------------------------------------------------------------
 # Fixtures
 # --------------------------------------------------------------------------------------------

@@ -89,3 +89,36 @@ def test_loopback_hosts_do_not_warn(start_emulator, host):
     em = start_emulator("--host", host)
     assert "WARNING" not in em.stderr_text()
     assert reachable("127.0.0.1", em.port)
+
+
+def test_any_address_warns_that_the_control_plane_is_open_unless_a_token_guards_it(start_emulator):
+    em = start_emulator("--host", "0.0.0.0")
+    assert "control plane (/_emulator" in em.stderr_text() and "--control-token" in em.stderr_text()
+    guarded = start_emulator("--host", "0.0.0.0", "--control-token", "s3cret-token")
+    assert "unauthenticated" not in guarded.stderr_text()
+
+
+def test_a_control_token_guards_every_control_call_but_health(start_emulator, account):
+    em = start_emulator("--control-token", "s3cret-token")
+    base = f"http://127.0.0.1:{em.port}/_emulator"
+    for method, path in [("GET", "/state"), ("POST", "/reset"), ("POST", "/clock"), ("GET", "/faults")]:
+        for headers in [{}, {"Authorization": "Bearer wrong"}, {"Authorization": "Bearer s3cret-tokenX"},
+                        {"Authorization": "s3cret-token"}]:
+            r = requests.request(method, base + path, headers=headers, json={}, timeout=5)
+            assert r.status_code == 401, (method, path, headers, r.status_code)
+            assert "--control-token" in r.json()["error"]
+            assert r.headers["WWW-Authenticate"].startswith("Bearer")
+    good = {"Authorization": "Bearer s3cret-token"}
+    assert requests.post(base + "/clock", headers=good, json={"advance_seconds": 1}, timeout=5).status_code == 200
+    assert requests.get(base + "/state", headers=good, timeout=5).status_code == 200
+    assert requests.get(base + "/health", timeout=5).status_code == 200
+    # The API itself is not the control plane's: no token there.
+    assert u.make_client(em.url, account).list_distributions()["DistributionList"]["Quantity"] == 0
+
+
+def test_the_token_can_come_from_the_environment(tmp_path, monkeypatch, start_emulator):
+    monkeypatch.setenv("CFL_CONTROL_TOKEN", "from-env")
+    em = start_emulator()
+    base = f"http://127.0.0.1:{em.port}/_emulator"
+    assert requests.get(base + "/state", timeout=5).status_code == 401
+    assert requests.get(base + "/state", headers={"Authorization": "Bearer from-env"}, timeout=5).status_code == 200

@@ -11,8 +11,13 @@ OUT_DIR/dispatcher/     request sequences in dispatcher_fuzzer.cpp's text format
                         operation alone, and create → read → update (If-Match) → delete for
                         every payload found in fixtures/
 OUT_DIR/json_codec/     a JSON body of every input and output of the KeyValueStore data plane
-OUT_DIR/xml_codec.dict, OUT_DIR/dispatcher.dict, OUT_DIR/json_codec.dict    libFuzzer dictionaries (element names,
-                        operation tokens, headers, placeholders)
+OUT_DIR/control_plane/  control calls and fixtures in control_plane_fuzzer.cpp's text format:
+                        the snapshots and XML configs of fixtures/ imported both ways, then
+                        clock, settle, touch, faults, config and reset calls on top
+OUT_DIR/http_framing/   raw HTTP/1.1 bytes: requests of every framing (length, chunked, none,
+                        Expect), pipelined, a GET with a body, HTTP/1.0, and broken ones
+OUT_DIR/*.dict          libFuzzer dictionaries (element names, operation tokens, headers,
+                        placeholders, control paths and members, HTTP framing tokens, JSON members)
 
 The hand-written seeds in tests/fuzz/corpus/ are used besides these. Needs botocore (Debian's
 python3-botocore), which loads the repository's model copies (emulator/model/botocore).
@@ -189,6 +194,74 @@ def lifecycle(root, xml):
     )
 
 
+def control_plane_seeds(directory):
+    """Fixtures imported as snapshots and as files, then every kind of control call on top."""
+    snapshots, xml_fixtures, ids = [], [], []
+    for path in sorted(FIXTURES.glob("*.json")) if FIXTURES.is_dir() else []:
+        text = path.read_text("utf-8")
+        snapshots.append(text)
+        ids += [r["id"] for r in json.loads(text).get("resources", []) if isinstance(r, dict) and "id" in r]
+    for path in sorted(FIXTURES.glob("*.xml")) if FIXTURES.is_dir() else []:
+        xml_fixtures.append((path.name, path.read_text("utf-8")))
+    calls = [
+        'POST /clock\n{"advance_seconds": 900}', 'POST /clock\n{"advance_seconds": 3153600000}',
+        "POST /settle\n{}", 'PATCH /config\n{"propagation_delay_seconds": 60, "max_distributions": 2}',
+        'POST /faults\n{"operation": "*", "error": "Throttling", "count": 2}', "GET /faults", "DELETE /faults",
+        "GET /requests?limit=5", "GET /health", "GET /clock", 'POST /reset\n{"account": "222222222222"}',
+        "POST /reset\n{}", "GET /state"]
+    calls += [f'POST /resources/{i}/touch\n{{"enabled": false, "comment": "x"}}' for i in ids[:2]]
+    calls += [f'POST /settle\n{{"id": "{i}"}}' for i in ids[:1]]
+    for text in snapshots:
+        write(directory, sequence(b"PUT /state\n" + text.encode(), *(c.encode() for c in calls)))
+        write(directory, sequence(b"FIXTURE s.json\n" + text.encode(), b"GET /state"))
+        write(directory, b'PUT /state\n{"version": ' + b"[" * 70 + b"]" * 70 + b"}")
+    for name, text in xml_fixtures:
+        write(directory, sequence(f"FIXTURE {name}\n{text}".encode(), b"GET /state", b"POST /settle\n{}"))
+    for call in calls:
+        write(directory, call.encode())
+    return {'"resources"', '"account"', '"kind"', '"config"', '"metadata"', '"sequence"', '"unique_keys"',
+            '"references"', '"created_ms"', '"modified_ms"', '"settles_at_ms"', '"parent"', '"etag"', '"Tags"',
+            '"advance_seconds"', "PUT /state\n", "GET /state", "POST /clock\n", "FIXTURE a.json\n",
+            "FIXTURE a.xml\n", "\n%%\n", "9223372036854775807", "1e308", "[[[[", "}}}}", '"distribution"',
+            '"invalidation"', '"origin-access-identity"', '"cache-policy"', '"key-group"', '"public-key"'}
+
+
+def http_framing_seeds(directory):
+    """Raw requests of every framing, pipelined, and broken ones."""
+    body = next((t.encode() for _, t in ((p.name, p.read_text("utf-8")) for p in sorted(FIXTURES.glob("*.xml")))
+                 if "<DistributionConfig" in t), b"<DistributionConfig/>") if FIXTURES.is_dir() else b"<x/>"
+    auth = f"Authorization: {ACCOUNT_AUTH}\r\n".encode()
+    get = b"GET /2020-05-31/distribution HTTP/1.1\r\nHost: x\r\n\r\n"
+    create = (b"POST /2020-05-31/distribution HTTP/1.1\r\nHost: x\r\n" + auth +
+              f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    chunks = b"".join(f"{len(body[i:i + 500]):x}\r\n".encode() + body[i:i + 500] + b"\r\n"
+                      for i in range(0, len(body), 500))
+    chunked = (b"POST /2020-05-31/distribution HTTP/1.1\r\nHost: x\r\n" + auth +
+               b"Transfer-Encoding: chunked\r\n\r\n" + chunks + b"0\r\n\r\n")
+    seeds = [
+        get, get * 5, create, chunked, create + get, chunked + get,
+        b"GET /2020-05-31/distribution HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+        str(len(create)).encode() + b"\r\n\r\n" + create,
+        b"POST /2020-05-31/distribution HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n" +
+        f"Content-Length: {len(body)}\r\n\r\n".encode() + body,
+        b"GET /2020-05-31/distribution HTTP/1.0\r\n\r\n", b"\r\n\r\n" + get,
+        b"GET /2020-05-31/distribution/%0d%0a HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"POST /2020-05-31/tagging?Operation=Tag&Operation=Untag HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+        b"POST /2020-05-31/distribution HTTP/1.1\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc",
+        b"POST /x HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        b"POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4;a=b\r\nabcd\r\n0\r\nT: v\r\n\r\n" + get,
+        b"GET /x HTTP/1.1\r\nX: a\r\n folded\r\n\r\n", b"GET / HTTP/2.0\r\n\r\n",
+        b"POST /2020-05-31/distribution HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc",
+        b"GET /_emulator/health HTTP/1.1\r\n\r\n", b"PUT /_emulator/state HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}",
+    ]
+    for seed in seeds:
+        write(directory, seed)
+    return {"\r\n", "\r\n\r\n", "HTTP/1.1", "HTTP/1.0", "GET ", "POST ", "PUT ", "DELETE ", "PATCH ", "OPTIONS ",
+            "HEAD ", "Content-Length: ", "Transfer-Encoding: chunked", "Content-Encoding: gzip", "Expect: 100-continue",
+            "Connection: close", "Connection: keep-alive", "Host: x", "0\r\n\r\n", "If-Match: ", auth.decode(),
+            "/2020-05-31/distribution", "/_emulator/state", "%0d%0a", "?WithTags", "?Operation=Tag"}
+
+
 def dictionary_line(token):
     escaped = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else f"\\x{ord(c):02X}" for c in token)
     return f'"{escaped}"\n'
@@ -256,6 +329,10 @@ def main():
             write(json_dir, bytes([2 * index + offset]) + json.dumps(body, default=str).encode())
             json_tokens |= {f'"{m}"' for m in shape.members}
     (out / "json_codec.dict").write_text("".join(dictionary_line(t) for t in sorted(json_tokens)), "utf-8")
+    control_tokens = control_plane_seeds(out / "control_plane")
+    (out / "control_plane.dict").write_text("".join(dictionary_line(t) for t in sorted(control_tokens)), "utf-8")
+    http_tokens = http_framing_seeds(out / "http_framing")
+    (out / "http_framing.dict").write_text("".join(dictionary_line(t) for t in sorted(http_tokens)), "utf-8")
 
     count = lambda d: len(list(d.iterdir())) if d.is_dir() else 0
     print(f"make_seeds: {count(codec_dir)} xml_codec and {count(dispatcher_dir)} dispatcher seeds "

@@ -1,31 +1,28 @@
-// Shared by the aws-sdk-js v3 tests: the emulator URL, clients with their own
-// account, and the check of an expected error.
+// Shared by the aws-sdk-js tests: the emulator, clients with their own account, and the check of
+// an expected error. The emulator and accounts come from the project's own test module
+// (tests/helpers/js, installed here as the npm dependency cloudfront-local-testing): the
+// pytest session's emulator when CFL_URL is set (tests/e2e/test_js.py sets it), else one started
+// for this file from the built binary (CFL_BINARY or build/cloudfront-local).
 
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
+import { after } from 'node:test';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { connectEmulator, newAccount, startEmulator } from 'cloudfront-local-testing';
 
-export const URL = process.env.CFL_URL;
-if (!URL) {
-  throw new Error('set CFL_URL to the emulator URL (e.g. http://127.0.0.1:4750)');
-}
+export { newAccount };
 
+export const emulator = process.env.CFL_URL
+  ? connectEmulator(process.env.CFL_URL)
+  : await startEmulator({ flags: ['--propagation-delay', '1'] });
+if (!process.env.CFL_URL) after(() => emulator.stop());
+
+export const URL = emulator.url;
 export const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 export const ETAG_RE = /^[A-Z0-9]{13,14}$/;
 
-// 12 digits from base on, never the default account 123456789012.
-export function newAccount(base = 900000000000) {
-  return String(base + randomInt(0, 99999999999)).padStart(12, '0');
-}
-
 // A client acting for accountId (the access key is the account), retries off.
 export function client(accountId) {
-  return new CloudFrontClient({
-    endpoint: URL,
-    region: 'us-east-1',
-    credentials: { accessKeyId: accountId, secretAccessKey: 'x' },
-    maxAttempts: 1,
-  });
+  return emulator.client(CloudFrontClient, accountId);
 }
 
 export async function expectError(promise, name, status) {

@@ -9,7 +9,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import * as cf from '@aws-sdk/client-cloudfront';
 import { CACHING_OPTIMIZED, client, expectError, newAccount } from './helpers.mjs';
 
-const newClient = () => client(newAccount(700000000000));
+const newClient = () => client(newAccount());
 
 const ALL_VIEWER = '216adef6-5c7f-47e4-b989-5492eafa07d3';
 const SECURITY_HEADERS = '67f7725c-6f97-4210-82d7-5512b31e9d03';
