@@ -164,7 +164,7 @@ model::HttpResponseParts Dispatcher::Serve(const model::Route& route, const mode
   auto input = model::DecodeRequest(route, request);
   if (!input) return ErrorResponse(input.error(), call, protocol);
   if (auto fault = inject_fault(input.value())) return ErrorResponse(*fault, call, protocol);
-  auto output = (*handler)(ctx, input.value());
+  auto output = (*handler)(ctx, std::move(input).value());
   if (!output) return ErrorResponse(output.error(), call, protocol);
   call.etag = output->value("ETag", "");
   return model::EncodeResponse(operation, output.value());

@@ -63,7 +63,7 @@ Result<Json, Problem> Touch(api::Services& services, const std::string& id, cons
   };
   auto current = engine::LoadResource(ctx, *found->family, id);
   if (!current) return Fail(refused(current.error()));
-  engine::Json config = current->config;
+  engine::Json config = current->config();
   if (request.enabled) config["Enabled"] = *request.enabled;
   if (request.comment) config["Comment"] = *request.comment;
   auto updated = engine::UpdateResource(ctx, *found->family, id, engine::Json(current->etag()), std::move(config));
@@ -77,8 +77,8 @@ Result<Json, Problem> Touch(api::Services& services, const std::string& id, cons
               {"status", "InProgress"},
               {"last_modified", FormatIso8601(record.modified_ms)},
               {"settles_at", FormatIso8601(record.settles_at_ms)},
-              {"enabled", updated->config.value("Enabled", false)},
-              {"comment", updated->config.value("Comment", "")}};
+              {"enabled", updated->config().value("Enabled", false)},
+              {"comment", updated->config().value("Comment", "")}};
 }
 
 }  // namespace cfl::control

@@ -1,5 +1,6 @@
 // A handler serves one operation: it takes the decoded input (a JSON object
-// keyed by the model's member names) and returns the output the same way.
+// keyed by the model's member names; its own, so it may move parts out) and
+// returns the output the same way.
 #pragma once
 
 #include <functional>
@@ -17,7 +18,8 @@ namespace cfl::engine {
 
 using Json = nlohmann::json;
 using api::RequestContext;
-using Handler = std::function<Result<Json, ApiError>(RequestContext&, const Json& input)>;
+// Handlers own their input: a create or update moves the config out of it.
+using Handler = std::function<Result<Json, ApiError>(RequestContext&, Json input)>;
 
 // The handlers of the implemented operations, keyed by the model's operation:
 // operation names are unique within a service only (the KeyValueStore data

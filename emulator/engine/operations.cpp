@@ -121,8 +121,8 @@ std::string LocationOf(const Context& c, const Resource& resource) {
     const bool last = i + 1 == labels.size();
     // The path names the resource by the config member of the label's name
     // when it has one (a key value store's Name), else by its id.
-    const auto named = resource.config.find(labels[i]);
-    const bool by_member = last && named != resource.config.end() && named->is_string();
+    const auto named = resource.config().find(labels[i]);
+    const bool by_member = last && named != resource.config().end() && named->is_string();
     const std::string value = by_member ? named->get<std::string>() : last ? resource.id() : resource.record.parent;
     const std::string label = "{" + labels[i] + "}";
     if (const auto at = path.find(label); at != std::string::npos) path.replace(at, label.size(), value);
@@ -137,17 +137,17 @@ Json Answer(const Context& c, Json view, const Resource& resource) {
   return output;
 }
 
-Result<Json, ApiError> Create(const Context& c, RequestContext& ctx, const Json& input) {
+Result<Json, ApiError> Create(const Context& c, RequestContext& ctx, Json input) {
   const Family& family = *c.family;
   CreateOptions options;
-  if (const Json tags = TagsOf(c.members, input); !tags.is_null()) options.metadata["Tags"] = tags;
+  if (Json tags = TagsOf(c.members, input); !tags.is_null()) options.metadata["Tags"] = std::move(tags);
   if (!family.parent_kind.empty()) {
     options.parent = StringMember(input, c.members.key);
     // Checked here to answer the parent's absence first; the store checks again in the transaction.
     if (auto parent = RequireParent(ctx, family, options.parent); !parent) return Fail(std::move(parent).error());
   }
   bool replayed = false;
-  auto created = CreateResource(ctx, family, ConfigOf(c.members, input), std::move(options), &replayed);
+  auto created = CreateResource(ctx, family, ConfigOf(c.members, std::move(input)), std::move(options), &replayed);
   if (!created) return Fail(std::move(created).error());
   Json output = Answer(c, family.render(ctx, created.value(), !replayed), created.value());
   if (c.members.location) output["Location"] = LocationOf(c, created.value());
@@ -197,17 +197,18 @@ Result<Json, ApiError> GetConfig(const Context& c, RequestContext& ctx, const Js
   auto record = LoadNamed(c, ctx, input);
   if (!record) return Fail(std::move(record).error());
   const Resource resource = ResourceOf(std::move(record).value());
-  return Answer(c, resource.config, resource);
+  return Answer(c, resource.config(), resource);
 }
 
-Result<Json, ApiError> Update(const Context& c, RequestContext& ctx, const Json& input) {
+Result<Json, ApiError> Update(const Context& c, RequestContext& ctx, Json input) {
   const Family& family = *c.family;
   const std::string id = KeyId(c, ctx, input);
   if (FindManaged(family.managed, id)) {
     return Fail(errors::IllegalUpdate("The update contains modifications that are not allowed: a managed " +
                                       std::string(family.noun) + " can't be changed."));
   }
-  auto updated = UpdateResource(ctx, family, id, input.value("IfMatch", Json()), ConfigOf(c.members, input));
+  const Json if_match = input.value("IfMatch", Json());
+  auto updated = UpdateResource(ctx, family, id, if_match, ConfigOf(c.members, std::move(input)));
   if (!updated) return Fail(std::move(updated).error());
   return Answer(c, family.render(ctx, updated.value(), true), updated.value());
 }
@@ -351,13 +352,13 @@ Result<Json, ApiError> ListReferencing(const Context& c, std::string_view target
 Handler HandlerOf(const Context& c, const Operation& operation) {
   switch (operation.verb) {
     case Verb::kCreate:
-      return [c](RequestContext& ctx, const Json& input) { return Create(c, ctx, input); };
+      return [c](RequestContext& ctx, Json input) { return Create(c, ctx, std::move(input)); };
     case Verb::kGet:
       return [c](RequestContext& ctx, const Json& input) { return Get(c, ctx, input); };
     case Verb::kGetConfig:
       return [c](RequestContext& ctx, const Json& input) { return GetConfig(c, ctx, input); };
     case Verb::kUpdate:
-      return [c](RequestContext& ctx, const Json& input) { return Update(c, ctx, input); };
+      return [c](RequestContext& ctx, Json input) { return Update(c, ctx, std::move(input)); };
     case Verb::kDelete:
       return [c](RequestContext& ctx, const Json& input) { return Delete(c, ctx, input); };
     case Verb::kList:
@@ -388,19 +389,23 @@ OperationMembers MembersOf(std::string_view operation, model::ServiceId service)
   return found;
 }
 
-Json ConfigOf(const OperationMembers& members, const Json& input) {
+Json ConfigOf(const OperationMembers& members, Json input) {
   if (members.config.empty()) {
     // No payload: the body members are the config (CreateFunction: Name, FunctionConfig, FunctionCode).
     Json config = Json::object();
     const auto& shape = model::Shape(members.operation->input);
     for (const auto& member : shape.members) {
       if (member.location != Location::kBody || member.name == "Tags") continue;
-      if (const auto it = input.find(member.name); it != input.end()) config[std::string(member.name)] = *it;
+      if (const auto it = input.find(member.name); it != input.end()) config[std::string(member.name)] = std::move(*it);
     }
     return config;
   }
-  const Json payload = input.value(members.config, Json::object());
-  return members.config_with_tags ? payload.value(members.config_member, Json::object()) : payload;
+  // Moved out, not copied: a config is most of a request.
+  const auto payload = input.find(members.config);
+  if (payload == input.end() || !payload->is_object()) return Json::object();
+  if (!members.config_with_tags) return std::move(*payload);
+  const auto config = payload->find(members.config_member);
+  return config == payload->end() ? Json::object() : std::move(*config);
 }
 
 Json TagsOf(const OperationMembers& members, const Json& input) {

@@ -30,7 +30,7 @@ OperationMembers MembersOf(std::string_view operation, model::ServiceId service 
 
 // The config an input carries for members (its payload, or its body members
 // but Tags), and the Tags items it carries beside it (null when none).
-Json ConfigOf(const OperationMembers& members, const Json& input);
+Json ConfigOf(const OperationMembers& members, Json input);
 Json TagsOf(const OperationMembers& members, const Json& input);
 
 // Adds the handler of every operation of definition to table.

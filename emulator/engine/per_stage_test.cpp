@@ -14,7 +14,7 @@ Json Summary(const RequestContext&, const Resource& resource, bool) {
   const bool live = resource.record.kind == LiveKind("staged-thing");
   return {{"Name", resource.id()},
           {"Status", "UNASSOCIATED"},
-          {"FunctionConfig", resource.config.value("FunctionConfig", Json::object())},
+          {"FunctionConfig", resource.config().value("FunctionConfig", Json::object())},
           {"FunctionMetadata",
            {{"FunctionARN", "arn:aws:cloudfront::111111111111:function/" + resource.id()},
             {"Stage", live ? kLiveStage : kDevelopmentStage},

@@ -20,9 +20,13 @@ nlohmann::json Project(std::string_view shape_name, std::initializer_list<const 
   return out;
 }
 
-void SetDefault(nlohmann::json& object, std::string_view key, nlohmann::json value) {
+void SetDefault(nlohmann::json& object, std::string_view key, const nlohmann::json& value) {
   auto it = object.find(key);
-  if (it == object.end() || it->is_null()) object[std::string(key)] = std::move(value);
+  if (it == object.end()) {
+    object.emplace(key, value);
+  } else if (it->is_null()) {
+    *it = value;
+  }
 }
 
 }  // namespace cfl::engine

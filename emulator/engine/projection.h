@@ -12,7 +12,8 @@ namespace cfl::engine {
 // For each member of shape_name, the first source that has it wins.
 nlohmann::json Project(std::string_view shape_name, std::initializer_list<const nlohmann::json*> sources);
 
-// Sets object[key] = value unless it already holds a non-null value.
-void SetDefault(nlohmann::json& object, std::string_view key, nlohmann::json value);
+// Sets object[key] = value unless it already holds a non-null value (value
+// is copied only then).
+void SetDefault(nlohmann::json& object, std::string_view key, const nlohmann::json& value);
 
 }  // namespace cfl::engine

@@ -14,13 +14,17 @@ model::DocumentCache& ParsedConfigs() {
 }  // namespace
 
 Resource ResourceOf(store::Record record) {
-  Json config = *ParsedConfigs().Parse(record.document);
+  auto config = ParsedConfigs().Parse(record.document);
   return ResourceOf(std::move(record), std::move(config));
 }
 
 Resource ResourceOf(store::Record record, Json config) {
+  return ResourceOf(std::move(record), std::make_shared<const Json>(std::move(config)));
+}
+
+Resource ResourceOf(store::Record record, std::shared_ptr<const Json> config) {
   Resource resource;
-  resource.config = std::move(config);
+  resource.parsed_config = std::move(config);
   resource.metadata = Json::parse(record.metadata, nullptr, false);
   if (!resource.metadata.is_object()) resource.metadata = Json::object();
   resource.record = std::move(record);
@@ -36,10 +40,18 @@ std::string StringMember(const Json& input, std::string_view name) {
   return it != input.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-Json ItemsOf(const Json& list) {
-  if (!list.is_object()) return Json::array();
+const Json& ItemsOf(const Json& list) {
+  static const Json kEmpty = Json::array();
+  if (!list.is_object()) return kEmpty;
   const auto items = list.find("Items");
-  return items != list.end() && items->is_array() ? *items : Json::array();
+  return items != list.end() && items->is_array() ? *items : kEmpty;
+}
+
+const Json& MemberOf(const Json& object, std::string_view name) {
+  static const Json kNull;
+  if (!object.is_object()) return kNull;
+  const auto member = object.find(name);
+  return member == object.end() ? kNull : *member;
 }
 
 }  // namespace cfl::engine

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -13,9 +14,12 @@ namespace cfl::engine {
 
 struct Resource {
   store::Record record;
-  Json config;    // the family's config structure
+  // The family's config structure, parsed once per stored version and shared
+  // (never null): reading a version does not copy it.
+  std::shared_ptr<const Json> parsed_config;
   Json metadata;  // family attributes: "Tags", "DomainName", ...
 
+  const Json& config() const { return *parsed_config; }
   const std::string& id() const { return record.id; }
   const std::string& etag() const { return record.etag; }
   // True once propagation (or processing) has finished at now_ms.
@@ -27,6 +31,7 @@ struct Resource {
 Resource ResourceOf(store::Record record);
 // The same, with record.document already parsed: config is what was dumped into it.
 Resource ResourceOf(store::Record record, Json config);
+Resource ResourceOf(store::Record record, std::shared_ptr<const Json> config);
 
 // "Deployed" or "InProgress" at the request's time.
 std::string DeployStatus(const RequestContext& ctx, const Resource& resource);
@@ -34,7 +39,12 @@ std::string DeployStatus(const RequestContext& ctx, const Resource& resource);
 // Reads a string member of input, "" when absent or not a string.
 std::string StringMember(const Json& input, std::string_view name);
 // The Items of a list on the wire ({Quantity, Items} or a config holding Items);
-// an empty array when there are none or the value is not such a list.
-Json ItemsOf(const Json& list);
+// an empty array when there are none or the value is not such a list. A
+// reference into list (or to a static empty array): no copy.
+const Json& ItemsOf(const Json& list);
+const Json& ItemsOf(Json&& list) = delete;  // would dangle: name the list first
+// object's member name, or null when absent or object is not an object; no copy.
+const Json& MemberOf(const Json& object, std::string_view name);
+const Json& MemberOf(Json&& object, std::string_view name) = delete;  // would dangle
 
 }  // namespace cfl::engine

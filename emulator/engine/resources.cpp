@@ -202,7 +202,7 @@ Result<Resource, ApiError> CreateResource(RequestContext& ctx, const Family& fam
     if (family.replay_identical && error->kind == store::StoreErrorKind::kAlreadyExists &&
         error->conflicting_key.starts_with(kCallerKeyPrefix)) {
       auto existing = LoadResource(ctx, family, error->conflicting_id);
-      if (existing && existing->config == config) {
+      if (existing && existing->config() == config) {
         if (replayed) *replayed = true;
         return existing;
       }
@@ -229,7 +229,7 @@ Result<Resource, ApiError> UpdateResource(RequestContext& ctx, const Family& fam
   auto current = LoadCurrentVersion(ctx, family, id, if_match);
   if (!current) return current;
   const auto member = family.caller_reference_member;
-  if (!member.empty() && StringMember(config, member) != StringMember(current->config, member)) {
+  if (!member.empty() && StringMember(config, member) != StringMember(current->config(), member)) {
     return Fail(errors::IllegalUpdate("The update contains modifications that are not allowed: " + std::string(member) +
                                       " cannot be changed."));
   }
@@ -259,7 +259,7 @@ Result<Resource, ApiError> DeleteResource(RequestContext& ctx, const Family& fam
                                           const Json& if_match) {
   auto current = LoadCurrentVersion(ctx, family, id, if_match);
   if (!current) return current;
-  if (family.must_disable_before_delete && (current->config.value("Enabled", true) || !current->Settled(ctx.now_ms))) {
+  if (family.must_disable_before_delete && (current->config().value("Enabled", true) || !current->Settled(ctx.now_ms))) {
     return Fail(family.errors.not_disabled());
   }
   store::DeleteRules rules;
@@ -276,7 +276,7 @@ Result<Resource, ApiError> PublishResource(RequestContext& ctx, const Family& fa
   auto current = LoadCurrentVersion(ctx, family, id, if_match);
   if (!current) return current;
   ReferenceSet references;
-  auto built = BuildRecord(ctx, live, current->config, id, references);
+  auto built = BuildRecord(ctx, live, current->config(), id, references);
   if (!built) return Fail(std::move(built).error());
   store::Record next = std::move(built).value();
   next.id = id;
@@ -296,7 +296,7 @@ Result<Resource, ApiError> PublishResource(RequestContext& ctx, const Family& fa
     return Fail(MapStoreError(error->step == 0 ? family : live, *error));
   }
   auto records = std::get<std::vector<store::Record>>(std::move(written));
-  return ResourceOf(std::move(records.back()), current->config);
+  return ResourceOf(std::move(records.back()), current->config());
 }
 
 Result<Resource, ApiError> UpdateMetadata(RequestContext& ctx, const Family& family, const std::string& id,

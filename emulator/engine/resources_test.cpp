@@ -21,8 +21,8 @@ TEST_CASE("create fills defaults, settles by the clock, and keeps its etag when 
   auto ctx = f.Context();
   auto created = CreateResource(ctx, DistributionFamily(), DistributionConfig("a"));
   REQUIRE(created.ok());
-  CHECK(created->config["PriceClass"] == "PriceClass_All");
-  CHECK(created->config["Origins"]["Items"][0]["ConnectionAttempts"] == 3);
+  CHECK(created->config()["PriceClass"] == "PriceClass_All");
+  CHECK(created->config()["Origins"]["Items"][0]["ConnectionAttempts"] == 3);
   CHECK(DeployStatus(ctx, created.value()) == "InProgress");
   const std::string etag = created->etag();
 
@@ -56,7 +56,7 @@ TEST_CASE("update needs the current If-Match, rotates the etag, and failures cha
   auto updated = UpdateResource(ctx, DistributionFamily(), id, etag, DistributionConfig("a", false));
   REQUIRE(updated.ok());
   CHECK(updated->etag() != etag);
-  CHECK(updated->config["Enabled"] == false);
+  CHECK(updated->config()["Enabled"] == false);
 }
 
 TEST_CASE("delete needs disabled and deployed, then the current etag") {

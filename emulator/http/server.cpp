@@ -23,6 +23,8 @@ constexpr std::string_view kControlPrefix = "/_emulator";
 constexpr std::size_t kMaxBodyBytes = 1 << 20;
 // PUT /_emulator/state takes a whole snapshot.
 constexpr std::size_t kMaxSnapshotBodyBytes = std::size_t{256} << 20;
+static_assert(CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH >= kMaxSnapshotBodyBytes,
+              "a form-labelled body (curl -d) must reach our own limits: see CMakeLists.txt");
 
 // The query string's parameters only: cpp-httplib's request.params also holds
 // the fields of a form-encoded body, which must not pass for query parameters.

@@ -7,10 +7,7 @@ namespace {
 constexpr std::string_view kAliasKeyPrefix = "alias:";
 }
 
-nlohmann::json AliasList(const nlohmann::json& config) {
-  const auto aliases = config.find("Aliases");
-  return aliases == config.end() ? nlohmann::json::array() : engine::ItemsOf(*aliases);
-}
+const nlohmann::json& AliasList(const nlohmann::json& config) { return engine::ItemsOf(engine::MemberOf(config, "Aliases")); }
 
 std::vector<std::string> AliasKeys(const nlohmann::json& config) {
   std::vector<std::string> keys;

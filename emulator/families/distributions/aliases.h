@@ -10,8 +10,9 @@
 
 namespace cfl::families {
 
-// The config's Aliases.Items (an array, possibly empty).
-nlohmann::json AliasList(const nlohmann::json& config);
+// The config's Aliases.Items (an array, possibly empty), not copied.
+const nlohmann::json& AliasList(const nlohmann::json& config);
+const nlohmann::json& AliasList(nlohmann::json&& config) = delete;  // would dangle
 
 // One unique store key per alias: no two resources of a kind share a CNAME.
 std::vector<std::string> AliasKeys(const nlohmann::json& config);

@@ -9,6 +9,7 @@ namespace cfl::families {
 namespace {
 
 using engine::ItemsOf;
+using engine::MemberOf;
 using engine::SetDefault;
 using Json = nlohmann::json;
 
@@ -17,39 +18,51 @@ constexpr std::size_t kMaxOrigins = 100;
 constexpr std::size_t kMaxCacheBehaviors = 75;
 constexpr std::size_t kMaxKeyGroups = 4;
 
+// Defaults are built once: filling them in is on every create and update.
 const Json kEmptyList = {{"Quantity", 0}};
 const Json kDisabledList = {{"Enabled", false}, {"Quantity", 0}};
+const Json kEmptyString = "";
+const Json kFalse = false;
+const Json kTrue = true;
+const Json kZero = 0;
+const Json kOriginShield = {{"Enabled", false}};
+const Json kSslProtocols = {{"Quantity", 1}, {"Items", {"TLSv1.2"}}};
+const Json kHeadGet = {{"Quantity", 2}, {"Items", {"HEAD", "GET"}}};
+const Json kAllowedMethods = {{"Quantity", 2}, {"Items", {"HEAD", "GET"}}, {"CachedMethods", kHeadGet}};
+const Json kLogging = {{"Enabled", false}, {"IncludeCookies", false}, {"Bucket", ""}, {"Prefix", ""}};
+const Json kViewerCertificate = {
+    {"CloudFrontDefaultCertificate", true}, {"MinimumProtocolVersion", "TLSv1"}, {"CertificateSource", "cloudfront"}};
+const Json kRestrictions = {{"GeoRestriction", {{"RestrictionType", "none"}, {"Quantity", 0}}}};
 
 void FillOriginDefaults(Json& origin) {
-  SetDefault(origin, "OriginPath", "");
+  static const Json kConnectionAttempts = 3, kConnectionTimeout = 10, kReadTimeout = 30, kKeepaliveTimeout = 5;
+  SetDefault(origin, "OriginPath", kEmptyString);
   SetDefault(origin, "CustomHeaders", kEmptyList);
-  SetDefault(origin, "ConnectionAttempts", 3);
-  SetDefault(origin, "ConnectionTimeout", 10);
-  SetDefault(origin, "OriginShield", {{"Enabled", false}});
-  if (origin.contains("CustomOriginConfig") && origin["CustomOriginConfig"].is_object()) {
-    Json& custom = origin["CustomOriginConfig"];
-    SetDefault(custom, "OriginSslProtocols", {{"Quantity", 1}, {"Items", {"TLSv1.2"}}});
-    SetDefault(custom, "OriginReadTimeout", 30);
-    SetDefault(custom, "OriginKeepaliveTimeout", 5);
+  SetDefault(origin, "ConnectionAttempts", kConnectionAttempts);
+  SetDefault(origin, "ConnectionTimeout", kConnectionTimeout);
+  SetDefault(origin, "OriginShield", kOriginShield);
+  if (const auto custom = origin.find("CustomOriginConfig"); custom != origin.end() && custom->is_object()) {
+    SetDefault(*custom, "OriginSslProtocols", kSslProtocols);
+    SetDefault(*custom, "OriginReadTimeout", kReadTimeout);
+    SetDefault(*custom, "OriginKeepaliveTimeout", kKeepaliveTimeout);
   }
 }
 
 void FillBehaviorDefaults(Json& behavior) {
-  const Json head_get = {{"Quantity", 2}, {"Items", {"HEAD", "GET"}}};
+  static const Json kDefaultTtl = 86400, kMaxTtl = 31536000;
   SetDefault(behavior, "TrustedSigners", kDisabledList);
   SetDefault(behavior, "TrustedKeyGroups", kDisabledList);
-  SetDefault(behavior, "AllowedMethods",
-             Json{{"Quantity", 2}, {"Items", {"HEAD", "GET"}}, {"CachedMethods", head_get}});
-  SetDefault(behavior["AllowedMethods"], "CachedMethods", head_get);
-  SetDefault(behavior, "SmoothStreaming", false);
-  SetDefault(behavior, "Compress", false);
+  SetDefault(behavior, "AllowedMethods", kAllowedMethods);
+  SetDefault(behavior["AllowedMethods"], "CachedMethods", kHeadGet);
+  SetDefault(behavior, "SmoothStreaming", kFalse);
+  SetDefault(behavior, "Compress", kFalse);
   SetDefault(behavior, "LambdaFunctionAssociations", kEmptyList);
   SetDefault(behavior, "FunctionAssociations", kEmptyList);
-  SetDefault(behavior, "FieldLevelEncryptionId", "");
+  SetDefault(behavior, "FieldLevelEncryptionId", kEmptyString);
   if (behavior.contains("ForwardedValues")) {
-    SetDefault(behavior, "MinTTL", 0);
-    SetDefault(behavior, "DefaultTTL", 86400);
-    SetDefault(behavior, "MaxTTL", 31536000);
+    SetDefault(behavior, "MinTTL", kZero);
+    SetDefault(behavior, "DefaultTTL", kDefaultTtl);
+    SetDefault(behavior, "MaxTTL", kMaxTtl);
   }
 }
 
@@ -62,6 +75,8 @@ void ForEachItem(Json& config, const char* list, Function function) {
 }
 
 Result<Ok, ApiError> CheckBehavior(const Json& behavior, const std::set<std::string>& origin_ids) {
+  // The model requires a behavior; validation has refused a config without one.
+  if (!behavior.is_object()) return Fail(errors::InvalidArgument("The parameter DefaultCacheBehavior is required."));
   const std::string target = behavior.value("TargetOriginId", "");
   if (!origin_ids.contains(target)) {
     return Fail(errors::NoSuchOrigin("One or more of your origins or origin groups do not exist."));
@@ -80,7 +95,7 @@ Result<Ok, ApiError> CheckBehavior(const Json& behavior, const std::set<std::str
 
 Result<std::set<std::string>, ApiError> OriginIds(const Json& config) {
   std::set<std::string> ids;
-  const Json origins = ItemsOf(config.value("Origins", Json()));
+  const Json& origins = ItemsOf(MemberOf(config, "Origins"));
   if (origins.empty()) return Fail(errors::InvalidArgument("The parameter Origins must contain at least one origin."));
   if (origins.size() > kMaxOrigins) {
     return Fail(errors::TooManyOrigins("You cannot create more origins for the distribution."));
@@ -94,14 +109,14 @@ Result<std::set<std::string>, ApiError> OriginIds(const Json& config) {
       return Fail(errors::InvalidArgument("The parameter Origin Id must be unique within a distribution."));
     }
   }
-  for (const auto& group : ItemsOf(config.value("OriginGroups", Json()))) ids.insert(group.value("Id", ""));
+  for (const auto& group : ItemsOf(MemberOf(config, "OriginGroups"))) ids.insert(group.value("Id", ""));
   return ids;
 }
 
 Result<Ok, ApiError> CheckKeyGroupCount(const Json& config) {
   std::set<std::string> key_groups;
   for (const Json* behavior : CacheBehaviors(config)) {
-    for (const auto& key_group : ItemsOf(behavior->value("TrustedKeyGroups", Json::object()))) {
+    for (const auto& key_group : ItemsOf(MemberOf(*behavior, "TrustedKeyGroups"))) {
       if (key_group.is_string()) key_groups.insert(key_group.get<std::string>());
     }
   }
@@ -138,7 +153,7 @@ void FillDistributionDefaults(Json& config) {
 }
 
 Result<Ok, ApiError> CheckDistributionRules(const Json& config) {
-  if (ItemsOf(config.value("Aliases", Json())).size() > kMaxAliases) {
+  if (ItemsOf(MemberOf(config, "Aliases")).size() > kMaxAliases) {
     return Fail(
         errors::TooManyDistributionCNAMEs("Your request contains more CNAMEs than are allowed per distribution."));
   }
@@ -147,10 +162,10 @@ Result<Ok, ApiError> CheckDistributionRules(const Json& config) {
   }
   auto origin_ids = OriginIds(config);
   if (!origin_ids) return Fail(std::move(origin_ids).error());
-  if (auto check = CheckBehavior(config.value("DefaultCacheBehavior", Json::object()), origin_ids.value()); !check) {
+  if (auto check = CheckBehavior(MemberOf(config, "DefaultCacheBehavior"), origin_ids.value()); !check) {
     return check;
   }
-  const Json behaviors = ItemsOf(config.value("CacheBehaviors", Json()));
+  const Json& behaviors = ItemsOf(MemberOf(config, "CacheBehaviors"));
   if (behaviors.size() > kMaxCacheBehaviors) {
     return Fail(
         errors::TooManyCacheBehaviors("Your request contains more cache behaviors than are allowed per distribution."));

@@ -42,7 +42,7 @@ Json DistributionAttributes(const RequestContext& ctx, const Resource& resource,
       {"InProgressInvalidationBatches", InProgressInvalidations(ctx, resource.id())},
       {"DomainName", resource.metadata.value("DomainName", "")},
   };
-  const Json recordals = AliasIcpRecordals(resource.config);
+  const Json recordals = AliasIcpRecordals(resource.config());
   if (!recordals.empty()) attributes["AliasICPRecordals"] = recordals;
   return attributes;
 }
@@ -53,14 +53,14 @@ Json Render(const RequestContext& ctx, const Resource& resource, bool just_chang
   // Trusted signers sign with CloudFront key pairs, which the root user makes outside this API:
   // none is ever active.
   distribution["ActiveTrustedSigners"] = {{"Enabled", false}, {"Quantity", 0}};
-  distribution["ActiveTrustedKeyGroups"] = ActiveTrustedKeyGroups(ctx, resource.config);
-  distribution["DistributionConfig"] = resource.config;
+  distribution["ActiveTrustedKeyGroups"] = ActiveTrustedKeyGroups(ctx, resource.config());
+  distribution["DistributionConfig"] = resource.config();
   return distribution;
 }
 
 Json Summarize(const RequestContext& ctx, const Resource& resource) {
   const Json attributes = DistributionAttributes(ctx, resource, false);
-  return Project("DistributionSummary", {&attributes, &resource.config});
+  return Project("DistributionSummary", {&attributes, &resource.config()});
 }
 
 FamilyDefinition MakeDefinition() {

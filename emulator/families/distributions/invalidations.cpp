@@ -14,7 +14,7 @@ constexpr std::size_t kMaxPathsInProgress = 3000;
 constexpr std::size_t kMaxWildcardPathsInProgress = 15;
 constexpr std::size_t kMaxPathsPerBatch = 3000;
 
-Json Paths(const Json& batch) { return ItemsOf(batch.value("Paths", Json::object())); }
+const Json& Paths(const Json& batch) { return ItemsOf(MemberOf(batch, "Paths")); }
 
 bool IsWildcard(const Json& path) { return path.is_string() && path.get<std::string>().ends_with("*"); }
 
@@ -23,7 +23,7 @@ std::size_t CountWildcards(const Json& paths) {
 }
 
 Result<Ok, ApiError> Prepare(RequestContext&, Json& batch, const Resource*) {
-  const Json paths = Paths(batch);
+  const Json& paths = Paths(batch);
   if (paths.empty()) return Fail(errors::InvalidArgument("Your request must contain at least one invalidation path."));
   if (paths.size() > kMaxPathsPerBatch) return Fail(errors::BatchTooLarge());
   for (const auto& path : paths) {
@@ -36,11 +36,12 @@ Result<Ok, ApiError> Prepare(RequestContext&, Json& batch, const Resource*) {
 
 // The paths still being invalidated for the distribution, with the new batch's, stay within the limits.
 bool WithinInProgressLimits(const Json& batch, const std::vector<store::Record>& unsettled) {
-  const Json paths = Paths(batch);
+  const Json& paths = Paths(batch);
   std::size_t in_progress = paths.size();
   std::size_t wildcards = CountWildcards(paths);
   for (const auto& record : unsettled) {
-    const Json other = Paths(Json::parse(record.document, nullptr, false));
+    const Json document = Json::parse(record.document, nullptr, false);
+    const Json& other = Paths(document);
     in_progress += other.size();
     wildcards += CountWildcards(other);
   }
@@ -72,7 +73,7 @@ FamilyDefinition MakeDefinition() {
     return Json{{"Id", invalidation.id()},
                 {"Status", Status(ctx, invalidation, just_created)},
                 {"CreateTime", FormatIso8601(invalidation.record.created_ms)},
-                {"InvalidationBatch", invalidation.config}};
+                {"InvalidationBatch", invalidation.config()}};
   };
   family.summarize = [](const RequestContext& ctx, const Resource& invalidation) {
     return Json{{"Id", invalidation.id()},

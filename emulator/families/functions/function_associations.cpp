@@ -14,7 +14,7 @@ using Json = nlohmann::json;
 // One cache behavior's associations; where names it as validation messages do
 // ("distributionConfig.defaultCacheBehavior").
 Result<Ok, ApiError> CheckBehavior(std::string_view account, const Json& behavior, const std::string& where) {
-  const Json associations = engine::ItemsOf(behavior.value("FunctionAssociations", Json()));
+  const Json& associations = engine::ItemsOf(engine::MemberOf(behavior, "FunctionAssociations"));
   std::set<std::string> event_types;
   for (std::size_t i = 0; i < associations.size(); ++i) {
     const std::string event_type = associations[i].value("EventType", "");
@@ -47,7 +47,7 @@ Result<Ok, ApiError> CheckFunctionAssociations(std::string_view account, const J
       !checked) {
     return checked;
   }
-  const Json behaviors = engine::ItemsOf(config.value("CacheBehaviors", Json()));
+  const Json& behaviors = engine::ItemsOf(engine::MemberOf(config, "CacheBehaviors"));
   for (std::size_t i = 0; i < behaviors.size(); ++i) {
     const std::string where = "distributionConfig.cacheBehaviors.items." + std::to_string(i + 1) + ".member";
     if (auto checked = CheckBehavior(account, behaviors[i], where); !checked) return checked;

@@ -42,7 +42,7 @@ std::string Status(const RequestContext& ctx, const std::string& name) {
 Json Summary(const RequestContext& ctx, const Resource& resource) {
   return {{"Name", resource.id()},
           {"Status", Status(ctx, resource.id())},
-          {"FunctionConfig", resource.config.value("FunctionConfig", Json::object())},
+          {"FunctionConfig", resource.config().value("FunctionConfig", Json::object())},
           {"FunctionMetadata",
            {{"FunctionARN", Arn(ctx.account, "function", resource.id())},
             {"Stage", IsLive(resource.record) ? kLiveStage : kDevelopmentStage},
@@ -50,8 +50,8 @@ Json Summary(const RequestContext& ctx, const Resource& resource) {
             {"LastModifiedTime", FormatIso8601(resource.record.modified_ms)}}}};
 }
 
-Json KeyValueStoreArns(const Json& config) {
-  return ItemsOf(config.value("FunctionConfig", Json::object()).value("KeyValueStoreAssociations", Json()));
+const Json& KeyValueStoreArns(const Json& config) {
+  return ItemsOf(MemberOf(MemberOf(config, "FunctionConfig"), "KeyValueStoreAssociations"));
 }
 
 Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource* current) {
@@ -84,7 +84,7 @@ Result<Json, ApiError> GetCode(RequestContext& ctx, const Json& input) {
   auto record = LoadStage(ctx, input);
   if (!record) return Fail(NoSuchFunction());
   const Resource resource = ResourceOf(std::move(*record));
-  return Json{{"FunctionCode", resource.config.value("FunctionCode", "")},
+  return Json{{"FunctionCode", resource.config().value("FunctionCode", "")},
               {"ETag", resource.etag()},
               {"ContentType", "application/octet-stream"}};
 }
@@ -97,7 +97,7 @@ runtime::Limits LimitsOf(const RequestContext& ctx) {
 // The data of the store the function is associated with, when its code reads one.
 std::optional<runtime::KeyValueData> StoreOf(const RequestContext& ctx, const Resource& function,
                                              std::string_view code) {
-  const Json stores = KeyValueStoreArns(function.config);
+  const Json stores = KeyValueStoreArns(function.config());
   if (stores.empty() || code.find("cloudfront") == std::string_view::npos) return std::nullopt;
   const auto id = KeyValueStoreIdOf(stores[0].value("KeyValueStoreARN", ""), ctx.account);
   return id ? LoadKeyValueData(ctx, *id) : std::nullopt;
@@ -115,9 +115,9 @@ Result<Json, ApiError> Test(RequestContext& ctx, const Json& input) {
   if (!event_text) return Fail(errors::InvalidArgument("The event object is not valid base64."));
   auto event = runtime::CompleteEvent(*event_text, {.request_id = ctx.request_id});
   if (!event) return Fail(errors::InvalidArgument(std::move(event).error()));
-  auto code = model::Base64Decode(StringMember(function.config, "FunctionCode"));
+  auto code = model::Base64Decode(StringMember(function.config(), "FunctionCode"));
   runtime::FunctionRuntime runtime = runtime::FunctionRuntime::kJs1;
-  runtime::ParseRuntime(function.config.value("FunctionConfig", Json::object()).value("Runtime", ""), runtime);
+  runtime::ParseRuntime(function.config().value("FunctionConfig", Json::object()).value("Runtime", ""), runtime);
   if (!ctx.services.functions) return Fail(errors::TestFunctionFailed("No function runtime is configured."));
 
   const auto store = StoreOf(ctx, function, code.value_or(""));

@@ -48,7 +48,7 @@ Result<Store, ApiError> LoadStore(RequestContext& ctx, const Json& input) {
   if (!control || !data) return Fail(StoreNotFound(found.arn));
   found.control = std::move(*control);
   found.data = std::move(*data);
-  const Json counts = ResourceOf(found.data).config;
+  const Json counts = ResourceOf(found.data).config();
   found.item_count = counts.value("ItemCount", std::int64_t{0});
   found.total_bytes = counts.value("TotalSizeInBytes", std::int64_t{0});
   return found;

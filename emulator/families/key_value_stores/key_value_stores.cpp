@@ -25,9 +25,9 @@ std::string Status(const RequestContext& ctx, const Resource& resource, bool jus
 }
 
 Json Render(const RequestContext& ctx, const Resource& resource, bool just_changed) {
-  return {{"Name", resource.config.value("Name", "")},
+  return {{"Name", resource.config().value("Name", "")},
           {"Id", resource.id()},
-          {"Comment", resource.config.value("Comment", "")},
+          {"Comment", resource.config().value("Comment", "")},
           {"ARN", Arn(ctx.account, "key-value-store", resource.id())},
           {"Status", Status(ctx, resource, just_changed)},
           {"LastModifiedTime", FormatIso8601(resource.record.modified_ms)}};
@@ -39,7 +39,7 @@ Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource* curr
         "CloudFront Local cannot import a key value store from S3 yet (no S3-compatible endpoint can be "
         "configured): create the store without ImportSource and write its keys with PutKey or UpdateKeys."));
   }
-  if (current) config["Name"] = current->config.value("Name", "");  // the path names it; the body has the comment only
+  if (current) config["Name"] = current->config().value("Name", "");  // the path names it; the body has the comment only
   SetDefault(config, "Comment", "");
   return Ok{};
 }
@@ -49,7 +49,7 @@ std::optional<std::string> FindByName(RequestContext& ctx, const std::string& na
   const auto page = ctx.services.store.List({ctx.account, std::string(kKeyValueStoreKind), std::nullopt, "",
                                              static_cast<std::size_t>(kMaxStoresPerAccount) * 2, false});
   for (const auto& record : page.records) {
-    if (ResourceOf(record).config.value("Name", "") == name) return record.id;
+    if (ResourceOf(record).config().value("Name", "") == name) return record.id;
   }
   return std::nullopt;
 }

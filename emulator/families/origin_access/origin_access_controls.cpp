@@ -29,11 +29,11 @@ FamilyDefinition MakeDefinition() {
   family.new_id = ids::DistributionId;
   family.prepare = Prepare;
   family.render = [](const RequestContext&, const Resource& resource, bool) {
-    return Json{{"Id", resource.id()}, {"OriginAccessControlConfig", resource.config}};
+    return Json{{"Id", resource.id()}, {"OriginAccessControlConfig", resource.config()}};
   };
   family.summarize = [](const RequestContext&, const Resource& resource) {
     const Json id = {{"Id", resource.id()}};
-    return Project("OriginAccessControlSummary", {&id, &resource.config});
+    return Project("OriginAccessControlSummary", {&id, &resource.config()});
   };
   return {std::move(family),
           {{"CreateOriginAccessControl", Verb::kCreate},

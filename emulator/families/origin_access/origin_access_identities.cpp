@@ -33,12 +33,12 @@ FamilyDefinition MakeDefinition() {
   };
   family.render = [](const RequestContext&, const Resource& resource, bool) {
     Json identity = Attributes(resource);
-    identity["CloudFrontOriginAccessIdentityConfig"] = resource.config;
+    identity["CloudFrontOriginAccessIdentityConfig"] = resource.config();
     return identity;
   };
   family.summarize = [](const RequestContext&, const Resource& resource) {
     const Json attributes = Attributes(resource);
-    return Project("CloudFrontOriginAccessIdentitySummary", {&attributes, &resource.config});
+    return Project("CloudFrontOriginAccessIdentitySummary", {&attributes, &resource.config()});
   };
   return {std::move(family),
           {{"CreateCloudFrontOriginAccessIdentity", Verb::kCreate},

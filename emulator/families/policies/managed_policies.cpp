@@ -52,12 +52,12 @@ void MakePolicyFamily(engine::Family& family, const engine::ManagedRecords& mana
   family.max_per_account = [](const engine::RequestContext&) -> std::optional<std::int64_t> { return 20; };
   family.new_id = ids::Uuid;
   family.render = [config_member](const engine::RequestContext&, const engine::Resource& resource, bool) {
-    return PolicyView(config_member, resource.id(), FormatIso8601(resource.record.modified_ms), resource.config);
+    return PolicyView(config_member, resource.id(), FormatIso8601(resource.record.modified_ms), resource.config());
   };
   family.summarize = [resource_member, config_member](const engine::RequestContext&, const engine::Resource& resource) {
     return Summary(
         resource_member, "custom",
-        PolicyView(config_member, resource.id(), FormatIso8601(resource.record.modified_ms), resource.config));
+        PolicyView(config_member, resource.id(), FormatIso8601(resource.record.modified_ms), resource.config()));
   };
   family.render_managed = [config_member](const engine::ManagedRecord& policy) {
     return PolicyView(config_member, policy.id, FormatIso8601(policy.modified_ms), policy.config);

@@ -36,7 +36,7 @@ std::vector<std::string> TrustedKeyGroupIds(const Json& distribution_config) {
 Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource*) {
   if (auto check = policy_rules::CheckName(config, "key group"); !check) return check;
   if (auto check = policy_rules::CheckComment(config); !check) return check;
-  const Json keys = ItemsOf(config);
+  const Json& keys = ItemsOf(config);
   if (keys.empty()) return Fail(errors::InvalidArgument("A key group must contain at least one public key."));
   if (keys.size() > kMaxPublicKeysPerGroup) {
     return Fail(errors::TooManyPublicKeysInKeyGroup(
@@ -49,7 +49,7 @@ Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource*) {
 Json Render(const Resource& resource) {
   return {{"Id", resource.id()},
           {"LastModifiedTime", FormatIso8601(resource.record.modified_ms)},
-          {"KeyGroupConfig", resource.config}};
+          {"KeyGroupConfig", resource.config()}};
 }
 
 FamilyDefinition MakeDefinition() {
@@ -86,7 +86,7 @@ engine::Json ActiveTrustedKeyGroups(const engine::RequestContext& ctx, const eng
     // deleted in between, and is not active any more.
     auto record = ctx.services.store.Get(ctx.account, kKind, id);
     if (!record) continue;
-    const Json keys = ItemsOf(ResourceOf(std::move(*record)).config);
+    const Json keys = ItemsOf(ResourceOf(std::move(*record)).config());  // a copy: the resource goes
     groups.push_back({{"KeyGroupId", id}, {"KeyPairIds", {{"Quantity", keys.size()}, {"Items", keys}}}});
   }
   Json active = {{"Enabled", !groups.empty()}, {"Quantity", groups.size()}};

@@ -26,12 +26,12 @@ std::string_view Trim(std::string_view text) {
 // Only the comment of a public key may change.
 Result<Ok, ApiError> CheckImmutable(const Json& config, const Resource& current) {
   for (const std::string_view member : {"CallerReference", "Name"}) {
-    if (StringMember(config, member) != StringMember(current.config, member)) {
+    if (StringMember(config, member) != StringMember(current.config(), member)) {
       return Fail(errors::CannotChangeImmutablePublicKeyFields(
           "You can't change the value of a public key: " + std::string(member) + " can't be changed."));
     }
   }
-  if (Trim(StringMember(config, "EncodedKey")) != Trim(StringMember(current.config, "EncodedKey"))) {
+  if (Trim(StringMember(config, "EncodedKey")) != Trim(StringMember(current.config(), "EncodedKey"))) {
     return Fail(errors::CannotChangeImmutablePublicKeyFields(
         "You can't change the value of a public key: EncodedKey can't be changed."));
   }
@@ -79,12 +79,12 @@ FamilyDefinition MakeDefinition() {
   };
   family.render = [](const RequestContext&, const Resource& resource, bool) {
     Json key = Attributes(resource);
-    key["PublicKeyConfig"] = resource.config;
+    key["PublicKeyConfig"] = resource.config();
     return key;
   };
   family.summarize = [](const RequestContext&, const Resource& resource) {
     const Json attributes = Attributes(resource);
-    return Project("PublicKeySummary", {&attributes, &resource.config});
+    return Project("PublicKeySummary", {&attributes, &resource.config()});
   };
   return {std::move(family),
           {{"CreatePublicKey", Verb::kCreate},

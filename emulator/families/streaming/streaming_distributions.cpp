@@ -57,12 +57,12 @@ FamilyDefinition MakeDefinition() {
   family.key_conflict = AliasConflict;
   family.render = [](const RequestContext& ctx, const Resource& resource, bool just_changed) {
     Json distribution = Attributes(ctx, resource, just_changed);
-    distribution["StreamingDistributionConfig"] = resource.config;
+    distribution["StreamingDistributionConfig"] = resource.config();
     return distribution;
   };
   family.summarize = [](const RequestContext& ctx, const Resource& resource) {
     const Json attributes = Attributes(ctx, resource, false);
-    return Project("StreamingDistributionSummary", {&attributes, &resource.config});
+    return Project("StreamingDistributionSummary", {&attributes, &resource.config()});
   };
   return {std::move(family),
           {{"CreateStreamingDistribution", Verb::kCreate},

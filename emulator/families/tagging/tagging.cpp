@@ -47,7 +47,7 @@ Result<Json, ApiError> TagResource(RequestContext& ctx, const Json& input) {
   auto target = FindTarget(ctx, input);
   if (!target) return Fail(std::move(target).error());
   Json tags = CurrentTags(target->resource);
-  for (const auto& tag : ItemsOf(input.value("Tags", Json::object()))) {
+  for (const auto& tag : ItemsOf(MemberOf(input, "Tags"))) {
     auto same_key = [&](const Json& existing) { return existing.value("Key", "") == tag.value("Key", ""); };
     tags.erase(std::remove_if(tags.begin(), tags.end(), same_key), tags.end());
     tags.push_back(tag);
@@ -58,7 +58,7 @@ Result<Json, ApiError> TagResource(RequestContext& ctx, const Json& input) {
 Result<Json, ApiError> UntagResource(RequestContext& ctx, const Json& input) {
   auto target = FindTarget(ctx, input);
   if (!target) return Fail(std::move(target).error());
-  const Json keys = ItemsOf(input.value("TagKeys", Json::object()));
+  const Json& keys = ItemsOf(MemberOf(input, "TagKeys"));
   Json tags = CurrentTags(target->resource);
   auto removed = [&](const Json& tag) {
     return std::find(keys.begin(), keys.end(), tag.value("Key", "")) != keys.end();
