@@ -23,6 +23,7 @@
 #include "emulator/edge/edge.h"
 #include "emulator/http/edge_listener.h"
 #include "emulator/http/server.h"
+#include "emulator/runtime/njs_executor.h"
 #include "store/store.h"
 
 namespace {
@@ -75,7 +76,14 @@ int Run(cfl::Options options) {
   settings.propagation_delay_ms = SecondsToMillis(options.propagation_delay_seconds);
   settings.invalidation_delay_ms = SecondsToMillis(options.invalidation_delay_seconds);
   settings.max_distributions = options.max_distributions;
-  cfl::api::Services services{*store, clock, settings};
+  settings.function_time_limit_ms = options.function_time_limit_ms;
+  settings.function_memory_limit_mb = options.function_memory_limit_mb;
+  cfl::runtime::NjsExecutor functions({.njs = options.njs});
+  if (functions.Binary().empty()) {
+    std::cerr << "cloudfront-local: warning: njs not found ('" << options.njs
+              << "'): TestFunction answers TestFunctionFailed (install the Debian package njs)\n";
+  }
+  cfl::api::Services services{*store, clock, settings, &functions};
   if (!options.fixtures.empty()) {
     auto loaded = cfl::control::LoadFixtures(options.fixtures, services, options.account_id);
     if (!loaded) {

@@ -111,16 +111,18 @@ StoreResult<Record> RecordWrites::Delete(const DeleteStep& step, std::vector<Cac
   }
   if (auto error = records_.Remove(step.account, step.kind, step.id)) return *error;
   changes.push_back(EraseRecord{step.account, step.kind, step.id});
-  if (auto error = RemoveChildren(step.account, step.id, step.rules.refuse_while_referenced, changes)) return *error;
+  if (auto error = RemoveChildren(step.account, step.id, step.rules, changes)) return *error;
   return stored;
 }
 
-Status RecordWrites::RemoveChildren(std::string_view account, std::string_view parent_id, bool refuse_while_referenced,
+Status RecordWrites::RemoveChildren(std::string_view account, std::string_view parent_id, const DeleteRules& rules,
                                     std::vector<CacheChange>& changes) {
   auto children = records_.FindChildren(account, parent_id);
   if (Failed(children)) return TakeError(children);
   for (auto& [kind, id] : std::get<std::vector<KindAndId>>(children)) {
-    if (refuse_while_referenced) {
+    const auto& kinds = rules.child_kinds;
+    if (kinds && std::find(kinds->begin(), kinds->end(), kind) == kinds->end()) continue;
+    if (rules.refuse_while_referenced) {
       if (auto error = CheckNotReferenced(account, kind, id)) return error;
     }
     if (auto error = records_.Remove(account, kind, id)) return error;

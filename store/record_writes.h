@@ -59,7 +59,7 @@ class RecordWrites {
   Status CheckNotReferencedBy(std::string_view user_kind, const Record& record);
   Status CheckImportable(const Record& record);
   Status RenewDependents(const Record& replaced, const ReplaceRules& rules, std::vector<CacheChange>& changes);
-  Status RemoveChildren(std::string_view account, std::string_view parent_id, bool refuse_while_referenced,
+  Status RemoveChildren(std::string_view account, std::string_view parent_id, const DeleteRules& rules,
                         std::vector<CacheChange>& changes);
 
   StatementCache& statements_;

@@ -126,6 +126,11 @@ struct DeleteRules {
   // conflicting_key) while another record of the account references this
   // one or one of its children (lists ReferenceTo(kind, id)).
   bool refuse_while_referenced = false;
+  // The kinds of its children: parents are named by id only, and ids of
+  // different kinds may be equal (a function may be named like a
+  // distribution's id), so only records of these kinds whose parent is the
+  // id go with it. nullopt: records of any kind.
+  std::optional<std::vector<std::string>> child_kinds = {};
 };
 
 // Adds a record; assigns its sequence. kAlreadyExists when its id or any of
@@ -141,7 +146,7 @@ struct ReplaceStep {
   ReplaceRules rules = {};
 };
 // Removes the record and, with it, its children (records of the account whose
-// parent is its id): nothing outlives its owner.
+// parent is its id, of rules.child_kinds): nothing outlives its owner.
 struct DeleteStep {
   std::string account;
   std::string kind;

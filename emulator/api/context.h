@@ -9,6 +9,10 @@
 #include "emulator/common/clock.h"
 #include "store/store.h"
 
+namespace cfl::runtime {
+class FunctionExecutor;
+}
+
 namespace cfl::api {
 
 // Settings that may change while the emulator runs (flags, control plane).
@@ -16,12 +20,17 @@ struct RuntimeSettings {
   std::atomic<std::int64_t> propagation_delay_ms{0};
   std::atomic<std::int64_t> invalidation_delay_ms{0};
   std::atomic<std::int64_t> max_distributions{500};
+  // Each run of a CloudFront function (runtime/function_executor.h Limits).
+  std::atomic<std::int64_t> function_time_limit_ms{50};
+  std::atomic<std::int64_t> function_memory_limit_mb{16};
 };
 
 struct Services {
   store::Store& store;
   const Clock& clock;
   RuntimeSettings& settings;
+  // Runs CloudFront functions (TestFunction); null: none can run.
+  runtime::FunctionExecutor* functions = nullptr;
 };
 
 struct RequestContext {

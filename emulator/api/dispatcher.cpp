@@ -155,10 +155,8 @@ model::HttpResponseParts Dispatcher::Serve(const model::Route& route, const mode
     return action->error;
   };
 
-  // The handler table holds CloudFront's operations (the KeyValueStore data
-  // plane shares operation names with it, e.g. DescribeKeyValueStore).
-  const auto handler = IsCloudFront(service) ? handlers_.find(std::string(operation.name)) : handlers_.end();
-  if (handler == handlers_.end()) {
+  const engine::Handler* handler = handlers_.Find(operation);
+  if (!handler) {
     nlohmann::json labels(route.labels);
     if (auto fault = inject_fault(labels)) return ErrorResponse(*fault, call, protocol);
     return ErrorResponse(OperationNotImplemented(operation), call, protocol);
@@ -166,7 +164,7 @@ model::HttpResponseParts Dispatcher::Serve(const model::Route& route, const mode
   auto input = model::DecodeRequest(route, request);
   if (!input) return ErrorResponse(input.error(), call, protocol);
   if (auto fault = inject_fault(input.value())) return ErrorResponse(*fault, call, protocol);
-  auto output = handler->second(ctx, std::move(input).value());
+  auto output = (*handler)(ctx, std::move(input).value());
   if (!output) return ErrorResponse(output.error(), call, protocol);
   call.etag = output->value("ETag", "");
   return model::EncodeResponse(operation, output.value());

@@ -96,6 +96,15 @@ const std::map<std::string_view, Setter>& ValueFlags() {
          return std::string();
        }},
       {"--credentials-file", [](Options& o, std::string_view v) { o.credentials_file = v; return std::string(); }},
+      {"--function-time-limit-ms",
+       [](Options& o, std::string_view v) {
+         return SetInteger<std::int64_t>(o.function_time_limit_ms, v, "--function-time-limit-ms", 1, 60'000);
+       }},
+      {"--function-memory-limit-mb",
+       [](Options& o, std::string_view v) {
+         return SetInteger<std::int64_t>(o.function_memory_limit_mb, v, "--function-memory-limit-mb", 1, 1024);
+       }},
+      {"--njs", [](Options& o, std::string_view v) { o.njs = v; return std::string(); }},
   };
   return flags;
 }
@@ -131,6 +140,9 @@ std::string UsageText() {
          "  --edge-log FILE             append the edge's access log (CloudFront's standard format)\n"
          "  --origin-address DOMAIN=HOST:PORT\n"
          "                              the edge connects to HOST:PORT for origins named DOMAIN (repeatable)\n"
+         "  --function-time-limit-ms N  CPU time of one run of a CloudFront function (default 50)\n"
+         "  --function-memory-limit-mb N memory one run may allocate (default 16)\n"
+         "  --njs PATH                  the njs binary that runs functions (default: njs in PATH)\n"
          "  --threads N                 requests served at once, at most (worker threads, default 64)\n"
          "  --log-level LEVEL           debug, info (one line per request), warn, error (default info)\n"
          "  --help                      print this help\n"

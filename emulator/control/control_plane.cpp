@@ -103,7 +103,8 @@ const std::vector<ControlPlane::Endpoint>& ControlPlane::Endpoints() {
 ControlPlane::ControlPlane(ControlDeps deps)
     : deps_(deps),
       startup_{deps.services.settings.propagation_delay_ms.load(), deps.services.settings.invalidation_delay_ms.load(),
-               deps.services.settings.max_distributions.load()} {}
+               deps.services.settings.max_distributions.load(), deps.services.settings.function_time_limit_ms.load(),
+               deps.services.settings.function_memory_limit_mb.load()} {}
 
 ControlResponse ControlPlane::Handle(const ControlRequest& request) {
   const auto path = Segments(request.path);
@@ -143,7 +144,9 @@ Json ControlPlane::ConfigJson() const {
   const auto& settings = deps_.services.settings;
   return {{"propagation_delay_seconds", MillisToSeconds(settings.propagation_delay_ms.load())},
           {"invalidation_delay_seconds", MillisToSeconds(settings.invalidation_delay_ms.load())},
-          {"max_distributions", settings.max_distributions.load()}};
+          {"max_distributions", settings.max_distributions.load()},
+          {"function_time_limit_ms", settings.function_time_limit_ms.load()},
+          {"function_memory_limit_mb", settings.function_memory_limit_mb.load()}};
 }
 
 ControlResponse ControlPlane::Health(const ControlRequest&, const Params&) {
@@ -222,6 +225,8 @@ ControlResponse ControlPlane::Reset(const ControlRequest& request, const Params&
   settings.propagation_delay_ms = startup_.propagation_delay_ms;
   settings.invalidation_delay_ms = startup_.invalidation_delay_ms;
   settings.max_distributions = startup_.max_distributions;
+  settings.function_time_limit_ms = startup_.function_time_limit_ms;
+  settings.function_memory_limit_mb = startup_.function_memory_limit_mb;
   return {200, {{"reset", "all"}, {"clock", ClockJson()}, {"config", ConfigJson()}}};
 }
 
@@ -268,7 +273,8 @@ ControlResponse ControlPlane::Settle(const ControlRequest& request, const Params
 ControlResponse ControlPlane::GetConfig(const ControlRequest&, const Params&) { return {200, ConfigJson()}; }
 
 ControlResponse ControlPlane::PatchConfig(const ControlRequest& request, const Params&) {
-  auto body = Body(request, {"propagation_delay_seconds", "invalidation_delay_seconds", "max_distributions"});
+  auto body = Body(request, {"propagation_delay_seconds", "invalidation_delay_seconds", "max_distributions",
+                             "function_time_limit_ms", "function_memory_limit_mb"});
   if (!body) return Error(body.error());
   auto propagation = OptionalNumber(body.value(), "propagation_delay_seconds", 0, kMaxDelaySeconds);
   if (!propagation) return Error(propagation.error());
@@ -276,10 +282,16 @@ ControlResponse ControlPlane::PatchConfig(const ControlRequest& request, const P
   if (!invalidation) return Error(invalidation.error());
   auto max_distributions = OptionalInteger(body.value(), "max_distributions", 0, 1'000'000'000);
   if (!max_distributions) return Error(max_distributions.error());
+  auto time_limit = OptionalInteger(body.value(), "function_time_limit_ms", 1, 60'000);
+  if (!time_limit) return Error(time_limit.error());
+  auto memory_limit = OptionalInteger(body.value(), "function_memory_limit_mb", 1, 1024);
+  if (!memory_limit) return Error(memory_limit.error());
   auto& settings = deps_.services.settings;
   if (*propagation) settings.propagation_delay_ms = SecondsToMillis(**propagation);
   if (*invalidation) settings.invalidation_delay_ms = SecondsToMillis(**invalidation);
   if (*max_distributions) settings.max_distributions = **max_distributions;
+  if (*time_limit) settings.function_time_limit_ms = **time_limit;
+  if (*memory_limit) settings.function_memory_limit_mb = **memory_limit;
   return {200, ConfigJson()};
 }
 

@@ -105,6 +105,8 @@ class ControlPlane {
     std::int64_t propagation_delay_ms;
     std::int64_t invalidation_delay_ms;
     std::int64_t max_distributions;
+    std::int64_t function_time_limit_ms;
+    std::int64_t function_memory_limit_mb;
   };
   struct Endpoint {
     std::string_view method;

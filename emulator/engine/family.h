@@ -107,6 +107,12 @@ struct Family {
   // parent names it too. A second create answers errors.already_exists.
   bool keyed_by_parent = false;
 
+  // Kinds of records a record of this family owns (their parent is its id;
+  // deleting it deletes them) that are no family of their own (a key value
+  // store's keys). Families naming this one their parent_kind, and a
+  // per-stage family's LIVE stage, are its children without being listed.
+  std::vector<std::string_view> child_kinds;
+
   // How long a change takes to settle (InProgress → Deployed), read at the
   // time of each change; null: at once.
   std::function<std::int64_t(const RequestContext&)> settle_delay_ms;
@@ -120,6 +126,14 @@ struct Family {
   // operation whose path names no resource names it in the body by this
   // member or by its ARN (real-time log configs: Name or ARN).
   std::string_view id_member;
+  // When set, the operations' key member names a record by something other
+  // than its id (a key value store's path names its Name; its id, in its
+  // ARN, is a UUID): the id it names, nullopt when it names none.
+  std::function<std::optional<std::string>(RequestContext&, const std::string& key)> find_id;
+  // Records created with each new one, in the same transaction: children
+  // holding state of their own (a key value store's data plane), given the
+  // new record (its id, account, times).
+  std::function<std::vector<store::Record>(const RequestContext&, const store::Record& created)> companions;
   std::function<Json(const RequestContext&)> new_metadata;  // attributes fixed at creation
   // Validates config and fills the service's defaults in. current is the
   // stored resource on update, nullptr on create.
@@ -142,10 +156,12 @@ struct Family {
   std::function<Json(const ManagedRecord&)> render_managed;
   std::function<Json(const ManagedRecord&)> summarize_managed;
   // What render depends on besides the stored record and whether it has
-  // settled (e.g. a distribution's in-progress invalidations), or null;
-  // summarize depends on those two only. Get and List keep each version's
-  // encoded answer under these.
+  // settled (e.g. a distribution's in-progress invalidations), or null.
+  // Get keeps each version's encoded answer under these.
   std::function<std::string(const RequestContext&, const store::Record&)> render_variant;
+  // The same for summarize (a function's status: whether a distribution
+  // uses it), or null: summarize depends on the record and its settling only.
+  std::function<std::string(const RequestContext&, const store::Record&)> summary_variant;
 };
 
 // What an operation of a family does. The engine serves the standard verbs
@@ -186,6 +202,9 @@ struct FamilyDefinition {
   // creates, updates and custom operations besides those the engine
   // derives; checked at start against each operation's model errors.
   std::vector<ErrorSpec> also_raises = {};
+  // The service whose model names the operations (the KeyValueStore data
+  // plane's families name theirs).
+  model::ServiceId service = model::ServiceId::kCloudFront;
 };
 
 }  // namespace cfl::engine

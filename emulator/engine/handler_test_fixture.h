@@ -52,10 +52,16 @@ struct HandlerTestFixture {
   // Calls operation's handler as the dispatcher would, after decoding; the
   // output as a client reads it (pre-encoded parts decoded).
   Result<Json, ApiError> Call(const std::string& operation, const Json& input, std::string account = "111111111111") {
+    return CallIn(model::ServiceId::kCloudFront, operation, input, std::move(account));
+  }
+
+  // The same for an operation of another service (the KeyValueStore data plane).
+  Result<Json, ApiError> CallIn(model::ServiceId service, const std::string& operation, const Json& input,
+                                std::string account = "111111111111") {
     auto ctx = Context(std::move(account));
-    auto output = handlers.at(operation)(ctx, input);
+    auto output = handlers.At(operation, service)(ctx, input);
     if (!output) return output;
-    const auto shape = model::FindOperation(operation)->output;
+    const auto shape = model::FindOperation(model::Service(service), operation)->output;
     return shape == model::kNoShape ? output : model::DecodePreEncoded(output.value(), shape);
   }
 };

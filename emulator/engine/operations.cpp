@@ -133,7 +133,11 @@ std::string LocationOf(const Context& c, const Resource& resource) {
   const auto labels = PathLabels(path);
   for (std::size_t i = 0; i < labels.size(); ++i) {
     const bool last = i + 1 == labels.size();
-    const std::string value = last ? resource.id() : resource.record.parent;
+    // The path names the resource by the config member of the label's name
+    // when it has one (a key value store's Name), else by its id.
+    const auto named = resource.config().find(labels[i]);
+    const bool by_member = last && named != resource.config().end() && named->is_string();
+    const std::string value = by_member ? named->get<std::string>() : last ? resource.id() : resource.record.parent;
     const std::string label = "{" + labels[i] + "}";
     if (const auto at = path.find(label); at != std::string::npos) path.replace(at, label.size(), value);
   }
@@ -167,8 +171,13 @@ Result<Json, ApiError> Create(const Context& c, RequestContext& ctx, Json input)
 
 // The id of the resource the input names: its path label, or for a family
 // named in the body (real-time log configs) its id member or else its ARN.
-Result<std::string, ApiError> NamedId(const Context& c, const RequestContext& ctx, const Json& input) {
-  if (!c.members.key.empty()) return StringMember(input, c.members.key);
+Result<std::string, ApiError> NamedId(const Context& c, RequestContext& ctx, const Json& input) {
+  if (!c.members.key.empty()) {
+    std::string key = StringMember(input, c.members.key);
+    // A family whose key member is not its id (a key value store's Name) finds the id.
+    if (!c.family->find_id) return key;
+    return c.family->find_id(ctx, key).value_or("");
+  }
   const Family& family = *c.family;
   const std::string name = StringMember(input, family.id_member);
   const std::string arn = StringMember(input, "ARN");
@@ -265,8 +274,9 @@ Result<Json, ApiError> Delete(const Context& c, RequestContext& ctx, const Json&
 }
 
 Result<Json, ApiError> Publish(const Context& c, RequestContext& ctx, const Json& input) {
-  auto published = PublishResource(ctx, *c.family, c.live->family, StringMember(input, c.members.key),
-                                   input.value("IfMatch", Json()));
+  auto named = NamedId(c, ctx, input);
+  if (!named) return Fail(std::move(named).error());
+  auto published = PublishResource(ctx, *c.family, c.live->family, named.value(), input.value("IfMatch", Json()));
   if (!published) return Fail(std::move(published).error());
   return Answer(c, c.family->render(ctx, published.value(), true), published.value());
 }
@@ -295,7 +305,8 @@ Result<Json, ApiError> ListStored(const Context& c, RequestContext& ctx, const J
   const model::ShapeId item_shape = ItemShape(c.members.answer_shape);
   Json items = Json::array();
   for (const auto& record : page->records) {
-    items.push_back(model::EncodedView(ctx.now_ms, record, item_shape, "",
+    const std::string variant = family.summary_variant ? family.summary_variant(ctx, record) : "";
+    items.push_back(model::EncodedView(ctx.now_ms, record, item_shape, variant,
                                        [&] { return family.summarize(ctx, ResourceOf(record)); }));
   }
   std::string content = model::EncodeXmlContent(ListEnvelope(page.value(), std::move(items)), c.members.answer_shape);
@@ -459,9 +470,9 @@ Result<Json, ApiError> ListWhere(RequestContext& ctx, const Family& family, std:
   return PageOfRecords(MembersOf(operation), family, ctx, input, records);
 }
 
-OperationMembers MembersOf(std::string_view operation) {
+OperationMembers MembersOf(std::string_view operation, model::ServiceId service) {
   OperationMembers found;
-  found.operation = model::FindOperation(operation);
+  found.operation = model::FindOperation(model::Service(service), operation);
   if (!found.operation) throw std::logic_error("the model has no operation " + std::string(operation));
   FindInputMembers(found);
   FindOutputMembers(found);
@@ -510,7 +521,7 @@ void AddHandlers(const FamilyDefinition& definition, HandlerTable& table) {
   // it at the end (GetDistribution's /distribution/{Id}, not DescribeFunction's /function/{Name}/describe).
   std::string location_template;
   for (const auto& operation : definition.operations) {
-    const std::string_view path = MembersOf(operation.name).operation->path;
+    const std::string_view path = MembersOf(operation.name, definition.service).operation->path;
     const bool names_it = operation.verb == Verb::kGet || operation.verb == Verb::kGetConfig ||
                           operation.verb == Verb::kUpdate || operation.verb == Verb::kDelete;
     if (names_it && path.ends_with('}') && location_template.empty()) location_template = std::string(path);
@@ -518,9 +529,16 @@ void AddHandlers(const FamilyDefinition& definition, HandlerTable& table) {
   std::shared_ptr<const LiveStage> live;
   if (definition.family.versioning == Versioning::kPerStage) live = MakeLiveStage(definition.family);
   for (const auto& operation : definition.operations) {
-    Context context{&definition.family, live, MembersOf(operation.name), location_template};
-    table[std::string(operation.name)] = HandlerOf(context, operation);
+    Context context{&definition.family, live, MembersOf(operation.name, definition.service), location_template};
+    table.Add(*context.members.operation, HandlerOf(context, operation));
   }
+}
+
+const Handler& HandlerTable::At(std::string_view name, model::ServiceId service) const {
+  const auto* operation = model::FindOperation(model::Service(service), name);
+  const Handler* handler = operation ? Find(*operation) : nullptr;
+  if (!handler) throw std::out_of_range("no handler for " + std::string(name));
+  return *handler;
 }
 
 }  // namespace cfl::engine

@@ -28,8 +28,8 @@ struct OperationMembers {
   bool location = false;  // the output has a Location header
 };
 
-// Throws std::logic_error when the operation is not in the model.
-OperationMembers MembersOf(std::string_view operation);
+// Throws std::logic_error when the operation is not in service's model.
+OperationMembers MembersOf(std::string_view operation, model::ServiceId service = model::ServiceId::kCloudFront);
 
 // The config an input carries for members (its payload, or its body members
 // but Tags), and the Tags items it carries beside it (null when none).

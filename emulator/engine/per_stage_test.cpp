@@ -48,7 +48,7 @@ struct StagedFixture : HandlerTestFixture {
   // As a client reads the answer: pre-encoded parts decoded.
   Result<Json, ApiError> Run(const std::string& operation, const Json& input) {
     auto ctx = Context();
-    auto output = staged.at(operation)(ctx, input);
+    auto output = staged.At(operation)(ctx, input);
     const auto shape = model::FindOperation(operation)->output;
     if (!output || shape == model::kNoShape) return output;
     return model::DecodePreEncoded(output.value(), shape);

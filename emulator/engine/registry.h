@@ -28,6 +28,8 @@ class Registry {
 
   std::span<const FamilyDefinition* const> Families() const { return families_; }
   const FamilyDefinition* FindFamily(std::string_view kind) const;
+  // The per-stage family whose LIVE stage has this kind ("function-live").
+  const FamilyDefinition* FindStagedFamily(std::string_view live_kind) const;
   // The family whose ARNs have this resource type ("distribution").
   const FamilyDefinition* FindByArnType(std::string_view arn_type) const;
 
@@ -42,8 +44,9 @@ class Registry {
   // for kinds with no family, or whose family has no create.
   std::optional<ConfigDocument> FindConfigOf(std::string_view kind) const;
 
-  // Every implemented operation by name: the engine's verbs and the
-  // families' custom handlers, plus the operations of no family (tagging).
+  // Every implemented operation of every service, by the model's operation:
+  // the engine's verbs and the families' custom handlers, plus the
+  // operations of no family (tagging).
   HandlerTable Handlers() const;
 
  private:

@@ -106,9 +106,40 @@ std::function<void(store::Record&)> Renewal(const RequestContext& ctx) {
   };
 }
 
+// Whether a reference row names family's kind or the kind of a record it owns.
+bool ReferencedWithChildren(const Family& family, const std::vector<std::string>& child_kinds) {
+  if (IsReferenced(family.kind)) return true;
+  return std::any_of(child_kinds.begin(), child_kinds.end(), [](const std::string& kind) { return IsReferenced(kind); });
+}
+
+// The record and the family's companions of it, in one transaction.
+store::StoreResult<store::Record> InsertWithCompanions(const RequestContext& ctx, const Family& family,
+                                                       store::Record record, store::InsertRules rules) {
+  if (!family.companions) return ctx.services.store.Insert(std::move(record), std::move(rules));
+  std::vector<store::WriteStep> steps;
+  auto companions = family.companions(ctx, record);
+  steps.emplace_back(store::InsertStep{std::move(record), std::move(rules)});
+  for (auto& companion : companions) steps.emplace_back(store::InsertStep{std::move(companion)});
+  auto written = ctx.services.store.Transact(std::move(steps));
+  if (auto* error = std::get_if<store::StoreError>(&written)) return std::move(*error);
+  return std::move(std::get<std::vector<store::Record>>(written).front());
+}
+
 }  // namespace
 
 std::string LiveKind(std::string_view kind) { return std::string(kind) + "-live"; }
+
+std::vector<std::string> ChildKinds(const Family& family, std::span<const FamilyDefinition* const> families) {
+  std::vector<std::string> kinds;
+  if (family.versioning == Versioning::kPerStage) kinds.push_back(LiveKind(family.kind));
+  for (const auto kind : family.child_kinds) kinds.emplace_back(kind);
+  for (const auto* definition : families) {
+    if (definition->family.parent_kind == family.kind) kinds.emplace_back(definition->family.kind);
+  }
+  return kinds;
+}
+
+std::vector<std::string> ChildKinds(const Family& family) { return ChildKinds(family, Registry::Get().Families()); }
 
 const ManagedRecord* FindManaged(const ManagedRecords* records, std::string_view id) {
   if (!records) return nullptr;
@@ -167,7 +198,7 @@ Result<Resource, ApiError> CreateResource(RequestContext& ctx, const Family& fam
       return family.siblings_allow(config, siblings);
     };
   }
-  auto inserted = ctx.services.store.Insert(std::move(record), std::move(rules));
+  auto inserted = InsertWithCompanions(ctx, family, std::move(record), std::move(rules));
   if (auto* error = std::get_if<store::StoreError>(&inserted)) {
     if (family.replay_identical && error->kind == store::StoreErrorKind::kAlreadyExists &&
         error->conflicting_key.starts_with(kCallerKeyPrefix)) {
@@ -246,7 +277,8 @@ Result<Resource, ApiError> DeleteResource(RequestContext& ctx, const Family& fam
   }
   store::DeleteRules rules;
   if (family.versioning != Versioning::kNone) rules.expected_etag = current->etag();
-  rules.refuse_while_referenced = IsReferenced(family.kind) || IsReferenced(LiveKind(family.kind));
+  rules.child_kinds = ChildKinds(family);
+  rules.refuse_while_referenced = ReferencedWithChildren(family, *rules.child_kinds);
   auto deleted = ctx.services.store.Delete(ctx.account, family.kind, id, std::move(rules));
   if (auto* error = std::get_if<store::StoreError>(&deleted)) return Fail(MapStoreError(family, *error));
   return ResourceOf(std::get<store::Record>(std::move(deleted)));

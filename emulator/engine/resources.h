@@ -7,6 +7,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,12 @@ Result<Resource, ApiError> DeleteResource(RequestContext& ctx, const Family& fam
 // new ETag, in one transaction with the check.
 Result<Resource, ApiError> PublishResource(RequestContext& ctx, const Family& family, const Family& live,
                                            const std::string& id, const Json& if_match);
+
+// The kinds of the records a record of family owns (deleting it deletes
+// them): its LIVE stage, its child_kinds, the families (of the registry, or
+// of families) whose parent it is.
+std::vector<std::string> ChildKinds(const Family& family);
+std::vector<std::string> ChildKinds(const Family& family, std::span<const FamilyDefinition* const> families);
 
 // Replaces the family attributes (e.g. tags) without a new version.
 Result<Resource, ApiError> UpdateMetadata(RequestContext& ctx, const Family& family, const std::string& id,

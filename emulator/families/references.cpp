@@ -8,6 +8,7 @@
 #include <string>
 
 #include "emulator/families/realtime_logs/realtime_log_configs.h"
+#include "emulator/engine/resource_naming.h"
 
 namespace cfl::families {
 namespace {
@@ -21,14 +22,36 @@ std::optional<std::string> OriginAccessIdentityId(std::string_view value) {
   return std::string(value.substr(kPrefix.size()));
 }
 
+// "arn:aws:cloudfront::111122223333:function/NAME" → "NAME" (the account is the
+// distribution's own: function_associations.cpp checks it).
+std::optional<std::string> FunctionNameOf(std::string_view value) {
+  const auto parsed = engine::ParseArn(value);
+  if (!parsed || parsed->type != "function") return std::nullopt;
+  return parsed->id;
+}
+
+// "arn:aws:cloudfront::111122223333:key-value-store/UUID" → "UUID".
+std::optional<std::string> StoreIdOfArn(std::string_view value) {
+  const auto parsed = engine::ParseArn(value);
+  if (!parsed || parsed->type != "key-value-store") return std::nullopt;
+  return parsed->id;
+}
+
 }  // namespace
 }  // namespace cfl::families
 
 namespace cfl::engine {
 
 std::span<const ReferenceRule> ReferenceRules() {
+  using families::FunctionNameOf;
+  using families::StoreIdOfArn;
   using families::OriginAccessIdentityId;
   const ErrorSpec kOaiInUse = errors::CloudFrontOriginAccessIdentityInUse;
+  const ErrorSpec kNoLiveFunction = {errors::InvalidFunctionAssociation,
+                                     "The function ARN does not name a published (LIVE) function of this account."};
+  const ErrorSpec kNoStore = {errors::InvalidArgument, "The key value store associated with the function does not exist."};
+  const ErrorSpec kStoreInUse = {errors::CannotDeleteEntityWhileInUse,
+                                 "The key value store is associated with a function; disassociate it first."};
   static const ReferenceRule kRules[] = {
       {"distribution", "Origins.Items[].S3OriginConfig.OriginAccessIdentity", "origin-access-identity",
        errors::InvalidOriginAccessIdentity, kOaiInUse, false, OriginAccessIdentityId},
@@ -82,6 +105,15 @@ std::span<const ReferenceRule> ReferenceRules() {
        .target_named_by = "DomainName",
        // Disabling a staging distribution that a policy names is refused.
        .target_keeps = [](const Json& config) { return config.value("Enabled", true); }},
+      {"distribution", "DefaultCacheBehavior.FunctionAssociations.Items[].FunctionARN", "function-live",
+       kNoLiveFunction, errors::FunctionInUse, false, FunctionNameOf},
+      {"distribution", "CacheBehaviors.Items[].FunctionAssociations.Items[].FunctionARN", "function-live",
+       kNoLiveFunction, errors::FunctionInUse, false, FunctionNameOf},
+      // Both stages of a function name its store; the store's data-plane record has the ARN's id.
+      {"function", "FunctionConfig.KeyValueStoreAssociations.Items[].KeyValueStoreARN", "key-value-store-data",
+       kNoStore, kStoreInUse, false, StoreIdOfArn},
+      {"function-live", "FunctionConfig.KeyValueStoreAssociations.Items[].KeyValueStoreARN", "key-value-store-data",
+       kNoStore, kStoreInUse, false, StoreIdOfArn},
   };
   return kRules;
 }

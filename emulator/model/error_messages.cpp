@@ -18,6 +18,7 @@ constexpr auto kMessages = std::to_array<Entry>({
      "policy, use UpdateCachePolicy."},
     {"CachePolicyInUse", "Cannot delete the cache policy because it is attached to one or more cache behaviors."},
     {"CannotChangeImmutablePublicKeyFields", "You can't change the value of a public key."},
+    {"CannotDeleteEntityWhileInUse", "The entity cannot be deleted while it is in use."},
     {"CloudFrontOriginAccessIdentityAlreadyExists",
      "If the CallerReference is a value you already sent in a previous request to create an identity but the "
      "content of the CloudFrontOriginAccessIdentityConfig is different from the original request, CloudFront "
@@ -30,6 +31,9 @@ constexpr auto kMessages = std::to_array<Entry>({
     {"DistributionAlreadyExists",
      "The caller reference that you are using to create a distribution is associated with another distribution."},
     {"DistributionNotDisabled", "The distribution you are trying to delete has not been disabled."},
+    {"EntityAlreadyExists", "The entity already exists. You must provide a unique entity."},
+    {"EntityLimitExceeded", "The entity limit has been exceeded."},
+    {"EntityNotFound", "The entity was not found."},
     {"FieldLevelEncryptionConfigAlreadyExists",
      "The specified configuration for field-level encryption already exists."},
     {"FieldLevelEncryptionConfigInUse", "The specified configuration for field-level encryption is in use."},
@@ -37,6 +41,9 @@ constexpr auto kMessages = std::to_array<Entry>({
     {"FieldLevelEncryptionProfileInUse", "The specified profile for field-level encryption is in use."},
     {"FieldLevelEncryptionProfileSizeExceeded",
      "The maximum size of a profile for field-level encryption was exceeded."},
+    {"FunctionAlreadyExists", "A function with the same name already exists in this Amazon Web Services account."},
+    {"FunctionInUse", "Cannot delete the function because it's attached to one or more cache behaviors."},
+    {"FunctionSizeLimitExceeded", "The function is too large."},
     {"IllegalDelete", "Deletion is not allowed for this entity."},
     {"IllegalFieldLevelEncryptionConfigAssociationWithCacheBehavior",
      "The specified configuration for field-level encryption can't be associated with the specified cache "
@@ -85,6 +92,7 @@ constexpr auto kMessages = std::to_array<Entry>({
     {"NoSuchDistribution", "The specified distribution does not exist."},
     {"NoSuchFieldLevelEncryptionConfig", "The specified configuration for field-level encryption doesn't exist."},
     {"NoSuchFieldLevelEncryptionProfile", "The specified profile for field-level encryption doesn't exist."},
+    {"NoSuchFunctionExists", "The function does not exist."},
     {"NoSuchInvalidation", "The specified invalidation does not exist."},
     {"NoSuchMonitoringSubscription", "A monitoring subscription does not exist for the specified distribution."},
     {"NoSuchOrigin", "No origin exists with the specified Origin Id."},
@@ -94,9 +102,9 @@ constexpr auto kMessages = std::to_array<Entry>({
     {"NoSuchResource", "A resource that was specified is not valid."},
     {"NoSuchResponseHeadersPolicy", "The response headers policy does not exist."},
     {"NoSuchStreamingDistribution", "The specified streaming distribution does not exist."},
-    {"OriginAccessControlAlreadyExists",
-     "An origin access control with the specified parameters already exists."},
-    {"OriginAccessControlInUse", "Cannot delete the origin access control because it's in use by one or more distributions."},
+    {"OriginAccessControlAlreadyExists", "An origin access control with the specified parameters already exists."},
+    {"OriginAccessControlInUse",
+     "Cannot delete the origin access control because it's in use by one or more distributions."},
     {"OriginRequestPolicyAlreadyExists",
      "An origin request policy with this name already exists. You must provide a unique name. To modify an "
      "existing origin request policy, use UpdateOriginRequestPolicy."},
@@ -118,6 +126,7 @@ constexpr auto kMessages = std::to_array<Entry>({
      "The caller reference that you are using to create a streaming distribution is associated with another "
      "streaming distribution."},
     {"StreamingDistributionNotDisabled", "The streaming distribution you are trying to delete has not been disabled."},
+    {"TestFunctionFailed", "The CloudFront function failed."},
     {"Throttling", "Rate exceeded"},
     {"TooManyCacheBehaviors", "You cannot create more cache behaviors for the distribution."},
     {"TooManyCachePolicies", "You have reached the maximum number of cache policies for this Amazon Web Services account."},
@@ -144,6 +153,8 @@ constexpr auto kMessages = std::to_array<Entry>({
      "The maximum number of query arg profiles for field-level encryption have been created."},
     {"TooManyFunctionAssociations",
      "You have reached the maximum number of CloudFront function associations for this distribution."},
+    {"TooManyFunctions",
+     "You have reached the maximum number of CloudFront functions for this Amazon Web Services account."},
     {"TooManyHeadersInForwardedValues", "Your request contains too many headers in forwarded values."},
     {"TooManyInvalidationsInProgress",
      "Processing your request will cause you to exceed the maximum number of in-progress wildcard invalidations "
@@ -169,6 +180,7 @@ constexpr auto kMessages = std::to_array<Entry>({
     {"TooManyTrustedSigners", "Your request contains more trusted signers than are allowed per distribution."},
     {"TrustedKeyGroupDoesNotExist", "The specified key group does not exist."},
     {"TrustedSignerDoesNotExist", "One or more of your trusted signers don't exist."},
+    {"UnsupportedOperation", "This operation is not supported."},
 });
 
 }  // namespace

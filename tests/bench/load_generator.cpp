@@ -4,6 +4,7 @@
 //
 //   load_generator get     --port P --path PATH [--connections 16] [--seconds 5]
 //                          [--method PUT --body-bytes N]   (e.g. against the ceiling server)
+//                          [--body-file PATH] [--header "If-Match: E1"]
 //   load_generator update  --port P [--connections 16] [--seconds 5] [--prefix REF]
 //   load_generator create  --port P --count N [--connections 16] [--prefix REF]
 //   load_generator pages   --port P [--max-items 100] [--repeats 15]
@@ -18,6 +19,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <string>
@@ -171,13 +173,24 @@ int Get(const Flags& flags) {
   const int port = IntFlag(flags, "port");
   const std::string path = Flag(flags, "path");
   const std::string method = Flag(flags, "method", "GET");
-  const std::string body(static_cast<std::size_t>(IntFlag(flags, "body-bytes", "0")), 'x');
+  std::string body(static_cast<std::size_t>(IntFlag(flags, "body-bytes", "0")), 'x');
+  if (flags.contains("body-file")) {
+    const std::string& file = flags.at("body-file");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "load_generator: cannot read %s\n", file.c_str());
+      return 1;
+    }
+    body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  // One extra header line ("If-Match: E123"), e.g. for TestFunction.
+  const std::string header = flags.contains("header") ? flags.at("header") + "\r\n" : "";
   return RunTimed(
       port, IntFlag(flags, "connections", "16"), std::atof(Flag(flags, "seconds", "5").c_str()),
       [](int, HttpConnection&, std::string&) { return true; },
       [&](int, HttpConnection& connection, std::string& first_error) {
         HttpResponse response;
-        if (!connection.RoundTrip(method, path, "", body, response)) {
+        if (!connection.RoundTrip(method, path, header, body, response)) {
           if (first_error.empty()) first_error = "transport error on " + method + " " + path;
           return false;
         }

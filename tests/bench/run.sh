@@ -377,6 +377,66 @@ start fixture_memory "$server" --port 0 --fixtures "$work/big.json"
 rss_row "loaded from a snapshot fixture (in memory)" "$(calc "$(awk '/^VmRSS/ { print $2 }' "/proc/$PID/status") / 1024")"
 stop "$PID"
 
+# --- 7. CloudFront Functions and the KeyValueStore data plane -----------------
+# TestFunction runs a 2.0 function reading the store (one njs run per request),
+# one request at a time: its latency is the figure. GetKey is a read like
+# GetDistribution, against the bare server with the same body size.
+say "functions: TestFunction latency (a 2.0 function reading its key value store), GetKey load"
+start functions "$server" --port 0
+functions_pid=$PID functions_port=$PORT
+base=http://127.0.0.1:$functions_port
+xmlns=http://cloudfront.amazonaws.com/doc/2020-05-31/
+kvs_arn=$(curl -sf -X POST "$base/2020-05-31/key-value-store" -H 'Content-Type: text/xml' \
+            --data "<CreateKeyValueStoreRequest xmlns=\"$xmlns\"><Name>bench</Name></CreateKeyValueStoreRequest>" |
+          grep -o '<ARN>[^<]*' | cut -c6-) || die "CreateKeyValueStore failed"
+kvs_path=/key-value-stores/$(sed 's/:/%3A/g; s/\//%2F/g' <<<"$kvs_arn")
+kvs_etag=$(curl -sf -D - -o /dev/null "$base$kvs_path" | sed -n 's/^[Ee][Tt]ag: *\([^[:space:]]*\).*/\1/p')
+curl -sf -X PUT "$base$kvs_path/keys/greeting" -H "If-Match: $kvs_etag" -H 'Content-Type: application/json' \
+  --data '{"Value":"hello from the key value store"}' >/dev/null || die "PutKey failed"
+function_code=$(base64 -w0 <<'JS'
+import cf from 'cloudfront';
+const kvs = cf.kvs();
+async function handler(event) {
+  const request = event.request;
+  request.headers['x-greeting'] = {value: await kvs.get('greeting')};
+  return request;
+}
+JS
+)
+function_etag=$(curl -sf -D - -o /dev/null -X POST "$base/2020-05-31/function" -H 'Content-Type: text/xml' \
+  --data "<CreateFunctionRequest xmlns=\"$xmlns\"><Name>bench</Name><FunctionConfig><Comment>bench</Comment><Runtime>cloudfront-js-2.0</Runtime><KeyValueStoreAssociations><Quantity>1</Quantity><Items><KeyValueStoreAssociation><KeyValueStoreARN>$kvs_arn</KeyValueStoreARN></KeyValueStoreAssociation></Items></KeyValueStoreAssociations></FunctionConfig><FunctionCode>$function_code</FunctionCode></CreateFunctionRequest>" |
+  sed -n 's/^[Ee][Tt]ag: *\([^[:space:]]*\).*/\1/p') || die "CreateFunction failed"
+[ -n "$function_etag" ] || die "CreateFunction answered no ETag"
+event=$(base64 -w0 <<<'{"version":"1.0","context":{"eventType":"viewer-request"},"viewer":{"ip":"198.51.100.7"},"request":{"method":"GET","uri":"/index.html","querystring":{},"headers":{"host":{"value":"example.com"}},"cookies":{}}}')
+echo "<TestFunctionRequest xmlns=\"$xmlns\"><Stage>DEVELOPMENT</Stage><EventObject>$event</EventObject></TestFunctionRequest>" \
+  >"$work/test_function.xml"
+curl -sf -X POST "$base/2020-05-31/function/bench/test" -H "If-Match: $function_etag" -H 'Content-Type: text/xml' \
+  --data-binary @"$work/test_function.xml" | grep -q 'x-greeting' || die "TestFunction did not run the function"
+test_function=$("$tools/bench_load_generator" get --port "$functions_port" --path /2020-05-31/function/bench/test \
+                  --method POST --body-file "$work/test_function.xml" --header "If-Match: $function_etag" \
+                  --connections 1 --seconds "$seconds" | grep '^BENCH')
+[ "$(field "$test_function" errors)" = 0 ] || die "TestFunction load had errors: $test_function"
+test_function2=$("$tools/bench_load_generator" get --port "$functions_port" --path /2020-05-31/function/bench/test \
+                   --method POST --body-file "$work/test_function.xml" --header "If-Match: $function_etag" \
+                   --connections 2 --seconds "$(calc "$seconds / 2")" | grep '^BENCH')
+get_key_path=$kvs_path/keys/greeting
+get_key_bytes=$(body_bytes "$functions_port" "$get_key_path")
+get_key=$(load GetKey "$functions_port" "$get_key_path")
+stop "$functions_pid"
+start ceiling "$tools/bench_ceiling_server" --body-bytes "$get_key_bytes" --threads 64
+get_key_ceiling=$(load "GetKey ceiling" "$PORT" "$get_key_path")
+stop "$PID"
+p99=$(field "$test_function" p99_ms)
+row "TestFunction, 1 connection (njs process per run): req/s, p50 / p99" \
+    "$(fmt "$(field "$test_function" rps)" 0), $(field "$test_function" p50_ms) / $p99 ms" "p99 < 20 ms" \
+    "$(check "$p99" '<' 20)"
+row "TestFunction, 2 connections: req/s, p50 / p99" \
+    "$(fmt "$(field "$test_function2" rps)" 0), $(field "$test_function2" p50_ms) / $(field "$test_function2" p99_ms) ms"
+ratio=$(calc "100 * $(field "$get_key" rps) / $(field "$get_key_ceiling" rps)")
+row "GetKey: req/s, p50 / p99 (ceiling: $(fmt "$(field "$get_key_ceiling" rps)" 0), $get_key_bytes B body)" \
+    "$(fmt "$(field "$get_key" rps)" 0), $(field "$get_key" p50_ms) / $(field "$get_key" p99_ms) ms"
+row "GetKey: % of ceiling" "$(fmt "$ratio" 1)%" ">= 50%" "$(check "$ratio" '>=' 50)"
+
 # --- table ------------------------------------------------------------------
 busy_after=$(cpu_busy)
 [ "$busy_after" -le 10 ] || echo "WARNING: $busy_after% of the CPUs were busy right after the run; the figures are not reliable."

@@ -231,17 +231,18 @@ def test_waiter_made_instant_by_advancing_the_clock(ctl, client):
 def test_config_validation(ctl):
     start = ctl.ok("GET", "/config")
     assert start == {"propagation_delay_seconds": 1, "invalidation_delay_seconds": 0,
-                     "max_distributions": 500}
+                     "max_distributions": 500, "function_time_limit_ms": 50, "function_memory_limit_mb": 16}
     for bad in ({"propagation_delay_seconds": -1}, {"propagation_delay_seconds": "5"},
                 {"invalidation_delay_seconds": None, "nope": 1}, {"max_distributions": 1.5},
-                {"max_distributions": -3}):
+                {"max_distributions": -3}, {"function_time_limit_ms": 0}, {"function_memory_limit_mb": 2048}):
         ctl.refused("PATCH", "/config", bad)
     assert ctl.ok("GET", "/config") == start, "a refused PATCH changes nothing"
     ctl.refused("PATCH", "/config", raw="{not json")
     ctl.refused("PATCH", "/config", raw="[1, 2]")
-    changed = ctl.ok("PATCH", "/config", {"invalidation_delay_seconds": 2.5, "max_distributions": 7})
+    changed = ctl.ok("PATCH", "/config", {"invalidation_delay_seconds": 2.5, "max_distributions": 7,
+                                          "function_time_limit_ms": 200})
     assert changed == {"propagation_delay_seconds": 1, "invalidation_delay_seconds": 2.5,
-                       "max_distributions": 7}
+                       "max_distributions": 7, "function_time_limit_ms": 200, "function_memory_limit_mb": 16}
 
 
 def test_max_distributions_at_run_time(ctl, client):

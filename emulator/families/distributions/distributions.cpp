@@ -8,6 +8,7 @@
 #include "emulator/families/distributions/distribution_defaults.h"
 #include "emulator/families/distributions/distribution_operations.h"
 #include "emulator/families/distributions/distribution_rules.h"
+#include "emulator/families/functions/function_associations.h"
 #include "emulator/families/signing_keys/key_groups.h"
 
 namespace cfl::families {
@@ -32,6 +33,7 @@ Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource* 
   if (auto check = CheckDistributionRules(config); !check) return check;
   if (auto check = CheckDistributionSettings(config); !check) return check;
   if (auto check = CheckRealtimeLogOwners(ctx, config); !check) return check;
+  if (auto check = CheckFunctionAssociations(ctx.account, config); !check) return check;
   if (current && config.value("Staging", false) != current->config().value("Staging", false)) {
     return Fail(errors::IllegalUpdate(
         "The update contains modifications that are not allowed: Staging can't be changed."));
@@ -243,7 +245,8 @@ FamilyDefinition MakeDefinition() {
            errors::InvalidMinimumProtocolVersion,
            errors::InvalidGeoRestrictionParameter,
            errors::InvalidLocationCode,
-           errors::InvalidWebACLId}};
+           errors::InvalidWebACLId,
+           errors::MalformedXML}};
 }
 
 }  // namespace

@@ -1,0 +1,41 @@
+// The event object CloudFront hands a function (version 1.0): context,
+// viewer, request and, for viewer-response, response; header, cookie and
+// query names lowercase, each value {value} and repeats under multiValue.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "emulator/common/result.h"
+
+namespace cfl::runtime {
+
+// What CloudFront fills into context when the caller leaves it out.
+struct EventContext {
+  std::string distribution_domain_name = "d111111abcdef8.cloudfront.net";
+  std::string distribution_id = "EDFDVBD6EXAMPLE";
+  std::string request_id;
+};
+
+// An event a caller wrote (TestFunction's EventObject), completed as
+// CloudFront completes it: version 1.0, the context's missing members, an
+// event type from the members present (viewer-response when there is a
+// response), empty headers/cookies/querystring, header names lowercased.
+// Returns the JSON text, or why it is not an event.
+Result<std::string, std::string> CompleteEvent(std::string_view json, const EventContext& context);
+
+// A viewer request as the edge sees it, in the order it arrived.
+struct ViewerRequest {
+  std::string method;
+  std::string uri;           // the path, percent-decoded, without the query string
+  std::string query_string;  // as sent, without "?"
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string viewer_ip;
+};
+
+// The viewer-request event of request (Cookie headers become cookies, not a header).
+std::string ViewerRequestEvent(const ViewerRequest& request, const EventContext& context);
+
+}  // namespace cfl::runtime
