@@ -71,11 +71,30 @@ inline void RouteEverything(FramedServer& http, const httplib::Server::Handler& 
   // Every path, also one whose decoded form holds a CR or LF ("." does not
   // match those): the handler decides what a path means.
   const std::string any_path = R"([\s\S]*)";
+  // Bodies are read here rather than by cpp-httplib, which refuses an
+  // application/x-www-form-urlencoded body over 8 KB with 413 (curl -d labels
+  // every body so; the limit is compiled into Debian's library). The
+  // connection loop has bounded the bytes already.
+  const auto with_body = [handler](const httplib::Request& request, httplib::Response& response,
+                                   const httplib::ContentReader& read) {
+    httplib::Request whole = request;
+    if (request.is_multipart_form_data()) {
+      // cpp-httplib gives a multipart body only in parts: it reaches the
+      // handler empty, as it always did (no operation takes one).
+      read([](const httplib::MultipartFormData&) { return true; }, [](const char*, std::size_t) { return true; });
+    } else {
+      read([&whole](const char* data, std::size_t size) {
+        whole.body.append(data, size);
+        return true;
+      });
+    }
+    handler(whole, response);
+  };
   http.Get(any_path, handler);
-  http.Post(any_path, handler);
-  http.Put(any_path, handler);
-  http.Delete(any_path, handler);
-  http.Patch(any_path, handler);
+  http.Post(any_path, with_body);
+  http.Put(any_path, with_body);
+  http.Delete(any_path, with_body);
+  http.Patch(any_path, with_body);
   http.Options(any_path, handler);
 }
 

@@ -138,7 +138,7 @@ CASES = [
         {"LambdaFunctionARN": LATEST_LAMBDA, "EventType": "viewer-request"}])), "InvalidLambdaFunctionAssociation", 400),
     ("function-on-origin-event", lambda c: c["DefaultCacheBehavior"].update(FunctionAssociations=items([
         {"FunctionARN": "arn:aws:cloudfront::123456789012:function/rewrite", "EventType": "origin-request"}])),
-     "InvalidFunctionAssociation", 400),
+     "MalformedXML", 400),  # "Member must satisfy value set: [viewer-request, viewer-response]", as CloudFront
     ("too-many-lambda-associations", lambda c: c["DefaultCacheBehavior"].update(LambdaFunctionAssociations=items([
         {"LambdaFunctionARN": f"arn:aws:lambda:us-east-1:123456789012:function:edge:{i + 1}", "EventType": event}
         for i, event in enumerate(["viewer-request", "viewer-response", "origin-request", "origin-response",

@@ -180,7 +180,7 @@ def test_unknown_host_is_cloudfronts_403(edge_url):
 
 def test_alias_routes_and_an_alias_of_nobody_is_403(cf_edge, edge_url, account):
     alias = f"www-{account}.example.com"
-    create(cf_edge, edge_config(Aliases={"Quantity": 1, "Items": [alias]}))
+    create(cf_edge, edge_config(**u.with_aliases(alias)))
     assert get(edge_url, alias, "/via-alias").json()["path"] == "/via-alias"
     assert_cloudfront_error(get(edge_url, f"other-{account}.example.com", "/"), 403)
 
@@ -276,7 +276,7 @@ def test_origin_failures_are_502_and_504(cf_edge, edge_url, origin):
 
 def test_curl_reaches_an_alias_with_resolve(cf_edge, edge_url, account):
     alias = f"curl-{account}.example.com"
-    create(cf_edge, edge_config(Aliases={"Quantity": 1, "Items": [alias]}))
+    create(cf_edge, edge_config(**u.with_aliases(alias)))
     port = edge_url.rpartition(":")[2]
     out = subprocess.run(["curl", "-s", "-i", "--resolve", f"{alias}:{port}:127.0.0.1",
                           f"http://{alias}:{port}/curl.txt"], capture_output=True, timeout=30)

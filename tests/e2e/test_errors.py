@@ -298,12 +298,12 @@ def test_unimplemented_operations_boto3(cf, url, account, dist_config):
     assert got["Distribution"]["DistributionConfig"] == created["Distribution"]["DistributionConfig"]
 
 
-def test_not_implemented_exact_message(cf):
+def test_not_implemented_exact_message(url, account):
     with pytest.raises(ClientError) as ei:
-        cf.list_conflicting_aliases(DistributionId="E0000000000000", Alias="a.example.com")
+        u.make_model_client(url, account).list_anycast_ip_lists()
     # The brief's wording; a final full stop is fine.
     assert ei.value.response["Error"]["Message"].rstrip(".") == \
-        "ListConflictingAliases is not implemented yet by CloudFront Local"
+        "ListAnycastIpLists is not implemented yet by CloudFront Local"
 
 
 @pytest.mark.parametrize("method,path,op", [

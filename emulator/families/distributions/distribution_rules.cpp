@@ -402,18 +402,8 @@ Check CheckFunctionAssociations(const Json& behavior) {
     return Fail(errors::TooManyFunctionAssociations(
         "Your request contains more than 2 CloudFront function associations for a cache behavior."));
   }
-  std::set<std::string> events;
-  for (const auto& association : associations) {
-    const std::string event = Text(association, "EventType");
-    if (event != "viewer-request" && event != "viewer-response") {
-      return Fail(errors::InvalidFunctionAssociation(
-          "CloudFront functions can be associated only with the viewer-request and viewer-response event types."));
-    }
-    if (!events.insert(event).second) {
-      return Fail(errors::InvalidFunctionAssociation(
-          "A cache behavior can have only one CloudFront function association for the event type " + event + "."));
-    }
-  }
+  // Event types and the functions named are the functions family's rules
+  // (families/functions/function_associations.cpp).
   return Ok{};
 }
 
