@@ -30,13 +30,14 @@ def url(cloudfront_local):
 @pytest.fixture
 def start_emulator(start_cloudfront_local):
     """Factory: start_emulator('--max-distributions', '3') -> Emulator; stopped (exit 0) at teardown.
-    binary=PATH starts another executable instead (e.g. a wrapper that limits the file size)."""
+    binary=PATH starts another executable instead (e.g. a wrapper that limits the file size);
+    startup_timeout=S waits longer for a start that loads much (sanitizer builds are slow)."""
     started = []
 
-    def start(*flags, binary=None):
-        if binary is None:
+    def start(*flags, binary=None, startup_timeout=None):
+        if binary is None and startup_timeout is None:
             return start_cloudfront_local(*flags)
-        em = u.Emulator(*flags, binary=binary)
+        em = u.Emulator(*flags, binary=binary, startup_timeout=startup_timeout or 15.0)
         started.append(em)
         return em
 

@@ -246,7 +246,8 @@ def test_a_large_state_is_loaded_and_exported_without_holding_the_document(tmp_p
     snapshot = tmp_path / "bulk.json"
     snapshot.write_text(json.dumps({"format": "cloudfront-local/state", "version": 1, "resources": resources}))
     size_mb = snapshot.stat().st_size / 2**20
-    loaded = start_emulator("--fixtures", snapshot, "--log-level", "warn")
+    # Loading takes a few seconds in a release build, minutes in a sanitizer build on a busy machine.
+    loaded = start_emulator("--fixtures", snapshot, "--log-level", "warn", startup_timeout=300)
     peak_mb = vm_kb(loaded, "VmHWM") / 1024
     assert peak_mb < 40 + 2 * size_mb, f"loading {size_mb:.0f} MB of snapshot peaked at {peak_mb:.0f} MB"
     before = vm_kb(loaded, "VmHWM")

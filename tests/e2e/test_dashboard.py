@@ -30,7 +30,7 @@ def test_the_dashboard_in_chromium(tmp_path):
     env = dict(os.environ, CFL_BINARY=str(u.BINARY), CFL_SCREENSHOT_DIR=str(screenshots), HOME=str(tmp_path))
     env.pop("CFL_URL", None)
     p = subprocess.run([node, "--test", str(BROWSER_TEST)], cwd=u.REPO, env=env, capture_output=True, text=True,
-                       timeout=240)
+                       timeout=600)  # 10,000 resources: minutes in a sanitizer build on a busy machine
     output = p.stdout + p.stderr
     assert p.returncode == 0, f"the browser test failed ({p.returncode}):\n{output[-6000:]}"
     tests = re.search(r"^# tests (\d+)$", p.stdout, re.M)
