@@ -48,7 +48,8 @@ TEST_CASE("njs runs the handler on the event: output, logs, compute utilization"
   CHECK(output["request"]["headers"]["x-added"]["value"] == "hi");
   CHECK(output["request"]["querystring"]["a"]["value"] == "1");
   CHECK(result.logs == std::vector<std::string>{"uri /index.html 42"});
-  CHECK(result.compute_utilization >= 1);
+  // A share of the time limit, measured: a fast run on an idle machine may round to 0.
+  CHECK(result.compute_utilization >= 0);
   CHECK(result.compute_utilization <= 100);
 
   auto response = Run("function handler(event) { return {statusCode: 302, statusDescription: 'Found',"

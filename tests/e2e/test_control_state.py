@@ -3,6 +3,7 @@ start (--fixtures), and --no-control-api. Each test runs its own emulator."""
 
 import copy
 import json
+import os
 import subprocess
 import time
 
@@ -248,8 +249,10 @@ def test_a_large_state_is_loaded_and_exported_without_holding_the_document(tmp_p
     size_mb = snapshot.stat().st_size / 2**20
     # Loading takes a few seconds in a release build, minutes in a sanitizer build on a busy machine.
     loaded = start_emulator("--fixtures", snapshot, "--log-level", "warn", startup_timeout=300)
+    # A sanitizer build's memory (shadow, quarantine) says nothing about ours: bounds in release only.
+    measured = not os.environ.get("CFL_SANITIZE")
     peak_mb = vm_kb(loaded, "VmHWM") / 1024
-    assert peak_mb < 40 + 2 * size_mb, f"loading {size_mb:.0f} MB of snapshot peaked at {peak_mb:.0f} MB"
+    assert not measured or peak_mb < 40 + 2 * size_mb, f"loading {size_mb:.0f} MB of snapshot peaked at {peak_mb:.0f} MB"
     before = vm_kb(loaded, "VmHWM")
     with requests.get(loaded.url + "/_emulator/state", stream=True, timeout=60) as r:
         assert r.status_code == 200
@@ -258,7 +261,7 @@ def test_a_large_state_is_loaded_and_exported_without_holding_the_document(tmp_p
     assert len(exported["resources"]) == count
     assert exported["resources"][count - 1]["unique_keys"] == [f"caller:bulk-{count - 1}"]
     grown_mb = (vm_kb(loaded, "VmHWM") - before) / 1024
-    assert grown_mb < size_mb / 2, f"exporting {size_mb:.0f} MB raised the peak by {grown_mb:.0f} MB"
+    assert not measured or grown_mb < size_mb / 2, f"exporting {size_mb:.0f} MB raised the peak by {grown_mb:.0f} MB"
 
 
 # --------------------------------------------------------------------------------------------
