@@ -359,8 +359,10 @@ def test_thousands_of_connections_that_sent_one_byte_do_not_delay_others(start_e
 
 def test_requests_wait_for_a_worker_rather_than_each_getting_a_thread(start_emulator, account):
     """--threads bounds the threads serving requests: 30 requests each held 1 s by a fault's delay,
-    against 4 workers, take about 8 s in all and never more than 4 (+ the process's own) threads."""
+    against 4 workers, take about 8 s in all and never add more than 4 threads to those the idle process
+    has (its listeners, the request log's flusher, the function runner's refiller, a sanitizer's own)."""
     em = start_emulator("--threads", "4", "--propagation-delay", "0", "--log-level", "warn")
+    idle = process_status(em, "Threads")
     r = requests.post(em.url + "/_emulator/faults",
                       json={"operation": "ListDistributions", "delay_ms": 1000, "count": 30}, timeout=10)
     assert r.status_code == 201, r.text
@@ -389,5 +391,5 @@ def test_requests_wait_for_a_worker_rather_than_each_getting_a_thread(start_emul
     done.set()
     watcher.join()
     assert statuses == [200] * 30
-    assert peak[0] <= 4 + 6, peak[0]
+    assert peak[0] <= idle + 4, (idle, peak[0])
     assert 7 <= took < 20, took
