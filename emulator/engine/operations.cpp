@@ -281,8 +281,14 @@ Result<Json, ApiError> Publish(const Context& c, RequestContext& ctx, const Json
   return Answer(c, c.family->render(ctx, published.value(), true), published.value());
 }
 
-// The item shape of a list answer: {…, Items: [item]}.
+// Whether a list answer is the items themselves beside a NextMarker member
+// (ListConnectionFunctions: {NextMarker, ConnectionFunctions: [item]}),
+// rather than CloudFront's envelope {Marker, …, Items: [item]}.
+bool IsFlatList(model::ShapeId list) { return model::Shape(list).type == model::ShapeType::kList; }
+
+// The item shape of a list answer: {…, Items: [item]}, or [item] when flat.
 model::ShapeId ItemShape(model::ShapeId list) {
+  if (IsFlatList(list)) return model::Shape(list).list_member;
   const auto* items = model::FindMember(model::Shape(list), "Items");
   if (!items) throw std::logic_error("list shape " + std::string(model::Shape(list).name) + " has no Items");
   return model::Shape(items->shape).list_member;
@@ -297,9 +303,12 @@ Result<Json, ApiError> ListStored(const Context& c, RequestContext& ctx, const J
     parent = StringMember(input, c.members.key);
     if (auto found = RequireParent(ctx, family, *parent); !found) return Fail(std::move(found).error());
   }
+  const bool flat = IsFlatList(c.members.answer_shape);
   std::string key =
       model::EncodedPages::Key(ctx.services.store.Generation(), ctx.account, c.members.operation->name, input);
-  if (auto kept = model::EncodedPages::Find(ctx.now_ms, key)) return Json{{c.members.answer, std::move(*kept)}};
+  if (!flat) {
+    if (auto kept = model::EncodedPages::Find(ctx.now_ms, key)) return Json{{c.members.answer, std::move(*kept)}};
+  }
   auto page = ListRecords(ctx, family, input, parent);
   if (!page) return Fail(std::move(page).error());
   const model::ShapeId item_shape = ItemShape(c.members.answer_shape);
@@ -308,6 +317,11 @@ Result<Json, ApiError> ListStored(const Context& c, RequestContext& ctx, const J
     const std::string variant = family.summary_variant ? family.summary_variant(ctx, record) : "";
     items.push_back(model::EncodedView(ctx.now_ms, record, item_shape, variant,
                                        [&] { return family.summarize(ctx, ResourceOf(record)); }));
+  }
+  if (flat) {  // the items beside NextMarker: no envelope whose encoding a page could keep
+    Json answer = {{c.members.answer, std::move(items)}};
+    if (page->truncated) answer["NextMarker"] = page->next_marker;
+    return answer;
   }
   std::string content = model::EncodeXmlContent(ListEnvelope(page.value(), std::move(items)), c.members.answer_shape);
   Json answer = {{c.members.answer, model::PreEncodedXml(content)}};
@@ -376,6 +390,14 @@ Result<Json, ApiError> PageOfRecords(const OperationMembers& members, const Fami
   return Json{{members.answer, std::move(page).value()}};
 }
 
+Result<Json, ApiError> ListRecordsReferencing(RequestContext& ctx, const OperationMembers& members,
+                                              const Family& users, std::string_view target_kind,
+                                              const std::string& id, const Json& input) {
+  auto records = RecordsReferencing(ctx, users.kind, target_kind, id);
+  if (!records) return Fail(std::move(records).error());
+  return PageOfRecords(members, users, ctx, input, records.value());
+}
+
 // This family's records that reference one of target_kind, in creation
 // order, Marker/MaxItems paged.
 Result<Json, ApiError> ListReferencing(const Context& c, std::string_view target_kind, RequestContext& ctx,
@@ -386,9 +408,7 @@ Result<Json, ApiError> ListReferencing(const Context& c, std::string_view target
   if (!FindManaged(target->family.managed, id)) {
     if (auto found = LoadRecord(ctx, target->family, id); !found) return Fail(std::move(found).error());
   }
-  auto records = RecordsReferencing(ctx, c.family->kind, target_kind, id);
-  if (!records) return Fail(std::move(records).error());
-  return PageOfRecords(c.members, *c.family, ctx, input, records.value());
+  return ListRecordsReferencing(ctx, c.members, *c.family, target_kind, id, input);
 }
 
 Handler HandlerOf(const Context& c, const Operation& operation) {
@@ -468,6 +488,14 @@ Result<Json, ApiError> ListWhere(RequestContext& ctx, const Family& family, std:
     query.after_id = page.records.back().id;
   }
   return PageOfRecords(MembersOf(operation), family, ctx, input, records);
+}
+
+Result<Json, ApiError> ListRecordsReferencing(RequestContext& ctx, std::string_view operation,
+                                              std::string_view user_kind, std::string_view target_kind,
+                                              const std::string& id, const Json& input) {
+  const auto* users = Registry::Get().FindFamily(user_kind);
+  if (!users) return Fail(errors::InternalError("no family of kind " + std::string(user_kind)));
+  return ListRecordsReferencing(ctx, MembersOf(operation), users->family, target_kind, id, input);
 }
 
 OperationMembers MembersOf(std::string_view operation, model::ServiceId service) {

@@ -55,6 +55,15 @@ Result<Json, ApiError> PageAfterMarker(const Json& input, const std::vector<stor
 Result<std::vector<store::Record>, ApiError> RecordsReferencing(RequestContext& ctx, std::string_view user_kind,
                                                                 std::string_view target_kind, const std::string& id);
 
+// The answer of operation, a list of the account's user_kind records that
+// reference the target_kind record id, in creation order, Marker/MaxItems
+// paged: their summaries, or their ids when the list holds strings (what
+// kListReferencing answers, for lists whose model names the target other
+// than by a path label: ListDistributionsByConnectionFunction's query).
+Result<Json, ApiError> ListRecordsReferencing(RequestContext& ctx, std::string_view operation,
+                                              std::string_view user_kind, std::string_view target_kind,
+                                              const std::string& id, const Json& input);
+
 // Adds the handler of every operation of definition to table.
 void AddHandlers(const FamilyDefinition& definition, HandlerTable& table);
 

@@ -114,6 +114,16 @@ std::span<const ReferenceRule> ReferenceRules() {
        kNoStore, kStoreInUse, false, StoreIdOfArn},
       {"function-live", "FunctionConfig.KeyValueStoreAssociations.Items[].KeyValueStoreARN", "key-value-store-data",
        kNoStore, kStoreInUse, false, StoreIdOfArn},
+      {"connection-function", "ConnectionFunctionConfig.KeyValueStoreAssociations.Items[].KeyValueStoreARN",
+       "key-value-store-data", kNoStore, kStoreInUse, false, StoreIdOfArn},
+      {"connection-function-live", "ConnectionFunctionConfig.KeyValueStoreAssociations.Items[].KeyValueStoreARN",
+       "key-value-store-data", kNoStore, kStoreInUse, false, StoreIdOfArn},
+      // Only a published (LIVE) connection function can be associated with a distribution.
+      {"distribution", "ConnectionFunctionAssociation.Id", "connection-function-live",
+       {errors::EntityNotFound,
+        "The connection function that ConnectionFunctionAssociation names does not exist or is not published (LIVE)."},
+       {errors::CannotDeleteEntityWhileInUse,
+        "The connection function is associated with a distribution; remove the association first."}},
   };
   return kRules;
 }

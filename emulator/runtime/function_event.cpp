@@ -111,6 +111,19 @@ Result<std::string, std::string> CompleteEvent(std::string_view json, const Even
   return event.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+Result<std::string, std::string> CompleteConnectionEvent(std::string_view json) {
+  Json connection = Json::parse(json, nullptr, false);
+  if (connection.is_discarded()) return Fail(std::string("The connection object is not valid JSON."));
+  if (!connection.is_object()) return Fail(std::string("The connection object must be a JSON object."));
+  // allow and deny are the runtime's: a member of either name would hide them.
+  for (const char* method : {"allow", "deny"}) {
+    if (connection.contains(method)) {
+      return Fail("The connection object cannot have a member named " + std::string(method) + ".");
+    }
+  }
+  return connection.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 std::string ViewerRequestEvent(const ViewerRequest& request, const EventContext& context) {
   Json headers = Json::object();
   Json cookies = Json::object();

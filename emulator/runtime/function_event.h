@@ -26,6 +26,13 @@ struct EventContext {
 // Returns the JSON text, or why it is not an event.
 Result<std::string, std::string> CompleteEvent(std::string_view json, const EventContext& context);
 
+// A connection object a caller wrote (TestConnectionFunction's
+// ConnectionObject), as connectionHandler receives it: the JSON object as
+// written (CloudFront documents its members, e.g. clientIp and
+// clientCertInfo, but leaves the test object's structure to the caller).
+// Returns the JSON text, or why it is not a connection object.
+Result<std::string, std::string> CompleteConnectionEvent(std::string_view json);
+
 // A viewer request as the edge sees it, in the order it arrived.
 struct ViewerRequest {
   std::string method;

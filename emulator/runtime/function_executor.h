@@ -24,6 +24,17 @@ enum class FunctionRuntime : std::uint8_t {
   kJs2,  // cloudfront-js-2.0: adds const/let, async/await, Buffer, import cf from 'cloudfront'
 };
 
+// What a function handles, which names its handler and what it must answer.
+enum class FunctionKind : std::uint8_t {
+  // A viewer-request or viewer-response function: handler(event) returns
+  // the request or a response.
+  kViewer,
+  // A connection function (mTLS): connectionHandler(connection) decides by
+  // calling connection.allow() or connection.deny(), the connection being
+  // the event object with those two methods added.
+  kConnection,
+};
+
 // "cloudfront-js-1.0" → kJs1, "cloudfront-js-2.0" → kJs2; false otherwise.
 bool ParseRuntime(std::string_view name, FunctionRuntime& runtime);
 
@@ -41,6 +52,7 @@ struct Execution {
   FunctionRuntime runtime = FunctionRuntime::kJs1;
   std::string_view event_json;  // the event object, a JSON object (function_event.h builds it)
   const KeyValueData* store = nullptr;  // the associated store, or null
+  FunctionKind kind = FunctionKind::kViewer;
 };
 
 struct Limits {
@@ -55,12 +67,15 @@ struct ExecutionResult {
   enum class Outcome : std::uint8_t {
     kOk,            // output holds the returned request or response
     kFunctionError, // the code did not compile, threw, or returned something that is not an event
+                    // (a connection function: decided neither to allow nor to deny)
     kTimeLimit,     // the handler ran past Limits::time
     kMemoryLimit,   // the handler allocated past Limits::memory_bytes
     kRuntimeError,  // the runtime could not run at all (not installed, failed to start)
   };
   Outcome outcome = Outcome::kRuntimeError;
-  std::string output;             // kOk: {"request": …} or {"response": …} as JSON text
+  // kOk, as JSON text: {"request": …} or {"response": …}; for a connection
+  // function its decision, {"action": "allow"} or {"action": "deny"}.
+  std::string output;
   std::vector<std::string> logs;  // each console.log line, at most 10 KB in all (as CloudFront truncates)
   std::string error;              // what went wrong, as FunctionErrorMessage shows it ("" when kOk)
   int compute_utilization = 0;    // 0–100: the share of Limits::time the handler used, rounded up

@@ -3,7 +3,7 @@
 namespace cfl::runtime {
 
 // The driver runs in `njs -s` (no fs module) as the whole script, applied to
-// one input object: {nonce, code, runtime, event, store, logLimit}. It
+// one input object: {nonce, code, runtime, kind, event, store, logLimit}. It
 //  1. keeps what it needs (the Function constructor, console.log, JSON),
 //  2. removes what a CloudFront function must not have: process (argv, env),
 //     print, timers, eval and every way back to the Function constructor,
@@ -11,8 +11,10 @@ namespace cfl::runtime {
 //  3. compiles the code as a function body, so that an import statement can
 //     only be the ones it rewrote (an import at the top level would make njs
 //     read a file), with require limited to crypto and querystring,
-//  4. prints "NONCE ready", runs the code's top level, calls handler(event),
-//     awaits a promise, checks what came back, and prints "NONCE {result}".
+//  4. prints "NONCE ready", runs the code's top level, calls handler(event)
+//     (a connection function: connectionHandler(connection), the event with
+//     allow() and deny() added), awaits a promise, checks what came back (or
+//     what the connection function decided), and prints "NONCE {result}".
 // Only lines starting with the nonce count: code cannot reach the real
 // console.log, and cannot guess the nonce.
 std::string_view NjsDriverSource() {
@@ -27,6 +29,9 @@ var dump = njs.dump;
 var keys = Object.keys;
 var isArray = Array.isArray;
 var now = Date.now;
+var connectionKind = input.kind === 'connection';
+var handlerName = connectionKind ? 'connectionHandler' : 'handler';
+var decision = null;
 var started = 0;
 var finished = false;
 var logs = [];
@@ -156,9 +161,31 @@ function outputOf(value) {
   return {request: value};
 }
 
+// The connection a connection function gets: the event, and the two ways to decide.
+function connectionOf(event) {
+  var decide = function (action) {
+    return function () {
+      if (decision !== null && decision !== action) {
+        throw new Error('The connection was already ' + (decision === 'allow' ? 'allowed' : 'denied'));
+      }
+      decision = action;
+    };
+  };
+  Object.defineProperty(event, 'allow', {value: decide('allow')});
+  Object.defineProperty(event, 'deny', {value: decide('deny')});
+  return event;
+}
+
+function decisionOf() {
+  if (decision === null) {
+    throw new TypeError('The connection function must call connection.allow() or connection.deny()');
+  }
+  return {action: decision};
+}
+
 function finish(value) {
   try {
-    report({output: stringify(outputOf(value))});
+    report({output: stringify(connectionKind ? decisionOf() : outputOf(value))});
   } catch (e) {
     report({error: String(e)});
   }
@@ -176,7 +203,8 @@ var main;
 try {
   var code = input.runtime === 2 ? rewriteImports(input.code) : input.code;
   main = compile('require', '__cfl_import',
-                 '"use strict";' + code + '\n;return typeof handler === "function" ? handler : undefined;');
+                 '"use strict";' + code + '\n;return typeof ' + handlerName + ' === "function" ? ' + handlerName +
+                 ' : undefined;');
 } catch (e) {
   report({error: String(e)});
 }
@@ -186,9 +214,9 @@ if (!finished) {
   try {
     var handler = main(restrictedRequire, importModule);
     if (handler === undefined) {
-      report({error: 'The function code does not define a handler function'});
+      report({error: 'The function code does not define a ' + handlerName + ' function'});
     } else {
-      var returned = handler(input.event);
+      var returned = handler(connectionKind ? connectionOf(input.event) : input.event);
       if (returned !== null && typeof returned === 'object' && typeof returned.then === 'function') {
         returned.then(finish, fail);
       } else {

@@ -89,6 +89,7 @@ std::string BuildScript(const Execution& execution, const std::string& nonce) {
   Json input = {{"nonce", nonce},
                 {"code", std::string(execution.code)},
                 {"runtime", execution.runtime == FunctionRuntime::kJs2 ? 2 : 1},
+                {"kind", execution.kind == FunctionKind::kConnection ? "connection" : "viewer"},
                 {"event", Json::parse(execution.event_json)},
                 {"logLimit", kLogLimitBytes}};
   if (execution.store) {

@@ -168,5 +168,42 @@ TEST_CASE("without njs every run is a runtime error naming the package") {
   CHECK(result.error.find("Debian package njs") != std::string::npos);
 }
 
+
+ExecutionResult RunConnection(std::string_view code, std::string_view connection) {
+  REQUIRE_MESSAGE(!Executor().Binary().empty(), "njs is not installed (build.sh installs the Debian package njs)");
+  return Executor().Run({code, FunctionRuntime::kJs2, connection, nullptr, FunctionKind::kConnection},
+                        {std::chrono::milliseconds(200), 16 << 20});
+}
+
+TEST_CASE("a connection function decides through connection.allow() and connection.deny()") {
+  const std::string code =
+      "async function connectionHandler(connection) {\n"
+      "  console.log(connection.clientCertInfo.serialNumber);\n"
+      "  if (connection.clientIp === '10.0.0.1') return connection.deny();\n"
+      "  return connection.allow();\n"
+      "}";
+  auto allowed = RunConnection(code, R"({"clientIp":"203.0.113.9","clientCertInfo":{"serialNumber":"0a:1b"}})");
+  REQUIRE_MESSAGE(allowed.outcome == Outcome::kOk, allowed.error);
+  CHECK(Json::parse(allowed.output) == Json{{"action", "allow"}});
+  CHECK(allowed.logs == std::vector<std::string>{"0a:1b"});
+  auto denied = RunConnection(code, R"({"clientIp":"10.0.0.1","clientCertInfo":{"serialNumber":"ff"}})");
+  REQUIRE_MESSAGE(denied.outcome == Outcome::kOk, denied.error);
+  CHECK(Json::parse(denied.output) == Json{{"action", "deny"}});
+
+  // No decision, two different ones, or a viewer function's handler: errors, not decisions.
+  auto undecided = RunConnection("function connectionHandler(connection) { return connection; }", "{}");
+  CHECK(undecided.outcome == Outcome::kFunctionError);
+  CHECK(undecided.error.find("connection.allow() or connection.deny()") != std::string::npos);
+  auto both = RunConnection("function connectionHandler(c) { c.allow(); c.deny(); }", "{}");
+  CHECK(both.outcome == Outcome::kFunctionError);
+  CHECK(both.error.find("already allowed") != std::string::npos);
+  auto viewer = RunConnection("function handler(event) { return event.request; }", "{}");
+  CHECK(viewer.outcome == Outcome::kFunctionError);
+  CHECK(viewer.error.find("does not define a connectionHandler function") != std::string::npos);
+  // A viewer run does not look for connectionHandler.
+  auto viewer_run = Run("function connectionHandler(c) { c.allow(); }");
+  CHECK(viewer_run.error.find("does not define a handler function") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace cfl::runtime

@@ -9,7 +9,7 @@
 #include "emulator/engine/family.h"
 #include "emulator/engine/resource_naming.h"
 #include "emulator/engine/resources.h"
-#include "emulator/families/key_value_stores/key_value_stores.h"
+#include "emulator/families/functions/function_stages.h"
 #include "emulator/runtime/function_event.h"
 
 namespace cfl::families {
@@ -25,23 +25,9 @@ bool IsLive(const store::Record& record) { return record.kind != kKind; }
 
 ApiError NoSuchFunction() { return errors::NoSuchFunctionExists("The function does not exist."); }
 
-// The record of the stage input's Stage member names (DEVELOPMENT when absent).
-std::optional<store::Record> LoadStage(const RequestContext& ctx, const Json& input) {
-  const bool live = StringMember(input, "Stage") == kLiveStage;
-  return ctx.services.store.Get(ctx.account, live ? LiveKind(kKind) : std::string(kKind), StringMember(input, "Name"));
-}
-
-std::string Status(const RequestContext& ctx, const std::string& name) {
-  const std::string live = LiveKind(kKind);
-  if (!ctx.services.store.Get(ctx.account, live, name)) return "UNPUBLISHED";
-  auto users = ctx.services.store.FindReferencing(ctx.account, store::ReferenceTo(live, name));
-  const auto* records = std::get_if<std::vector<store::Record>>(&users);
-  return records && !records->empty() ? "ASSOCIATED" : "UNASSOCIATED";
-}
-
 Json Summary(const RequestContext& ctx, const Resource& resource) {
   return {{"Name", resource.id()},
-          {"Status", Status(ctx, resource.id())},
+          {"Status", StageStatus(ctx, LiveKind(kKind), resource.id())},
           {"FunctionConfig", resource.config().value("FunctionConfig", Json::object())},
           {"FunctionMetadata",
            {{"FunctionARN", Arn(ctx.account, "function", resource.id())},
@@ -50,38 +36,15 @@ Json Summary(const RequestContext& ctx, const Resource& resource) {
             {"LastModifiedTime", FormatIso8601(resource.record.modified_ms)}}}};
 }
 
-const Json& KeyValueStoreArns(const Json& config) {
-  return ItemsOf(MemberOf(MemberOf(config, "FunctionConfig"), "KeyValueStoreAssociations"));
-}
-
 Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource* current) {
   if (current) config["Name"] = current->id();  // the path names it; the body has the config and code
-  const auto code_bytes = model::Base64DecodedSize(StringMember(config, "FunctionCode"));
-  if (code_bytes > kMaxCodeBytes) {
-    return Fail(errors::FunctionSizeLimitExceeded("The function code is " + std::to_string(code_bytes) +
-                                                  " bytes; a function can be at most " +
-                                                  std::to_string(kMaxCodeBytes) + " bytes."));
-  }
-  const Json stores = KeyValueStoreArns(config);
-  if (stores.size() > 1) {
-    return Fail(errors::InvalidArgument("A function can be associated with at most one key value store."));
-  }
-  if (!stores.empty()) {
-    const std::string runtime = config["FunctionConfig"].value("Runtime", "");
-    if (runtime != "cloudfront-js-2.0") {
-      return Fail(errors::InvalidArgument("Only cloudfront-js-2.0 functions can be associated with a key value store."));
-    }
-    const std::string arn = stores[0].value("KeyValueStoreARN", "");
-    if (!KeyValueStoreIdOf(arn, ctx.account)) {
-      return Fail(errors::InvalidArgument("The key value store " + arn + " does not exist."));
-    }
-  }
-  return Ok{};
+  return CheckFunction(ctx, MemberOf(config, "FunctionConfig"), StringMember(config, "FunctionCode"), kMaxCodeBytes,
+                       errors::FunctionSizeLimitExceeded);
 }
 
 // GetFunction: the code of the stage asked for, byte for byte.
 Result<Json, ApiError> GetCode(RequestContext& ctx, const Json& input) {
-  auto record = LoadStage(ctx, input);
+  auto record = LoadStage(ctx, kKind, input, StringMember(input, "Name"));
   if (!record) return Fail(NoSuchFunction());
   const Resource resource = ResourceOf(std::move(*record));
   return Json{{"FunctionCode", resource.config().value("FunctionCode", "")},
@@ -89,23 +52,9 @@ Result<Json, ApiError> GetCode(RequestContext& ctx, const Json& input) {
               {"ContentType", "application/octet-stream"}};
 }
 
-runtime::Limits LimitsOf(const RequestContext& ctx) {
-  return {std::chrono::milliseconds(ctx.services.settings.function_time_limit_ms.load()),
-          ctx.services.settings.function_memory_limit_mb.load() << 20};
-}
-
-// The data of the store the function is associated with, when its code reads one.
-std::optional<runtime::KeyValueData> StoreOf(const RequestContext& ctx, const Resource& function,
-                                             std::string_view code) {
-  const Json stores = KeyValueStoreArns(function.config());
-  if (stores.empty() || code.find("cloudfront") == std::string_view::npos) return std::nullopt;
-  const auto id = KeyValueStoreIdOf(stores[0].value("KeyValueStoreARN", ""), ctx.account);
-  return id ? LoadKeyValueData(ctx, *id) : std::nullopt;
-}
-
 // TestFunction: runs the stage's code on the event and answers what it did.
 Result<Json, ApiError> Test(RequestContext& ctx, const Json& input) {
-  auto record = LoadStage(ctx, input);
+  auto record = LoadStage(ctx, kKind, input, StringMember(input, "Name"));
   if (!record) return Fail(NoSuchFunction());
   // The model lists no PreconditionFailed for TestFunction: a stale ETag is as invalid as none.
   if (StringMember(input, "IfMatch") != record->etag) return Fail(errors::InvalidIfMatchVersion({}));
@@ -115,23 +64,14 @@ Result<Json, ApiError> Test(RequestContext& ctx, const Json& input) {
   if (!event_text) return Fail(errors::InvalidArgument("The event object is not valid base64."));
   auto event = runtime::CompleteEvent(*event_text, {.request_id = ctx.request_id});
   if (!event) return Fail(errors::InvalidArgument(std::move(event).error()));
-  auto code = model::Base64Decode(StringMember(function.config(), "FunctionCode"));
-  runtime::FunctionRuntime runtime = runtime::FunctionRuntime::kJs1;
-  runtime::ParseRuntime(function.config().value("FunctionConfig", Json::object()).value("Runtime", ""), runtime);
-  if (!ctx.services.functions) return Fail(errors::TestFunctionFailed("No function runtime is configured."));
-
-  const auto store = StoreOf(ctx, function, code.value_or(""));
-  const auto result = ctx.services.functions->Run(
-      {code.value_or(""), runtime, event.value(), store ? &*store : nullptr}, LimitsOf(ctx));
-  if (result.outcome == runtime::ExecutionResult::Outcome::kRuntimeError) {
-    return Fail(errors::TestFunctionFailed("The function could not be run: " + result.error));
-  }
-  Json test = {{"FunctionSummary", Summary(ctx, function)},
-               {"ComputeUtilization", std::to_string(result.compute_utilization)},
-               {"FunctionExecutionLogs", result.logs},
-               {"FunctionErrorMessage", result.error},
-               {"FunctionOutput", result.output}};
-  return Json{{"TestResult", std::move(test)}};
+  auto test = TestRun(ctx,
+                      {.function_config = MemberOf(function.config(), "FunctionConfig"),
+                       .code_base64 = StringMember(function.config(), "FunctionCode"),
+                       .event_json = event.value()},
+                      "Function");
+  if (!test) return Fail(std::move(test).error());
+  test.value()["FunctionSummary"] = Summary(ctx, function);
+  return Json{{"TestResult", std::move(test).value()}};
 }
 
 FamilyDefinition MakeDefinition() {
@@ -150,7 +90,9 @@ FamilyDefinition MakeDefinition() {
   family.prepare = Prepare;
   family.render = [](const RequestContext& ctx, const Resource& resource, bool) { return Summary(ctx, resource); };
   family.summarize = Summary;
-  const auto status = [](const RequestContext& ctx, const store::Record& record) { return Status(ctx, record.id); };
+  const auto status = [](const RequestContext& ctx, const store::Record& record) {
+    return StageStatus(ctx, LiveKind(kKind), record.id);
+  };
   family.render_variant = status;
   family.summary_variant = status;
   const std::vector<ErrorSpec> config_rules = {errors::InvalidArgument, errors::FunctionSizeLimitExceeded};
