@@ -38,14 +38,12 @@ bool IsLive(const store::Record& record) { return record.kind != kKind; }
 
 ApiError NotFound() { return errors::EntityNotFound("The connection function does not exist."); }
 
-std::string Status(const RequestContext& ctx, const std::string& id) { return StageStatus(ctx, LiveKind(kKind), id); }
-
 Json Summary(const RequestContext& ctx, const Resource& resource) {
   return {{"Name", StringMember(resource.config(), "Name")},
           {"Id", resource.id()},
           {"ConnectionFunctionConfig", resource.config().value("ConnectionFunctionConfig", Json::object())},
           {"ConnectionFunctionArn", Arn(ctx.account, kArnType, resource.id())},
-          {"Status", Status(ctx, resource.id())},
+          {"Status", StageStatus(ctx, LiveKind(kKind), resource.id())},
           {"Stage", IsLive(resource.record) ? kLiveStage : kDevelopmentStage},
           {"CreatedTime", FormatIso8601(resource.record.created_ms)},
           {"LastModifiedTime", FormatIso8601(resource.record.modified_ms)}};
@@ -158,9 +156,7 @@ FamilyDefinition MakeDefinition() {
   family.prepare = Prepare;
   family.render = [](const RequestContext& ctx, const Resource& resource, bool) { return Summary(ctx, resource); };
   family.summarize = Summary;
-  const auto status = [](const RequestContext& ctx, const store::Record& record) { return Status(ctx, record.id); };
-  family.render_variant = status;
-  family.summary_variant = status;
+  VaryWithStageStatus(family);
   const std::vector<ErrorSpec> config_rules = {errors::InvalidArgument, errors::EntitySizeLimitExceeded};
   return {std::move(family),
           {{"CreateConnectionFunction", Verb::kCreate, nullptr, {}, config_rules},

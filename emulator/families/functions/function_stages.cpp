@@ -59,6 +59,14 @@ std::string StageStatus(const RequestContext& ctx, std::string_view live_kind, c
   return records && !records->empty() ? "ASSOCIATED" : "UNASSOCIATED";
 }
 
+void VaryWithStageStatus(Family& family) {
+  const auto status = [live_kind = LiveKind(family.kind)](const RequestContext& ctx, const store::Record& record) {
+    return StageStatus(ctx, live_kind, record.id);
+  };
+  family.render_variant = status;
+  family.summary_variant = status;
+}
+
 std::optional<store::Record> LoadStage(const RequestContext& ctx, std::string_view kind, const Json& input,
                                        const std::string& id) {
   const bool live = StringMember(input, "Stage") == kLiveStage;

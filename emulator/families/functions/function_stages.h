@@ -29,6 +29,11 @@ Result<Ok, ApiError> CheckFunction(engine::RequestContext& ctx, const engine::Js
 // UNASSOCIATED.
 std::string StageStatus(const engine::RequestContext& ctx, std::string_view live_kind, const std::string& id);
 
+// Makes what Get and List keep of a per-stage family's answers vary with
+// StageStatus, which a distribution's association changes without a new
+// version of the function (Family::render_variant, summary_variant).
+void VaryWithStageStatus(engine::Family& family);
+
 // The record of the stage the input's Stage member names (DEVELOPMENT when
 // absent) of a per-stage family of kind: nullopt when there is none.
 std::optional<store::Record> LoadStage(const engine::RequestContext& ctx, std::string_view kind,

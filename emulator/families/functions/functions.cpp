@@ -90,11 +90,7 @@ FamilyDefinition MakeDefinition() {
   family.prepare = Prepare;
   family.render = [](const RequestContext& ctx, const Resource& resource, bool) { return Summary(ctx, resource); };
   family.summarize = Summary;
-  const auto status = [](const RequestContext& ctx, const store::Record& record) {
-    return StageStatus(ctx, LiveKind(kKind), record.id);
-  };
-  family.render_variant = status;
-  family.summary_variant = status;
+  VaryWithStageStatus(family);
   const std::vector<ErrorSpec> config_rules = {errors::InvalidArgument, errors::FunctionSizeLimitExceeded};
   return {std::move(family),
           {{"CreateFunction", Verb::kCreate, nullptr, {}, config_rules},
