@@ -197,3 +197,34 @@ def test_distributions_reference_the_live_stage(cfm):
     cfm.delete_connection_function(Id=function_id, IfMatch=dev)
     with expect_error("EntityNotFound", 404):
         cfm.list_distributions_by_connection_function(ConnectionFunctionIdentifier=function_id)
+
+
+def test_snapshot_round_trip(start_emulator, new_account):
+    """Both stages, their ETags, the tags and the distribution's reference survive export, reset and import."""
+    em = start_emulator()
+    cfm = u.make_model_client(em.url, new_account())
+    created = create(cfm, "kept", Tags={"Items": [{"Key": "k", "Value": "v"}]})
+    function_id = created["ConnectionFunctionSummary"]["Id"]
+    cfm.publish_connection_function(Id=function_id, IfMatch=created["ETag"])
+    cfm.create_distribution(DistributionConfig=using(function_id))
+
+    def answers():
+        strip = lambda response: {k: v for k, v in response.items() if k != "ResponseMetadata"}
+        return {"dev": strip(cfm.describe_connection_function(Identifier=function_id)),
+                "live": strip(cfm.describe_connection_function(Identifier=function_id, Stage="LIVE")),
+                "code": cfm.get_connection_function(Identifier=function_id, Stage="LIVE")["ConnectionFunctionCode"].read(),
+                "list": strip(cfm.list_connection_functions()),
+                "users": strip(cfm.list_distributions_by_connection_function(ConnectionFunctionIdentifier="kept")),
+                "tags": strip(cfm.list_tags_for_resource(
+                    Resource=created["ConnectionFunctionSummary"]["ConnectionFunctionArn"]))}
+
+    before = answers()
+    snapshot = requests.get(em.url + "/_emulator/state", timeout=10).json()
+    requests.post(em.url + "/_emulator/reset", data="{}", timeout=10).raise_for_status()
+    with expect_error("EntityNotFound", 404):
+        cfm.describe_connection_function(Identifier=function_id)
+    r = requests.put(em.url + "/_emulator/state", data=json.dumps(snapshot), timeout=10)
+    assert r.status_code == 200, r.text
+    assert answers() == before
+    with expect_error("CannotDeleteEntityWhileInUse", 409):
+        cfm.delete_connection_function(Id=function_id, IfMatch=before["dev"]["ETag"])
