@@ -45,10 +45,13 @@ class Origin:
                 if origin.delay:
                     threading.Event().wait(origin.delay)
                 status, headers, payload = route if route else (200, {}, json.dumps(seen).encode())
+                if headers.get("ETag") and self.headers.get("If-None-Match") == headers["ETag"]:
+                    status, payload = 304, b""  # a conditional request for what it has: not modified
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
+                if status != 304:
+                    self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(payload)
@@ -567,3 +570,29 @@ def test_compression_gzip_and_br_as_the_viewer_accepts(cf_edge, edge_url, origin
     origin.routes[paths["plain"]] = origin.routes[paths["page"]]
     status, headers, body = raw_get(edge_url, plain["DomainName"], paths["plain"], "gzip, br")
     assert "content-encoding" not in headers and body == page
+
+
+def test_an_expired_object_is_revalidated_a_304_is_a_refresh_hit(cf_edge, edge_url, edge_emulator, origin, account):
+    """Expired on the clock, an object with an ETag is revalidated (If-None-Match): the origin's 304
+    serves the kept object as a RefreshHit and starts its TTL again; a changed object is a Miss."""
+    path = f"/revalidate-{account}.txt"
+    origin.routes[path] = (200, {"Cache-Control": "max-age=60", "Content-Type": "text/plain", "ETag": '"r1"'}, b"one")
+    dist, _ = create(cf_edge, edge_config())
+    domain = dist["DomainName"]
+    assert get(edge_url, domain, path).headers["X-Cache"] == "Miss from cloudfront"
+    edge_emulator.advance_clock(61)
+    refreshed = get(edge_url, domain, path)
+    assert (refreshed.status_code, refreshed.text, refreshed.headers["X-Cache"]) == (
+        200, "one", "RefreshHit from cloudfront")
+    assert origin.received[-1]["headers"]["If-None-Match"] == '"r1"'
+    assert refreshed.headers["ETag"] == '"r1"'
+    edge_emulator.advance_clock(30)  # 30 s into the TTL the 304 started
+    assert get(edge_url, domain, path).headers["X-Cache"] == "Hit from cloudfront"
+    assert hits_of(path, origin) == 2
+    origin.routes[path] = (200, {"Cache-Control": "max-age=60", "Content-Type": "text/plain", "ETag": '"r2"'}, b"two")
+    edge_emulator.advance_clock(31)
+    changed = get(edge_url, domain, path)
+    assert (changed.text, changed.headers["X-Cache"]) == ("two", "Miss from cloudfront")
+    assert hits_of(path, origin) == 3
+    logged = edge_emulator.call("GET", "/edge/logs", query={"distribution": dist["Id"], "limit": 5})["lines"]
+    assert [line.split("\t")[13] for line in reversed(logged)] == ["Miss", "RefreshHit", "Hit", "Miss"]
