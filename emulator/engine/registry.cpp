@@ -31,6 +31,7 @@ const FamilyDefinition& ResourcePolicyDefinition();
 const FamilyDefinition& FunctionDefinition();
 const FamilyDefinition& KeyValueStoreDefinition();
 const FamilyDefinition& KeyValueStoreDataDefinition();
+const FamilyDefinition& AnycastIpListDefinition();
 }  // namespace cfl::families
 
 namespace cfl::engine {
@@ -60,6 +61,7 @@ std::vector<const FamilyDefinition*> AllDefinitions() {
       &FunctionDefinition(),
       &KeyValueStoreDefinition(),
       &KeyValueStoreDataDefinition(),
+      &AnycastIpListDefinition(),
   };
 }
 

@@ -321,6 +321,12 @@ Result<Resource, ApiError> UpdateMetadata(RequestContext& ctx, const Family& fam
 }
 
 Result<std::int64_t, ApiError> ParseMaxItems(const Json& input) {
+  // The newer operations' models make MaxItems an integer, the older ones a string.
+  if (const auto number = input.find("MaxItems"); number != input.end() && number->is_number_integer()) {
+    const auto value = number->get<std::int64_t>();
+    if (value < 0) return Fail(errors::InvalidArgument("The value of MaxItems must be a non-negative integer."));
+    return std::min<std::int64_t>(value, 1000);
+  }
   const std::string text = StringMember(input, "MaxItems");
   if (text.empty()) return std::int64_t{100};
   std::int64_t value = 0;

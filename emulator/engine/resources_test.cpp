@@ -134,6 +134,9 @@ TEST_CASE("lists page with Marker and MaxItems in creation order") {
   CHECK_FALSE(envelope.contains("NextMarker"));
   CHECK(envelope["Quantity"] == 3);
   CHECK(ListRecords(ctx, DistributionFamily(), {{"MaxItems", "x"}}).error().code == "InvalidArgument");
+  // The newer operations' models make MaxItems an integer.
+  CHECK(ListRecords(ctx, DistributionFamily(), {{"MaxItems", 2}})->records.size() == 2);
+  CHECK(ListRecords(ctx, DistributionFamily(), {{"MaxItems", -1}}).error().code == "InvalidArgument");
 }
 
 }  // namespace

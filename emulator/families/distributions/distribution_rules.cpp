@@ -619,6 +619,17 @@ Check CheckStaging(const Json& config) {
   return Ok{};
 }
 
+// A multi-tenant distribution gets its static IPs from its tenants' connection
+// group; only a standard one names an Anycast static IP list itself.
+Check CheckAnycastIpList(const Json& config) {
+  if (!Text(config, "AnycastIpListId").empty() && Text(config, "ConnectionMode") == "tenant-only") {
+    return Fail(errors::InvalidArgument(
+        "A multi-tenant distribution (ConnectionMode tenant-only) can't use AnycastIpListId: associate the Anycast "
+        "static IP list with a connection group instead."));
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 bool IsAlias(const std::string& alias) {
@@ -635,7 +646,7 @@ bool IsWebAclId(const std::string& id, bool or_classic_id) {
 Result<Ok, ApiError> CheckDistributionSettings(const Json& config) {
   for (const auto check : {CheckAliases, CheckViewerCertificate, CheckStaging, CheckDefaultRootObject, CheckOrigins,
                            CheckOriginGroups, CheckBehaviors, CheckCustomErrorResponses, CheckGeoRestriction,
-                           CheckWebAcl, CheckLogging}) {
+                           CheckWebAcl, CheckLogging, CheckAnycastIpList}) {
     if (auto result = check(config); !result) return result;
   }
   return Ok{};
