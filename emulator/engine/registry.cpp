@@ -32,6 +32,7 @@ const FamilyDefinition& FunctionDefinition();
 const FamilyDefinition& KeyValueStoreDefinition();
 const FamilyDefinition& KeyValueStoreDataDefinition();
 const FamilyDefinition& AnycastIpListDefinition();
+const FamilyDefinition& TrustStoreDefinition();
 }  // namespace cfl::families
 
 namespace cfl::engine {
@@ -62,6 +63,7 @@ std::vector<const FamilyDefinition*> AllDefinitions() {
       &KeyValueStoreDefinition(),
       &KeyValueStoreDataDefinition(),
       &AnycastIpListDefinition(),
+      &TrustStoreDefinition(),
   };
 }
 

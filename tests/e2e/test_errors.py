@@ -285,7 +285,6 @@ def test_unimplemented_operations_boto3(cf, url, account, dist_config):
     calls = {
         "ListConnectionGroups": lambda: model_cf.list_connection_groups(),
         "ListDistributionTenants": lambda: model_cf.list_distribution_tenants(),
-        "ListTrustStores": lambda: model_cf.list_trust_stores(),
     }
     for op, call in calls.items():
         with pytest.raises(ClientError) as ei:
@@ -299,14 +298,13 @@ def test_unimplemented_operations_boto3(cf, url, account, dist_config):
 
 def test_not_implemented_exact_message(url, account):
     with pytest.raises(ClientError) as ei:
-        u.make_model_client(url, account).list_trust_stores()
+        u.make_model_client(url, account).list_connection_groups()
     # The brief's wording; a final full stop is fine.
     assert ei.value.response["Error"]["Message"].rstrip(".") == \
-        "ListTrustStores is not implemented yet by CloudFront Local"
+        "ListConnectionGroups is not implemented yet by CloudFront Local"
 
 
 @pytest.mark.parametrize("method,path,op", [
-    ("GET", "/2020-05-31/trust-store/ts_abc", "GetTrustStore"),
     ("POST", "/2020-05-31/connection-groups", "ListConnectionGroups"),
 ])
 def test_unimplemented_operations_raw(raw, method, path, op):

@@ -72,3 +72,51 @@ test('Anycast static IP lists: every operation and its errors', async () => {
   assert.equal(deleted.$metadata.httpStatusCode, 204);
   await expectError(c.send(new cf.GetAnycastIpListCommand({ Id: other.AnycastIpList.Id })), 'EntityNotFound', 404);
 });
+
+test('trust stores: every operation and its errors, viewer mTLS uses one', async () => {
+  const c = newClient();
+  const source = (key) => ({ CaCertificatesBundleS3Location: { Bucket: 'js-trust', Key: key, Region: 'us-east-1' } });
+  const created = await c.send(new cf.CreateTrustStoreCommand({
+    Name: 'js-clients', CaCertificatesBundleSource: source('ca.pem'), Tags: { Items: [{ Key: 'k', Value: 'v' }] } }));
+  assert.equal(created.$metadata.httpStatusCode, 201);
+  const store = created.TrustStore;
+  assert.match(store.Id, /^ts_[A-Za-z0-9]{22}$/);
+  assert.equal(store.Status, 'pending');
+  assert.equal(store.NumberOfCaCertificates, 1);
+  await expectError(c.send(new cf.CreateTrustStoreCommand({ Name: 'js-clients', CaCertificatesBundleSource: source('x.pem') })),
+    'EntityAlreadyExists', 409);
+  await expectError(c.send(new cf.CreateTrustStoreCommand({ Name: 'js-bad', CaCertificatesBundleSource: source('../up.pem') })),
+    'InvalidArgument', 400);
+
+  await settle(store.Id);
+  const got = await c.send(new cf.GetTrustStoreCommand({ Identifier: store.Arn }));
+  assert.equal(got.TrustStore.Status, 'active');
+  assert.equal(got.ETag, created.ETag);
+  await expectError(c.send(new cf.GetTrustStoreCommand({ Identifier: 'ts_missing' })), 'EntityNotFound', 404);
+
+  await expectError(c.send(new cf.UpdateTrustStoreCommand({ Id: store.Id, IfMatch: 'E2QWRUHAPOMQZL', CaCertificatesBundleSource: source('v2.pem') })),
+    'PreconditionFailed', 412);
+  const updated = await c.send(new cf.UpdateTrustStoreCommand({
+    Id: store.Id, IfMatch: got.ETag, CaCertificatesBundleSource: source('v2.pem'), UseClientCertificateOCSPEndpoint: true }));
+  assert.notEqual(updated.ETag, got.ETag);
+  assert.equal(updated.TrustStore.UseClientCertificateOCSPEndpoint, true);
+  assert.equal(updated.TrustStore.Status, 'pending');
+
+  const listed = await c.send(new cf.ListTrustStoresCommand({}));
+  assert.deepEqual(listed.TrustStoreList.map((s) => [s.Id, s.ETag]), [[store.Id, updated.ETag]]);
+
+  const dist = await c.send(new cf.CreateDistributionCommand({ DistributionConfig: distConfig({
+    ViewerMtlsConfig: { Mode: 'optional', TrustStoreConfig: { TrustStoreId: store.Id, IgnoreCertificateExpiry: true } } }) }));
+  await expectError(c.send(new cf.CreateDistributionCommand({ DistributionConfig: distConfig({
+    ViewerMtlsConfig: { Mode: 'required', TrustStoreConfig: { TrustStoreId: 'ts_missing' } } }) })), 'EntityNotFound', 404);
+  const byStore = await c.send(new cf.ListDistributionsByTrustStoreCommand({ TrustStoreIdentifier: store.Id }));
+  assert.deepEqual(byStore.DistributionList.Items.map((d) => d.Id), [dist.Distribution.Id]);
+  await expectError(c.send(new cf.ListDistributionsByTrustStoreCommand({ TrustStoreIdentifier: 'ts_missing' })), 'EntityNotFound', 404);
+  await expectError(c.send(new cf.DeleteTrustStoreCommand({ Id: store.Id, IfMatch: updated.ETag })), 'CannotDeleteEntityWhileInUse', 409);
+
+  const other = await c.send(new cf.CreateTrustStoreCommand({ Name: 'js-other', CaCertificatesBundleSource: source('o.pem') }));
+  await expectError(c.send(new cf.DeleteTrustStoreCommand({ Id: other.TrustStore.Id, IfMatch: created.ETag })), 'PreconditionFailed', 412);
+  const deleted = await c.send(new cf.DeleteTrustStoreCommand({ Id: other.TrustStore.Id, IfMatch: other.ETag }));
+  assert.equal(deleted.$metadata.httpStatusCode, 204);
+  await expectError(c.send(new cf.GetTrustStoreCommand({ Identifier: other.TrustStore.Id })), 'EntityNotFound', 404);
+});
