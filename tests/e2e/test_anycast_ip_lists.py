@@ -161,3 +161,22 @@ def test_distributions_use_it_both_ways(cfm, url):
                             DistributionConfig=dict(config["DistributionConfig"], AnycastIpListId=""))
     assert cfm.list_distributions_by_anycast_ip_list_id(AnycastIpListId=list_id)["DistributionList"]["Quantity"] == 0
     cfm.delete_anycast_ip_list(Id=list_id, IfMatch=etag)
+
+
+def test_snapshot_round_trip(start_emulator, new_account):
+    """Snapshots carry Anycast static IP lists (same answers, same addresses), and the in-use rule holds after import."""
+    em = start_emulator("--propagation-delay", "3600")
+    cf = u.make_model_client(em.url, new_account())
+    created = cf.create_anycast_ip_list(Name="kept", IpCount=3, IpAddressType="dualstack",
+                                        IpamCidrConfigs=[{"Cidr": "198.51.100.0/24", "IpamPoolArn": POOL}])
+    list_id = created["AnycastIpList"]["Id"]
+    cf.create_distribution(DistributionConfig=using(list_id))
+    before = cf.get_anycast_ip_list(Id=list_id)
+    snapshot = requests.get(em.url + "/_emulator/state", timeout=10).json()
+    requests.post(em.url + "/_emulator/reset", json={}, timeout=10).raise_for_status()
+    r = requests.put(em.url + "/_emulator/state", json=snapshot, timeout=10)
+    assert r.status_code == 200, r.text
+    after = cf.get_anycast_ip_list(Id=list_id)
+    assert (after["ETag"], after["AnycastIpList"]) == (before["ETag"], before["AnycastIpList"])
+    with expect_error("CannotDeleteEntityWhileInUse", 409):
+        cf.delete_anycast_ip_list(Id=list_id, IfMatch=after["ETag"])

@@ -158,3 +158,26 @@ def test_distributions_use_it_both_ways(cfm, account):
     cfm.update_distribution(Id=dist["Id"], IfMatch=config["ETag"], DistributionConfig=without)
     assert cfm.list_distributions_by_trust_store(TrustStoreIdentifier=store_id)["DistributionList"]["Quantity"] == 0
     cfm.delete_trust_store(Id=store_id, IfMatch=etag)
+
+
+def test_snapshot_round_trip(start_emulator, new_account, tmp_path):
+    """Snapshots carry trust stores with what their bundle held, and the in-use rule holds after import."""
+    em = start_emulator("--propagation-delay", "3600", "--s3-dir", str(tmp_path))
+    (tmp_path / "trust-bucket" / "ca").mkdir(parents=True)
+    (tmp_path / "trust-bucket" / "ca" / "bundle.pem").write_text(CA_PEM + CA_PEM)
+    cf = u.make_model_client(em.url, new_account())
+    created = cf.create_trust_store(Name="kept", CaCertificatesBundleSource=location(),
+                                    UseClientCertificateOCSPEndpoint=True)
+    store_id = created["TrustStore"]["Id"]
+    cf.create_distribution(DistributionConfig=mtls(store_id))
+    before = cf.get_trust_store(Identifier=store_id)
+    snapshot = requests.get(em.url + "/_emulator/state", timeout=10).json()
+    requests.post(em.url + "/_emulator/reset", json={}, timeout=10).raise_for_status()
+    (tmp_path / "trust-bucket" / "ca" / "bundle.pem").unlink()  # importing never reads the bundle again
+    r = requests.put(em.url + "/_emulator/state", json=snapshot, timeout=10)
+    assert r.status_code == 200, r.text
+    after = cf.get_trust_store(Identifier=store_id)
+    assert (after["ETag"], after["TrustStore"]) == (before["ETag"], before["TrustStore"])
+    assert after["TrustStore"]["NumberOfCaCertificates"] == 2
+    with expect_error("CannotDeleteEntityWhileInUse", 409):
+        cf.delete_trust_store(Id=store_id, IfMatch=after["ETag"])

@@ -7,6 +7,7 @@
 //
 // The CA bundle lives in S3, which the emulator does not reach: see
 // ca_bundles.h for what it reads instead and what it decides without it.
+#include <charconv>
 #include <regex>
 
 #include "emulator/common/clock.h"
@@ -55,7 +56,7 @@ Result<Ok, ApiError> CheckName(const std::string& name) {
 // Create: Name, CaCertificatesBundleSource, UseClientCertificateOCSPEndpoint.
 // Update sends the bundle source and the OCSP flag (a header) only: the rest
 // is the current version's. The bundle is read (when the emulator can) on
-// every write, and what it holds kept beside the source.
+// every write (ReadBundle), and what it holds kept in the metadata.
 Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource* current) {
   if (current) {
     const Json& stored = current->config();
@@ -66,16 +67,29 @@ Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource* 
     }
   }
   if (auto named = CheckName(StringMember(config, "Name")); !named) return named;
-  const Json source = config.value("CaCertificatesBundleSource", Json::object());
-  const Json location = source.value("CaCertificatesBundleS3Location", Json::object());
+  const Json& location = MemberOf(MemberOf(config, "CaCertificatesBundleSource"), "CaCertificatesBundleS3Location");
   if (!location.is_object() || StringMember(location, "Bucket").empty() || StringMember(location, "Key").empty()) {
     return Fail(errors::InvalidArgument("The CaCertificatesBundleSource must name an S3 location (Bucket, Key, Region)."));
   }
-  auto bundle = ReadCaBundle(ctx.services.s3_dir, location);
-  if (!bundle) return Fail(std::move(bundle).error());
-  config["NumberOfCaCertificates"] = bundle->certificates;
   if (!config.contains("UseClientCertificateOCSPEndpoint")) config["UseClientCertificateOCSPEndpoint"] = false;
   return Ok{};
+}
+
+// What the bundle holds, read (when the emulator can) on every write and kept
+// beside the config.
+Result<Json, ApiError> ReadBundle(RequestContext& ctx, const Json& config) {
+  const Json& location = MemberOf(MemberOf(config, "CaCertificatesBundleSource"), "CaCertificatesBundleS3Location");
+  auto bundle = ReadCaBundle(ctx.services.s3_dir, location);
+  if (!bundle) return Fail(std::move(bundle).error());
+  // Metadata members are strings (snapshots hold them so).
+  return Json{{"NumberOfCaCertificates", std::to_string(bundle->certificates)}};
+}
+
+std::int64_t CaCertificatesOf(const Resource& resource) {
+  const std::string count = StringMember(resource.metadata, "NumberOfCaCertificates");
+  std::int64_t value = 0;
+  std::from_chars(count.data(), count.data() + count.size(), value);
+  return value;
 }
 
 std::string Status(const RequestContext& ctx, const Resource& resource, bool just_changed) {
@@ -88,7 +102,7 @@ Json Render(const RequestContext& ctx, const Resource& resource, bool just_chang
           {"Arn", Arn(ctx.account, kArnType, resource.id())},
           {"Name", config.at("Name")},
           {"Status", Status(ctx, resource, just_changed)},
-          {"NumberOfCaCertificates", config.value("NumberOfCaCertificates", 0)},
+          {"NumberOfCaCertificates", CaCertificatesOf(resource)},
           {"LastModifiedTime", FormatIso8601(resource.record.modified_ms)},
           {"UseClientCertificateOCSPEndpoint", config.value("UseClientCertificateOCSPEndpoint", false)}};
 }
@@ -133,14 +147,10 @@ Result<Json, ApiError> ListDistributionsByTrustStore(RequestContext& ctx, const 
   const auto id = IdOf(ctx, StringMember(input, "TrustStoreIdentifier"));
   if (!id) return Fail(errors::InvalidArgument("The TrustStoreIdentifier is not the id or ARN of a trust store of this account."));
   if (auto found = LoadRecord(ctx, TrustStores(), *id); !found) return Fail(std::move(found).error());
-  auto users = RecordsReferencing(ctx, "distribution", kKind, *id);
-  if (!users) return Fail(std::move(users).error());
   const auto* distributions = Registry::Get().FindFamily("distribution");
-  auto page = PageAfterMarker(input, users.value(), [&](const store::Record& user) {
+  return DistributionListReferencing(ctx, kKind, *id, input, [&](const store::Record& user) {
     return distributions->family.summarize(ctx, ResourceOf(user));
   });
-  if (!page) return Fail(std::move(page).error());
-  return Json{{"DistributionList", std::move(page).value()}};
 }
 
 FamilyDefinition MakeDefinition() {
@@ -164,6 +174,7 @@ FamilyDefinition MakeDefinition() {
   // GetTrustStore's Identifier is an id or an ARN; an ARN of anything else names none.
   family.find_id = [](RequestContext& ctx, const std::string& key) { return IdOf(ctx, key); };
   family.prepare = Prepare;
+  family.derive_metadata = ReadBundle;
   family.render = Render;
   family.summarize = Summarize;
   return {std::move(family),
