@@ -84,6 +84,7 @@ int Run(cfl::Options options) {
               << "'): TestFunction answers TestFunctionFailed (install the Debian package njs)\n";
   }
   cfl::api::Services services{*store, clock, settings, &functions};
+  services.s3_dir = options.s3_dir;
   if (!options.fixtures.empty()) {
     auto loaded = cfl::control::LoadFixtures(options.fixtures, services, options.account_id);
     if (!loaded) {

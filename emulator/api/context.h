@@ -31,6 +31,10 @@ struct Services {
   RuntimeSettings& settings;
   // Runs CloudFront functions (TestFunction); null: none can run.
   runtime::FunctionExecutor* functions = nullptr;
+  // --s3-dir: the directory that stands for S3 (the object s3://BUCKET/KEY is
+  // DIR/BUCKET/KEY), for what the service reads from S3 (trust stores' CA
+  // bundles); "" = none. Set before the first request, never changed.
+  std::string s3_dir = {};
 };
 
 struct RequestContext {

@@ -105,6 +105,7 @@ const std::map<std::string_view, Setter>& ValueFlags() {
          return SetInteger<std::int64_t>(o.function_memory_limit_mb, v, "--function-memory-limit-mb", 1, 1024);
        }},
       {"--njs", [](Options& o, std::string_view v) { o.njs = v; return std::string(); }},
+      {"--s3-dir", [](Options& o, std::string_view v) { o.s3_dir = v; return std::string(); }},
   };
   return flags;
 }
@@ -143,6 +144,8 @@ std::string UsageText() {
          "  --function-time-limit-ms N  CPU time of one run of a CloudFront function (default 50)\n"
          "  --function-memory-limit-mb N memory one run may allocate (default 16)\n"
          "  --njs PATH                  the njs binary that runs functions (default: njs in PATH)\n"
+         "  --s3-dir DIR                stands for S3: trust stores read the CA bundle s3://BUCKET/KEY\n"
+         "                              from DIR/BUCKET/KEY (default: none, bundles are not read)\n"
          "  --threads N                 requests served at once, at most (worker threads, default 64)\n"
          "  --log-level LEVEL           debug, info (one line per request), warn, error (default info)\n"
          "  --help                      print this help\n"

@@ -37,6 +37,7 @@ struct Options {
   std::int64_t function_time_limit_ms = 50;  // per run of a CloudFront function
   std::int64_t function_memory_limit_mb = 16;
   std::string njs = "njs";                   // the njs binary that runs functions
+  std::string s3_dir;                        // --s3-dir: stands for S3 (trust stores' CA bundles); "" = none
 };
 
 struct OptionsExit {

@@ -144,6 +144,13 @@ struct Family {
   // Validates config and fills the service's defaults in. current is the
   // stored resource on update, nullptr on create.
   std::function<Result<Ok, ApiError>(RequestContext&, Json& config, const Resource* current)> prepare;
+  // Members of the metadata that follow from the config and the world at each
+  // write (a trust store's count of CA certificates, read from its bundle):
+  // called after prepare on create and update; the members it answers replace
+  // those of the new version's metadata (strings, as snapshots hold them).
+  // Kept out of the config, which holds only what the model's config shape
+  // has (snapshots check it so).
+  std::function<Result<Json, ApiError>(RequestContext&, const Json& config)> derive_metadata;
   // Unique keys besides the caller reference and name (e.g. aliases), and
   // what a collision on one of them answers.
   std::function<std::vector<std::string>(const Json& config)> unique_keys;

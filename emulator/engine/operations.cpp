@@ -475,6 +475,16 @@ Result<std::vector<store::Record>, ApiError> RecordsReferencing(RequestContext& 
   return std::move(records);
 }
 
+Result<Json, ApiError> DistributionListReferencing(RequestContext& ctx, std::string_view target_kind,
+                                                   const std::string& id, const Json& input,
+                                                   const std::function<Json(const store::Record&)>& item) {
+  auto users = RecordsReferencing(ctx, "distribution", target_kind, id);
+  if (!users) return Fail(std::move(users).error());
+  auto page = PageAfterMarker(input, users.value(), item);
+  if (!page) return Fail(std::move(page).error());
+  return Json{{"DistributionList", std::move(page).value()}};
+}
+
 Result<Json, ApiError> ListWhere(RequestContext& ctx, const Family& family, std::string_view operation,
                                  const Json& input, const std::function<bool(const Resource&)>& matches) {
   std::vector<store::Record> records;

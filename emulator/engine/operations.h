@@ -64,6 +64,13 @@ Result<Json, ApiError> ListRecordsReferencing(RequestContext& ctx, std::string_v
                                               std::string_view user_kind, std::string_view target_kind,
                                               const std::string& id, const Json& input);
 
+// The answer {DistributionList: page} of the distributions that reference the
+// target_kind record id, in creation order, Marker/MaxItems paged, each
+// answered as item says (ListDistributionsByOwnedResource, ListDistributionsByTrustStore).
+Result<Json, ApiError> DistributionListReferencing(RequestContext& ctx, std::string_view target_kind,
+                                                   const std::string& id, const Json& input,
+                                                   const std::function<Json(const store::Record&)>& item);
+
 // Adds the handler of every operation of definition to table.
 void AddHandlers(const FamilyDefinition& definition, HandlerTable& table);
 

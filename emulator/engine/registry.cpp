@@ -32,6 +32,8 @@ const FamilyDefinition& FunctionDefinition();
 const FamilyDefinition& KeyValueStoreDefinition();
 const FamilyDefinition& KeyValueStoreDataDefinition();
 const FamilyDefinition& ConnectionFunctionDefinition();
+const FamilyDefinition& AnycastIpListDefinition();
+const FamilyDefinition& TrustStoreDefinition();
 }  // namespace cfl::families
 
 namespace cfl::engine {
@@ -62,6 +64,8 @@ std::vector<const FamilyDefinition*> AllDefinitions() {
       &KeyValueStoreDefinition(),
       &KeyValueStoreDataDefinition(),
       &ConnectionFunctionDefinition(),
+      &AnycastIpListDefinition(),
+      &TrustStoreDefinition(),
   };
 }
 

@@ -175,6 +175,12 @@ Result<Resource, ApiError> CreateResource(RequestContext& ctx, const Family& fam
   if (family.prepare) {
     if (auto prepared = family.prepare(ctx, config, nullptr); !prepared) return Fail(std::move(prepared).error());
   }
+  Json derived = Json::object();
+  if (family.derive_metadata) {
+    auto found = family.derive_metadata(ctx, config);
+    if (!found) return Fail(std::move(found).error());
+    derived = std::move(found).value();
+  }
   ReferenceSet references;
   auto built = BuildRecord(ctx, family, config, std::move(options.parent), references);
   if (!built) return Fail(std::move(built).error());
@@ -186,6 +192,7 @@ Result<Resource, ApiError> CreateResource(RequestContext& ctx, const Family& fam
   }
   record.created_ms = ctx.now_ms;
   Json metadata = family.new_metadata ? family.new_metadata(ctx) : Json::object();
+  metadata.update(derived);
   metadata.update(options.metadata);
   record.metadata = metadata.dump(-1, ' ', false, Json::error_handler_t::replace);
   store::InsertRules rules;
@@ -233,9 +240,15 @@ Result<store::ReplaceStep, ApiError> NextVersion(RequestContext& ctx, const Fami
   store::ReplaceStep step{std::move(built).value()};
   step.next.id = current.id();
   step.next.metadata = current.record.metadata;
-  if (family.settle_delay_ms) {  // viewers keep the deployed config until this one deploys
+  if (family.settle_delay_ms || family.derive_metadata) {
     Json metadata = Json::parse(current.record.metadata, nullptr, false);
-    KeepDeployedConfig(family, current.record, ctx.now_ms, metadata, step.next.etag);
+    // Viewers keep the deployed config until this one deploys.
+    if (family.settle_delay_ms) KeepDeployedConfig(family, current.record, ctx.now_ms, metadata, step.next.etag);
+    if (family.derive_metadata) {
+      auto derived = family.derive_metadata(ctx, config);
+      if (!derived) return Fail(std::move(derived).error());
+      if (metadata.is_object()) metadata.update(derived.value());
+    }
     if (metadata.is_object()) step.next.metadata = metadata.dump(-1, ' ', false, Json::error_handler_t::replace);
   }
   // The version the caller read: a writer in between makes this a 412.
@@ -321,7 +334,7 @@ Result<Resource, ApiError> UpdateMetadata(RequestContext& ctx, const Family& fam
 }
 
 Result<std::int64_t, ApiError> ParseMaxItems(const Json& input) {
-  // The newer operations' MaxItems is an integer (ListConnectionFunctions), the older ones' a string.
+  // The newer operations' models make MaxItems an integer, the older ones a string.
   if (const auto number = input.find("MaxItems"); number != input.end() && number->is_number_integer()) {
     const auto value = number->get<std::int64_t>();
     if (value < 0) return Fail(errors::InvalidArgument("The value of MaxItems must be a non-negative integer."));

@@ -134,6 +134,36 @@ TEST_CASE("lists page with Marker and MaxItems in creation order") {
   CHECK_FALSE(envelope.contains("NextMarker"));
   CHECK(envelope["Quantity"] == 3);
   CHECK(ListRecords(ctx, DistributionFamily(), {{"MaxItems", "x"}}).error().code == "InvalidArgument");
+  // The newer operations' models make MaxItems an integer.
+  CHECK(ListRecords(ctx, DistributionFamily(), {{"MaxItems", 2}})->records.size() == 2);
+  CHECK(ListRecords(ctx, DistributionFamily(), {{"MaxItems", -1}}).error().code == "InvalidArgument");
+}
+
+TEST_CASE("derive_metadata: kept beside the config on create and update; its refusal changes nothing") {
+  Fixture f;
+  auto ctx = f.Context();
+  Family family = DistributionFamily();
+  family.derive_metadata = [](RequestContext&, const Json& config) -> Result<Json, ApiError> {
+    if (config.value("Comment", "") == "refuse") return Fail(errors::InvalidArgument("refused"));
+    return Json{{"CommentLength", config.value("Comment", "").size()}};
+  };
+  Json config = DistributionConfig("a");
+  config["Comment"] = "four";
+  auto created = CreateResource(ctx, family, config);
+  REQUIRE(created.ok());
+  CHECK(created->metadata["CommentLength"] == 4);
+  CHECK_FALSE(created->config().contains("CommentLength"));
+  config["Comment"] = "refuse";
+  CHECK(UpdateResource(ctx, family, created->id(), created->etag(), config).error().code == "InvalidArgument");
+  CHECK(LoadResource(ctx, family, created->id())->etag() == created->etag());
+  config["Comment"] = "sixsix";
+  auto updated = UpdateResource(ctx, family, created->id(), created->etag(), config);
+  REQUIRE(updated.ok());
+  CHECK(updated->metadata["CommentLength"] == 6);
+  CHECK(LoadResource(ctx, family, created->id())->metadata["CommentLength"] == 6);
+  CHECK(CreateResource(ctx, family, [&] { Json c = DistributionConfig("b"); c["Comment"] = "refuse"; return c; }())
+            .error()
+            .code == "InvalidArgument");
 }
 
 }  // namespace

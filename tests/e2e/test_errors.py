@@ -283,10 +283,8 @@ def test_unimplemented_operations_boto3(cf, url, account, dist_config):
     dist_id = created["Distribution"]["Id"]
     model_cf = u.make_model_client(url, account)  # Debian's botocore lacks these operations
     calls = {
-        "ListAnycastIpLists": lambda: model_cf.list_anycast_ip_lists(),
         "ListConnectionGroups": lambda: model_cf.list_connection_groups(),
         "ListDistributionTenants": lambda: model_cf.list_distribution_tenants(),
-        "ListTrustStores": lambda: model_cf.list_trust_stores(),
     }
     for op, call in calls.items():
         with pytest.raises(ClientError) as ei:
@@ -300,15 +298,13 @@ def test_unimplemented_operations_boto3(cf, url, account, dist_config):
 
 def test_not_implemented_exact_message(url, account):
     with pytest.raises(ClientError) as ei:
-        u.make_model_client(url, account).list_anycast_ip_lists()
+        u.make_model_client(url, account).list_connection_groups()
     # The brief's wording; a final full stop is fine.
     assert ei.value.response["Error"]["Message"].rstrip(".") == \
-        "ListAnycastIpLists is not implemented yet by CloudFront Local"
+        "ListConnectionGroups is not implemented yet by CloudFront Local"
 
 
 @pytest.mark.parametrize("method,path,op", [
-    ("GET", "/2020-05-31/anycast-ip-list/aip_abc", "GetAnycastIpList"),
-    ("GET", "/2020-05-31/anycast-ip-list", "ListAnycastIpLists"),
     ("POST", "/2020-05-31/connection-groups", "ListConnectionGroups"),
 ])
 def test_unimplemented_operations_raw(raw, method, path, op):

@@ -619,6 +619,27 @@ Check CheckStaging(const Json& config) {
   return Ok{};
 }
 
+// A multi-tenant distribution gets its static IPs from its tenants' connection
+// group; only a standard one names an Anycast static IP list itself.
+Check CheckAnycastIpList(const Json& config) {
+  if (!Text(config, "AnycastIpListId").empty() && Text(config, "ConnectionMode") == "tenant-only") {
+    return Fail(errors::InvalidArgument(
+        "A multi-tenant distribution (ConnectionMode tenant-only) can't use AnycastIpListId: associate the Anycast "
+        "static IP list with a connection group instead."));
+  }
+  return Ok{};
+}
+
+// Viewer mTLS that checks client certificates checks them against a trust store.
+Check CheckViewerMtls(const Json& config) {
+  const Json& mtls = Member(config, "ViewerMtlsConfig");
+  const std::string mode = Text(mtls, "Mode");
+  if ((mode == "required" || mode == "optional") && Text(Member(mtls, "TrustStoreConfig"), "TrustStoreId").empty()) {
+    return Fail(errors::InvalidArgument("Viewer mTLS in " + mode + " mode needs a TrustStoreConfig naming a trust store."));
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 bool IsAlias(const std::string& alias) {
@@ -635,7 +656,7 @@ bool IsWebAclId(const std::string& id, bool or_classic_id) {
 Result<Ok, ApiError> CheckDistributionSettings(const Json& config) {
   for (const auto check : {CheckAliases, CheckViewerCertificate, CheckStaging, CheckDefaultRootObject, CheckOrigins,
                            CheckOriginGroups, CheckBehaviors, CheckCustomErrorResponses, CheckGeoRestriction,
-                           CheckWebAcl, CheckLogging}) {
+                           CheckWebAcl, CheckLogging, CheckAnycastIpList, CheckViewerMtls}) {
     if (auto result = check(config); !result) return result;
   }
   return Ok{};

@@ -145,6 +145,7 @@ FamilyDefinition MakeDefinition() {
            {"ListDistributionsByResponseHeadersPolicyId", Verb::kListReferencing, nullptr, "response-headers-policy"},
            {"ListDistributionsByKeyGroup", Verb::kListReferencing, nullptr, "key-group"},
            {"ListDistributionsByVpcOriginId", Verb::kListReferencing, nullptr, "vpc-origin"},
+           {"ListDistributionsByAnycastIpListId", Verb::kListReferencing, nullptr, "anycast-ip-list"},
            // staging.cpp
            // Both re-check configs that passed the rules when stored: a copy drops the aliases and the
            // policy, a promotion keeps the primary's.

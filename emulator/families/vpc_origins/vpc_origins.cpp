@@ -91,13 +91,9 @@ Result<Json, ApiError> ListDistributionsByOwnedResource(RequestContext& ctx, con
   if (parsed->account != ctx.account || !ctx.services.store.Get(ctx.account, kKind, parsed->id)) {
     return Fail(errors::EntityNotFound("The VPC origin does not exist: " + arn));
   }
-  auto users = RecordsReferencing(ctx, "distribution", kKind, parsed->id);
-  if (!users) return Fail(std::move(users).error());
-  auto page = PageAfterMarker(input, users.value(), [](const store::Record& user) {
+  return DistributionListReferencing(ctx, kKind, parsed->id, input, [](const store::Record& user) {
     return Json{{"DistributionId", user.id}, {"OwnerAccountId", user.account}};
   });
-  if (!page) return Fail(std::move(page).error());
-  return Json{{"DistributionList", std::move(page).value()}};
 }
 
 FamilyDefinition MakeDefinition() {

@@ -19,7 +19,7 @@ import {
   UpdateStreamingDistributionCommand,
   DeleteStreamingDistributionCommand,
   ListTagsForResourceCommand,
-  ListAnycastIpListsCommand,
+  ListConnectionGroupsCommand,
   waitUntilDistributionDeployed,
   waitUntilStreamingDistributionDeployed,
 } from '@aws-sdk/client-cloudfront';
@@ -189,6 +189,6 @@ test('errors: PreconditionFailed on a stale update, AlreadyExists, NotImplemente
     'DistributionNotDisabled', 409);
 
   // An operation CloudFront Local does not implement (swap it if it ever does).
-  const ni = await expectError(cf.send(new ListAnycastIpListsCommand({})), 'NotImplemented', 501);
-  assert.ok(ni.message.includes('ListAnycastIpLists'), ni.message);
+  const ni = await expectError(cf.send(new ListConnectionGroupsCommand({})), 'NotImplemented', 501);
+  assert.ok(ni.message.includes('ListConnectionGroups'), ni.message);
 });
