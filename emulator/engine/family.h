@@ -135,6 +135,11 @@ struct Family {
   // new record (its id, account, times).
   std::function<std::vector<store::Record>(const RequestContext&, const store::Record& created)> companions;
   std::function<Json(const RequestContext&)> new_metadata;  // attributes fixed at creation
+  // Attributes each version derives from its config and keeps beside it (a
+  // tenant's managed certificate: a new one when the request changes), given
+  // the config being stored and the metadata so far (empty on create): the
+  // members it answers replace theirs, a null one removes it. Null: none.
+  std::function<Json(const RequestContext&, const Json& config, const Json& metadata)> version_metadata;
   // Validates config and fills the service's defaults in. current is the
   // stored resource on update, nullptr on create.
   std::function<Result<Ok, ApiError>(RequestContext&, Json& config, const Resource* current)> prepare;

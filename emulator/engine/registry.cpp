@@ -31,6 +31,9 @@ const FamilyDefinition& ResourcePolicyDefinition();
 const FamilyDefinition& FunctionDefinition();
 const FamilyDefinition& KeyValueStoreDefinition();
 const FamilyDefinition& KeyValueStoreDataDefinition();
+const FamilyDefinition& ConnectionGroupDefinition();
+const FamilyDefinition& DistributionTenantDefinition();
+const FamilyDefinition& TenantInvalidationDefinition();
 }  // namespace cfl::families
 
 namespace cfl::engine {
@@ -60,6 +63,9 @@ std::vector<const FamilyDefinition*> AllDefinitions() {
       &FunctionDefinition(),
       &KeyValueStoreDefinition(),
       &KeyValueStoreDataDefinition(),
+      &ConnectionGroupDefinition(),
+      &DistributionTenantDefinition(),
+      &TenantInvalidationDefinition(),
   };
 }
 

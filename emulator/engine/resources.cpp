@@ -50,6 +50,19 @@ std::int64_t SettlesAt(const RequestContext& ctx, const Family& family) {
   return ctx.now_ms + (family.settle_delay_ms ? family.settle_delay_ms(ctx) : 0);
 }
 
+// The family's version_metadata of config merged into metadata.
+void DeriveMetadata(const RequestContext& ctx, const Family& family, const Json& config, Json& metadata) {
+  if (!family.version_metadata || !metadata.is_object()) return;
+  Json derived = family.version_metadata(ctx, config, metadata);
+  for (auto& [member, value] : derived.items()) {
+    if (value.is_null()) {
+      metadata.erase(member);
+    } else {
+      metadata[member] = std::move(value);
+    }
+  }
+}
+
 Result<store::Record, ApiError> BuildRecord(RequestContext& ctx, const Family& family, const Json& config,
                                             std::string parent, ReferenceSet& references) {
   auto found = ReferencesOf(ctx, family.kind, config);
@@ -187,6 +200,7 @@ Result<Resource, ApiError> CreateResource(RequestContext& ctx, const Family& fam
   record.created_ms = ctx.now_ms;
   Json metadata = family.new_metadata ? family.new_metadata(ctx) : Json::object();
   metadata.update(options.metadata);
+  DeriveMetadata(ctx, family, config, metadata);
   record.metadata = metadata.dump(-1, ' ', false, Json::error_handler_t::replace);
   store::InsertRules rules;
   rules.required_references = std::move(references.required);
@@ -233,9 +247,11 @@ Result<store::ReplaceStep, ApiError> NextVersion(RequestContext& ctx, const Fami
   store::ReplaceStep step{std::move(built).value()};
   step.next.id = current.id();
   step.next.metadata = current.record.metadata;
-  if (family.settle_delay_ms) {  // viewers keep the deployed config until this one deploys
+  if (family.settle_delay_ms || family.version_metadata) {
     Json metadata = Json::parse(current.record.metadata, nullptr, false);
-    KeepDeployedConfig(family, current.record, ctx.now_ms, metadata, step.next.etag);
+    // Viewers keep the deployed config until this one deploys.
+    if (family.settle_delay_ms) KeepDeployedConfig(family, current.record, ctx.now_ms, metadata, step.next.etag);
+    DeriveMetadata(ctx, family, config, metadata);
     if (metadata.is_object()) step.next.metadata = metadata.dump(-1, ' ', false, Json::error_handler_t::replace);
   }
   // The version the caller read: a writer in between makes this a 412.
@@ -321,6 +337,13 @@ Result<Resource, ApiError> UpdateMetadata(RequestContext& ctx, const Family& fam
 }
 
 Result<std::int64_t, ApiError> ParseMaxItems(const Json& input) {
+  // An integer in the newer inputs' bodies (ListConnectionGroups), a string in the query's.
+  if (const Json& number = MemberOf(input, "MaxItems"); number.is_number_integer()) {
+    if (number.get<std::int64_t>() < 0) {
+      return Fail(errors::InvalidArgument("The value of MaxItems must be a non-negative integer."));
+    }
+    return std::min<std::int64_t>(number.get<std::int64_t>(), 1000);
+  }
   const std::string text = StringMember(input, "MaxItems");
   if (text.empty()) return std::int64_t{100};
   std::int64_t value = 0;

@@ -284,8 +284,6 @@ def test_unimplemented_operations_boto3(cf, url, account, dist_config):
     model_cf = u.make_model_client(url, account)  # Debian's botocore lacks these operations
     calls = {
         "ListAnycastIpLists": lambda: model_cf.list_anycast_ip_lists(),
-        "ListConnectionGroups": lambda: model_cf.list_connection_groups(),
-        "ListDistributionTenants": lambda: model_cf.list_distribution_tenants(),
         "ListTrustStores": lambda: model_cf.list_trust_stores(),
     }
     for op, call in calls.items():
@@ -309,7 +307,6 @@ def test_not_implemented_exact_message(url, account):
 @pytest.mark.parametrize("method,path,op", [
     ("GET", "/2020-05-31/anycast-ip-list/aip_abc", "GetAnycastIpList"),
     ("GET", "/2020-05-31/anycast-ip-list", "ListAnycastIpLists"),
-    ("POST", "/2020-05-31/connection-groups", "ListConnectionGroups"),
 ])
 def test_unimplemented_operations_raw(raw, method, path, op):
     r = raw.request(method, path, headers={"If-Match": "E2QWRUHAPOMQZL"})
