@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 BUILD_PACKAGES=(g++ cmake make pkg-config libcpp-httplib-dev libtinyxml2-dev libsqlite3-dev
-                nlohmann-json3-dev doctest-dev libssl-dev njs)  # njs runs CloudFront Functions
+                nlohmann-json3-dev doctest-dev libssl-dev njs  # njs runs CloudFront Functions
+                zlib1g-dev libbrotli-dev)  # the edge compresses (gzip, br)
 
 # install_missing PACKAGE...: apt-get installs the packages not installed yet.
 install_missing() {

@@ -9,12 +9,28 @@
 #include "emulator/control/resource_browser.h"
 #include "emulator/control/snapshot.h"
 #include "emulator/control/touch.h"
+#include "emulator/engine/registry.h"
 
 namespace cfl::control {
 namespace {
 
 constexpr double kMaxAdvanceSeconds = static_cast<double>(kMaxClockOffset.count()) / 1000.0;
 constexpr double kMaxDelaySeconds = 7.0 * 24 * 3600;              // a week
+
+// {"cloudfront": {"api_version", "operations", "implemented", "not_implemented": [...]}, ...}
+Json OperationsJson() {
+  Json operations = Json::object();
+  for (const auto& coverage : engine::CoverageOf(engine::Registry::Get().Handlers())) {
+    Json missing = Json::array();
+    for (const auto name : coverage.not_implemented) missing.push_back(name);
+    operations[std::string(coverage.service->name)] = {
+        {"api_version", coverage.service->api_version},
+        {"operations", coverage.operations},
+        {"implemented", coverage.operations - coverage.not_implemented.size()},
+        {"not_implemented", std::move(missing)}};
+  }
+  return operations;
+}
 
 ControlResponse Error(const Problem& problem) {
   Json body = {{"error", problem.message}};
@@ -104,7 +120,8 @@ ControlPlane::ControlPlane(ControlDeps deps)
     : deps_(deps),
       startup_{deps.services.settings.propagation_delay_ms.load(), deps.services.settings.invalidation_delay_ms.load(),
                deps.services.settings.max_distributions.load(), deps.services.settings.function_time_limit_ms.load(),
-               deps.services.settings.function_memory_limit_mb.load()} {}
+               deps.services.settings.function_memory_limit_mb.load()},
+      operations_(OperationsJson()) {}
 
 ControlResponse ControlPlane::Handle(const ControlRequest& request) {
   const auto path = Segments(request.path);
@@ -158,6 +175,7 @@ ControlResponse ControlPlane::Health(const ControlRequest&, const Params&) {
   }
   const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   Json health = {{"status", "ok"}, {"version", CFL_VERSION}, {"uptime_seconds", uptime}, {"resources", resources}};
+  health["operations"] = operations_;
   if (deps_.edge) health["edge"] = EdgeJson();
   return {200, std::move(health)};
 }

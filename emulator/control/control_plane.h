@@ -123,6 +123,8 @@ class ControlPlane {
   ControlDeps deps_;
   const Settings startup_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  // Which operations of each model have a handler (fixed at build time).
+  const Json operations_;
 };
 
 }  // namespace cfl::control

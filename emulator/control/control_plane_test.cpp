@@ -86,6 +86,16 @@ struct Env {
   store::Record Stored(const std::string& id) { return *store->Get(kAccount, "distribution", id); }
 };
 
+TEST_CASE("health counts the operations of each model and names the ones without a handler") {
+  Env env;
+  const auto health = env.Control("GET", "/health");
+  REQUIRE(health.status == 200);
+  const auto& cloudfront = health.body["operations"]["cloudfront"];
+  CHECK(cloudfront["operations"] == 167);
+  CHECK(cloudfront["implemented"].get<int>() + cloudfront["not_implemented"].size() == 167);
+  CHECK(health.body["operations"]["cloudfront-keyvaluestore"]["operations"] == 6);
+}
+
 TEST_CASE("the router answers 404 for unknown paths and 405 with the allowed methods") {
   Env env;
   CHECK(env.Control("GET", "/health").status == 200);

@@ -43,6 +43,14 @@ std::optional<std::string> ModelProblem(const Json& value, model::ShapeId shape,
   return std::nullopt;
 }
 
+// A record without a config document (a key value store's keys), as its family checks it.
+std::optional<std::string> StoredProblem(const engine::Family& family, const store::Record& record,
+                                         const Json& config) {
+  if (!config.is_object()) return std::string("config must be an object");
+  if (auto problem = family.check_stored(record, config)) return "config: " + *problem;
+  return std::nullopt;
+}
+
 Json ParsedOrText(const std::string& text) {
   Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   return parsed.is_discarded() ? Json(text) : parsed;
@@ -52,8 +60,12 @@ Json Timestamp(std::int64_t ms) { return FormatIso8601(ms); }
 
 // Records of families without versions (real-time log configs) have no ETag.
 bool Versioned(std::string_view kind) {
-  const auto* definition = engine::Registry::Get().FindFamily(kind);
-  return !definition || definition->family.versioning != engine::Versioning::kNone;
+  const auto found = FindSnapshotKind(kind);
+  if (!found) return true;  // refused for its kind later
+  // A child kind with no family of its own (a key value store's keys) is
+  // versioned by its owner (the store's data ETag).
+  const bool owned_child = found->kind != found->family->kind && found->config_shape == model::kNoShape;
+  return !owned_child && found->family->versioning != engine::Versioning::kNone;
 }
 
 // Reads one resource; where names it in messages ("resources[3]").
@@ -159,15 +171,31 @@ class ResourceReader {
     }
     const engine::Family& family = *kind->family;
     const Json& config = json_["config"];
-    if (auto problem = ModelProblem(config, kind->config_shape, "config")) {
+    if (auto problem = kind->config_shape == model::kNoShape ? StoredProblem(family, record, config)
+                                                               : ModelProblem(config, kind->config_shape, "config")) {
       problem_ = *problem;
       return;
     }
     if (!CheckMetadata(family)) return;
-    if (family.parent_kind.empty() != record.parent.empty()) {
-      problem_ = family.parent_kind.empty() ? "parent must be empty: a " + record.kind + " has none"
-                                            : "parent is required: a " + record.kind + " belongs to a " +
-                                                  std::string(family.parent_kind);
+    if (kind->parent_kind.empty() != record.parent.empty()) {
+      problem_ = kind->parent_kind.empty() ? "parent must be empty: a " + record.kind + " has none"
+                                           : "parent is required: a " + record.kind + " belongs to a " +
+                                                 std::string(kind->parent_kind);
+      return;
+    }
+    const bool live_stage = kind->config_shape != model::kNoShape && kind->kind != family.kind;
+    if (live_stage && record.id != record.parent) {
+      problem_ = "a " + record.kind + " is the LIVE stage of the " + std::string(family.kind) +
+                 " it names as parent, and has its id";
+      return;
+    }
+    // Records without a config document imply neither keys nor references.
+    if (kind->config_shape == model::kNoShape) {
+      if (!SameSet(record.unique_keys, {}) || !SameSet(record.references, {})) {
+        problem_ = "a " + record.kind + " has neither unique_keys nor references";
+        return;
+      }
+      CheckTimes(record);
       return;
     }
     // Given or not, they are what the config implies (given, they must say so).
@@ -178,12 +206,12 @@ class ResourceReader {
     }
     // References by metadata (a policy's staging distribution by domain name)
     // need every record of the snapshot: ResolveNamedReferences checks them.
-    if (engine::NamesTargetsByMetadata(family.kind)) {
+    if (engine::NamesTargetsByMetadata(record.kind)) {
       if (!json_.contains("unique_keys")) record.unique_keys = std::move(keys);
       CheckTimes(record);
       return;
     }
-    auto made = engine::ReferencesOf(family.kind, config);
+    auto made = engine::ReferencesOf(record.kind, config);
     if (!made) {
       problem_ = "config: " + made.error().message;
       return;
@@ -326,7 +354,7 @@ Result<Ok, Problem> CheckLinks(const std::vector<store::Record>& records) {
   for (std::size_t i = 0; i < records.size(); ++i) {
     const auto& record = records[i];
     const std::string where = "resources[" + std::to_string(i) + "]";
-    const std::string_view parent_kind = FindSnapshotKind(record.kind)->family->parent_kind;
+    const std::string_view parent_kind = FindSnapshotKind(record.kind)->parent_kind;
     if (!parent_kind.empty() && !present.contains({record.account, parent_kind, record.parent})) {
       return Fail(BadRequest(where + ".parent " + record.parent + " is no " + std::string(parent_kind) +
                              " of account " + record.account + " in the snapshot"));
@@ -434,9 +462,9 @@ bool WriteSnapshot(const std::vector<std::shared_ptr<const store::Record>>& reco
     std::vector<std::string> unique_keys;
     std::vector<std::string> references;
     const auto kind = FindSnapshotKind(record.kind);
-    if (kind && config.is_object()) {
+    if (kind && kind->config_shape != model::kNoShape && config.is_object()) {
       unique_keys = engine::UniqueKeysOf(*kind->family, config, record.parent);
-      if (auto made = engine::ReferencesOf(kind->family->kind, config, index.FinderFor(record.account))) {
+      if (auto made = engine::ReferencesOf(record.kind, config, index.FinderFor(record.account))) {
         references = std::move(made->all);
       }
     }

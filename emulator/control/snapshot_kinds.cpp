@@ -61,16 +61,38 @@ std::optional<std::string> CheckTypes(const Json& value, model::ShapeId id, cons
 }  // namespace
 
 std::optional<SnapshotKind> FindSnapshotKind(std::string_view kind) {
-  const auto config = engine::Registry::Get().FindConfigOf(kind);
-  if (!config) return std::nullopt;
-  return SnapshotKind{&config->definition->family, config->shape};
+  const auto& registry = engine::Registry::Get();
+  if (const auto config = registry.FindConfigOf(kind)) {
+    const engine::Family& family = config->definition->family;
+    return SnapshotKind{&family, family.kind, config->shape, family.parent_kind};
+  }
+  // A LIVE stage is a copy of its DEVELOPMENT stage, whose record is its parent.
+  if (const auto* staged = registry.FindStagedFamily(kind)) {
+    const auto config = registry.FindConfigOf(staged->family.kind);
+    if (!config) return std::nullopt;
+    return SnapshotKind{&staged->family, kind, config->shape, staged->family.kind};
+  }
+  for (const auto* definition : registry.Families()) {
+    const engine::Family& family = definition->family;
+    if (!family.check_stored) continue;
+    if (family.kind == kind) return SnapshotKind{&family, family.kind, model::kNoShape, family.parent_kind};
+    for (const auto child : family.child_kinds) {
+      if (child == kind) return SnapshotKind{&family, child, model::kNoShape, family.kind};
+    }
+  }
+  return std::nullopt;
 }
 
 std::string KnownSnapshotKinds() {
   std::string text;
+  const auto add = [&text](std::string_view kind) {
+    if (FindSnapshotKind(kind)) text += (text.empty() ? "" : ", ") + std::string(kind);
+  };
   for (const auto* definition : engine::Registry::Get().Families()) {
-    if (!FindSnapshotKind(definition->family.kind)) continue;
-    text += (text.empty() ? "" : ", ") + std::string(definition->family.kind);
+    const engine::Family& family = definition->family;
+    add(family.kind);
+    if (family.versioning == engine::Versioning::kPerStage) add(engine::LiveKind(family.kind));
+    for (const auto child : family.child_kinds) add(child);
   }
   return text;
 }

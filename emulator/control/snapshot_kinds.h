@@ -15,12 +15,18 @@
 namespace cfl::control {
 
 struct SnapshotKind {
-  const engine::Family* family;  // kind, parent_kind, taggable, caller reference, ...
-  model::ShapeId config_shape;   // what the family's creates take, e.g. DistributionConfig
+  const engine::Family* family;  // taggable, caller reference, check_stored, ...
+  // The record's kind: the family's, its LIVE stage's ("function-live"), or
+  // one of its child_kinds.
+  std::string_view kind;
+  // What the config must be: the document the family's creates take (e.g.
+  // DistributionConfig); kNoShape for records family->check_stored checks.
+  model::ShapeId config_shape = model::kNoShape;
+  std::string_view parent_kind;  // the kind its parent must be, "" for none
 };
 
-// The kind, or nullopt when snapshots cannot hold it (no family, or a family
-// without a config of its own).
+// The kind, or nullopt when snapshots cannot hold it: no family stores it, or
+// its family has neither a config document for it nor check_stored.
 std::optional<SnapshotKind> FindSnapshotKind(std::string_view kind);
 
 // Every kind a snapshot may hold, for messages.

@@ -8,6 +8,7 @@
 
 #include "emulator/common/bounded_cache.h"
 #include "emulator/edge/behaviors.h"
+#include "emulator/edge/compression.h"
 #include "emulator/edge/error_pages.h"
 #include "emulator/edge/response_headers.h"
 #include "emulator/edge/caching.h"
@@ -442,6 +443,10 @@ std::variant<OriginResponse, ViewerResponse> Edge::FetchFrom(const Json& origin_
     }
   }
   fetch.headers.emplace_back("Host", origin_host);
+  if (const auto encodings = NormalizedAcceptEncoding(key_parts, HeaderValue(request.headers, "Accept-Encoding"));
+      !encodings.empty() && HeaderValue(fetch.headers, "Accept-Encoding").empty()) {
+    fetch.headers.emplace_back("Accept-Encoding", encodings);
+  }
   if (!key_parts.headers.Selects("User-Agent") && !forwarded_parts.headers.Selects("User-Agent")) {
     fetch.headers.emplace_back("User-Agent", "Amazon CloudFront");
   }
@@ -495,6 +500,8 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, co
     ttl_bounds = TtlBoundsOf(policy.is_object() ? policy : Json::object());
   } else {
     key_parts = LegacyPartsOf(behavior);
+    // Legacy settings compress with gzip only; the key then tells gzip apart.
+    key_parts.gzip = behavior.value("Compress", false);
     ttl_bounds = LegacyTtlBoundsOf(behavior);
   }
   if (const std::string id = behavior.value("OriginRequestPolicyId", ""); !id.empty()) {
@@ -544,10 +551,20 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, co
   served.result_type = "Miss";
   auto object = std::make_shared<CachedObject>();
   object->status = answer.status;
-  for (auto& [name, value] : answer.headers) {
-    if (!IsHopByHop(name) && !EqualsIgnoringCase(name, "Via")) object->headers.emplace_back(name, std::move(value));
+  const Encoding encoding = ChosenEncoding(behavior.value("Compress", false), key_parts,
+                                           HeaderValue(request.headers, "Accept-Encoding"));
+  std::optional<std::string> compressed;
+  if (encoding != Encoding::kIdentity && Compressible(answer.status, answer.headers, answer.body)) {
+    compressed = Compress(encoding, answer.body);
   }
-  object->body = std::move(answer.body);
+  for (auto& [name, value] : answer.headers) {
+    if (IsHopByHop(name) || EqualsIgnoringCase(name, "Via")) continue;
+    // A compressed answer's ETag is weak: its bytes are no longer the origin's.
+    if (compressed && EqualsIgnoringCase(name, "ETag") && !value.starts_with("W/")) value = "W/" + value;
+    object->headers.emplace_back(name, std::move(value));
+  }
+  if (compressed) object->headers.emplace_back("Content-Encoding", std::string(EncodingName(encoding)));
+  object->body = compressed ? std::move(*compressed) : std::move(answer.body);
   object->distribution_id = served.distribution_id;
   object->path = path;
   object->stored_ms = served.now_ms;

@@ -134,6 +134,12 @@ struct Family {
   // holding state of their own (a key value store's data plane), given the
   // new record (its id, account, times).
   std::function<std::vector<store::Record>(const RequestContext&, const store::Record& created)> companions;
+  // Snapshots: checks a record with no config document to check it against —
+  // of this family's kind when its creates take none (a key value store's
+  // data-plane state), or of one of its child_kinds (the store's keys);
+  // record.kind says which. nullopt when it holds, else what is wrong. Null:
+  // snapshots cannot hold such records.
+  std::function<std::optional<std::string>(const store::Record&, const Json& config)> check_stored;
   std::function<Json(const RequestContext&)> new_metadata;  // attributes fixed at creation
   // Attributes each version derives from its config and keeps beside it (a
   // tenant's managed certificate: a new one when the request changes), given

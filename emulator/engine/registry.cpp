@@ -377,4 +377,17 @@ HandlerTable Registry::Handlers() const {
   return table;
 }
 
+std::vector<ServiceCoverage> CoverageOf(const HandlerTable& handlers) {
+  std::vector<ServiceCoverage> coverage;
+  for (const auto& service : model::Services()) {
+    ServiceCoverage entry{&service};
+    for (const auto& operation : service.Operations()) {
+      ++entry.operations;
+      if (!handlers.Find(operation)) entry.not_implemented.push_back(operation.name);
+    }
+    coverage.push_back(std::move(entry));
+  }
+  return coverage;
+}
+
 }  // namespace cfl::engine

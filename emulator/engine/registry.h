@@ -54,6 +54,15 @@ class Registry {
   std::vector<const FamilyDefinition*> families_;
 };
 
+// How much of one service's model has a handler.
+struct ServiceCoverage {
+  const model::ServiceDef* service;
+  std::size_t operations = 0;                     // in the model
+  std::vector<std::string_view> not_implemented;  // operation names, sorted
+};
+// One entry per service of the model, in Services() order.
+std::vector<ServiceCoverage> CoverageOf(const HandlerTable& handlers);
+
 // The problems of definition against the model and the reference rules, one
 // line each; empty when it fits. families: every family, for the ones
 // definition names (its parent, the targets of its lists). (Registry::Get

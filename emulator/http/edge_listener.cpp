@@ -2,7 +2,9 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <chrono>
+#include <memory>
 
 #include "emulator/edge/error_pages.h"
 #include "emulator/http/framed_httplib.h"
@@ -26,7 +28,11 @@ struct EdgeListener::Impl final : RequestServer {
       Write(edge::ErrorPage(502, edge::kBadRequestText, "-"), response);
     });
     http.set_error_handler([](const httplib::Request&, httplib::Response& response) {
-      if (response.body.empty()) Write(edge::ErrorPage(response.status, edge::kBadRequestText, "-"), response);
+      // Only an error httplib answers itself (400 on a malformed request):
+      // the edge's own answers have a body, written by a provider.
+      if (response.body.empty() && !response.content_provider_) {
+        Write(edge::ErrorPage(response.status, edge::kBadRequestText, "-"), response);
+      }
     });
   }
 
@@ -57,8 +63,19 @@ struct EdgeListener::Impl final : RequestServer {
         response.set_header(name, value);
       }
     }
-    response.body = std::move(answer.body);
-    if (!content_type.empty()) response.set_header("Content-Type", content_type);
+    if (answer.body.empty()) {
+      if (!content_type.empty()) response.set_header("Content-Type", content_type);
+      return;
+    }
+    // Through a provider of known length: httplib compresses a plain body
+    // itself when the viewer accepts gzip or br, and the edge alone decides
+    // that (the behavior's Compress, edge/compression.h).
+    auto body = std::make_shared<std::string>(std::move(answer.body));
+    response.set_content_provider(body->size(), content_type,
+                                  [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                                    return sink.write(body->data() + offset, std::min(length, body->size() - offset));
+                                  });
+    if (content_type.empty()) response.headers.erase("Content-Type");  // the origin sent none
   }
 
   void Handle(const httplib::Request& request, httplib::Response& response) {

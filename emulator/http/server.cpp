@@ -160,10 +160,13 @@ struct Server::Impl final : RequestServer {
     }
   }
 
-  // With --control-token, every control request but GET /health (health
-  // checks carry no secrets) must present the token; compared in constant time.
+  // With --control-token, every control request must present the token
+  // (compared in constant time) but GET /health and the dashboard's own files
+  // (/ui, /ui/…): they hold no secrets, and a browser cannot add the header to
+  // a page it is sent to; the page's API calls carry the token.
   bool TokenAccepted(const httplib::Request& request, std::string_view path) const {
-    if (options.control_token.empty() || (request.method == "GET" && path == "/health")) return true;
+    if (options.control_token.empty()) return true;
+    if (request.method == "GET" && (path == "/health" || path == "/ui" || path.starts_with("/ui/"))) return true;
     const std::string expected = "Bearer " + options.control_token;
     const std::string given = request.get_header_value("Authorization");
     unsigned char difference = given.size() == expected.size() ? 0 : 1;

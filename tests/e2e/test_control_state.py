@@ -170,6 +170,61 @@ def test_bad_snapshots_are_refused_and_change_nothing(start_emulator, new_accoun
     assert cf.get_distribution(Id=kept)["Distribution"]["Id"] == kept
 
 
+def test_functions_and_key_value_stores_round_trip(start_emulator, new_account):
+    """A published function reading a store, and the store's keys, leave in a snapshot and come back
+    as they were: both stages with their ETags, the keys with the store's data ETag; a key or a LIVE
+    stage that could not have been written is refused, naming what is wrong."""
+    from test_keyvaluestore_plane import kvs_client
+
+    em = start_emulator("--propagation-delay", "0")
+    account = new_account()
+    cf = u.make_model_client(em.url, account)
+    kvs = kvs_client(em.url, account)
+    arn = cf.create_key_value_store(Name="colours")["KeyValueStore"]["ARN"]
+    etag = kvs.describe_key_value_store(KvsARN=arn)["ETag"]
+    kvs.update_keys(KvsARN=arn, IfMatch=etag, Puts=[{"Key": "sky", "Value": "blue"}, {"Key": "grass", "Value": "green"}])
+    code = b"import cf from 'cloudfront'; async function handler(event) { return event.request; }"
+    config = {"Comment": "reads colours", "Runtime": "cloudfront-js-2.0",
+              "KeyValueStoreAssociations": {"Quantity": 1, "Items": [{"KeyValueStoreARN": arn}]}}
+    created = cf.create_function(Name="paint", FunctionConfig=config, FunctionCode=code)
+    cf.publish_function(Name="paint", IfMatch=created["ETag"])
+    cf.update_function(Name="paint", IfMatch=created["ETag"], FunctionConfig=config, FunctionCode=code + b" ")
+
+    def observed():
+        return {stage: (cf.describe_function(Name="paint", Stage=stage)["ETag"],
+                        cf.get_function(Name="paint", Stage=stage)["FunctionCode"].read())
+                for stage in ("DEVELOPMENT", "LIVE")}, kvs.list_keys(KvsARN=arn)["Items"], \
+            kvs.describe_key_value_store(KvsARN=arn)["ETag"]
+
+    before = observed()
+    snapshot = control(em, "GET", "/state")
+    assert {r["kind"] for r in snapshot["resources"]} == {
+        "function", "function-live", "key-value-store", "key-value-store-data", "key-value-store-key"}
+    control(em, "POST", "/reset")
+    with pytest.raises(Exception):
+        cf.describe_function(Name="paint")
+    control(em, "PUT", "/state", snapshot)
+    assert observed() == before
+
+    def changed(kind, **changes):
+        bad = copy.deepcopy(snapshot)
+        record = next(r for r in bad["resources"] if r["kind"] == kind)
+        record.update(changes)
+        return bad
+
+    cases = {
+        "1 to 512 bytes": changed("key-value-store-key", config={"Key": "", "Value": "x"}),
+        "its store's id": changed("key-value-store-key", config={"Key": "other", "Value": "x"}),
+        "TotalSizeInBytes must be": changed("key-value-store-data", config={"ItemCount": 2, "TotalSizeInBytes": -1}),
+        "LIVE stage": changed("function-live", id="other"),
+        "parent is required": changed("function-live", parent=""),
+    }
+    for expected, body in cases.items():
+        message = control(em, "PUT", "/state", body, expect=400)["error"]
+        assert expected in message, (expected, message)
+    assert observed() == before
+
+
 def test_hostile_snapshots_are_refused_and_the_emulator_lives(start_emulator, new_account):
     """Issue 11: each of these crashed the process or was imported and broke later calls."""
     em = start_emulator("--propagation-delay", "0")

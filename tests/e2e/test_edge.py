@@ -505,3 +505,65 @@ def test_response_headers_policies_managed_and_custom(cf_edge, edge_url, origin,
         "Host": dist["DomainName"], "Origin": "https://app.example.com", "Access-Control-Request-Method": "POST"})
     assert preflight.headers["Access-Control-Allow-Methods"] == "GET, POST"
     assert preflight.headers["Access-Control-Max-Age"] == "600"
+
+
+def raw_get(edge_url, domain, path, accept_encoding=None):
+    """GET without decoding (requests would inflate): (status, headers, body bytes)."""
+    import http.client
+    from urllib.parse import urlsplit
+    where = urlsplit(edge_url)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=20)
+    headers = {"Host": domain}
+    if accept_encoding is not None:
+        headers["Accept-Encoding"] = accept_encoding
+    connection.request("GET", path, headers=headers)
+    answer = connection.getresponse()
+    body = answer.read()
+    connection.close()
+    return answer.status, {k.lower(): v for k, v in answer.getheaders()}, body
+
+
+def test_compression_gzip_and_br_as_the_viewer_accepts(cf_edge, edge_url, origin, account):
+    """Compress on a behavior with CachingOptimized (gzip and br in its key): br when the viewer takes
+    both, gzip when only gzip, identity otherwise; the ETag turns weak; each encoding is cached apart;
+    small bodies, other types, chunked or already-encoded answers, and Compress off stay as they were."""
+    import brotli
+    import gzip
+
+    page = ("<p>" + "compressible text " * 300 + "</p>").encode()
+    paths = {name: f"/{name}-{account}" for name in ("page", "small", "image", "encoded", "plain")}
+    origin.routes[paths["page"]] = (200, {"Content-Type": "text/html; charset=utf-8", "ETag": '"v1"',
+                                          "Cache-Control": "max-age=600"}, page)
+    origin.routes[paths["small"]] = (200, {"Content-Type": "text/html"}, b"x" * 999)
+    origin.routes[paths["image"]] = (200, {"Content-Type": "image/png"}, page)
+    origin.routes[paths["encoded"]] = (200, {"Content-Type": "text/html", "Content-Encoding": "gzip"},
+                                       gzip.compress(page))
+    config = edge_config()
+    config["DefaultCacheBehavior"]["Compress"] = True
+    dist, _ = create(cf_edge, config)
+    domain = dist["DomainName"]
+
+    status, headers, body = raw_get(edge_url, domain, paths["page"], "gzip, deflate, br")
+    assert (status, headers["content-encoding"], headers["etag"]) == (200, "br", 'W/"v1"')
+    assert brotli.decompress(body) == page and int(headers["content-length"]) == len(body) < len(page)
+    assert origin.received[-1]["headers"]["Accept-Encoding"] == "br,gzip"  # normalized, as CloudFront sends it
+    status, headers, body = raw_get(edge_url, domain, paths["page"], "gzip")
+    assert (headers["content-encoding"], headers["x-cache"]) == ("gzip", "Miss from cloudfront")
+    assert gzip.decompress(body) == page
+    status, headers, body = raw_get(edge_url, domain, paths["page"], "gzip;q=1.0")
+    assert (headers["content-encoding"], headers["x-cache"]) == ("gzip", "Hit from cloudfront")
+    status, headers, body = raw_get(edge_url, domain, paths["page"])
+    assert "content-encoding" not in headers and body == page and headers["etag"] == '"v1"'
+    assert hits_of(paths["page"], origin) == 3  # br, gzip and identity: three objects
+
+    for name in ("small", "image"):
+        status, headers, body = raw_get(edge_url, domain, paths[name], "gzip, br")
+        assert status == 200 and "content-encoding" not in headers, name
+    status, headers, body = raw_get(edge_url, domain, paths["encoded"], "br")
+    assert headers["content-encoding"] == "gzip" and gzip.decompress(body) == page  # never compressed twice
+
+    config = edge_config()  # Compress off (the default)
+    plain, _ = create(cf_edge, config)
+    origin.routes[paths["plain"]] = origin.routes[paths["page"]]
+    status, headers, body = raw_get(edge_url, plain["DomainName"], paths["plain"], "gzip, br")
+    assert "content-encoding" not in headers and body == page

@@ -112,6 +112,13 @@ def test_a_control_token_guards_every_control_call_but_health(start_emulator, ac
     assert requests.post(base + "/clock", headers=good, json={"advance_seconds": 1}, timeout=5).status_code == 200
     assert requests.get(base + "/state", headers=good, timeout=5).status_code == 200
     assert requests.get(base + "/health", timeout=5).status_code == 200
+    # The dashboard's files hold no secret and a browser cannot add the header to a page: they load
+    # without the token (its calls carry it); other methods on them and the resources do not.
+    for path in ["/ui", "/ui/dashboard.js", "/ui/dashboard.css"]:
+        assert requests.get(base + path, timeout=5).status_code == 200, path
+    assert requests.post(base + "/ui", timeout=5).status_code == 401
+    assert requests.get(base + "/uix", timeout=5).status_code == 401
+    assert requests.get(base + "/resources", timeout=5).status_code == 401
     # The API itself is not the control plane's: no token there.
     assert u.make_client(em.url, account).list_distributions()["DistributionList"]["Quantity"] == 0
 

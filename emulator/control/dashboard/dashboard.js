@@ -39,13 +39,33 @@ function el(tag, properties = {}, ...children) {
   return node;
 }
 
+// With --control-token, the page's own files load without the token (they hold no secret) and
+// every API call carries it: given in the address's fragment (/_emulator/ui#token=…, which the
+// browser never sends) or typed into the form the page shows when the emulator answers 401. The
+// tab keeps it (sessionStorage) and the fragment is cleared, so it does not stay on screen.
+const TOKEN_KEY = 'cloudfront-local-control-token';
+function takeTokenFromAddress() {
+  const match = /(?:^#|&)token=([^&]*)/.exec(window.location.hash);
+  if (!match) return;
+  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
+  history.replaceState(null, '', window.location.pathname + window.location.search);
+}
+
 async function api(method, path, body) {
+  const headers = body === undefined ? {} : { 'Content-Type': 'application/json' };
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers.Authorization = `Bearer ${token}`;
   const answer = await fetch(API + path, {
     method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = await answer.json().catch(() => ({}));
+  if (answer.status === 401) {
+    $('#token-form').hidden = false;
+    throw new Error(token ? 'The control token was refused: enter the one given to --control-token.'
+      : 'The control plane needs the token given to --control-token: enter it above.');
+  }
   if (!answer.ok) throw new Error(data.error || `${method} ${path}: HTTP ${answer.status}`);
   return data;
 }
@@ -416,6 +436,14 @@ async function refresh() {
 }
 
 function wire() {
+  $('#token-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(TOKEN_KEY, $('#token').value);
+    $('#token').value = '';
+    $('#token-form').hidden = true;
+    notify('');
+    refresh().then(() => pollJournal()).catch((error) => notify(error.message, true));
+  });
   $('#settle-all').addEventListener('click', () => act(async () => {
     const { settled } = await api('POST', '/settle', {});
     return `Settled ${settled} resource${settled === 1 ? '' : 's'}.`;
@@ -502,6 +530,7 @@ function every(ms, job) {
   setInterval(run, ms);
 }
 
+takeTokenFromAddress();
 wire();
 refresh().then(() => pollJournal()).catch((error) => notify(error.message, true));
 every(REFRESH_MS, refresh);

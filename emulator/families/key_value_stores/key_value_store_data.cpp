@@ -90,6 +90,35 @@ Result<Ok, ApiError> CheckEntry(std::string_view key, std::string_view value) {
   return Ok{};
 }
 
+// A store's data-plane state: its counts, bounded as the quotas bound them.
+std::optional<std::string> CheckStoredCounts(const store::Record& record, const Json& config) {
+  if (record.id != record.parent) return "the data plane's state has its store's id as its id";
+  for (const auto& [name, value] : config.items()) {
+    if (name != "ItemCount" && name != "TotalSizeInBytes") return name + " is not a member of the data plane's state";
+    if (!value.is_number_integer() || value.get<std::int64_t>() < 0 || value.get<std::int64_t>() > kMaxStoreBytes) {
+      return name + " must be an integer from 0 to " + std::to_string(kMaxStoreBytes);
+    }
+  }
+  if (!config.contains("ItemCount") || !config.contains("TotalSizeInBytes")) {
+    return std::string("ItemCount and TotalSizeInBytes are required");
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckStoredKey(const store::Record& record, const Json& config) {
+  const auto key = config.find("Key");
+  const auto value = config.find("Value");
+  if (config.size() != 2 || key == config.end() || value == config.end() || !key->is_string() ||
+      !value->is_string()) {
+    return std::string("a key's config is {\"Key\": string, \"Value\": string}");
+  }
+  if (auto checked = CheckEntry(key->get_ref<const std::string&>(), value->get_ref<const std::string&>()); !checked) {
+    return checked.error().message;
+  }
+  if (record.id != record.parent + "/" + key->get<std::string>()) return "a key's id is its store's id, '/' and the key";
+  return std::nullopt;
+}
+
 Result<std::string, ApiError> RequireIfMatch(const Json& input) {
   const std::string if_match = StringMember(input, "IfMatch");
   if (if_match.empty()) return Fail(kvs_errors::ValidationException("The If-Match header is required."));
@@ -276,6 +305,7 @@ engine::FamilyDefinition MakeDefinition() {
   family.kind = kKeyValueStoreDataKind;
   family.noun = "key value store";
   family.parent_kind = kKeyValueStoreKind;
+  family.check_stored = CheckStoredDataPlaneRecord;
   family.errors = {.not_found = kvs_errors::ResourceNotFoundException};
   const std::vector<ErrorSpec> writes = {kvs_errors::ValidationException, kvs_errors::ConflictException,
                                          kvs_errors::ServiceQuotaExceededException};
@@ -292,6 +322,12 @@ engine::FamilyDefinition MakeDefinition() {
 }
 
 }  // namespace
+
+std::optional<std::string> CheckStoredDataPlaneRecord(const store::Record& record, const Json& config) {
+  if (record.kind == kKeyValueStoreDataKind) return CheckStoredCounts(record, config);
+  if (record.kind == kKeyValueStoreKeyKind) return CheckStoredKey(record, config);
+  return "a " + record.kind + " is not a record of a key value store's data plane";
+}
 
 const engine::FamilyDefinition& KeyValueStoreDataDefinition() {
   static const engine::FamilyDefinition definition = MakeDefinition();

@@ -113,6 +113,7 @@ FamilyDefinition MakeDefinition() {
   family.new_id = ids::Uuid;
   family.find_id = FindByName;
   family.child_kinds = {kKeyValueStoreKeyKind};
+  family.check_stored = CheckStoredDataPlaneRecord;
   family.companions = DataPlaneOf;
   family.prepare = Prepare;
   family.render = Render;

@@ -24,6 +24,12 @@ inline constexpr std::string_view kKeyValueStoreKeyKind = "key-value-store-key";
 // not a key value store ARN of that account.
 std::optional<std::string> KeyValueStoreIdOf(std::string_view arn, std::string_view account);
 
+// Snapshots: whether a record of the data plane (its state, of kind
+// kKeyValueStoreDataKind, or a key, kKeyValueStoreKeyKind) is one the data
+// plane could have written: nullopt when it is, else what is wrong with it.
+// (Family::check_stored of both families.)
+std::optional<std::string> CheckStoredDataPlaneRecord(const store::Record& record, const nlohmann::json& config);
+
 // The store's keys and values as a function reads them, in key order;
 // nullopt when the account has no store with that id.
 std::optional<runtime::KeyValueData> LoadKeyValueData(const engine::RequestContext& ctx, const std::string& id);

@@ -45,7 +45,7 @@ async function rejects(promise, name) {
 }
 
 // A page in a fresh headless chromium profile; every request it makes is recorded.
-async function openDashboard(url) {
+async function openDashboard(url, address = '/_emulator/ui') {
   const profile = mkdtempSync(path.join(tmpdir(), 'cfl-chromium-'));
   profiles.push(profile);
   const context = await chromium.launchPersistentContext(profile, {
@@ -64,7 +64,7 @@ async function openDashboard(url) {
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
-  await page.goto(`${url}/_emulator/ui`);
+  await page.goto(url + address);
   return { context, page, requested, problems };
 }
 
@@ -262,6 +262,36 @@ test('reset from the page forgets everything', async () => {
   assert.deepEqual(browser.problems, []);
   await browser.context.close();
   browser = null;
+});
+
+test('with --control-token the page asks for the token, or takes it from its address', async () => {
+  const guarded = await startEmulator({ flags: ['--control-token', 'page-s3cret'] });
+  try {
+    const account = newAccount();
+    const cf = new CloudFrontClient({ endpoint: guarded.url, region: 'us-east-1', maxAttempts: 1,
+      credentials: { accessKeyId: account, secretAccessKey: 'x' } });
+    const { Distribution } = await cf.send(new CreateDistributionCommand({ DistributionConfig: distConfig('guarded') }));
+
+    const asked = await openDashboard(guarded.url);
+    await asked.page.locator('#token-form').waitFor({ state: 'visible' });
+    await asked.page.locator('#notice', { hasText: 'needs the token' }).waitFor();
+    await asked.page.locator('#token').fill('not-it');
+    await asked.page.getByRole('button', { name: 'Use token' }).click();
+    await asked.page.locator('#notice', { hasText: 'was refused' }).waitFor();
+    await asked.page.locator('#token').fill('page-s3cret');
+    await asked.page.getByRole('button', { name: 'Use token' }).click();
+    await rowOf(asked.page, Distribution.Id).waitFor();
+    assert.equal(await asked.page.locator('#token-form').isVisible(), false);
+    await asked.context.close();
+
+    const given = await openDashboard(guarded.url, '/_emulator/ui#token=page-s3cret');
+    await rowOf(given.page, Distribution.Id).waitFor();
+    assert.equal(new URL(given.page.url()).hash, '', 'the token does not stay in the address');
+    assert.equal(await given.page.locator('#token-form').isVisible(), false);
+    await given.context.close();
+  } finally {
+    assert.equal(await guarded.stop(), 0);
+  }
 });
 
 test('10,000 resources: paged on the server, searchable, quick', async (t) => {
