@@ -357,3 +357,35 @@ def test_managed_certificate_validates_on_the_clock(cfm, url, account):
         cfm.get_managed_certificate_details(Identifier=plain["Id"])
     with expect_error("EntityNotFound", 404):
         cfm.get_managed_certificate_details(Identifier="dt_nosuchtenant")
+
+
+def test_snapshot_round_trip(start_emulator, new_account):
+    """Connection groups, tenants (with a managed certificate) and their invalidations leave in a
+    snapshot and come back as they were."""
+    em = start_emulator("--propagation-delay", "3600")
+    cfm = u.make_model_client(em.url, new_account())
+    distribution = create_multi_tenant(cfm)
+    tenant = cfm.create_distribution_tenant(
+        DistributionId=distribution["Id"], Name="snap", Domains=domains("snap.example.com"),
+        ManagedCertificateRequest={"ValidationTokenHost": "self-hosted"},
+        Tags={"Items": [{"Key": "k", "Value": "v"}]})["DistributionTenant"]
+    cfm.create_invalidation_for_distribution_tenant(
+        Id=tenant["Id"], InvalidationBatch={"CallerReference": "snap", "Paths": {"Quantity": 1, "Items": ["/*"]}})
+
+    def observed():
+        got = cfm.get_distribution_tenant(Identifier=tenant["Id"])
+        return (got["ETag"], got["DistributionTenant"],
+                cfm.get_managed_certificate_details(Identifier=tenant["Id"])["ManagedCertificateDetails"],
+                cfm.list_connection_groups()["ConnectionGroups"],
+                cfm.list_invalidations_for_distribution_tenant(Id=tenant["Id"])["InvalidationList"]["Items"])
+
+    before = observed()
+    snapshot = requests.get(em.url + "/_emulator/state").json()
+    assert {r["kind"] for r in snapshot["resources"]} == {
+        "distribution", "connection-group", "distribution-tenant", "tenant-invalidation"}
+    requests.post(em.url + "/_emulator/reset", json={}).raise_for_status()
+    with expect_error("EntityNotFound", 404):
+        cfm.get_distribution_tenant(Identifier=tenant["Id"])
+    put = requests.put(em.url + "/_emulator/state", json=snapshot)
+    assert put.status_code == 200, put.text
+    assert observed() == before

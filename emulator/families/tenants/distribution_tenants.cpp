@@ -284,7 +284,7 @@ Result<Json, ApiError> ListTenantsByCustomization(RequestContext& ctx, const Jso
   }
   return ListWhere(ctx, Tenants(), "ListDistributionTenantsByCustomization", input, [&](const Resource& tenant) {
     const Json& customizations = MemberOf(tenant.config(), "Customizations");
-    const std::string managed = StringMember(MemberOf(tenant.metadata, "ManagedCertificate"), "Arn");
+    const std::string managed = StringMember(ManagedCertificate(tenant.metadata), "Arn");
     const std::string own = StringMember(MemberOf(customizations, "Certificate"), "Arn");
     return (acl.empty() || StringMember(MemberOf(customizations, "WebAcl"), "Arn") == acl) &&
            (certificate.empty() || own == certificate || managed == certificate);

@@ -1,6 +1,6 @@
 // What the distribution tenants' files share: the managed certificate a
 // tenant asks for (ManagedCertificateRequest), kept in its metadata as
-// ManagedCertificate {Arn, IssuedAtMs, Request}, validated on the emulator's clock.
+// ManagedCertificate, validated on the emulator's clock.
 //
 // Thread safety: pure functions, and a handler like any other.
 #pragma once
@@ -17,6 +17,10 @@ namespace cfl::families {
 // none without one, the one in metadata otherwise.
 engine::Json ManagedCertificateOf(const engine::RequestContext& ctx, const engine::Json& config,
                                   const engine::Json& metadata);
+
+// The tenant's managed certificate {Arn, IssuedAtMs, Request} (its metadata
+// holds it as JSON text), or null when it has none.
+engine::Json ManagedCertificate(const engine::Json& tenant_metadata);
 
 // "pending-validation" until the certificate's IssuedAtMs, then "issued";
 // "" when the tenant's metadata holds no managed certificate.

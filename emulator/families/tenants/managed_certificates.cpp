@@ -33,18 +33,27 @@ std::string TokenOf(const std::string& text) {
 
 }  // namespace
 
+Json ManagedCertificate(const Json& tenant_metadata) {
+  const Json& text = MemberOf(tenant_metadata, "ManagedCertificate");
+  if (!text.is_string()) return Json();
+  Json certificate = Json::parse(text.get<std::string>(), nullptr, false);
+  return certificate.is_object() ? certificate : Json();
+}
+
 Json ManagedCertificateOf(const RequestContext& ctx, const Json& config, const Json& metadata) {
   const Json& request = MemberOf(config, "ManagedCertificateRequest");
   if (!request.is_object()) return {{"ManagedCertificate", nullptr}};
-  if (MemberOf(MemberOf(metadata, "ManagedCertificate"), "Request") == request) return Json::object();
-  return {{"ManagedCertificate",
-           {{"Arn", "arn:aws:acm:us-east-1:" + ctx.account + ":certificate/" + ids::Uuid()},
-            {"IssuedAtMs", ctx.now_ms + ctx.services.settings.propagation_delay_ms.load()},
-            {"Request", request}}}};
+  const Json current = ManagedCertificate(metadata);
+  if (MemberOf(current, "Request") == request) return Json::object();
+  const Json certificate = {{"Arn", "arn:aws:acm:us-east-1:" + ctx.account + ":certificate/" + ids::Uuid()},
+                            {"IssuedAtMs", ctx.now_ms + ctx.services.settings.propagation_delay_ms.load()},
+                            {"Request", request}};
+  // A string: snapshots hold metadata members as strings.
+  return {{"ManagedCertificate", certificate.dump()}};
 }
 
 std::string ManagedCertificateState(const RequestContext& ctx, const Json& tenant_metadata) {
-  const Json& certificate = MemberOf(tenant_metadata, "ManagedCertificate");
+  const Json certificate = ManagedCertificate(tenant_metadata);
   if (!certificate.is_object()) return "";
   return ctx.now_ms < certificate.value("IssuedAtMs", std::int64_t{0}) ? "pending-validation" : "issued";
 }
@@ -55,7 +64,7 @@ Result<Json, ApiError> GetManagedCertificateDetails(RequestContext& ctx, const J
   auto tenant = LoadResource(ctx, tenants, FindByIdentifier(ctx, tenants, identifier).value_or(""));
   if (!tenant) return Fail(std::move(tenant).error());
   const Json& config = tenant->config();
-  const Json& certificate = MemberOf(tenant->metadata, "ManagedCertificate");
+  const Json certificate = ManagedCertificate(tenant->metadata);
   if (!certificate.is_object()) {
     return Fail(errors::EntityNotFound("The distribution tenant " + identifier + " has no managed certificate."));
   }
