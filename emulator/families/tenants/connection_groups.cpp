@@ -33,14 +33,6 @@ bool IsGroupName(const std::string& name) {
   return std::regex_match(name, kName);
 }
 
-// An update names only what may change (IPv6, the Anycast list, Enabled): the
-// rest, and what it leaves out, stays as it was.
-void KeepCurrent(Json& config, const Json& current) {
-  for (const auto& [member, value] : current.items()) {
-    if (member == "Name" || !config.contains(member)) config[member] = value;
-  }
-}
-
 Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource* current) {
   if (current) KeepCurrent(config, current->config());
   const std::string name = StringMember(config, "Name");
@@ -111,26 +103,13 @@ Result<Json, ApiError> ListGroups(RequestContext& ctx, const Json& input) {
 }
 
 FamilyDefinition MakeDefinition() {
-  Family family;
-  family.kind = kConnectionGroupKind;
-  family.noun = "connection group";
-  family.arn_type = kArnType;
-  family.errors = {.not_found = {errors::EntityNotFound, "The connection group does not exist."},
-                   .already_exists = errors::EntityAlreadyExists,
-                   .limit = errors::EntityLimitExceeded,
-                   .not_disabled = {errors::ResourceNotDisabled,
-                                    "The connection group must be disabled and deployed before it is deleted."}};
-  family.unique_name_member = "Name";
-  family.must_disable_before_delete = true;
-  family.taggable = true;
-  family.settle_delay_ms = [](const RequestContext& ctx) { return ctx.services.settings.propagation_delay_ms.load(); };
-  family.max_per_account = [](const RequestContext&) -> std::optional<std::int64_t> { return kMaxConnectionGroups; };
-  family.new_id = [] {
-    return ids::Random("cg_", 27, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
-  };
-  family.find_id = [](RequestContext& ctx, const std::string& identifier) {
-    return FindByIdentifier(ctx, ConnectionGroups(), identifier);
-  };
+  Family family = MultiTenantFamily({.kind = kConnectionGroupKind,
+                                     .noun = "connection group",
+                                     .id_prefix = "cg_",
+                                     .not_found = "The connection group does not exist.",
+                                     .not_disabled = "The connection group must be disabled and deployed before it is "
+                                                     "deleted."},
+                                    kMaxConnectionGroups);
   family.new_metadata = [](const RequestContext&) {
     return Json{{"RoutingEndpoint", ids::DomainLabel('d') + ".cloudfront.net"}};
   };

@@ -50,13 +50,6 @@ std::vector<std::string> DomainsOf(const Json& config) {
   return domains;
 }
 
-// An update names what changes; the Name, and what it leaves out, stay.
-void KeepCurrent(Json& config, const Json& current) {
-  for (const auto& [member, value] : current.items()) {
-    if (member == "Name" || !config.contains(member)) config[member] = value;
-  }
-}
-
 Result<Ok, ApiError> CheckDomains(RequestContext& ctx, const Json& config) {
   const auto domains = DomainsOf(config);
   if (domains.empty()) return Fail(errors::InvalidArgument("A distribution tenant needs at least one domain."));
@@ -123,8 +116,9 @@ Result<Ok, ApiError> CheckCustomizations(const Json& config) {
     const std::string action = StringMember(acl, "Action");
     const std::string arn = StringMember(acl, "Arn");
     if (action == "override" && !IsWebAclId(arn, false)) {
-      return Fail(errors::InvalidArgument("A web ACL customization that overrides needs the ARN of a WAFv2 web ACL "
-                                          "in the global scope (arn:aws:wafv2:us-east-1:ACCOUNT:global/webacl/NAME/ID)."));
+      return Fail(errors::InvalidArgument(
+          "A web ACL customization that overrides needs the ARN of a WAFv2 web ACL in the global scope "
+          "(arn:aws:wafv2:us-east-1:ACCOUNT:global/webacl/NAME/ID)."));
     }
     if (action == "disable" && !arn.empty()) {
       return Fail(errors::InvalidArgument("A web ACL customization that disables the web ACL takes no Arn."));
@@ -336,26 +330,13 @@ Result<Json, ApiError> ListDistributionsByConnectionMode(RequestContext& ctx, co
 }
 
 FamilyDefinition MakeDefinition() {
-  Family family;
-  family.kind = kTenantKind;
-  family.noun = "distribution tenant";
-  family.arn_type = kArnType;
-  family.errors = {.not_found = {errors::EntityNotFound, "The distribution tenant does not exist."},
-                   .already_exists = errors::EntityAlreadyExists,
-                   .limit = errors::EntityLimitExceeded,
-                   .not_disabled = {errors::ResourceNotDisabled,
-                                    "The distribution tenant must be disabled and deployed before it is deleted."}};
-  family.unique_name_member = "Name";
-  family.must_disable_before_delete = true;
-  family.taggable = true;
-  family.settle_delay_ms = [](const RequestContext& ctx) { return ctx.services.settings.propagation_delay_ms.load(); };
-  family.max_per_account = [](const RequestContext&) -> std::optional<std::int64_t> { return kMaxTenants; };
-  family.new_id = [] {
-    return ids::Random("dt_", 27, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
-  };
-  family.find_id = [](RequestContext& ctx, const std::string& identifier) {
-    return FindByIdentifier(ctx, Tenants(), identifier);
-  };
+  Family family = MultiTenantFamily({.kind = kTenantKind,
+                                     .noun = "distribution tenant",
+                                     .id_prefix = "dt_",
+                                     .not_found = "The distribution tenant does not exist.",
+                                     .not_disabled = "The distribution tenant must be disabled and deployed "
+                                                     "before it is deleted."},
+                                    kMaxTenants);
   family.prepare = Prepare;
   family.unique_keys = UniqueKeys;
   family.key_conflict = AliasConflict;

@@ -1,5 +1,6 @@
 #include "emulator/families/tenants/multi_tenant.h"
 
+#include "emulator/common/ids.h"
 #include "emulator/engine/operations.h"
 #include "emulator/engine/references.h"
 #include "emulator/engine/registry.h"
@@ -32,6 +33,37 @@ std::optional<std::string> FindByIdentifier(RequestContext& ctx, const Family& f
   });
   if (named.empty()) return std::nullopt;
   return named.front().id;
+}
+
+Family MultiTenantFamily(const MultiTenantNames& names, std::int64_t max_per_account) {
+  Family family;
+  family.kind = names.kind;
+  family.noun = names.noun;
+  family.arn_type = names.kind;  // connection-group, distribution-tenant
+  family.errors = {.not_found = {errors::EntityNotFound, names.not_found},
+                   .already_exists = errors::EntityAlreadyExists,
+                   .limit = errors::EntityLimitExceeded,
+                   .not_disabled = {errors::ResourceNotDisabled, names.not_disabled}};
+  family.unique_name_member = "Name";
+  family.must_disable_before_delete = true;
+  family.taggable = true;
+  family.settle_delay_ms = [](const RequestContext& ctx) { return ctx.services.settings.propagation_delay_ms.load(); };
+  family.max_per_account = [max_per_account](const RequestContext&) -> std::optional<std::int64_t> {
+    return max_per_account;
+  };
+  family.new_id = [prefix = names.id_prefix] {
+    return ids::Random(prefix, 27, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+  };
+  family.find_id = [kind = names.kind](RequestContext& ctx, const std::string& identifier) {
+    return FindByIdentifier(ctx, Registry::Get().FindFamily(kind)->family, identifier);
+  };
+  return family;
+}
+
+void KeepCurrent(Json& config, const Json& current) {
+  for (const auto& [member, value] : current.items()) {
+    if (member == "Name" || !config.contains(member)) config[member] = value;
+  }
 }
 
 Result<std::string, ApiError> DefaultConnectionGroupId(RequestContext& ctx) {

@@ -6,6 +6,7 @@
 // store write that a concurrent one cannot duplicate (its name is unique).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,21 @@ inline constexpr std::string_view kTenantKind = "distribution-tenant";
 // account: an id, the family's ARN, or the config's Name; nullopt when none.
 std::optional<std::string> FindByIdentifier(engine::RequestContext& ctx, const engine::Family& family,
                                             const std::string& identifier);
+
+// What connection groups and tenants share as families: ids prefix + 27
+// letters and digits, named by id, ARN or Name (unique: EntityAlreadyExists),
+// ETags, InProgress → Deployed after the propagation delay, taggable, at
+// most max_per_account (EntityLimitExceeded), deleted only disabled and
+// deployed (ResourceNotDisabled). The messages must outlive the family.
+struct MultiTenantNames {
+  std::string_view kind, noun, id_prefix;
+  std::string_view not_found, not_disabled;  // messages
+};
+engine::Family MultiTenantFamily(const MultiTenantNames& names, std::int64_t max_per_account);
+
+// An update names only what changes: the Name (which never changes) and
+// every member it leaves out are taken from current.
+void KeepCurrent(engine::Json& config, const engine::Json& current);
 
 // The id of the account's default connection group, created (enabled, IPv6
 // on, named "default-connection-group") when the account has none yet.
