@@ -14,23 +14,28 @@ void EdgeCache::EraseLocked(std::unordered_map<std::string, Entry>::iterator ent
   entries_.erase(entry);
 }
 
-std::shared_ptr<const CachedObject> EdgeCache::Find(const std::string& key, std::int64_t now_ms,
-                                                    const std::function<bool(const CachedObject&)>& is_purged) {
+CacheLookup EdgeCache::Find(const std::string& key, std::int64_t now_ms,
+                            const std::function<bool(const CachedObject&)>& is_purged) {
   std::lock_guard lock(mutex_);
   const auto found = entries_.find(key);
   if (found == entries_.end()) {
     ++misses_;
-    return nullptr;
+    return {};
   }
   const auto& object = *found->second.object;
-  if (object.expires_ms <= now_ms || (is_purged && is_purged(object))) {
+  const bool expired = object.expires_ms <= now_ms;
+  if ((is_purged && is_purged(object)) || (expired && !object.Revalidatable())) {
     EraseLocked(found);
     ++misses_;
-    return nullptr;
+    return {};
   }
   lru_.splice(lru_.begin(), lru_, found->second.recency);
+  if (expired) {
+    ++misses_;
+    return {nullptr, found->second.object};
+  }
   ++hits_;
-  return found->second.object;
+  return {found->second.object, nullptr};
 }
 
 void EdgeCache::Insert(const std::string& key, std::shared_ptr<const CachedObject> object) {

@@ -27,6 +27,16 @@ struct CachedObject {
   std::string path;  // the viewer's path (invalidations match it)
   std::int64_t stored_ms = 0;
   std::int64_t expires_ms = 0;
+  // The origin's validators (its ETag and Last-Modified as it sent them):
+  // with one, an expired object is revalidated rather than fetched again.
+  std::string etag;
+  std::string last_modified;
+  bool Revalidatable() const { return !etag.empty() || !last_modified.empty(); }
+};
+
+struct CacheLookup {
+  std::shared_ptr<const CachedObject> fresh;  // a hit
+  std::shared_ptr<const CachedObject> stale;  // expired, to revalidate with the origin
 };
 
 struct CacheStats {
@@ -42,10 +52,12 @@ class EdgeCache {
  public:
   EdgeCache(std::size_t max_entries, std::size_t max_bytes) : max_entries_(max_entries), max_bytes_(max_bytes) {}
 
-  // The object under key, fresh at now_ms and not dropped by is_purged;
-  // counts a hit or a miss. An expired or purged object is removed.
-  std::shared_ptr<const CachedObject> Find(const std::string& key, std::int64_t now_ms,
-                                           const std::function<bool(const CachedObject&)>& is_purged);
+  // The object under key: fresh at now_ms and not dropped by is_purged (a
+  // hit), or expired but revalidatable (stale: kept until replaced or
+  // evicted); counts a hit or a miss. A purged object, or an expired one
+  // without validators, is removed.
+  CacheLookup Find(const std::string& key, std::int64_t now_ms,
+                   const std::function<bool(const CachedObject&)>& is_purged);
   // Stores (or replaces) the object; evicts the least recently used until
   // both bounds hold. An object larger than max_bytes is not stored.
   void Insert(const std::string& key, std::shared_ptr<const CachedObject> object);

@@ -202,8 +202,22 @@ struct Edge::Served {
   std::string distribution_domain;
   std::string owner_account;
   std::string path;  // as the distribution sees it (without the /_edge/<id> of the path form)
-  std::string result_type = "Error";  // Hit, Miss, Error, Redirect
+  std::string result_type = "Error";  // Hit, RefreshHit, Miss, Error, Redirect
+  std::optional<double> upstream_ms;   // time spent on origins, when one was asked
+  double server_timing_rate = 0;       // the share (0–100) of answers given Server-Timing
 };
+
+namespace {
+
+// Whether this answer is one of the share a SamplingRate asks for.
+bool Sampled(double rate) {
+  if (rate >= 100) return true;
+  if (rate <= 0) return false;
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0, 100)(random) < rate;
+}
+
+}  // namespace
 
 ViewerResponse Edge::Serve(const ViewerRequest& request) {
   const auto started = std::chrono::steady_clock::now();
@@ -218,6 +232,13 @@ ViewerResponse Edge::Serve(const ViewerRequest& request) {
     response = ErrorPage(502, kBadRequestText, served.cf_id);
   }
   if (served.result_type == "Error") ++errors_;
+  if (Sampled(served.server_timing_rate)) {
+    const double elapsed_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    response.headers.emplace_back(
+        "Server-Timing",
+        ServerTimingValue({served.result_type, std::string(kPop), served.cf_id, served.upstream_ms, elapsed_ms}));
+  }
   response.headers.emplace_back("Via", ViaValue());
   response.headers.emplace_back("X-Amz-Cf-Pop", std::string(kPop));
   response.headers.emplace_back("X-Amz-Cf-Id", served.cf_id);
@@ -307,9 +328,10 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
   auto response = FromOrigin(request, served, *config, behavior, target.path, target.query);
   response = WithCustomErrorPage(request, served, *config, std::move(response));
   if (const std::string id = behavior.value("ResponseHeadersPolicyId", ""); !id.empty()) {
-    ApplyResponseHeadersPolicy(PolicyConfig(store_, served.owner_account, "response-headers-policy",
-                                            families::ManagedResponseHeadersPolicies(), id),
-                               request, response.headers);
+    const Json policy = PolicyConfig(store_, served.owner_account, "response-headers-policy",
+                                     families::ManagedResponseHeadersPolicies(), id);
+    ApplyResponseHeadersPolicy(policy, request, response.headers);
+    if (policy.is_object()) served.server_timing_rate = ServerTimingRate(policy);
   }
   return response;
 }
@@ -381,10 +403,11 @@ bool MethodCached(const Json& behavior, std::string_view method) {
 // Fetches from one origin (custom origins over HTTP): the origin's answer,
 // or the edge's own error page when it cannot be had.
 std::variant<OriginResponse, ViewerResponse> Edge::FetchFrom(const Json& origin_config, const ViewerRequest& request,
-                                                            const Served& served, const std::string& path,
+                                                            Served& served, const std::string& path,
                                                             const std::string& forwarded_query,
                                                             const RequestParts& key_parts,
-                                                            const RequestParts& forwarded_parts) {
+                                                            const RequestParts& forwarded_parts,
+                                                            const Headers& validators) {
   const auto refuse = [&](int status, std::string_view text) { return ErrorPage(status, text, served.cf_id); };
   const Json* origin = &origin_config;
   const auto custom = origin->find("CustomOriginConfig");
@@ -466,13 +489,17 @@ std::variant<OriginResponse, ViewerResponse> Edge::FetchFrom(const Json& origin_
   for (const auto& header : origin->value("CustomHeaders", Json::object()).value("Items", Json::array())) {
     fetch.headers.emplace_back(header.value("HeaderName", ""), header.value("HeaderValue", ""));
   }
+  for (const auto& validator : validators) fetch.headers.push_back(validator);
 
   const auto attempts = std::max<std::int64_t>(1, SecondsMember(*origin, "ConnectionAttempts", 3));
   OriginResponse answer;
+  const auto asked = std::chrono::steady_clock::now();
   for (std::int64_t attempt = 0; attempt < attempts; ++attempt) {
     answer = origins_.Fetch(fetch);
     if (answer.outcome != OriginResponse::Outcome::kUnreachable) break;
   }
+  served.upstream_ms = served.upstream_ms.value_or(0) +
+                       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - asked).count();
   switch (answer.outcome) {
     case OriginResponse::Outcome::kUnreachable: return refuse(502, kOriginUnreachableText);
     case OriginResponse::Outcome::kTimedOut: return refuse(504, kOriginTimeoutText);
@@ -511,6 +538,7 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, co
   }
 
   const bool cacheable = MethodCached(behavior, request.method);
+  std::shared_ptr<const CachedObject> stale;
   // HEAD and GET share an object (a HEAD answers from a GET's headers).
   const std::string cache_key =
       CacheKey(served.distribution_id, path, query, request.headers, key_parts) + (request.method == "OPTIONS" ? "O" : "");
@@ -526,28 +554,35 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, co
       }
       return false;
     };
-    if (const auto hit = cache_.Find(cache_key, now_ms, purged)) {
+    auto found = cache_.Find(cache_key, now_ms, purged);
+    if (const auto& hit = found.fresh) {
       served.result_type = "Hit";
       ViewerResponse response{hit->status, hit->headers, request.method == "HEAD" ? std::string() : hit->body};
       response.headers.emplace_back("X-Cache", "Hit from cloudfront");
       response.headers.emplace_back("Age", std::to_string(std::max<std::int64_t>(0, (now_ms - hit->stored_ms) / 1000)));
       return response;
     }
+    stale = std::move(found.stale);
   }
+  // An expired object is revalidated: the origin's 304 keeps it (RefreshHit).
+  Headers validators;
+  if (stale && !stale->etag.empty()) validators.emplace_back("If-None-Match", stale->etag);
+  if (stale && !stale->last_modified.empty()) validators.emplace_back("If-Modified-Since", stale->last_modified);
 
   const std::string forwarded_query = ForwardedQuery(query, key_parts, forwarded_parts);
-  auto fetched = FetchFrom(*origin, request, served, path, forwarded_query, key_parts, forwarded_parts);
+  auto fetched = FetchFrom(*origin, request, served, path, forwarded_query, key_parts, forwarded_parts, validators);
   // An origin group fails over to its second origin on the failover statuses
   // or when the first cannot be had (GET, HEAD and OPTIONS only).
   const Json* secondary = SecondaryOrigin(config, behavior.value("TargetOriginId", ""));
   if (secondary && (request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS")) {
     const auto* answered = std::get_if<OriginResponse>(&fetched);
     if (!answered || FailsOver(config, behavior.value("TargetOriginId", ""), answered->status)) {
-      fetched = FetchFrom(*secondary, request, served, path, forwarded_query, key_parts, forwarded_parts);
+      fetched = FetchFrom(*secondary, request, served, path, forwarded_query, key_parts, forwarded_parts, validators);
     }
   }
   if (auto* refused = std::get_if<ViewerResponse>(&fetched)) return std::move(*refused);
   OriginResponse answer = std::get<OriginResponse>(std::move(fetched));
+  if (stale && answer.status == 304) return Refreshed(request, served, *stale, answer, cache_key, ttl_bounds);
   served.result_type = "Miss";
   auto object = std::make_shared<CachedObject>();
   object->status = answer.status;
@@ -559,6 +594,8 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, co
   }
   for (auto& [name, value] : answer.headers) {
     if (IsHopByHop(name) || EqualsIgnoringCase(name, "Via")) continue;
+    if (EqualsIgnoringCase(name, "ETag")) object->etag = value;
+    if (EqualsIgnoringCase(name, "Last-Modified")) object->last_modified = value;
     // A compressed answer's ETag is weak: its bytes are no longer the origin's.
     if (compressed && EqualsIgnoringCase(name, "ETag") && !value.starts_with("W/")) value = "W/" + value;
     object->headers.emplace_back(name, std::move(value));
@@ -579,6 +616,30 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, co
       cache_.Insert(cache_key, std::move(object));
     }
   }
+  return response;
+}
+
+// An expired object the origin confirmed (304): served again, with the
+// freshness the 304 gives (its Cache-Control, Expires and Date replace the
+// stored ones), and kept for that long.
+ViewerResponse Edge::Refreshed(const ViewerRequest& request, Served& served, const CachedObject& stale,
+                               const OriginResponse& not_modified, const std::string& cache_key,
+                               const TtlBounds& ttl_bounds) {
+  served.result_type = "RefreshHit";
+  auto refreshed = std::make_shared<CachedObject>(stale);
+  for (const char* name : {"Cache-Control", "Expires", "Date"}) {
+    const std::string value = HeaderValue(not_modified.headers, name);
+    if (value.empty()) continue;
+    std::erase_if(refreshed->headers, [name](const auto& header) { return EqualsIgnoringCase(header.first, name); });
+    refreshed->headers.emplace_back(name, value);
+  }
+  refreshed->stored_ms = served.now_ms;
+  const std::int64_t ttl = TtlSeconds(ttl_bounds, refreshed->headers, served.now_ms);
+  refreshed->expires_ms = served.now_ms + ttl * 1000;
+  ViewerResponse response{refreshed->status, refreshed->headers,
+                          request.method == "HEAD" ? std::string() : refreshed->body};
+  response.headers.emplace_back("X-Cache", "RefreshHit from cloudfront");
+  if (ttl > 0) cache_.Insert(cache_key, std::move(refreshed));
   return response;
 }
 

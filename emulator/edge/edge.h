@@ -71,10 +71,14 @@ class Edge {
   ViewerResponse WithCustomErrorPage(const ViewerRequest& request, Served& served, const nlohmann::json& config,
                                     ViewerResponse response);
   std::variant<OriginResponse, ViewerResponse> FetchFrom(const nlohmann::json& origin, const ViewerRequest& request,
-                                                         const Served& served, const std::string& path,
+                                                         Served& served, const std::string& path,
                                                          const std::string& forwarded_query,
                                                          const RequestParts& key_parts,
-                                                         const RequestParts& forwarded_parts);
+                                                         const RequestParts& forwarded_parts,
+                                                         const Headers& validators);
+  ViewerResponse Refreshed(const ViewerRequest& request, Served& served, const CachedObject& stale,
+                           const OriginResponse& not_modified, const std::string& cache_key,
+                           const TtlBounds& ttl_bounds);
   ViewerResponse FromOrigin(const ViewerRequest& request, Served& served, const nlohmann::json& config,
                             const nlohmann::json& behavior, const std::string& path, const std::string& query);
 

@@ -45,10 +45,13 @@ class Origin:
                 if origin.delay:
                     threading.Event().wait(origin.delay)
                 status, headers, payload = route if route else (200, {}, json.dumps(seen).encode())
+                if headers.get("ETag") and self.headers.get("If-None-Match") == headers["ETag"]:
+                    status, payload = 304, b""  # a conditional request for what it has: not modified
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
+                if status != 304:
+                    self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(payload)
@@ -567,3 +570,59 @@ def test_compression_gzip_and_br_as_the_viewer_accepts(cf_edge, edge_url, origin
     origin.routes[paths["plain"]] = origin.routes[paths["page"]]
     status, headers, body = raw_get(edge_url, plain["DomainName"], paths["plain"], "gzip, br")
     assert "content-encoding" not in headers and body == page
+
+
+def test_an_expired_object_is_revalidated_a_304_is_a_refresh_hit(cf_edge, edge_url, edge_emulator, origin, account):
+    """Expired on the clock, an object with an ETag is revalidated (If-None-Match): the origin's 304
+    serves the kept object as a RefreshHit and starts its TTL again; a changed object is a Miss."""
+    path = f"/revalidate-{account}.txt"
+    origin.routes[path] = (200, {"Cache-Control": "max-age=60", "Content-Type": "text/plain", "ETag": '"r1"'}, b"one")
+    dist, _ = create(cf_edge, edge_config())
+    domain = dist["DomainName"]
+    assert get(edge_url, domain, path).headers["X-Cache"] == "Miss from cloudfront"
+    edge_emulator.advance_clock(61)
+    refreshed = get(edge_url, domain, path)
+    assert (refreshed.status_code, refreshed.text, refreshed.headers["X-Cache"]) == (
+        200, "one", "RefreshHit from cloudfront")
+    assert origin.received[-1]["headers"]["If-None-Match"] == '"r1"'
+    assert refreshed.headers["ETag"] == '"r1"'
+    edge_emulator.advance_clock(30)  # 30 s into the TTL the 304 started
+    assert get(edge_url, domain, path).headers["X-Cache"] == "Hit from cloudfront"
+    assert hits_of(path, origin) == 2
+    origin.routes[path] = (200, {"Cache-Control": "max-age=60", "Content-Type": "text/plain", "ETag": '"r2"'}, b"two")
+    edge_emulator.advance_clock(31)
+    changed = get(edge_url, domain, path)
+    assert (changed.text, changed.headers["X-Cache"]) == ("two", "Miss from cloudfront")
+    assert hits_of(path, origin) == 3
+    logged = edge_emulator.call("GET", "/edge/logs", query={"distribution": dist["Id"], "limit": 5})["lines"]
+    assert [line.split("\t")[13] for line in reversed(logged)] == ["Miss", "RefreshHit", "Hit", "Miss"]
+
+
+def test_server_timing_from_a_response_headers_policy(cf_edge, edge_url, origin, account):
+    """ServerTimingHeadersConfig: at SamplingRate 100 every answer carries CloudFront's metrics (a miss
+    with the origin's first-byte time, then a hit from the edge layer); at 0, none does."""
+    path = f"/timing-{account}.txt"
+    origin.routes[path] = (200, {"Cache-Control": "max-age=600", "Content-Type": "text/plain"}, b"timed")
+
+    def policy(name, rate):
+        return cf_edge.create_response_headers_policy(ResponseHeadersPolicyConfig={
+            "Name": f"{name}-{account}",
+            "ServerTimingHeadersConfig": {"Enabled": True, "SamplingRate": rate}})["ResponseHeadersPolicy"]["Id"]
+
+    def distribution(policy_id):
+        config = edge_config()
+        config["DefaultCacheBehavior"]["ResponseHeadersPolicyId"] = policy_id
+        return create(cf_edge, config)[0]["DomainName"]
+
+    always = distribution(policy("timing-all", 100))
+    miss = get(edge_url, always, path)
+    metrics = [m.split(";")[0] for m in miss.headers["Server-Timing"].split(",")]
+    assert metrics == ["cdn-upstream-layer", "cdn-upstream-fbl", "cdn-cache-miss", "cdn-pop", "cdn-rid",
+                       "cdn-downstream-fbl"], miss.headers["Server-Timing"]
+    assert f'cdn-rid;desc="{miss.headers["X-Amz-Cf-Id"]}"' in miss.headers["Server-Timing"]
+    hit = get(edge_url, always, path)
+    assert "cdn-cache-hit" in hit.headers["Server-Timing"] and 'cdn-hit-layer;desc="EDGE"' in hit.headers["Server-Timing"]
+    assert "cdn-upstream" not in hit.headers["Server-Timing"]
+
+    never = distribution(policy("timing-none", 0))
+    assert all("Server-Timing" not in get(edge_url, never, path).headers for _ in range(5))
