@@ -144,13 +144,15 @@ struct Family {
   // Validates config and fills the service's defaults in. current is the
   // stored resource on update, nullptr on create.
   std::function<Result<Ok, ApiError>(RequestContext&, Json& config, const Resource* current)> prepare;
-  // Members of the metadata that follow from the config and the world at each
-  // write (a trust store's count of CA certificates, read from its bundle):
-  // called after prepare on create and update; the members it answers replace
-  // those of the new version's metadata (strings, as snapshots hold them).
-  // Kept out of the config, which holds only what the model's config shape
-  // has (snapshots check it so).
-  std::function<Result<Json, ApiError>(RequestContext&, const Json& config)> derive_metadata;
+  // Members of the metadata each version derives from its config and the
+  // world (a trust store's count of CA certificates, read from its bundle; a
+  // tenant's managed certificate, a new one when the request changes), given
+  // the config being stored and the metadata so far (new_metadata's on
+  // create): called after prepare on create and update; the members it
+  // answers replace theirs (strings, as snapshots hold them), a null one
+  // removes it; an error refuses the write. Kept out of the config, which
+  // holds only what the model's config shape has (snapshots check it so).
+  std::function<Result<Json, ApiError>(RequestContext&, const Json& config, const Json& metadata)> derive_metadata;
   // Unique keys besides the caller reference and name (e.g. aliases), and
   // what a collision on one of them answers.
   std::function<std::vector<std::string>(const Json& config)> unique_keys;

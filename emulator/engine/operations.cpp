@@ -377,11 +377,26 @@ Result<Json, ApiError> ListWithManaged(const Context& c, RequestContext& ctx, co
   return Json{{c.members.answer, ListEnvelope(bounds, std::move(items))}};
 }
 
+// The newer lists (ListConnectionGroups, ListDistributionTenants) answer the
+// items themselves as the output's list member, with NextMarker beside it
+// and no envelope.
+Result<Json, ApiError> FlatPage(const OperationMembers& members, const Family& family, RequestContext& ctx,
+                                const Json& input, const std::vector<store::Record>& records) {
+  auto page = PageAfterMarker(input, records, [&](const store::Record& record) {
+    return family.summarize(ctx, ResourceOf(record));
+  });
+  if (!page) return Fail(std::move(page).error());
+  Json output = {{members.answer, page->value("Items", Json::array())}};
+  if (const std::string next = StringMember(page.value(), "NextMarker"); !next.empty()) output["NextMarker"] = next;
+  return output;
+}
+
 // One page of records (in creation order) after the input's Marker: their
 // summaries, or their ids when the list's items are strings
 // (DistributionIdList).
 Result<Json, ApiError> PageOfRecords(const OperationMembers& members, const Family& family, RequestContext& ctx,
                                      const Json& input, const std::vector<store::Record>& records) {
+  if (model::Shape(members.answer_shape).type == model::ShapeType::kList) return FlatPage(members, family, ctx, input, records);
   const bool ids_only = model::Shape(ItemShape(members.answer_shape)).type != model::ShapeType::kStructure;
   auto page = PageAfterMarker(input, records, [&](const store::Record& record) {
     return ids_only ? Json(record.id) : family.summarize(ctx, ResourceOf(record));
@@ -485,19 +500,23 @@ Result<Json, ApiError> DistributionListReferencing(RequestContext& ctx, std::str
   return Json{{"DistributionList", std::move(page).value()}};
 }
 
-Result<Json, ApiError> ListWhere(RequestContext& ctx, const Family& family, std::string_view operation,
-                                 const Json& input, const std::function<bool(const Resource&)>& matches) {
+std::vector<store::Record> RecordsWhere(RequestContext& ctx, std::string_view kind,
+                                        const std::function<bool(const Resource&)>& matches) {
   std::vector<store::Record> records;
-  store::ListQuery query{ctx.account, std::string(family.kind), std::nullopt, "", 1000, false};
+  store::ListQuery query{ctx.account, std::string(kind), std::nullopt, "", 1000, false};
   for (;;) {
     auto page = ctx.services.store.List(query);
     for (auto& record : page.records) {
       if (matches(ResourceOf(record))) records.push_back(std::move(record));
     }
-    if (!page.truncated || page.records.empty()) break;
+    if (!page.truncated || page.records.empty()) return records;
     query.after_id = page.records.back().id;
   }
-  return PageOfRecords(MembersOf(operation), family, ctx, input, records);
+}
+
+Result<Json, ApiError> ListWhere(RequestContext& ctx, const Family& family, std::string_view operation,
+                                 const Json& input, const std::function<bool(const Resource&)>& matches) {
+  return PageOfRecords(MembersOf(operation), family, ctx, input, RecordsWhere(ctx, family.kind, matches));
 }
 
 Result<Json, ApiError> ListRecordsReferencing(RequestContext& ctx, std::string_view operation,

@@ -37,12 +37,18 @@ Json ConfigOf(const OperationMembers& members, Json input);
 Json TagsOf(const OperationMembers& members, const Json& input);
 
 // The answer of a list operation (a DistributionList, a DistributionIdList,
-// ...) holding the family's records for which matches holds, in creation
-// order, Marker/MaxItems paged: for custom lists such as
+// ..., or the newer lists' items with NextMarker beside them) holding the
+// family's records for which matches holds, in creation order,
+// Marker/MaxItems paged: for custom lists such as
 // ListDistributionsByWebACLId. Reads every record of the family in the
 // account (from memory).
 Result<Json, ApiError> ListWhere(RequestContext& ctx, const Family& family, std::string_view operation,
                                  const Json& input, const std::function<bool(const Resource&)>& matches);
+
+// The account's records of kind for which matches holds, in creation order
+// (read from memory).
+std::vector<store::Record> RecordsWhere(RequestContext& ctx, std::string_view kind,
+                                        const std::function<bool(const Resource&)>& matches);
 
 // The list envelope (resources.h ListEnvelope) of one page of records, in
 // their order, after the input's Marker and at most its MaxItems, each

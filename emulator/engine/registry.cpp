@@ -34,6 +34,9 @@ const FamilyDefinition& KeyValueStoreDataDefinition();
 const FamilyDefinition& ConnectionFunctionDefinition();
 const FamilyDefinition& AnycastIpListDefinition();
 const FamilyDefinition& TrustStoreDefinition();
+const FamilyDefinition& ConnectionGroupDefinition();
+const FamilyDefinition& DistributionTenantDefinition();
+const FamilyDefinition& TenantInvalidationDefinition();
 }  // namespace cfl::families
 
 namespace cfl::engine {
@@ -66,6 +69,9 @@ std::vector<const FamilyDefinition*> AllDefinitions() {
       &ConnectionFunctionDefinition(),
       &AnycastIpListDefinition(),
       &TrustStoreDefinition(),
+      &ConnectionGroupDefinition(),
+      &DistributionTenantDefinition(),
+      &TenantInvalidationDefinition(),
   };
 }
 

@@ -50,6 +50,21 @@ std::int64_t SettlesAt(const RequestContext& ctx, const Family& family) {
   return ctx.now_ms + (family.settle_delay_ms ? family.settle_delay_ms(ctx) : 0);
 }
 
+// The family's derive_metadata of config merged into metadata.
+Result<Ok, ApiError> DeriveMetadata(RequestContext& ctx, const Family& family, const Json& config, Json& metadata) {
+  if (!family.derive_metadata || !metadata.is_object()) return Ok{};
+  auto derived = family.derive_metadata(ctx, config, metadata);
+  if (!derived) return Fail(std::move(derived).error());
+  for (auto& [member, value] : derived->items()) {
+    if (value.is_null()) {
+      metadata.erase(member);
+    } else {
+      metadata[member] = std::move(value);
+    }
+  }
+  return Ok{};
+}
+
 Result<store::Record, ApiError> BuildRecord(RequestContext& ctx, const Family& family, const Json& config,
                                             std::string parent, ReferenceSet& references) {
   auto found = ReferencesOf(ctx, family.kind, config);
@@ -175,12 +190,6 @@ Result<Resource, ApiError> CreateResource(RequestContext& ctx, const Family& fam
   if (family.prepare) {
     if (auto prepared = family.prepare(ctx, config, nullptr); !prepared) return Fail(std::move(prepared).error());
   }
-  Json derived = Json::object();
-  if (family.derive_metadata) {
-    auto found = family.derive_metadata(ctx, config);
-    if (!found) return Fail(std::move(found).error());
-    derived = std::move(found).value();
-  }
   ReferenceSet references;
   auto built = BuildRecord(ctx, family, config, std::move(options.parent), references);
   if (!built) return Fail(std::move(built).error());
@@ -192,8 +201,8 @@ Result<Resource, ApiError> CreateResource(RequestContext& ctx, const Family& fam
   }
   record.created_ms = ctx.now_ms;
   Json metadata = family.new_metadata ? family.new_metadata(ctx) : Json::object();
-  metadata.update(derived);
   metadata.update(options.metadata);
+  if (auto derived = DeriveMetadata(ctx, family, config, metadata); !derived) return Fail(std::move(derived).error());
   record.metadata = metadata.dump(-1, ' ', false, Json::error_handler_t::replace);
   store::InsertRules rules;
   rules.required_references = std::move(references.required);
@@ -244,11 +253,7 @@ Result<store::ReplaceStep, ApiError> NextVersion(RequestContext& ctx, const Fami
     Json metadata = Json::parse(current.record.metadata, nullptr, false);
     // Viewers keep the deployed config until this one deploys.
     if (family.settle_delay_ms) KeepDeployedConfig(family, current.record, ctx.now_ms, metadata, step.next.etag);
-    if (family.derive_metadata) {
-      auto derived = family.derive_metadata(ctx, config);
-      if (!derived) return Fail(std::move(derived).error());
-      if (metadata.is_object()) metadata.update(derived.value());
-    }
+    if (auto derived = DeriveMetadata(ctx, family, config, metadata); !derived) return Fail(std::move(derived).error());
     if (metadata.is_object()) step.next.metadata = metadata.dump(-1, ' ', false, Json::error_handler_t::replace);
   }
   // The version the caller read: a writer in between makes this a 412.
@@ -334,11 +339,12 @@ Result<Resource, ApiError> UpdateMetadata(RequestContext& ctx, const Family& fam
 }
 
 Result<std::int64_t, ApiError> ParseMaxItems(const Json& input) {
-  // The newer operations' models make MaxItems an integer, the older ones a string.
-  if (const auto number = input.find("MaxItems"); number != input.end() && number->is_number_integer()) {
-    const auto value = number->get<std::int64_t>();
-    if (value < 0) return Fail(errors::InvalidArgument("The value of MaxItems must be a non-negative integer."));
-    return std::min<std::int64_t>(value, 1000);
+  // An integer in the newer inputs' bodies (ListConnectionGroups), a string in the query's.
+  if (const Json& number = MemberOf(input, "MaxItems"); number.is_number_integer()) {
+    if (number.get<std::int64_t>() < 0) {
+      return Fail(errors::InvalidArgument("The value of MaxItems must be a non-negative integer."));
+    }
+    return std::min<std::int64_t>(number.get<std::int64_t>(), 1000);
   }
   const std::string text = StringMember(input, "MaxItems");
   if (text.empty()) return std::int64_t{100};

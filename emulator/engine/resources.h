@@ -91,8 +91,8 @@ struct RecordPage : PageBounds {
 Result<RecordPage, ApiError> ListRecords(RequestContext& ctx, const Family& family, const Json& input,
                                          std::optional<std::string> parent = std::nullopt);
 
-// The MaxItems member (a string, or an integer in the newer operations): 100
-// when absent, at most 1000; InvalidArgument unless a non-negative integer.
+// The MaxItems member (a query string, or an integer in the newer bodies):
+// 100 when absent, at most 1000; InvalidArgument unless a non-negative integer.
 Result<std::int64_t, ApiError> ParseMaxItems(const Json& input);
 
 // The list envelope CloudFront wraps pages in: Marker, NextMarker, MaxItems,

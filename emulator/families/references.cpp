@@ -130,6 +130,13 @@ std::span<const ReferenceRule> ReferenceRules() {
         "The connection function that ConnectionFunctionAssociation names does not exist or is not published (LIVE)."},
        {errors::CannotDeleteEntityWhileInUse,
         "The connection function is associated with a distribution; remove the association first."}},
+      // A tenant belongs to its multi-tenant distribution and is reached through its connection group.
+      {"distribution-tenant", "DistributionId", "distribution",
+       {errors::EntityNotFound, "The multi-tenant distribution that the tenant names does not exist."},
+       {errors::ResourceInUse, "The distribution has distribution tenants: delete them first."}},
+      {"distribution-tenant", "ConnectionGroupId", "connection-group",
+       {errors::EntityNotFound, "The connection group that the tenant names does not exist."},
+       {errors::CannotDeleteEntityWhileInUse, "The connection group is used by distribution tenants."}},
   };
   return kRules;
 }

@@ -268,51 +268,8 @@ def test_too_many_distributions(start_emulator, make_client, new_account, dist_c
 # Unimplemented operations
 # --------------------------------------------------------------------------------------------
 
-def _assert_not_implemented(ei, op):
-    resp = ei.value.response
-    assert resp["ResponseMetadata"]["HTTPStatusCode"] == 501, resp
-    assert resp["Error"]["Code"] == "NotImplemented", resp
-    msg = resp["Error"]["Message"]
-    assert op in msg and "not implemented" in msg.lower(), msg
-
-
-# Operations CloudFront Local does not implement (yet). When one gets implemented, swap it for
-# another from the model that still answers 501.
-def test_unimplemented_operations_boto3(cf, url, account, dist_config):
-    created = cf.create_distribution(DistributionConfig=dist_config())
-    dist_id = created["Distribution"]["Id"]
-    model_cf = u.make_model_client(url, account)  # Debian's botocore lacks these operations
-    calls = {
-        "ListConnectionGroups": lambda: model_cf.list_connection_groups(),
-        "ListDistributionTenants": lambda: model_cf.list_distribution_tenants(),
-    }
-    for op, call in calls.items():
-        with pytest.raises(ClientError) as ei:
-            call()
-        _assert_not_implemented(ei, op)
-    # The distribution is untouched.
-    got = cf.get_distribution(Id=dist_id)
-    assert got["ETag"] == created["ETag"]
-    assert got["Distribution"]["DistributionConfig"] == created["Distribution"]["DistributionConfig"]
-
-
-def test_not_implemented_exact_message(url, account):
-    with pytest.raises(ClientError) as ei:
-        u.make_model_client(url, account).list_connection_groups()
-    # The brief's wording; a final full stop is fine.
-    assert ei.value.response["Error"]["Message"].rstrip(".") == \
-        "ListConnectionGroups is not implemented yet by CloudFront Local"
-
-
-@pytest.mark.parametrize("method,path,op", [
-    ("POST", "/2020-05-31/connection-groups", "ListConnectionGroups"),
-])
-def test_unimplemented_operations_raw(raw, method, path, op):
-    r = raw.request(method, path, headers={"If-Match": "E2QWRUHAPOMQZL"})
-    assert r.status_code == 501, (r.status_code, r.text)
-    err = u.parse_error(r)
-    assert err["code"] == "NotImplemented", err
-    assert op in err["message"], err
+# Every operation of both models is implemented: tests/e2e/test_operation_coverage.py calls each one
+# and holds it to what GET /_emulator/health says (none answers 501 NotImplemented).
 
 
 # --------------------------------------------------------------------------------------------

@@ -499,10 +499,6 @@ constexpr std::string_view kUnusableCertificate =
     "The specified SSL certificate doesn't exist, isn't in us-east-1 region, isn't valid, or doesn't include a "
     "valid certificate chain.";
 
-bool IsAcmCertificateArn(const std::string& arn) {
-  static const std::regex kArn(R"(arn:aws:acm:us-east-1:\d{12}:certificate/[0-9a-f-]{1,64})");
-  return std::regex_match(arn, kArn);
-}
 
 Check CheckMinimumProtocol(const Json& certificate) {
   const std::string method = Text(certificate, "SSLSupportMethod");
@@ -545,22 +541,6 @@ Check CheckViewerCertificate(const Json& config) {
   return CheckMinimumProtocol(certificate);
 }
 
-// ISO 3166-1 alpha-2, as CloudFront's geographic restrictions take them.
-bool IsCountryCode(std::string_view code) {
-  static constexpr std::string_view kCodes =
-      "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY "
-      "BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM "
-      "FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT "
-      "JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN "
-      "MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT "
-      "PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL "
-      "TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
-  if (code.size() != 2) return false;
-  for (std::size_t at = 0; at < kCodes.size(); at += 3) {
-    if (kCodes.substr(at, 2) == code) return true;
-  }
-  return false;
-}
 
 Check CheckGeoRestriction(const Json& config) {
   const Json& geo = Member(Member(config, "Restrictions"), "GeoRestriction");
@@ -619,17 +599,6 @@ Check CheckStaging(const Json& config) {
   return Ok{};
 }
 
-// A multi-tenant distribution gets its static IPs from its tenants' connection
-// group; only a standard one names an Anycast static IP list itself.
-Check CheckAnycastIpList(const Json& config) {
-  if (!Text(config, "AnycastIpListId").empty() && Text(config, "ConnectionMode") == "tenant-only") {
-    return Fail(errors::InvalidArgument(
-        "A multi-tenant distribution (ConnectionMode tenant-only) can't use AnycastIpListId: associate the Anycast "
-        "static IP list with a connection group instead."));
-  }
-  return Ok{};
-}
-
 // Viewer mTLS that checks client certificates checks them against a trust store.
 Check CheckViewerMtls(const Json& config) {
   const Json& mtls = Member(config, "ViewerMtlsConfig");
@@ -640,7 +609,66 @@ Check CheckViewerMtls(const Json& config) {
   return Ok{};
 }
 
+// A multi-tenant distribution (ConnectionMode tenant-only) is a template for
+// its tenants: the domains, the static IPs and the staging are theirs and
+// their connection group's (developer guide, "Unsupported features for SaaS
+// Manager"); only it may define the tenants' parameters.
+Check CheckConnectionMode(const Json& config) {
+  const bool multi_tenant = Text(config, "ConnectionMode") == "tenant-only";
+  if (!multi_tenant) {
+    if (Member(config, "TenantConfig").is_object()) {
+      return Fail(errors::InvalidArgument("TenantConfig is only for multi-tenant distributions (ConnectionMode "
+                                          "tenant-only)."));
+    }
+    return Ok{};
+  }
+  const auto unsupported = [](std::string_view what) {
+    return Fail(errors::InvalidArgument("A multi-tenant distribution (ConnectionMode tenant-only) can't have " +
+                                        std::string(what) + "."));
+  };
+  if (!ItemsOf(Member(config, "Aliases")).empty()) return unsupported("alternate domain names (give its tenants domains)");
+  if (!Text(config, "AnycastIpListId").empty()) return unsupported("an Anycast static IP list (use a connection group's)");
+  if (IsTrue(config, "Staging") || !Text(config, "ContinuousDeploymentPolicyId").empty()) {
+    return unsupported("continuous deployment");
+  }
+  if (!Text(Member(config, "ViewerCertificate"), "IAMCertificateId").empty()) {
+    return unsupported("an IAM certificate (use an ACM certificate)");
+  }
+  const std::string acl = Text(config, "WebACLId");
+  if (!acl.empty() && !IsWebAclId(acl, false)) return unsupported("a WAF Classic web ACL (use a WAFv2 one)");
+  std::set<std::string> names;
+  const Json& definitions = Member(Member(config, "TenantConfig"), "ParameterDefinitions");
+  for (const auto& definition : definitions.is_array() ? definitions : Json::array()) {
+    if (!names.insert(Text(definition, "Name")).second) {
+      return Fail(errors::InvalidArgument("The parameter " + Text(definition, "Name") +
+                                          " is defined more than once in TenantConfig."));
+    }
+  }
+  return Ok{};
+}
+
 }  // namespace
+
+bool IsAcmCertificateArn(const std::string& arn) {
+  static const std::regex kArn(R"(arn:aws:acm:us-east-1:\d{12}:certificate/[0-9a-f-]{1,64})");
+  return std::regex_match(arn, kArn);
+}
+
+bool IsCountryCode(std::string_view code) {
+  static constexpr std::string_view kCodes =
+      "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY "
+      "BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM "
+      "FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT "
+      "JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN "
+      "MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT "
+      "PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL "
+      "TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
+  if (code.size() != 2) return false;
+  for (std::size_t at = 0; at < kCodes.size(); at += 3) {
+    if (kCodes.substr(at, 2) == code) return true;
+  }
+  return false;
+}
 
 bool IsAlias(const std::string& alias) {
   static const std::regex kAlias(R"((\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63})");
@@ -656,7 +684,7 @@ bool IsWebAclId(const std::string& id, bool or_classic_id) {
 Result<Ok, ApiError> CheckDistributionSettings(const Json& config) {
   for (const auto check : {CheckAliases, CheckViewerCertificate, CheckStaging, CheckDefaultRootObject, CheckOrigins,
                            CheckOriginGroups, CheckBehaviors, CheckCustomErrorResponses, CheckGeoRestriction,
-                           CheckWebAcl, CheckLogging, CheckAnycastIpList, CheckViewerMtls}) {
+                           CheckWebAcl, CheckLogging, CheckConnectionMode, CheckViewerMtls}) {
     if (auto result = check(config); !result) return result;
   }
   return Ok{};

@@ -11,6 +11,8 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 
 #include "emulator/common/result.h"
 #include "emulator/model/errors.h"
@@ -34,5 +36,11 @@ bool IsAlias(const std::string& alias);
 // A WAFv2 web ACL's ARN in the global (CloudFront) scope; with
 // or_classic_id, also a WAF Classic web ACL id (a UUID).
 bool IsWebAclId(const std::string& id, bool or_classic_id = true);
+
+// An ACM certificate's ARN in us-east-1 (where CloudFront takes them from).
+bool IsAcmCertificateArn(const std::string& arn);
+
+// An ISO 3166-1 alpha-2 country code, as geographic restrictions take them.
+bool IsCountryCode(std::string_view code);
 
 }  // namespace cfl::families

@@ -46,6 +46,34 @@ TEST_CASE("a minimal config passes, and each broken rule answers its own code") 
   CHECK(CodeOf(aliases) == "InvalidViewerCertificate");
 }
 
+TEST_CASE("a multi-tenant distribution: TenantConfig only there, and none of what its tenants hold") {
+  Json multi = engine::MinimalDistributionConfig("multi-tenant");
+  multi["ConnectionMode"] = "tenant-only";
+  const Json definition = {{"Name", "origin"}, {"Definition", {{"StringSchema", {{"Required", true}}}}}};
+  multi["TenantConfig"] = {{"ParameterDefinitions", {definition}}};
+  CHECK(CodeOf(multi) == "");
+
+  Json direct = multi;
+  direct["ConnectionMode"] = "direct";
+  CHECK(CodeOf(direct) == "InvalidArgument");
+  direct.erase("TenantConfig");
+  CHECK(CodeOf(direct) == "");
+
+  Json twice = multi;
+  twice["TenantConfig"]["ParameterDefinitions"].push_back(definition);
+  CHECK(CodeOf(twice) == "InvalidArgument");
+
+  Json anycast = multi;
+  anycast["AnycastIpListId"] = "aip_example";
+  CHECK(CodeOf(anycast) == "InvalidArgument");
+
+  Json aliases = multi;
+  aliases["Aliases"] = {{"Quantity", 1}, {"Items", {"www.example.com"}}};
+  aliases["ViewerCertificate"] = {{"ACMCertificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/abc-123"},
+                                  {"SSLSupportMethod", "sni-only"}};
+  CHECK(CodeOf(aliases) == "InvalidArgument");
+}
+
 TEST_CASE("aliases and web ACL ids by their form") {
   CHECK(IsAlias("www.example.com"));
   CHECK(IsAlias("*.example.com"));

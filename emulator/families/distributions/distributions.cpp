@@ -38,6 +38,12 @@ Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource* 
     return Fail(errors::IllegalUpdate(
         "The update contains modifications that are not allowed: Staging can't be changed."));
   }
+  // A standard distribution stays one, and a multi-tenant one too (its tenants need it).
+  const auto multi_tenant = [](const Json& of) { return StringMember(of, "ConnectionMode") == "tenant-only"; };
+  if (current && multi_tenant(config) != multi_tenant(current->config())) {
+    return Fail(errors::IllegalUpdate(
+        "The update contains modifications that are not allowed: ConnectionMode can't be changed."));
+  }
   FillViewerCertificate(config);
   return Ok{};
 }

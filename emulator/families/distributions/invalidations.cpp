@@ -1,5 +1,7 @@
 // Invalidations of a distribution: CreateInvalidation, GetInvalidation,
-// ListInvalidations. InProgress → Completed after the invalidation delay;
+// ListInvalidations; and of a distribution tenant, the same three
+// ...ForDistributionTenant, by the same rules (a family of its own kind whose
+// parent is the tenant). InProgress → Completed after the invalidation delay;
 // a reused caller reference with the same paths returns the first one.
 #include "emulator/common/clock.h"
 #include "emulator/common/ids.h"
@@ -52,19 +54,26 @@ std::string Status(const RequestContext& ctx, const Resource& invalidation, bool
   return !just_created && invalidation.Settled(ctx.now_ms) ? "Completed" : "InProgress";
 }
 
-FamilyDefinition MakeDefinition() {
+// What differs between the invalidations of a distribution and a tenant's.
+struct Owner {
+  std::string_view kind;         // the invalidations' store kind
+  std::string_view parent_kind;  // what owns them
+  std::string_view reused_reference;  // what a caller reference used for another batch answers
+  std::string_view create, get, list;  // the operations
+};
+
+FamilyDefinition MakeDefinition(const Owner& owner) {
   Family family;
-  family.kind = "invalidation";
+  family.kind = owner.kind;
   family.noun = "invalidation";
   family.errors = {.not_found = errors::NoSuchInvalidation,
                    .already_exists = {errors::InvalidArgument,
-                                      "Your request contains a caller reference that was used for a previous "
-                                      "invalidation batch for the same distribution."},
+                                      owner.reused_reference},
                    .limit = errors::TooManyInvalidationsInProgress};
   family.caller_reference_member = "CallerReference";
   family.replay_identical = true;
   family.list_newest_first = true;
-  family.parent_kind = "distribution";
+  family.parent_kind = owner.parent_kind;
   family.settle_delay_ms = [](const RequestContext& ctx) { return ctx.services.settings.invalidation_delay_ms.load(); };
   family.siblings_allow = WithinInProgressLimits;
   family.new_id = [] { return ids::Random("I", 13, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"); };
@@ -81,14 +90,28 @@ FamilyDefinition MakeDefinition() {
                 {"Status", Status(ctx, invalidation, false)}};
   };
   return {std::move(family),
-          {{"CreateInvalidation", Verb::kCreate}, {"GetInvalidation", Verb::kGet}, {"ListInvalidations", Verb::kList}},
+          {{owner.create, Verb::kCreate}, {owner.get, Verb::kGet}, {owner.list, Verb::kList}},
           {errors::BatchTooLarge, errors::InvalidArgument}};
 }
 
 }  // namespace
 
 const engine::FamilyDefinition& InvalidationDefinition() {
-  static const engine::FamilyDefinition definition = MakeDefinition();
+  static const engine::FamilyDefinition definition = MakeDefinition(
+      {"invalidation", "distribution",
+       "Your request contains a caller reference that was used for a previous invalidation batch for the same "
+       "distribution.",
+       "CreateInvalidation", "GetInvalidation", "ListInvalidations"});
+  return definition;
+}
+
+const engine::FamilyDefinition& TenantInvalidationDefinition() {
+  static const engine::FamilyDefinition definition =
+      MakeDefinition({"tenant-invalidation", "distribution-tenant",
+                      "Your request contains a caller reference that was used for a previous invalidation batch for "
+                      "the same distribution tenant.",
+                      "CreateInvalidationForDistributionTenant", "GetInvalidationForDistributionTenant",
+                      "ListInvalidationsForDistributionTenant"});
   return definition;
 }
 

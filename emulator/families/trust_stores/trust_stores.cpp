@@ -174,7 +174,7 @@ FamilyDefinition MakeDefinition() {
   // GetTrustStore's Identifier is an id or an ARN; an ARN of anything else names none.
   family.find_id = [](RequestContext& ctx, const std::string& key) { return IdOf(ctx, key); };
   family.prepare = Prepare;
-  family.derive_metadata = ReadBundle;
+  family.derive_metadata = [](RequestContext& ctx, const Json& config, const Json&) { return ReadBundle(ctx, config); };
   family.render = Render;
   family.summarize = Summarize;
   return {std::move(family),
