@@ -64,19 +64,15 @@ std::string SettledStatus(const store::Record& record) {
 }
 
 Json Summary(const store::Record& record, const Json& config, const Json& metadata, std::int64_t now_ms) {
-  return {{"account", record.account},
-          {"kind", record.kind},
-          {"id", record.id},
-          {"parent", record.parent},
-          {"etag", record.etag},
-          {"status", DerivedStatus(record, now_ms)},
-          {"settled", record.settles_at_ms <= now_ms},
-          {"settled_status", SettledStatus(record)},
-          {"created_ms", record.created_ms},
-          {"modified_ms", record.modified_ms},
-          {"settles_at_ms", record.settles_at_ms},
-          {"label", Label(config)},
-          {"tags", Tags(metadata)}};
+  Json summary = RecordHeadJson(record, now_ms);
+  summary.update({{"settled", record.settles_at_ms <= now_ms},
+                  {"settled_status", SettledStatus(record)},
+                  {"created_ms", record.created_ms},
+                  {"modified_ms", record.modified_ms},
+                  {"settles_at_ms", record.settles_at_ms},
+                  {"label", Label(config)},
+                  {"tags", Tags(metadata)}});
+  return summary;
 }
 
 bool Contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }

@@ -382,24 +382,25 @@ std::string DerivedStatus(const store::Record& record, std::int64_t now_ms) {
   return settled ? "Deployed" : "InProgress";
 }
 
+Json RecordHeadJson(const store::Record& record, std::int64_t now_ms) {
+  return {{"account", record.account}, {"kind", record.kind}, {"id", record.id},
+          {"parent", record.parent},   {"etag", record.etag}, {"status", DerivedStatus(record, now_ms)}};
+}
+
 Json RecordJson(const store::Record& record, std::int64_t now_ms) {
-  return {{"account", record.account},
-          {"kind", record.kind},
-          {"id", record.id},
-          {"parent", record.parent},
-          {"etag", record.etag},
-          {"status", DerivedStatus(record, now_ms)},
-          {"config", ParsedOrText(record.document)},
-          {"metadata", ParsedOrText(record.metadata)},
-          {"unique_keys", record.unique_keys},
-          {"references", record.references},
-          {"created_ms", record.created_ms},
-          {"created", Timestamp(record.created_ms)},
-          {"modified_ms", record.modified_ms},
-          {"modified", Timestamp(record.modified_ms)},
-          {"settles_at_ms", record.settles_at_ms},
-          {"settles_at", Timestamp(record.settles_at_ms)},
-          {"sequence", record.sequence}};
+  Json json = RecordHeadJson(record, now_ms);
+  json.update({{"config", ParsedOrText(record.document)},
+               {"metadata", ParsedOrText(record.metadata)},
+               {"unique_keys", record.unique_keys},
+               {"references", record.references},
+               {"created_ms", record.created_ms},
+               {"created", Timestamp(record.created_ms)},
+               {"modified_ms", record.modified_ms},
+               {"modified", Timestamp(record.modified_ms)},
+               {"settles_at_ms", record.settles_at_ms},
+               {"settles_at", Timestamp(record.settles_at_ms)},
+               {"sequence", record.sequence}});
+  return json;
 }
 
 namespace {

@@ -54,4 +54,8 @@ Result<std::vector<store::Record>, Problem> ReadSnapshot(std::FILE* file);
 // "Deployed"/"InProgress" ("Completed" for invalidations) at now_ms.
 std::string DerivedStatus(const store::Record& record, std::int64_t now_ms);
 
+// The members every record's JSON starts with (the control plane's listings
+// and snapshots): account, kind, id, parent, etag and status at now_ms.
+Json RecordHeadJson(const store::Record& record, std::int64_t now_ms);
+
 }  // namespace cfl::control

@@ -204,8 +204,22 @@ struct Edge::Served {
   std::string distribution_domain;
   std::string owner_account;
   std::string path;  // as the distribution sees it (without the /_edge/<id> of the path form)
-  std::string result_type = "Error";  // Hit, Miss, Error, Redirect
+  std::string result_type = "Error";  // Hit, RefreshHit, Miss, Error, Redirect
+  std::optional<double> upstream_ms;   // time spent on origins, when one was asked
+  double server_timing_rate = 0;       // the share (0–100) of answers given Server-Timing
 };
+
+namespace {
+
+// Whether this answer is one of the share a SamplingRate asks for.
+bool Sampled(double rate) {
+  if (rate >= 100) return true;
+  if (rate <= 0) return false;
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0, 100)(random) < rate;
+}
+
+}  // namespace
 
 ViewerResponse Edge::Serve(const ViewerRequest& request) {
   const auto started = std::chrono::steady_clock::now();
@@ -220,6 +234,13 @@ ViewerResponse Edge::Serve(const ViewerRequest& request) {
     response = ErrorPage(502, kBadRequestText, served.cf_id);
   }
   if (served.result_type == "Error") ++errors_;
+  if (Sampled(served.server_timing_rate)) {
+    const double elapsed_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    response.headers.emplace_back(
+        "Server-Timing",
+        ServerTimingValue({served.result_type, std::string(kPop), served.cf_id, served.upstream_ms, elapsed_ms}));
+  }
   response.headers.emplace_back("Via", ViaValue());
   response.headers.emplace_back("X-Amz-Cf-Pop", std::string(kPop));
   response.headers.emplace_back("X-Amz-Cf-Id", served.cf_id);
@@ -309,9 +330,10 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
   auto response = FromOrigin(request, served, *config, behavior, target.path, target.query);
   response = WithCustomErrorPage(request, served, *config, std::move(response));
   if (const std::string id = behavior.value("ResponseHeadersPolicyId", ""); !id.empty()) {
-    ApplyResponseHeadersPolicy(PolicyConfig(store_, served.owner_account, "response-headers-policy",
-                                            families::ManagedResponseHeadersPolicies(), id),
-                               request, response.headers);
+    const Json policy = PolicyConfig(store_, served.owner_account, "response-headers-policy",
+                                     families::ManagedResponseHeadersPolicies(), id);
+    ApplyResponseHeadersPolicy(policy, request, response.headers);
+    if (policy.is_object()) served.server_timing_rate = ServerTimingRate(policy);
   }
   return response;
 }
@@ -384,7 +406,7 @@ bool MethodCached(const Json& behavior, std::string_view method) {
 // --s3-endpoint): the origin's answer,
 // or the edge's own error page when it cannot be had.
 std::variant<OriginResponse, ViewerResponse> Edge::FetchFrom(const Json& origin_config, const ViewerRequest& request,
-                                                            const Served& served, const std::string& path,
+                                                            Served& served, const std::string& path,
                                                             const std::string& forwarded_query,
                                                             const RequestParts& key_parts,
                                                             const RequestParts& forwarded_parts,
@@ -493,10 +515,13 @@ std::variant<OriginResponse, ViewerResponse> Edge::FetchFrom(const Json& origin_
 
   const auto attempts = std::max<std::int64_t>(1, SecondsMember(*origin, "ConnectionAttempts", 3));
   OriginResponse answer;
+  const auto asked = std::chrono::steady_clock::now();
   for (std::int64_t attempt = 0; attempt < attempts; ++attempt) {
     answer = origins_.Fetch(fetch);
     if (answer.outcome != OriginResponse::Outcome::kUnreachable) break;
   }
+  served.upstream_ms = served.upstream_ms.value_or(0) +
+                       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - asked).count();
   switch (answer.outcome) {
     case OriginResponse::Outcome::kUnreachable: return refuse(502, kOriginUnreachableText);
     case OriginResponse::Outcome::kTimedOut: return refuse(504, kOriginTimeoutText);

@@ -74,7 +74,7 @@ class Edge {
   ViewerResponse WithCustomErrorPage(const ViewerRequest& request, Served& served, const nlohmann::json& config,
                                     ViewerResponse response);
   std::variant<OriginResponse, ViewerResponse> FetchFrom(const nlohmann::json& origin, const ViewerRequest& request,
-                                                         const Served& served, const std::string& path,
+                                                         Served& served, const std::string& path,
                                                          const std::string& forwarded_query,
                                                          const RequestParts& key_parts,
                                                          const RequestParts& forwarded_parts,

@@ -124,4 +124,30 @@ void ApplyResponseHeadersPolicy(const Json& policy, const ViewerRequest& request
   }
 }
 
+double ServerTimingRate(const Json& policy) {
+  const auto config = policy.find("ServerTimingHeadersConfig");
+  if (config == policy.end() || !config->is_object() || !config->value("Enabled", false)) return 0;
+  const auto rate = config->find("SamplingRate");
+  if (rate == config->end() || !rate->is_number()) return 100;
+  return std::clamp(rate->get<double>(), 0.0, 100.0);
+}
+
+std::string ServerTimingValue(const ServerTimingFacts& facts) {
+  const auto millis = [](double ms) { return std::to_string(static_cast<long long>(ms + 0.5)); };
+  std::string value;
+  const auto add = [&value](const std::string& metric) { value += (value.empty() ? "" : ",") + metric; };
+  if (facts.upstream_ms) {
+    add("cdn-upstream-layer;desc=\"EDGE\"");
+    add("cdn-upstream-fbl;dur=" + millis(*facts.upstream_ms));
+  }
+  if (facts.result_type == "Hit") add("cdn-cache-hit");
+  if (facts.result_type == "RefreshHit") add("cdn-cache-refresh");
+  if (facts.result_type == "Miss") add("cdn-cache-miss");
+  add("cdn-pop;desc=\"" + facts.pop + "\"");
+  add("cdn-rid;desc=\"" + facts.request_id + "\"");
+  if (facts.result_type == "Hit" || facts.result_type == "RefreshHit") add("cdn-hit-layer;desc=\"EDGE\"");
+  add("cdn-downstream-fbl;dur=" + millis(facts.downstream_ms));
+  return value;
+}
+
 }  // namespace cfl::edge

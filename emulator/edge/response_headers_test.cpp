@@ -36,3 +36,19 @@ TEST_CASE("response headers policy: CORS, security headers, custom and removed h
 }
 
 }  // namespace cfl::edge
+
+namespace cfl::edge {
+
+TEST_CASE("Server-Timing: the sampling rate of an enabled config, and CloudFront's metric names") {
+  CHECK(ServerTimingRate(nlohmann::json::object()) == 0);
+  CHECK(ServerTimingRate(nlohmann::json::parse(R"({"ServerTimingHeadersConfig": {"Enabled": false, "SamplingRate": 50}})")) == 0);
+  CHECK(ServerTimingRate(nlohmann::json::parse(R"({"ServerTimingHeadersConfig": {"Enabled": true, "SamplingRate": 12.5}})")) == 12.5);
+  CHECK(ServerTimingRate(nlohmann::json::parse(R"({"ServerTimingHeadersConfig": {"Enabled": true}})")) == 100);
+  CHECK(ServerTimingValue({"Miss", "LCL1-C1", "rid", 12.4, 13.6}) ==
+        "cdn-upstream-layer;desc=\"EDGE\",cdn-upstream-fbl;dur=12,cdn-cache-miss,cdn-pop;desc=\"LCL1-C1\","
+        "cdn-rid;desc=\"rid\",cdn-downstream-fbl;dur=14");
+  CHECK(ServerTimingValue({"Hit", "LCL1-C1", "rid", std::nullopt, 0.2}) ==
+        "cdn-cache-hit,cdn-pop;desc=\"LCL1-C1\",cdn-rid;desc=\"rid\",cdn-hit-layer;desc=\"EDGE\",cdn-downstream-fbl;dur=0");
+}
+
+}  // namespace cfl::edge

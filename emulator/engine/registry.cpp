@@ -374,7 +374,7 @@ HandlerTable Registry::Handlers() const {
 std::vector<ServiceCoverage> CoverageOf(const HandlerTable& handlers) {
   std::vector<ServiceCoverage> coverage;
   for (const auto& service : model::Services()) {
-    ServiceCoverage entry{&service};
+    ServiceCoverage entry{&service, 0, {}};
     for (const auto& operation : service.Operations()) {
       ++entry.operations;
       if (!handlers.Find(operation)) entry.not_implemented.push_back(operation.name);

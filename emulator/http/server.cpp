@@ -195,9 +195,12 @@ struct Server::Impl final : RequestServer {
     }
     if (answer.stream) {
       // Chunked, written as the client reads it (connection_loop bounds what
-      // waits unread and for how long).
+      // waits unread and for how long). The charset parameter keeps httplib
+      // from compressing the stream for a client that accepts br or gzip (it
+      // compresses "application/json" exactly): its br encoder held tens of
+      // MB of a large snapshot.
       response.set_chunked_content_provider(
-          "application/json", [stream = std::move(answer.stream)](std::size_t, httplib::DataSink& sink) {
+          "application/json; charset=utf-8", [stream = std::move(answer.stream)](std::size_t, httplib::DataSink& sink) {
             if (stream([&sink](std::string_view piece) { return sink.write(piece.data(), piece.size()); })) {
               sink.done();
             }

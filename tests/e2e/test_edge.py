@@ -596,3 +596,33 @@ def test_an_expired_object_is_revalidated_a_304_is_a_refresh_hit(cf_edge, edge_u
     assert hits_of(path, origin) == 3
     logged = edge_emulator.call("GET", "/edge/logs", query={"distribution": dist["Id"], "limit": 5})["lines"]
     assert [line.split("\t")[13] for line in reversed(logged)] == ["Miss", "RefreshHit", "Hit", "Miss"]
+
+
+def test_server_timing_from_a_response_headers_policy(cf_edge, edge_url, origin, account):
+    """ServerTimingHeadersConfig: at SamplingRate 100 every answer carries CloudFront's metrics (a miss
+    with the origin's first-byte time, then a hit from the edge layer); at 0, none does."""
+    path = f"/timing-{account}.txt"
+    origin.routes[path] = (200, {"Cache-Control": "max-age=600", "Content-Type": "text/plain"}, b"timed")
+
+    def policy(name, rate):
+        return cf_edge.create_response_headers_policy(ResponseHeadersPolicyConfig={
+            "Name": f"{name}-{account}",
+            "ServerTimingHeadersConfig": {"Enabled": True, "SamplingRate": rate}})["ResponseHeadersPolicy"]["Id"]
+
+    def distribution(policy_id):
+        config = edge_config()
+        config["DefaultCacheBehavior"]["ResponseHeadersPolicyId"] = policy_id
+        return create(cf_edge, config)[0]["DomainName"]
+
+    always = distribution(policy("timing-all", 100))
+    miss = get(edge_url, always, path)
+    metrics = [m.split(";")[0] for m in miss.headers["Server-Timing"].split(",")]
+    assert metrics == ["cdn-upstream-layer", "cdn-upstream-fbl", "cdn-cache-miss", "cdn-pop", "cdn-rid",
+                       "cdn-downstream-fbl"], miss.headers["Server-Timing"]
+    assert f'cdn-rid;desc="{miss.headers["X-Amz-Cf-Id"]}"' in miss.headers["Server-Timing"]
+    hit = get(edge_url, always, path)
+    assert "cdn-cache-hit" in hit.headers["Server-Timing"] and 'cdn-hit-layer;desc="EDGE"' in hit.headers["Server-Timing"]
+    assert "cdn-upstream" not in hit.headers["Server-Timing"]
+
+    never = distribution(policy("timing-none", 0))
+    assert all("Server-Timing" not in get(edge_url, never, path).headers for _ in range(5))
