@@ -110,6 +110,18 @@ int Run(cfl::Options options) {
     }
   }
   if (options.edge) edge_settings.log_file = options.edge_log;
+  if (!options.s3_endpoint.empty()) {
+    auto endpoint = cfl::edge::ParseS3Endpoint(options.s3_endpoint);
+    if (!endpoint.ok()) {
+      std::cerr << "cloudfront-local: " << endpoint.error() << "\n";
+      return 2;
+    }
+    edge_settings.s3 = std::move(endpoint).value();
+  }
+  if (auto problem = cfl::edge::SetS3Credentials(edge_settings.s3, options.s3_credentials); !problem.empty()) {
+    std::cerr << "cloudfront-local: " << problem << "\n";
+    return 2;
+  }
   cfl::http::HttpOriginFetcher origin_fetcher;
   cfl::edge::Edge edge(*store, clock, origin_fetcher, std::move(edge_settings));
   if (!edge.log().ok()) {

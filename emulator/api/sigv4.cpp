@@ -331,6 +331,32 @@ std::optional<TimePoint> ParseHttpDate(std::string_view text) {
   return MakeTime(parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec);
 }
 
+SignedHeaders SignRequest(const SigningRequest& request, std::string_view access_key, std::string_view secret,
+                          TimePoint now) {
+  SignedHeaders signed_headers;
+  signed_headers.amz_date = FormatAmzDate(now);
+  signed_headers.content_sha256 = Sha256Hex(request.payload);
+  const std::string date = signed_headers.amz_date.substr(0, 8);
+  const std::string scope =
+      date + "/" + std::string(request.region) + "/" + std::string(request.service) + "/" + std::string(kTerminator);
+  constexpr std::string_view kSigned = "host;x-amz-content-sha256;x-amz-date";
+  const auto question = request.raw_target.find('?');
+  const auto raw_query =
+      question == std::string_view::npos ? std::string_view() : request.raw_target.substr(question + 1);
+  std::string method(request.method);
+  std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::toupper(c); });
+  const std::string canonical_request =
+      method + "\n" + UriEncode(UriDecode(request.raw_target.substr(0, question)), true) + "\n" +
+      CanonicalQueryString(raw_query) + "\nhost:" + TrimAll(request.host) +
+      "\nx-amz-content-sha256:" + signed_headers.content_sha256 + "\nx-amz-date:" + signed_headers.amz_date +
+      "\n\n" + std::string(kSigned) + "\n" + signed_headers.content_sha256;
+  const std::string signature = Signature(SigningKey(secret, date, request.region, request.service),
+                                          StringToSign(signed_headers.amz_date, scope, canonical_request));
+  signed_headers.authorization = std::string(kAlgorithm) + " Credential=" + std::string(access_key) + "/" + scope +
+                                 ", SignedHeaders=" + std::string(kSigned) + ", Signature=" + signature;
+  return signed_headers;
+}
+
 SignatureVerifier::SignatureVerifier(const std::vector<Credential>& credentials) {
   for (const auto& credential : credentials) {
     by_access_key_.emplace(credential.access_key, credential);

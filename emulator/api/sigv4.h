@@ -89,6 +89,29 @@ std::string FormatAmzDate(TimePoint time);
 // Date instead of X-Amz-Date.
 std::optional<TimePoint> ParseHttpDate(std::string_view text);
 
+// A request to sign as an AWS client signs it (header signing), e.g. the
+// edge's request to an S3 origin with origin access control.
+struct SigningRequest {
+  std::string_view method;
+  std::string_view raw_target;  // path and query exactly as they will be sent
+  std::string_view host;        // the Host header as it will be sent
+  std::string_view payload;
+  std::string_view region;
+  std::string_view service;
+};
+
+// The headers a signed request carries: X-Amz-Date, X-Amz-Content-SHA256 and
+// Authorization (signing host;x-amz-content-sha256;x-amz-date). The path is
+// signed as S3 signs it: decoded once and encoded once, never normalized
+// (services other than S3 normalize it: CanonicalUri).
+struct SignedHeaders {
+  std::string amz_date;
+  std::string content_sha256;
+  std::string authorization;
+};
+SignedHeaders SignRequest(const SigningRequest& request, std::string_view access_key, std::string_view secret,
+                          TimePoint now);
+
 // Checks requests against a fixed set of credentials, signed with SigV4 or
 // SigV4A (sigv4a.h; its key pairs are derived at construction). Immutable
 // after construction, so Verify may be called from any number of threads.

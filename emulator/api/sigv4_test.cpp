@@ -375,3 +375,43 @@ TEST_CASE("credentials: flags and file") {
 
 }  // namespace
 }  // namespace cfl::api::sigv4
+
+namespace cfl::api::sigv4 {
+namespace {
+
+// The examples of AWS's "Signature Calculations for the Authorization Header"
+// (S3 API reference, header-based auth): GET Bucket Lifecycle and GET Bucket
+// (List Objects), both signing host;x-amz-content-sha256;x-amz-date.
+constexpr std::string_view kS3ExampleKey = "AKIAIOSFODNN7EXAMPLE";
+constexpr std::string_view kS3ExampleSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+SignedHeaders SignS3Example(std::string_view target) {
+  const SigningRequest request{"GET", target, "examplebucket.s3.amazonaws.com", "", "us-east-1", "s3"};
+  return SignRequest(request, kS3ExampleKey, kS3ExampleSecret, *ParseAmzDate("20130524T000000Z"));
+}
+
+TEST_CASE("SignRequest signs S3 requests as AWS's documented examples") {
+  const auto lifecycle = SignS3Example("/?lifecycle");
+  CHECK(lifecycle.amz_date == "20130524T000000Z");
+  CHECK(lifecycle.content_sha256 == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(lifecycle.authorization ==
+        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
+        "SignedHeaders=host;x-amz-content-sha256;x-amz-date, "
+        "Signature=fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543");
+  CHECK(SignS3Example("/?max-keys=2&prefix=J").authorization.ends_with(
+      "Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"));
+}
+
+TEST_CASE("SignRequest encodes an S3 path once and never normalizes it") {
+  // "/a/../b c" and "/a/../b%20c" are the same S3 key, signed alike; a
+  // normalizing signer would sign "/b%20c" instead.
+  const SigningRequest spaced{"GET", "/a/../b c", "h", "", "us-east-1", "s3"};
+  const SigningRequest encoded{"GET", "/a/../b%20c", "h", "", "us-east-1", "s3"};
+  const SigningRequest normalized{"GET", "/b%20c", "h", "", "us-east-1", "s3"};
+  const auto at = *ParseAmzDate("20130524T000000Z");
+  CHECK(SignRequest(spaced, "K", "S", at).authorization == SignRequest(encoded, "K", "S", at).authorization);
+  CHECK(SignRequest(encoded, "K", "S", at).authorization != SignRequest(normalized, "K", "S", at).authorization);
+}
+
+}  // namespace
+}  // namespace cfl::api::sigv4

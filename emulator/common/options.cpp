@@ -95,6 +95,8 @@ const std::map<std::string_view, Setter>& ValueFlags() {
          o.origin_addresses.emplace_back(v);
          return std::string();
        }},
+      {"--s3-endpoint", [](Options& o, std::string_view v) { o.s3_endpoint = v; return std::string(); }},
+      {"--s3-credentials", [](Options& o, std::string_view v) { o.s3_credentials = v; return std::string(); }},
       {"--credentials-file", [](Options& o, std::string_view v) { o.credentials_file = v; return std::string(); }},
       {"--function-time-limit-ms",
        [](Options& o, std::string_view v) {
@@ -141,6 +143,9 @@ std::string UsageText() {
          "  --edge-log FILE             append the edge's access log (CloudFront's standard format)\n"
          "  --origin-address DOMAIN=HOST:PORT\n"
          "                              the edge connects to HOST:PORT for origins named DOMAIN (repeatable)\n"
+         "  --s3-endpoint URL           fetch S3 origins path-style from this S3-compatible server\n"
+         "                              (http://HOST:PORT, e.g. s3rver or MinIO; default: S3 origins 502)\n"
+         "  --s3-credentials KEY:SECRET the keys that sign for origin access controls (default S3RVER:S3RVER)\n"
          "  --function-time-limit-ms N  CPU time of one run of a CloudFront function (default 50)\n"
          "  --function-memory-limit-mb N memory one run may allocate (default 16)\n"
          "  --njs PATH                  the njs binary that runs functions (default: njs in PATH)\n"

@@ -7,10 +7,12 @@
 #include <variant>
 
 #include "emulator/common/bounded_cache.h"
+#include "emulator/api/sigv4.h"
 #include "emulator/edge/behaviors.h"
 #include "emulator/edge/compression.h"
 #include "emulator/edge/error_pages.h"
 #include "emulator/edge/response_headers.h"
+#include "emulator/edge/s3_origin.h"
 #include "emulator/edge/caching.h"
 #include "emulator/engine/deployed.h"
 #include "emulator/families/policies/managed_policies.h"
@@ -400,7 +402,8 @@ bool MethodCached(const Json& behavior, std::string_view method) {
 
 }  // namespace
 
-// Fetches from one origin (custom origins over HTTP): the origin's answer,
+// Fetches from one origin (custom origins over HTTP, S3 origins from
+// --s3-endpoint): the origin's answer,
 // or the edge's own error page when it cannot be had.
 std::variant<OriginResponse, ViewerResponse> Edge::FetchFrom(const Json& origin_config, const ViewerRequest& request,
                                                             Served& served, const std::string& path,
@@ -411,35 +414,51 @@ std::variant<OriginResponse, ViewerResponse> Edge::FetchFrom(const Json& origin_
   const auto refuse = [&](int status, std::string_view text) { return ErrorPage(status, text, served.cf_id); };
   const Json* origin = &origin_config;
   const auto custom = origin->find("CustomOriginConfig");
-  if (custom == origin->end() || !custom->is_object()) {
-    return refuse(502, "cloudfront-local does not fetch from S3 origins yet: give this origin a "
-                       "CustomOriginConfig (an S3 website endpoint or any HTTP server).");
-  }
-  const std::string protocol = custom->value("OriginProtocolPolicy", "http-only");
-  if (protocol == "https-only" || (protocol == "match-viewer" && request.https)) {
-    return refuse(502, "cloudfront-local reaches origins over HTTP only: set OriginProtocolPolicy to "
-                       "http-only (or match-viewer) to test through this origin.");
-  }
+  const bool s3 = custom == origin->end() || !custom->is_object();
   const std::string domain = origin->value("DomainName", "");
   OriginRequest fetch;
-  fetch.host = domain;
-  fetch.port = static_cast<int>(SecondsMember(*custom, "HTTPPort", 80));
-  std::string lowered = domain;
-  for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (const auto mapped = settings_.origin_addresses.find(lowered); mapped != settings_.origin_addresses.end()) {
-    const auto colon = mapped->second.rfind(':');
-    fetch.host = mapped->second.substr(0, colon);
-    fetch.port = std::stoi(mapped->second.substr(colon + 1));
+  std::string origin_host = domain;
+  std::optional<S3Bucket> bucket;
+  if (s3) {
+    // S3 origins: path-style from the S3-compatible server of --s3-endpoint.
+    if (settings_.s3.host.empty()) {
+      return refuse(502, "cloudfront-local fetches S3 origins from an S3-compatible server: start it with "
+                         "--s3-endpoint http://HOST:PORT (s3rver, MinIO, ...), or give this origin a "
+                         "CustomOriginConfig.");
+    }
+    bucket = ParseS3OriginDomain(domain);
+    if (!bucket) {
+      return refuse(502, "cloudfront-local cannot tell the bucket of this S3 origin: its domain must be "
+                         "BUCKET.s3.amazonaws.com or BUCKET.s3.REGION.amazonaws.com.");
+    }
+    fetch.host = settings_.s3.host;
+    fetch.port = settings_.s3.port;
+    fetch.target = "/" + bucket->name;
+    origin_host = settings_.s3.HostHeader();
+  } else {
+    const std::string protocol = custom->value("OriginProtocolPolicy", "http-only");
+    if (protocol == "https-only" || (protocol == "match-viewer" && request.https)) {
+      return refuse(502, "cloudfront-local reaches origins over HTTP only: set OriginProtocolPolicy to "
+                         "http-only (or match-viewer) to test through this origin.");
+    }
+    fetch.host = domain;
+    fetch.port = static_cast<int>(SecondsMember(*custom, "HTTPPort", 80));
+    std::string lowered = domain;
+    for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (const auto mapped = settings_.origin_addresses.find(lowered); mapped != settings_.origin_addresses.end()) {
+      const auto colon = mapped->second.rfind(':');
+      fetch.host = mapped->second.substr(0, colon);
+      fetch.port = std::stoi(mapped->second.substr(colon + 1));
+    }
   }
   fetch.method = request.method;
-  fetch.target = origin->value("OriginPath", "") + path;
+  fetch.target += origin->value("OriginPath", "") + path;
   if (!forwarded_query.empty()) {
     fetch.target += "?" + forwarded_query;
   }
   fetch.connect_timeout = std::chrono::seconds(SecondsMember(*origin, "ConnectionTimeout", 10));
-  fetch.read_timeout = std::chrono::seconds(SecondsMember(*custom, "OriginReadTimeout", 30));
+  fetch.read_timeout = std::chrono::seconds(s3 ? 30 : SecondsMember(*custom, "OriginReadTimeout", 30));
   fetch.max_body = settings_.max_origin_body;
-  std::string origin_host = domain;
   std::string cookies;
   for (const auto& [name, value] : request.headers) {
     if (IsHopByHop(name) || EqualsIgnoringCase(name, "Via") || EqualsIgnoringCase(name, "X-Amz-Cf-Id")) continue;
@@ -460,7 +479,9 @@ std::variant<OriginResponse, ViewerResponse> Edge::FetchFrom(const Json& origin_
     }
     if (!key_parts.headers.Selects(name) && !forwarded_parts.headers.Selects(name)) continue;
     if (EqualsIgnoringCase(name, "Host")) {
-      origin_host = value;  // a forwarded Host reaches the origin as the viewer sent it
+      // A forwarded Host reaches a custom origin as the viewer sent it; an S3
+      // endpoint needs its own.
+      if (!s3) origin_host = value;
     } else {
       fetch.headers.emplace_back(name, value);
     }
@@ -490,6 +511,7 @@ std::variant<OriginResponse, ViewerResponse> Edge::FetchFrom(const Json& origin_
     fetch.headers.emplace_back(header.value("HeaderName", ""), header.value("HeaderValue", ""));
   }
   for (const auto& validator : validators) fetch.headers.push_back(validator);
+  if (s3) SignForOriginAccessControl(*origin, request, served, bucket->region, origin_host, fetch);
 
   const auto attempts = std::max<std::int64_t>(1, SecondsMember(*origin, "ConnectionAttempts", 3));
   OriginResponse answer;
@@ -508,6 +530,38 @@ std::variant<OriginResponse, ViewerResponse> Edge::FetchFrom(const Json& origin_
     case OriginResponse::Outcome::kAnswered: break;
   }
   return answer;
+}
+
+// An S3 origin with an origin access control that signs: the request gets
+// SigV4 headers as CloudFront's (service s3, the bucket's region), replacing
+// any Authorization the viewer's headers brought. An OAC gone from the store
+// signs nothing; a legacy OAI (S3OriginConfig.OriginAccessIdentity) neither.
+void Edge::SignForOriginAccessControl(const Json& origin, const ViewerRequest& request, const Served& served,
+                                      const std::string& region, const std::string& host_header,
+                                      OriginRequest& fetch) {
+  const std::string oac_id = origin.value("OriginAccessControlId", "");
+  if (oac_id.empty()) return;
+  const auto record = store_.Get(served.owner_account, "origin-access-control", oac_id);
+  const Json oac = record ? Json::parse(record->document, nullptr, false) : Json();
+  if (!oac.is_object() ||
+      !SignsS3Request(oac.value("SigningBehavior", ""), oac.value("OriginAccessControlOriginType", ""),
+                      !HeaderValue(request.headers, "Authorization").empty())) {
+    return;
+  }
+  std::erase_if(fetch.headers, [](const auto& header) {
+    return EqualsIgnoringCase(header.first, "Authorization") || EqualsIgnoringCase(header.first, "X-Amz-Date") ||
+           EqualsIgnoringCase(header.first, "X-Amz-Content-Sha256") ||
+           EqualsIgnoringCase(header.first, "X-Amz-Security-Token");
+  });
+  // Dated by the wall clock, not the injected one: the S3 server checks the
+  // date against its own clock (s3rver refuses 15 minutes of skew), and tests
+  // move the emulator's clock by hours.
+  const api::sigv4::SigningRequest to_sign{fetch.method, fetch.target, host_header, fetch.body, region, "s3"};
+  const auto signed_headers =
+      api::sigv4::SignRequest(to_sign, settings_.s3.access_key, settings_.s3.secret, std::chrono::system_clock::now());
+  fetch.headers.emplace_back("X-Amz-Date", signed_headers.amz_date);
+  fetch.headers.emplace_back("X-Amz-Content-Sha256", signed_headers.content_sha256);
+  fetch.headers.emplace_back("Authorization", signed_headers.authorization);
 }
 
 ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, const Json& config,

@@ -4,7 +4,8 @@
 // (unknown host, disabled, method not allowed, https-only on HTTP), redirects
 // redirect-to-https, answers from its cache while an object is fresh on the
 // injected clock (and not covered by a completed invalidation), else fetches
-// from the behavior's custom origin; logs every request (access_log.h).
+// from the behavior's origin (custom, or S3 through --s3-endpoint, signed
+// for an origin access control); logs every request (access_log.h).
 //
 // Thread-safe: Serve runs on any number of threads. It reads distributions
 // through the store (never the API's XML), holds no lock of its own while an
@@ -25,6 +26,7 @@
 #include "emulator/edge/caching.h"
 #include "emulator/edge/distribution_index.h"
 #include "emulator/edge/edge_types.h"
+#include "emulator/edge/s3_origin.h"
 #include "store/store.h"
 
 namespace cfl::edge {
@@ -40,6 +42,7 @@ struct EdgeSettings {
   std::size_t cache_max_bytes = std::size_t{256} << 20;
   std::size_t log_capacity = 10000;  // lines GET /_emulator/edge/logs can return
   std::string log_file;              // --edge-log; "" for none
+  S3Endpoint s3;                     // --s3-endpoint, --s3-credentials
 };
 
 // Parses "domain=host:port" (--origin-address); "" on success, else why not.
@@ -76,6 +79,8 @@ class Edge {
                                                          const RequestParts& key_parts,
                                                          const RequestParts& forwarded_parts,
                                                          const Headers& validators);
+  void SignForOriginAccessControl(const nlohmann::json& origin, const ViewerRequest& request, const Served& served,
+                                  const std::string& region, const std::string& host_header, OriginRequest& fetch);
   ViewerResponse Refreshed(const ViewerRequest& request, Served& served, const CachedObject& stale,
                            const OriginResponse& not_modified, const std::string& cache_key,
                            const TtlBounds& ttl_bounds);
