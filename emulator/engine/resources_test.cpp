@@ -143,7 +143,7 @@ TEST_CASE("derive_metadata: kept beside the config on create and update; its ref
   Fixture f;
   auto ctx = f.Context();
   Family family = DistributionFamily();
-  family.derive_metadata = [](RequestContext&, const Json& config) -> Result<Json, ApiError> {
+  family.derive_metadata = [](RequestContext&, const Json& config, const Json&) -> Result<Json, ApiError> {
     if (config.value("Comment", "") == "refuse") return Fail(errors::InvalidArgument("refused"));
     return Json{{"CommentLength", config.value("Comment", "").size()}};
   };

@@ -180,3 +180,16 @@ def test_snapshot_round_trip(start_emulator, new_account):
     assert (after["ETag"], after["AnycastIpList"]) == (before["ETag"], before["AnycastIpList"])
     with expect_error("CannotDeleteEntityWhileInUse", 409):
         cf.delete_anycast_ip_list(Id=list_id, IfMatch=after["ETag"])
+
+
+def test_connection_groups_use_it_both_ways(cfm):
+    """A connection group's AnycastIpListId must name a list of the account; the list cannot be
+    deleted while a group names it (checked in the write transaction, as for distributions)."""
+    created = cfm.create_anycast_ip_list(Name="for-group", IpCount=3)
+    list_id, etag = created["AnycastIpList"]["Id"], created["ETag"]
+    with expect_error("EntityNotFound", 404):
+        cfm.create_connection_group(Name="no-list", AnycastIpListId="aip_NoSuchList0000000000000")
+    group = cfm.create_connection_group(Name="with-list", AnycastIpListId=list_id)
+    assert group["ConnectionGroup"]["AnycastIpListId"] == list_id
+    with expect_error("CannotDeleteEntityWhileInUse", 409):
+        cfm.delete_anycast_ip_list(Id=list_id, IfMatch=etag)
