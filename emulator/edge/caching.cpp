@@ -148,6 +148,8 @@ RequestParts LegacyPartsOf(const Json& behavior) {
   parts.headers.case_insensitive = true;
   const bool all_headers = parts.headers.names.size() == 1 && parts.headers.names[0] == "*";
   parts.headers.pick = all_headers ? Pick::kAll : parts.headers.names.empty() ? Pick::kNone : Pick::kListed;
+  // Legacy settings compress with gzip only; the key then tells gzip apart.
+  parts.gzip = behavior.value("Compress", false);
   return parts;
 }
 

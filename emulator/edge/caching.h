@@ -50,7 +50,8 @@ TtlBounds TtlBoundsOf(const Json& cache_policy_config);
 // An OriginRequestPolicyConfig: what reaches the origin besides the key.
 RequestParts ForwardedPartsOf(const Json& origin_request_policy_config);
 // A legacy behavior (no CachePolicyId): ForwardedValues makes both the key
-// and what is forwarded; its MinTTL/DefaultTTL/MaxTTL bound the TTL.
+// and what is forwarded (and Compress puts gzip in the key: legacy settings
+// compress with gzip only); its MinTTL/DefaultTTL/MaxTTL bound the TTL.
 RequestParts LegacyPartsOf(const Json& behavior);
 TtlBounds LegacyTtlBoundsOf(const Json& behavior);
 

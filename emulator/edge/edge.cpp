@@ -581,8 +581,6 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, co
     ttl_bounds = TtlBoundsOf(policy.is_object() ? policy : Json::object());
   } else {
     key_parts = LegacyPartsOf(behavior);
-    // Legacy settings compress with gzip only; the key then tells gzip apart.
-    key_parts.gzip = behavior.value("Compress", false);
     ttl_bounds = LegacyTtlBoundsOf(behavior);
   }
   if (const std::string id = behavior.value("OriginRequestPolicyId", ""); !id.empty()) {
