@@ -8,6 +8,7 @@
 #include "emulator/api/accounts.h"
 #include "emulator/codec/validate.h"
 #include "emulator/engine/registry.h"
+#include "emulator/model/model.h"
 
 namespace cfl::control {
 namespace {
@@ -56,6 +57,11 @@ Result<model::Json, std::string> ReadTags(const Element& tags) {
     if (const char* value = tag->Attribute("Value")) {
       if (std::string_view(value).size() > 256) return Fail("the value of tag " + std::string(key) + " is longer than 256");
       item["Value"] = value;
+    }
+    // The model's rules (the key's pattern, UTF-8), as TagResource and a
+    // snapshot import check them: a fixture must not store what they refuse.
+    if (auto valid = model::Validate(item, *model::FindShape("Tag"), "Tag"); !valid) {
+      return Fail("tag key " + std::string(key) + ": " + valid.error().message);
     }
     items.push_back(std::move(item));
   }

@@ -85,6 +85,11 @@ TEST_CASE("bad fixtures say what is wrong") {
   CHECK(Mentions(Refusal(Wrapped("", "<Tags><Tag Value=\"v\"/></Tags>" + std::string(kConfig))), "Key"));
   CHECK(Mentions(Refusal(Wrapped("", "<Tags><Tag Key=\"a\"/><Tag Key=\"a\"/></Tags>" + std::string(kConfig))),
                  "twice"));
+  // The fuzzer's find: a key TagResource refuses was stored, and the export then did not import.
+  CHECK(Mentions(Refusal(Wrapped("", "<Tags><Tag Key=\"!legacy\"/></Tags>" + std::string(kConfig))),
+                 "regular expression"));
+  CHECK(Mentions(Refusal(Wrapped("", "<Tags><Tag Key=\"\xfflegacy\"/></Tags>" + std::string(kConfig))),
+                 "legacy"));
   CHECK(Mentions(Refusal(Wrapped("", "<Other/>" + std::string(kConfig))), "<Other>"));
   std::string inconsistent(kConfig);
   inconsistent.replace(inconsistent.find("<Quantity>1"), 11, "<Quantity>2");
