@@ -1,7 +1,9 @@
 #include "emulator/engine/operations.h"
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
+#include <set>
 #include <stdexcept>
 
 #include "emulator/codec/encoded_views.h"
@@ -154,7 +156,15 @@ Json Answer(const Context& c, Json view, const Resource& resource) {
 Result<Json, ApiError> Create(const Context& c, RequestContext& ctx, Json input) {
   const Family& family = *c.family;
   CreateOptions options;
-  if (Json tags = TagsOf(c.members, input); !tags.is_null()) options.metadata["Tags"] = std::move(tags);
+  if (Json tags = TagsOf(c.members, input); !tags.is_null()) {
+    // InvalidTagging where the model lists it; CreateFunction and
+    // CreateKeyValueStore list only InvalidArgument for a bad input.
+    if (auto problem = TagsProblem(tags)) {
+      return Fail(model::ListsError(*c.members.operation, "InvalidTagging") ? errors::InvalidTagging(*problem)
+                                                                     : errors::InvalidArgument(*problem));
+    }
+    options.metadata["Tags"] = std::move(tags);
+  }
   if (!family.parent_kind.empty()) {
     options.parent = StringMember(input, c.members.key);
     // Checked here to answer the parent's absence first; the store checks again in the transaction.
@@ -571,6 +581,20 @@ Json TagsOf(const OperationMembers& members, const Json& input) {
   const auto tags = holder->find("Tags");
   if (tags == holder->end() || !tags->is_object()) return Json();
   return ItemsOf(*tags);
+}
+
+std::optional<std::string> TagsProblem(const Json& items) {
+  constexpr std::size_t kMaxTags = 50;
+  if (items.size() > kMaxTags) return "A resource can have at most 50 tags.";
+  std::set<std::string> keys;
+  for (const auto& tag : items) {
+    const std::string key = tag.value("Key", "");
+    std::string prefix = key.substr(0, 4);
+    std::transform(prefix.begin(), prefix.end(), prefix.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (prefix == "aws:") return "The tag key " + key + " is not valid: keys starting with aws: are reserved.";
+    if (!keys.insert(key).second) return "The tag key " + key + " is given twice.";
+  }
+  return std::nullopt;
 }
 
 void AddHandlers(const FamilyDefinition& definition, HandlerTable& table) {

@@ -36,6 +36,12 @@ OperationMembers MembersOf(std::string_view operation, model::ServiceId service 
 Json ConfigOf(const OperationMembers& members, Json input);
 Json TagsOf(const OperationMembers& members, const Json& input);
 
+// Tags items a request adds (a create's Tags, TagResource's): what is wrong
+// with them — more than 50, a key given twice, a key in the reserved "aws:"
+// prefix (any case) — or nullopt. The model's own rules (lengths, pattern)
+// are the codec's.
+std::optional<std::string> TagsProblem(const Json& items);
+
 // The answer of a list operation (a DistributionList, a DistributionIdList,
 // ..., or the newer lists' items with NextMarker beside them) holding the
 // family's records for which matches holds, in creation order,

@@ -262,13 +262,6 @@ bool Deviates(std::string_view operation, std::string_view code) {
   return false;
 }
 
-bool ModelLists(const model::OperationDef& operation, std::string_view code) {
-  for (const auto shape : operation.errors) {
-    if (model::Shape(shape).name == code) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::vector<std::string> CheckAgainstModel(const FamilyDefinition& definition,
@@ -282,7 +275,7 @@ std::vector<std::string> CheckAgainstModel(const FamilyDefinition& definition,
     }
     CheckVerb(definition, operation, problems);
     for (const auto& code : RaisableErrors(definition, operation, families)) {
-      if (!ModelLists(*model_operation, code) && !Deviates(operation.name, code)) {
+      if (!model::ListsError(*model_operation, code) && !Deviates(operation.name, code)) {
         problems.push_back(std::string(operation.name) + ": may answer " + code + ", which the model does not list");
       }
     }

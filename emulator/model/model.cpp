@@ -86,6 +86,13 @@ const OperationDef* FindOperation(const ServiceDef& service, std::string_view na
 
 const OperationDef* FindOperation(std::string_view name) { return FindOperation(Services().front(), name); }
 
+bool ListsError(const OperationDef& operation, std::string_view code) {
+  for (const auto shape : operation.errors) {
+    if (Shape(shape).name == code) return true;
+  }
+  return false;
+}
+
 const MemberDef* FindMember(const ShapeDef& structure, std::string_view name) {
   static const MemberIndex index(NameOf, [](const MemberDef&) { return true; });
   return index.Find(structure, name);

@@ -147,6 +147,8 @@ ShapeId IdOf(const ShapeDef& shape);
 std::optional<ShapeId> FindShape(std::string_view name);
 std::optional<ShapeId> FindShape(const ServiceDef& service, std::string_view name);
 const OperationDef* FindOperation(std::string_view name);
+// Whether the model names the error shape called code among operation's errors.
+bool ListsError(const OperationDef& operation, std::string_view code);
 const OperationDef* FindOperation(const ServiceDef& service, std::string_view name);
 
 // Looks a member up by its model name; nullptr if the structure has none.

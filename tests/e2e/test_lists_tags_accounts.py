@@ -166,6 +166,22 @@ def test_tags_lifecycle(cf, account, dist_config):
     assert _tags(cf, arn) == {}
 
 
+def test_reserved_and_repeated_tag_keys_are_invalid_tagging(cf, dist_config):
+    for items in ([{"Key": "aws:owner", "Value": "me"}], [{"Key": "AWS:Owner"}],
+                  [{"Key": "k", "Value": "1"}, {"Key": "k", "Value": "2"}]):
+        with expect_error("InvalidTagging", 400):
+            cf.create_distribution_with_tags(DistributionConfigWithTags={
+                "DistributionConfig": dist_config(), "Tags": {"Items": items}})
+    assert cf.list_distributions()["DistributionList"]["Quantity"] == 0
+    dist = cf.create_distribution_with_tags(DistributionConfigWithTags={
+        "DistributionConfig": dist_config(), "Tags": {"Items": [{"Key": "awsome", "Value": "ok"}]}})["Distribution"]
+    for items in ([{"Key": "aws:cloudformation:stack-name", "Value": "x"}],
+                  [{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "1"}]):
+        with expect_error("InvalidTagging", 400):
+            cf.tag_resource(Resource=dist["ARN"], Tags={"Items": items})
+    assert _tags(cf, dist["ARN"]) == {"awsome": "ok"}
+
+
 def test_plain_distribution_has_no_tags(cf, dist_config):
     d = cf.create_distribution(DistributionConfig=dist_config())["Distribution"]
     assert _tags(cf, d["ARN"]) == {}

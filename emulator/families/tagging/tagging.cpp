@@ -3,6 +3,7 @@
 // the families' say (Family::taggable), found by the ARN's resource type.
 #include <algorithm>
 
+#include "emulator/engine/operations.h"
 #include "emulator/engine/registry.h"
 #include "emulator/engine/resource_naming.h"
 #include "emulator/engine/resources.h"
@@ -46,8 +47,10 @@ Result<Json, ApiError> SaveTags(RequestContext& ctx, Target& target, Json tags) 
 Result<Json, ApiError> TagResource(RequestContext& ctx, const Json& input) {
   auto target = FindTarget(ctx, input);
   if (!target) return Fail(std::move(target).error());
+  const Json& added = ItemsOf(MemberOf(input, "Tags"));
+  if (auto problem = TagsProblem(added)) return Fail(errors::InvalidTagging(*problem));
   Json tags = CurrentTags(target->resource);
-  for (const auto& tag : ItemsOf(MemberOf(input, "Tags"))) {
+  for (const auto& tag : added) {
     auto same_key = [&](const Json& existing) { return existing.value("Key", "") == tag.value("Key", ""); };
     tags.erase(std::remove_if(tags.begin(), tags.end(), same_key), tags.end());
     tags.push_back(tag);
