@@ -235,7 +235,10 @@ def test_plaintext_garbage_and_stalled_handshakes_do_not_hurt_other_viewers(http
     plain = socket.create_connection(("127.0.0.1", https_port), timeout=10)
     plain.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
     started = time.monotonic()
-    assert plain.recv(4096) == b""
+    try:
+        assert plain.recv(4096) == b""  # closed (or reset: what it sent was never read)
+    except ConnectionResetError:
+        pass
     assert time.monotonic() - started < 5
     plain.close()
 
