@@ -281,16 +281,19 @@ def test_a_failed_handshake_leaves_the_listener_serving(https_emulator, cf_https
 
 
 def test_keep_alive_and_pipelined_requests_over_tls(https_emulator, cf_https):
-    """Two requests in one TLS write: both answered, in order (bytes TLS already decrypted are not
-    left waiting for the socket)."""
+    """Two requests in one TLS record, the first exactly as long as the loop's first read (4 KiB):
+    the second is then decrypted already, and must be served without waiting for the socket."""
     _, https_port = ports(https_emulator)
     dist, _ = create(cf_https, behavior_policy("allow-all"))
     context = ssl.create_default_context(cafile=https_emulator.ca_path)
-    with socket.create_connection(("127.0.0.1", https_port), timeout=10) as raw:
-        with context.wrap_socket(raw, server_hostname=dist["DomainName"]) as tls:
-            host = dist["DomainName"]
-            tls.sendall(f"GET /one HTTP/1.1\r\nHost: {host}\r\n\r\nGET /two HTTP/1.1\r\nHost: {host}\r\n"
-                        f"Connection: close\r\n\r\n".encode())
+    host = dist["DomainName"]
+    first = f"GET /one HTTP/1.1\r\nHost: {host}\r\nX-Pad: "
+    first += "p" * (4096 - len(first) - 4) + "\r\n\r\n"
+    assert len(first) == 4096
+    second = f"GET /two HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", https_port), timeout=4) as raw:
+        with context.wrap_socket(raw, server_hostname=host) as tls:
+            tls.sendall((first + second).encode())
             received = b""
             while chunk := tls.recv(65536):
                 received += chunk
