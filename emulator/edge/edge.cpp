@@ -266,6 +266,8 @@ ViewerResponse Edge::Serve(const ViewerRequest& request) {
   entry.request_id = served.cf_id;
   entry.host_header = HeaderValue(request.headers, "Host");
   entry.protocol = request.https ? "https" : "http";
+  entry.ssl_protocol = request.ssl_protocol;
+  entry.ssl_cipher = request.ssl_cipher;
   entry.request_bytes = request.target.size() + request.body.size();
   entry.time_taken_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   entry.protocol_version = "HTTP/1.1";

@@ -23,6 +23,8 @@ struct ViewerRequest {
   std::string client_ip = {};
   int client_port = 0;
   bool https = false;
+  std::string ssl_protocol = {};  // on HTTPS: the negotiated protocol and cipher
+  std::string ssl_cipher = {};
 };
 
 struct ViewerResponse {

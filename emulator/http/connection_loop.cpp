@@ -513,6 +513,10 @@ struct ConnectionLoop::Impl {
     for (;;) {
       const ssize_t got = Receive(connection, tail, room);
       if (got > 0) {
+        if (connection.tls && connection.info.tls_protocol.empty()) {
+          connection.info.tls_protocol = connection.tls->protocol();
+          connection.info.tls_cipher = connection.tls->cipher();
+        }
         connection.in.Commit(static_cast<std::size_t>(got));
         return ReadResult::kData;
       }

@@ -67,6 +67,8 @@ struct ConnectionInfo {
   int local_port = 0;
   int fd = -1;
   bool tls = false;  // the listener speaks HTTPS (ConnectionLoop::UseTls)
+  std::string tls_protocol = {};  // once the handshake is done: "TLSv1.3", ...
+  std::string tls_cipher = {};
 };
 
 // Where an answer goes. Writes are buffered and sent as the socket accepts them.

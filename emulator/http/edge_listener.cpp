@@ -21,6 +21,10 @@ namespace {
 // is far larger, the emulator's is its memory's.
 constexpr std::size_t kMaxViewerBody = std::size_t{16} << 20;
 
+// The connection whose request this thread serves: httplib hands the handler
+// only the request, and a request is served on the thread that framed it.
+thread_local const ConnectionInfo* serving_connection = nullptr;
+
 }  // namespace
 
 struct EdgeListener::Impl final : RequestServer {
@@ -99,11 +103,18 @@ struct EdgeListener::Impl final : RequestServer {
     viewer.client_ip = request.remote_addr;
     viewer.client_port = request.remote_port;
     viewer.https = https;
+    if (serving_connection) {
+      viewer.ssl_protocol = serving_connection->tls_protocol;
+      viewer.ssl_cipher = serving_connection->tls_cipher;
+    }
     Write(edge.Serve(viewer), response);
   }
 
   bool Serve(std::string_view request, bool closing, const ConnectionInfo& connection, ResponseWriter& out) override {
-    return ServeFramed(http, request, closing, connection, out);
+    serving_connection = &connection;
+    const bool keep = ServeFramed(http, request, closing, connection, out);
+    serving_connection = nullptr;
+    return keep;
   }
 
   std::string RefusalAnswer(const Refusal& refusal) override {

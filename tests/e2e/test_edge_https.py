@@ -163,8 +163,10 @@ def test_the_access_log_says_https(https_emulator, cf_https):
                  verify=https_emulator.ca_path, timeout=20)
     get(f"http://127.0.0.1:{http_port}", dist["DomainName"], "/logged")
     lines = https_emulator.call("GET", "/edge/logs", query={"distribution": dist["Id"], "limit": 5})["lines"]
-    protocols = [line.split("\t")[16] for line in reversed(lines)]  # cs-protocol
-    assert protocols == ["https", "http"]
+    fields = [line.split("\t") for line in reversed(lines)]
+    assert [f[16] for f in fields] == ["https", "http"]  # cs-protocol
+    assert [f[20] for f in fields] == ["TLSv1.3", "-"]   # ssl-protocol
+    assert fields[0][21].startswith("TLS_") and fields[1][21] == "-"  # ssl-cipher
 
 
 def https_origin_config(domain, policy="https-only", **extra):
