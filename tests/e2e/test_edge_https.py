@@ -94,9 +94,11 @@ def curl(*args):
     return int(code), location, body
 
 
-def behavior_policy(policy):
+def behavior_policy(policy, *aliases):
     config = edge_config(origins=[custom_origin("site", PLAIN_DOMAIN)])
     config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] = policy
+    if aliases:
+        config.update(u.with_aliases(*aliases))
     return config
 
 
@@ -114,9 +116,7 @@ def test_health_names_the_https_listener_and_the_ca_is_served_and_written(https_
 def test_an_alias_over_https_and_redirect_to_https_with_curl(https_emulator, cf_https, account):
     http_port, https_port = ports(https_emulator)
     alias = f"www-{account}.example.com"
-    config = behavior_policy("redirect-to-https")
-    config.update(u.with_aliases(alias))
-    create(cf_https, config)
+    create(cf_https, behavior_policy("redirect-to-https", alias))
     resolve = ["--cacert", https_emulator.ca_path, "--resolve", f"{alias}:{https_port}:127.0.0.1",
                "--resolve", f"{alias}:{http_port}:127.0.0.1"]
 
@@ -136,9 +136,7 @@ def test_an_alias_over_https_and_redirect_to_https_with_curl(https_emulator, cf_
 def test_a_client_without_the_ca_refuses_the_certificate(https_emulator, cf_https, account):
     _, https_port = ports(https_emulator)
     alias = f"untrusted-{account}.example.com"
-    config = behavior_policy("allow-all")
-    config.update(u.with_aliases(alias))
-    create(cf_https, config)
+    create(cf_https, behavior_policy("allow-all", alias))
     done = subprocess.run(["curl", "-sS", "--max-time", "20", "--resolve", f"{alias}:{https_port}:127.0.0.1",
                            f"https://{alias}:{https_port}/"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 60, done.stderr  # curl: peer certificate cannot be authenticated
@@ -217,9 +215,7 @@ def test_given_certificate_files_are_served(start_emulator, origin, tls_origin, 
     em = start_emulator(*emulator_flags(origin, tls_origin), "--edge-cert", str(origin_pki / "leaf.pem"),
                         "--edge-key", str(origin_pki / "leaf.key"))
     cf = u.make_client(em.url, account)
-    config = behavior_policy("allow-all")
-    config.update(u.with_aliases(SECURE_DOMAIN))
-    create(cf, config)
+    create(cf, behavior_policy("allow-all", SECURE_DOMAIN))
     https_port = int(em.health()["edge"]["https"].rpartition(":")[2])
     status, _, body = curl("--cacert", str(origin_pki / "ca.pem"), "--resolve", f"{SECURE_DOMAIN}:{https_port}:127.0.0.1",
                            f"https://{SECURE_DOMAIN}:{https_port}/given")
