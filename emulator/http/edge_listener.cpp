@@ -192,9 +192,10 @@ edge::OriginResponse HttpOriginFetcher::Fetch(const edge::OriginRequest& request
     tls->enable_server_certificate_verification(true);
     X509_STORE_up_ref(trusted_);
     tls->set_ca_cert_store(trusted_);  // takes the reference
-    // With a file named, only it is loaded again into the store at connect
-    // (it is there already); else OpenSSL's default paths would be.
-    if (!origin_ca_file_.empty()) tls->set_ca_cert_path(origin_ca_file_);
+    // At connect httplib loads what is named here into the store, which holds
+    // it already: name something cheap (the small --origin-ca file, or the
+    // hashed directory), or it would parse the system's whole bundle again.
+    tls->set_ca_cert_path(origin_ca_file_, origin_ca_file_.empty() ? X509_get_default_cert_dir() : "");
     SSL_CTX_set_min_proto_version(tls->ssl_context(), MinimumProtocol(request.ssl_protocols));
     connection = std::move(tls);
   } else {
