@@ -298,3 +298,14 @@ def test_keep_alive_and_pipelined_requests_over_tls(https_emulator, cf_https):
     text = received.decode("utf-8", "replace")
     assert text.count("HTTP/1.1 200") == 2, text
     assert text.index('"/one"') < text.index('"/two"')
+
+
+@pytest.mark.parametrize("flags, says", [
+    (["--edge-cert", "/nonexistent/cert.pem"], "--edge-cert and --edge-key go together"),
+    (["--edge-cert", "/nonexistent/cert.pem", "--edge-key", "/nonexistent/key.pem"], "/nonexistent/cert.pem"),
+    (["--origin-ca", "/nonexistent/ca.pem"], "--origin-ca"),
+])
+def test_bad_tls_flags_stop_the_emulator_saying_why(flags, says):
+    done = subprocess.run([str(u.BINARY), "--port", "0", *flags], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert says in done.stderr
