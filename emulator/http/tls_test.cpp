@@ -1,7 +1,9 @@
 #include "emulator/http/tls.h"
 
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <openssl/bio.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
@@ -14,6 +16,8 @@
 #include <csignal>
 #include <string>
 #include <thread>
+
+#include "emulator/http/connection_loop.h"
 
 namespace cfl::http {
 namespace {
@@ -78,7 +82,60 @@ std::string ReadAll(int fd, TlsSession& session, std::size_t want, int& last_err
   return got;
 }
 
+// Answers "GET /N" with N bytes of 'x', and says which protocol served it.
+class SizedAnswers final : public RequestServer {
+ public:
+  bool Serve(std::string_view request, bool closing, const ConnectionInfo& connection, ResponseWriter& out) override {
+    const std::size_t size = std::stoul(std::string(request.substr(5, request.find(' ', 5) - 5)));
+    const std::string head = "HTTP/1.1 200 OK\r\nX-Tls: " + connection.tls_protocol + "\r\nContent-Length: " +
+                             std::to_string(size) + "\r\n" + (closing ? "Connection: close\r\n" : "") + "\r\n";
+    return out.Write(head) && out.Write(std::string(size, 'x'));
+  }
+  std::string RefusalAnswer(const Refusal&) override { return "HTTP/1.1 400 X\r\nContent-Length: 0\r\n\r\n"; }
+};
+
 }  // namespace
+
+TEST_CASE("the connection loop serves TLS: keep-alive requests, and an answer larger than the socket takes at once") {
+  std::signal(SIGPIPE, SIG_IGN);
+  auto server = TlsServer::Generate();
+  REQUIRE(server.ok());
+  SizedAnswers answers;
+  ConnectionLoop loop(ServingLimits{}, FramingLimits{}, answers);
+  loop.UseTls(server->get());
+  const int port = loop.Bind("127.0.0.1", 0);
+  REQUIRE(port > 0);
+  std::thread running([&] { loop.Run(); });
+
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL* ssl = SSL_new(ctx);
+  SSL_set_fd(ssl, fd);
+  SSL_set_tlsext_host_name(ssl, "www.example.com");
+  REQUIRE(SSL_connect(ssl) == 1);
+  const std::string requests = "GET /10 HTTP/1.1\r\nHost: a\r\n\r\nGET /3000000 HTTP/1.1\r\nHost: a\r\n"
+                               "Connection: close\r\n\r\n";
+  REQUIRE(SSL_write(ssl, requests.data(), static_cast<int>(requests.size())) > 0);
+  std::string received;
+  char buffer[65536];
+  for (int got; (got = SSL_read(ssl, buffer, sizeof buffer)) > 0;) received.append(buffer, static_cast<std::size_t>(got));
+  SSL_free(ssl);
+  SSL_CTX_free(ctx);
+  ::close(fd);
+  loop.Stop();
+  running.join();
+
+  const auto second = received.find("HTTP/1.1 200 OK", 1);
+  REQUIRE(second != std::string::npos);
+  CHECK(received.starts_with("HTTP/1.1 200 OK\r\nX-Tls: TLSv1.3\r\nContent-Length: 10\r\n"));
+  CHECK(received.substr(second).find("Content-Length: 3000000\r\n") != std::string::npos);
+  CHECK(received.size() - received.find("\r\n\r\n", second) - 4 == 3000000);
+}
 
 TEST_CASE("the generated CA issues a certificate for any name a viewer asks for, read without blocking") {
   auto server = TlsServer::Generate();
