@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -23,6 +24,7 @@
 #include "emulator/edge/edge.h"
 #include "emulator/http/edge_listener.h"
 #include "emulator/http/server.h"
+#include "emulator/http/tls.h"
 #include "emulator/runtime/njs_executor.h"
 #include "store/store.h"
 
@@ -41,6 +43,20 @@ sigset_t BlockStopSignals() {
   return signals;
 }
 
+// The HTTPS edge's certificates: --edge-cert/--edge-key, else generated.
+cfl::Result<std::unique_ptr<cfl::http::TlsServer>, std::string> MakeEdgeTls(const cfl::Options& options) {
+  if (options.edge_cert.empty() != options.edge_key.empty()) {
+    return cfl::Fail(std::string("--edge-cert and --edge-key go together"));
+  }
+  if (!options.edge_cert.empty()) {
+    if (!options.edge_ca_out.empty()) {
+      return cfl::Fail(std::string("--edge-ca-out writes the generated CA: there is none with --edge-cert"));
+    }
+    return cfl::http::TlsServer::FromFiles(options.edge_cert, options.edge_key);
+  }
+  return cfl::http::TlsServer::Generate();
+}
+
 int Run(cfl::Options options) {
   const sigset_t stop_signals = BlockStopSignals();
   if (const char* token = std::getenv("CFL_CONTROL_TOKEN"); token && *token && options.control_token.empty()) {
@@ -50,6 +66,9 @@ int Run(cfl::Options options) {
   // write (EFBIG, like ENOSPC: the batch's COMMIT fails and nothing is
   // acknowledged), not kill the process.
   std::signal(SIGXFSZ, SIG_IGN);
+  // TLS writes (OpenSSL writes to the socket itself) to a viewer or origin
+  // that went away must fail with EPIPE, not kill the process.
+  std::signal(SIGPIPE, SIG_IGN);
   auto credentials = cfl::api::GatherCredentials(options.credentials, options.credentials_file, options.account_id);
   if (!credentials) {
     std::cerr << "cloudfront-local: " << credentials.error() << "\n";
@@ -122,8 +141,17 @@ int Run(cfl::Options options) {
     std::cerr << "cloudfront-local: " << problem << "\n";
     return 2;
   }
-  cfl::http::HttpOriginFetcher origin_fetcher;
-  cfl::edge::Edge edge(*store, clock, origin_fetcher, std::move(edge_settings));
+  auto origin_fetcher = cfl::http::HttpOriginFetcher::Create(options.origin_ca);
+  if (!origin_fetcher) {
+    std::cerr << "cloudfront-local: " << origin_fetcher.error() << "\n";
+    return 2;
+  }
+  auto edge_tls = MakeEdgeTls(options);
+  if (!edge_tls) {
+    std::cerr << "cloudfront-local: " << edge_tls.error() << "\n";
+    return 2;
+  }
+  cfl::edge::Edge edge(*store, clock, **origin_fetcher, std::move(edge_settings));
   if (!edge.log().ok()) {
     std::cerr << "cloudfront-local: --edge-log: " << edge.log().error() << "\n";
     return 1;
@@ -139,8 +167,30 @@ int Run(cfl::Options options) {
     }
     edge_http = options.host + ":" + std::to_string(edge_port);
   }
+  cfl::http::EdgeListener edge_https_listener(edge, static_cast<std::size_t>(std::max(1, options.threads)),
+                                              edge_tls->get());
+  std::string edge_https;
+  if (options.edge) {
+    const int https_port = edge_https_listener.Bind(options.host, options.edge_https_port);
+    if (https_port < 0) {
+      std::cerr << "cloudfront-local: cannot listen for the HTTPS edge on " << options.host << ":"
+                << options.edge_https_port << ": " << edge_https_listener.BindError() << "\n";
+      return 1;
+    }
+    edge.SetHttpsPort(https_port);
+    edge_https = options.host + ":" + std::to_string(https_port);
+    if (!options.edge_ca_out.empty()) {
+      std::ofstream out(options.edge_ca_out, std::ios::binary | std::ios::trunc);
+      out << (*edge_tls)->ca_pem();
+      if (!out.flush()) {
+        std::cerr << "cloudfront-local: --edge-ca-out: cannot write " << options.edge_ca_out << "\n";
+        return 1;
+      }
+    }
+  }
   cfl::control::ControlPlane control(
-      {services, clock, faults, journal, options.account_id, options.edge ? &edge : nullptr, edge_http});
+      {services, clock, faults, journal, options.account_id, options.edge ? &edge : nullptr, edge_http, edge_https,
+       options.edge ? (*edge_tls)->ca_pem() : std::string()});
   cfl::http::Server server(options, dispatcher, control);
 
   const int port = server.Bind();
@@ -160,10 +210,16 @@ int Run(cfl::Options options) {
     }
   }
   std::printf("cloudfront-local listening on http://%s:%d\n", options.host.c_str(), port);
-  if (options.edge) std::printf("cloudfront-local edge on http://%s\n", edge_http.c_str());
+  if (options.edge) {
+    std::printf("cloudfront-local edge on http://%s and https://%s\n", edge_http.c_str(), edge_https.c_str());
+  }
   std::fflush(stdout);
   std::thread edge_thread;
-  if (options.edge) edge_thread = std::thread([&edge_listener] { edge_listener.Listen(); });
+  std::thread edge_https_thread;
+  if (options.edge) {
+    edge_thread = std::thread([&edge_listener] { edge_listener.Listen(); });
+    edge_https_thread = std::thread([&edge_https_listener] { edge_https_listener.Listen(); });
+  }
 
   // The server runs on its own thread; this one waits for SIGINT/SIGTERM (or
   // for the server to end on its own, which raises SIGTERM itself).
@@ -177,7 +233,10 @@ int Run(cfl::Options options) {
   sigwait(&stop_signals, &signal);
   const bool stopped_by_signal = !listen_ended;
   server.Stop();
-  if (options.edge) edge_listener.Stop();
+  if (options.edge) {
+    edge_listener.Stop();
+    edge_https_listener.Stop();
+  }
   server.WaitForInFlightRequests(std::chrono::seconds(5));
   // Every acknowledged write is already committed (WAL, synchronous=FULL), so
   // there is nothing to flush but stdio; idle keep-alive connections are not

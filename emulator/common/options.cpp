@@ -85,6 +85,12 @@ const std::map<std::string_view, Setter>& ValueFlags() {
        }},
       {"--edge-port", [](Options& o, std::string_view v) { return SetInteger(o.edge_port, v, "--edge-port", 0, 65535); }},
       {"--edge-log", [](Options& o, std::string_view v) { o.edge_log = v; return std::string(); }},
+      {"--edge-https-port",
+       [](Options& o, std::string_view v) { return SetInteger(o.edge_https_port, v, "--edge-https-port", 0, 65535); }},
+      {"--edge-cert", [](Options& o, std::string_view v) { o.edge_cert = v; return std::string(); }},
+      {"--edge-key", [](Options& o, std::string_view v) { o.edge_key = v; return std::string(); }},
+      {"--edge-ca-out", [](Options& o, std::string_view v) { o.edge_ca_out = v; return std::string(); }},
+      {"--origin-ca", [](Options& o, std::string_view v) { o.origin_ca = v; return std::string(); }},
       {"--origin-address",
        [](Options& o, std::string_view v) {
          const auto equals = v.find('=');
@@ -141,6 +147,12 @@ std::string UsageText() {
          "                              (default: a free port, shown in GET /_emulator/health)\n"
          "  --no-edge                   do not serve viewers (no edge listener)\n"
          "  --edge-log FILE             append the edge's access log (CloudFront's standard format)\n"
+         "  --edge-https-port PORT      the edge's HTTPS port (default: a free port, shown in health)\n"
+         "  --edge-cert FILE --edge-key FILE\n"
+         "                              the HTTPS edge's certificate chain and key (PEM); default: a CA\n"
+         "                              generated at start issues a certificate for every host name\n"
+         "  --edge-ca-out FILE          write that CA's certificate (PEM) here (also GET /_emulator/edge/ca.pem)\n"
+         "  --origin-ca FILE            trust these CA certificates (PEM) for HTTPS origins, besides the system's\n"
          "  --origin-address DOMAIN=HOST:PORT\n"
          "                              the edge connects to HOST:PORT for origins named DOMAIN (repeatable)\n"
          "  --s3-endpoint URL           fetch S3 origins path-style from this S3-compatible server\n"

@@ -34,6 +34,10 @@ struct Options {
   int edge_port = 0;  // 0 = a free port picked at start
   std::vector<std::string> origin_addresses;  // DOMAIN=HOST:PORT, as given
   std::string edge_log;                       // --edge-log FILE; "" = none
+  int edge_https_port = 0;                    // 0 = a free port picked at start
+  std::string edge_cert, edge_key;            // --edge-cert/--edge-key; "" = generated at start
+  std::string edge_ca_out;                    // --edge-ca-out FILE; "" = not written
+  std::string origin_ca;                      // --origin-ca FILE; "" = the system's CAs only
   std::string s3_endpoint;                    // --s3-endpoint URL; "" = S3 origins answer 502
   std::string s3_credentials = "S3RVER:S3RVER";  // --s3-credentials KEY:SECRET (OAC signing)
   std::int64_t function_time_limit_ms = 50;  // per run of a CloudFront function

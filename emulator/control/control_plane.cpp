@@ -110,6 +110,7 @@ const std::vector<ControlPlane::Endpoint>& ControlPlane::Endpoints() {
       {"DELETE", "/edge/cache", &ControlPlane::ClearEdgeCache},
       {"GET", "/edge/logs", &ControlPlane::EdgeLogs},
       {"DELETE", "/edge/logs", &ControlPlane::ClearEdgeLogs},
+      {"GET", "/edge/ca.pem", &ControlPlane::EdgeCaPem},
       {"GET", "/ui", &ControlPlane::DashboardPage},
       {"GET", "/ui/{}", &ControlPlane::DashboardFile},
   };
@@ -184,6 +185,7 @@ Json ControlPlane::EdgeJson() const {
   const auto stats = deps_.edge->Stats();
   const auto cache = deps_.edge->CacheStatistics();
   return {{"http", deps_.edge_http},
+          {"https", deps_.edge_https},
           {"requests", stats.requests},
           {"errors", stats.errors},
           {"cache",
@@ -409,6 +411,17 @@ ControlResponse ControlPlane::DescribeResource(const ControlRequest& request, co
   auto described = control::DescribeResource(deps_.services.store, params.at(0), request.query, NowMs());
   if (!described) return Error(described.error());
   return {200, std::move(described).value()};
+}
+
+ControlResponse ControlPlane::EdgeCaPem(const ControlRequest&, const Params&) {
+  if (!deps_.edge) return {404, {{"error", "the edge is turned off (--no-edge)"}}};
+  if (deps_.edge_ca_pem.empty()) {
+    return {404, {{"error", "the HTTPS edge presents the certificate of --edge-cert; there is no generated CA"}}};
+  }
+  ControlResponse answer;
+  answer.content_type = "application/x-pem-file";
+  answer.text = deps_.edge_ca_pem;
+  return answer;
 }
 
 ControlResponse ControlPlane::DashboardPage(const ControlRequest& request, const Params&) {

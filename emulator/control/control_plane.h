@@ -57,6 +57,8 @@ struct ControlDeps {
   std::string default_account = {};  // the account of unsigned requests (--account-id)
   edge::Edge* edge = nullptr;        // null with --no-edge
   std::string edge_http = {};        // the edge listener's "host:port"
+  std::string edge_https = {};       // the HTTPS edge listener's "host:port"
+  std::string edge_ca_pem = {};      // the generated CA's certificate; "" with --edge-cert
 };
 
 // Thread-safe: Handle and RecordCall may run on any number of threads.
@@ -98,6 +100,7 @@ class ControlPlane {
   ControlResponse ClearEdgeCache(const ControlRequest&, const Params&);
   ControlResponse EdgeLogs(const ControlRequest&, const Params&);
   ControlResponse ClearEdgeLogs(const ControlRequest&, const Params&);
+  ControlResponse EdgeCaPem(const ControlRequest&, const Params&);
   ControlResponse DashboardPage(const ControlRequest&, const Params&);
   ControlResponse DashboardFile(const ControlRequest&, const Params&);
 

@@ -57,7 +57,8 @@ std::string FormatAccessLogLine(const AccessLogEntry& entry) {
       OrDash(entry.method), OrDash(entry.distribution_domain), Encoded(entry.uri_stem), std::to_string(entry.status),
       Encoded(entry.referer), Encoded(entry.user_agent), Encoded(entry.query), Encoded(entry.cookie),
       OrDash(entry.result_type), OrDash(entry.request_id), OrDash(entry.host_header), OrDash(entry.protocol),
-      std::to_string(entry.request_bytes), time_taken, OrDash(entry.forwarded_for), "-", "-",
+      std::to_string(entry.request_bytes), time_taken, OrDash(entry.forwarded_for), OrDash(entry.ssl_protocol),
+      OrDash(entry.ssl_cipher),
       OrDash(entry.result_type), OrDash(entry.protocol_version), "-", "-", std::to_string(entry.client_port),
       time_taken, OrDash(entry.detailed_result_type), OrDash(entry.content_type),
       entry.content_length < 0 ? "-" : std::to_string(entry.content_length), "-", "-"};

@@ -41,6 +41,8 @@ struct AccessLogEntry {
   std::uint64_t request_bytes = 0;
   double time_taken_seconds = 0;
   std::string forwarded_for;
+  std::string ssl_protocol;  // HTTPS only: TLSv1.3, ...
+  std::string ssl_cipher;    // HTTPS only: TLS_AES_128_GCM_SHA256, ...
   std::string protocol_version;  // HTTP/1.1
   int client_port = 0;
   std::string detailed_result_type;

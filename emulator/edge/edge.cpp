@@ -1,4 +1,5 @@
 #include "emulator/edge/edge.h"
+#include "emulator/edge/viewer_protocol.h"
 
 #include <nlohmann/json.hpp>
 
@@ -265,6 +266,8 @@ ViewerResponse Edge::Serve(const ViewerRequest& request) {
   entry.request_id = served.cf_id;
   entry.host_header = HeaderValue(request.headers, "Host");
   entry.protocol = request.https ? "https" : "http";
+  entry.ssl_protocol = request.ssl_protocol;
+  entry.ssl_cipher = request.ssl_cipher;
   entry.request_bytes = request.target.size() + request.body.size();
   entry.time_taken_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   entry.protocol_version = "HTTP/1.1";
@@ -323,7 +326,7 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
   if (!request.https && policy == "https-only") return refuse(403, kBadRequestText);
   if (!request.https && policy == "redirect-to-https") {
     served.result_type = "Redirect";
-    return RedirectPage("https://" + HeaderValue(request.headers, "Host") + request.target);
+    return RedirectPage(HttpsRedirectLocation(HeaderValue(request.headers, "Host"), https_port_, request.target));
   }
   const std::string root = config->value("DefaultRootObject", "");
   if (target.path == "/" && !root.empty()) target.path += root;
@@ -437,12 +440,14 @@ std::variant<OriginResponse, ViewerResponse> Edge::FetchFrom(const Json& origin_
     origin_host = settings_.s3.HostHeader();
   } else {
     const std::string protocol = custom->value("OriginProtocolPolicy", "http-only");
-    if (protocol == "https-only" || (protocol == "match-viewer" && request.https)) {
-      return refuse(502, "cloudfront-local reaches origins over HTTP only: set OriginProtocolPolicy to "
-                         "http-only (or match-viewer) to test through this origin.");
-    }
+    fetch.https = protocol == "https-only" || (protocol == "match-viewer" && request.https);
     fetch.host = domain;
-    fetch.port = static_cast<int>(SecondsMember(*custom, "HTTPPort", 80));
+    fetch.port = static_cast<int>(fetch.https ? SecondsMember(*custom, "HTTPSPort", 443)
+                                              : SecondsMember(*custom, "HTTPPort", 80));
+    if (fetch.https) {
+      fetch.server_name = domain;
+      fetch.ssl_protocols = OriginSslProtocols(*custom);
+    }
     std::string lowered = domain;
     for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (const auto mapped = settings_.origin_addresses.find(lowered); mapped != settings_.origin_addresses.end()) {

@@ -64,6 +64,8 @@ class Edge {
   // Empties the cache (DELETE /_emulator/edge/cache); returns how many objects went.
   std::size_t ClearCache() { return cache_.Clear(); }
   AccessLog& log() { return log_; }
+  // The HTTPS listener's port, named by redirect-to-https's Location (443 until set).
+  void SetHttpsPort(int port) { https_port_ = port; }
 
   // The POP name in X-Amz-Cf-Pop and the Via host.
   static constexpr std::string_view kPop = "LCL1-C1";
@@ -96,6 +98,7 @@ class Edge {
   AccessLog log_;
   std::atomic<std::uint64_t> requests_{0};
   std::atomic<std::uint64_t> errors_{0};
+  std::atomic<int> https_port_{443};
 };
 
 }  // namespace cfl::edge

@@ -23,6 +23,8 @@ struct ViewerRequest {
   std::string client_ip = {};
   int client_port = 0;
   bool https = false;
+  std::string ssl_protocol = {};  // on HTTPS: the negotiated protocol and cipher
+  std::string ssl_cipher = {};
 };
 
 struct ViewerResponse {
@@ -41,6 +43,12 @@ struct OriginRequest {
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds read_timeout{30000};
   std::size_t max_body = 0;  // a longer answer is kTooLarge
+  // Over TLS: the certificate must name server_name (the origin's domain,
+  // also sent as SNI) and the protocol be at least the lowest of
+  // ssl_protocols (OriginSslProtocols' Items: SSLv3, TLSv1, TLSv1.1, TLSv1.2).
+  bool https = false;
+  std::string server_name = {};
+  std::vector<std::string> ssl_protocols = {};
 };
 
 struct OriginResponse {

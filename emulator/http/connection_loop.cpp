@@ -20,6 +20,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "emulator/http/tls.h"
+
 namespace cfl::http {
 namespace {
 
@@ -92,13 +94,17 @@ struct Connection {
   };
 
   Connection(std::uint64_t id, int fd, const FramingLimits& limits) : id(id), fd(fd), framer(limits) {}
-  ~Connection() { ::close(fd); }
+  ~Connection() {
+    tls.reset();
+    ::close(fd);
+  }
 
   std::size_t Pending() const { return out.size() - out_sent; }
 
   const std::uint64_t id;
   const int fd;
   ConnectionInfo info;
+  std::unique_ptr<TlsSession> tls;  // null on a plain HTTP listener
   RequestFramer framer;
   InputBuffer in;
   std::string out;  // answer bytes not sent yet start at out_sent
@@ -116,9 +122,24 @@ struct Connection {
   bool broken = false;
   bool drop_continue = false;   // cpp-httplib's own "100 Continue" would repeat ours
   std::size_t accounted = 0;    // bytes counted in the loop's budget
+  TimePoint handshake_deadline{};  // a TLS connection's handshake must end by then
 };
 
 bool WouldBlock() { return errno == EAGAIN || errno == EWOULDBLOCK; }
+
+// recv/send on the connection, through TLS when it has it.
+ssize_t Receive(Connection& connection, void* data, std::size_t size) {
+  if (connection.tls) return connection.tls->Receive(data, size);
+  return ::recv(connection.fd, data, size, 0);
+}
+
+ssize_t Send(Connection& connection, const void* data, std::size_t size) {
+  if (connection.tls) return connection.tls->Send(data, size);
+  return ::send(connection.fd, data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+// Bytes already received (by TLS) that the socket will not signal again.
+bool HasBuffered(const Connection& connection) { return connection.tls && connection.tls->HasPending(); }
 
 void Describe(const sockaddr_storage& address, std::string& ip, int& port) {
   char text[INET6_ADDRSTRLEN] = "";
@@ -362,6 +383,12 @@ struct ConnectionLoop::Impl {
       ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
       auto connection = std::make_unique<Connection>(next_id++, fd, framing);
       connection->info.fd = fd;
+      if (tls) {
+        connection->tls = tls->Accept(fd);
+        if (!connection->tls) continue;  // closes fd
+        connection->info.tls = true;
+        connection->handshake_deadline = SteadyClock::now() + limits.request_deadline;
+      }
       Describe(peer, connection->info.remote_ip, connection->info.remote_port);
       sockaddr_storage local{};
       length = sizeof local;
@@ -456,7 +483,7 @@ struct ConnectionLoop::Impl {
          "The request was not received in full within " +
              std::to_string(limits.request_deadline.count() / 1000) + " seconds of its first byte."});
     if (connection.Pending() == 0) {
-      [[maybe_unused]] const auto sent = ::send(connection.fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      [[maybe_unused]] const auto sent = Send(connection, answer.data(), answer.size());
     }
     ::shutdown(connection.fd, SHUT_WR);
     connection.mode = Connection::Mode::kLingering;
@@ -465,7 +492,15 @@ struct ConnectionLoop::Impl {
 
   TimePoint ReadDeadline(const Connection& connection) const {
     if (connection.request_started != TimePoint{}) return connection.request_started + limits.request_deadline;
-    return SteadyClock::now() + limits.idle_timeout;
+    const TimePoint idle = SteadyClock::now() + limits.idle_timeout;
+    // A handshake trickled in byte by byte would otherwise renew the idle deadline forever.
+    if (connection.tls && !connection.tls->established()) return std::min(idle, connection.handshake_deadline);
+    return idle;
+  }
+
+  // What wakes a connection waiting for input: a TLS handshake may wait to write.
+  static std::uint32_t InputEvents(const Connection& connection) {
+    return connection.tls && connection.tls->wants_write() ? EPOLLIN | EPOLLOUT : EPOLLIN;
   }
 
   // ---- serving one connection --------------------------------------------
@@ -476,8 +511,12 @@ struct ConnectionLoop::Impl {
     auto [tail, room] = connection.in.Reserve(connection.in.View().empty() ? kFirstRead : kReadChunk);
     if (!Account(connection)) return ReadResult::kOverBudget;
     for (;;) {
-      const ssize_t got = ::recv(connection.fd, tail, room, 0);
+      const ssize_t got = Receive(connection, tail, room);
       if (got > 0) {
+        if (connection.tls && connection.info.tls_protocol.empty()) {
+          connection.info.tls_protocol = connection.tls->protocol();
+          connection.info.tls_cipher = connection.tls->cipher();
+        }
         connection.in.Commit(static_cast<std::size_t>(got));
         return ReadResult::kData;
       }
@@ -490,8 +529,7 @@ struct ConnectionLoop::Impl {
   // Sends what is pending without waiting. False once the connection is broken.
   bool Flush(Connection& connection) {
     while (connection.Pending() > 0) {
-      const ssize_t sent = ::send(connection.fd, connection.out.data() + connection.out_sent, connection.Pending(),
-                                  MSG_NOSIGNAL | MSG_DONTWAIT);
+      const ssize_t sent = Send(connection, connection.out.data() + connection.out_sent, connection.Pending());
       if (sent > 0) {
         connection.out_sent += static_cast<std::size_t>(sent);
       } else if (sent < 0 && errno == EINTR) {
@@ -541,7 +579,7 @@ struct ConnectionLoop::Impl {
           return Park(connection, EPOLLOUT, SteadyClock::now() + limits.write_timeout);
         }
         if (connection.close_after_write) return Linger(connection);
-        if (connection.in.View().empty() && !connection.peer_closed) {
+        if (connection.in.View().empty() && !connection.peer_closed && !HasBuffered(connection)) {
           return Park(connection, EPOLLIN, ReadDeadline(connection));
         }
         continue;
@@ -565,7 +603,7 @@ struct ConnectionLoop::Impl {
           connection.peer_closed = true;
           continue;
         case ReadResult::kAgain:
-          return Park(connection, EPOLLIN, ReadDeadline(connection));
+          return Park(connection, InputEvents(connection), ReadDeadline(connection));
         case ReadResult::kOverBudget:
           return Refuse(connection, {503, "ServiceUnavailable",
                                      "The emulator holds too many unfinished requests; try again."});
@@ -593,6 +631,7 @@ struct ConnectionLoop::Impl {
   // (or limits.linger passes), so closing does not reset the connection while
   // the client still reads the answer.
   void Linger(Connection& connection) {
+    if (connection.tls) connection.tls->Close();
     ::shutdown(connection.fd, SHUT_WR);
     connection.mode = Connection::Mode::kLingering;
     Park(connection, EPOLLIN, SteadyClock::now() + limits.linger);
@@ -623,6 +662,7 @@ struct ConnectionLoop::Impl {
   ServingLimits limits;
   const FramingLimits framing;
   RequestServer& server;
+  const TlsServer* tls = nullptr;
   std::size_t max_connections = 0;
   int listen_fd = -1;
   int epoll_fd = -1;
@@ -662,7 +702,14 @@ class ConnectionLoop::Impl::Writer final : public ResponseWriter {
       c.out.append(bytes);
       return true;
     }
-    if (!c.stalled) return SendAlong(bytes);
+    if (!c.stalled && !c.tls) return SendAlong(bytes);
+    if (!c.stalled) {  // TLS: one record for what is gathered and bytes
+      c.out.append(bytes);
+      if (!loop_.Flush(c)) return Break();
+      if (!loop_.Account(c)) return Break();
+      if (c.Pending() > loop_.limits.max_pending_output) return WaitUntilBelow(loop_.limits.max_pending_output / 2);
+      return true;
+    }
     c.out.append(bytes);
     if (!loop_.Account(c)) return Break();
     if (c.Pending() > loop_.limits.max_pending_output) return WaitUntilBelow(loop_.limits.max_pending_output / 2);
@@ -753,6 +800,8 @@ ConnectionLoop::~ConnectionLoop() = default;
 int ConnectionLoop::Bind(const std::string& host, int port) { return impl_->Bind(host, port); }
 
 std::string ConnectionLoop::error() const { return impl_->error; }
+
+void ConnectionLoop::UseTls(const TlsServer* tls) { impl_->tls = tls; }
 
 int ConnectionLoop::listening_socket() const { return impl_->listen_fd; }
 

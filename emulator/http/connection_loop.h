@@ -66,6 +66,9 @@ struct ConnectionInfo {
   std::string local_ip;
   int local_port = 0;
   int fd = -1;
+  bool tls = false;  // the listener speaks HTTPS (ConnectionLoop::UseTls)
+  std::string tls_protocol = {};  // once the handshake is done: "TLSv1.3", ...
+  std::string tls_cipher = {};
 };
 
 // Where an answer goes. Writes are buffered and sent as the socket accepts them.
@@ -92,6 +95,8 @@ class RequestServer {
   virtual std::string RefusalAnswer(const Refusal& refusal) = 0;
 };
 
+class TlsServer;
+
 class ConnectionLoop {
  public:
   ConnectionLoop(ServingLimits limits, FramingLimits framing, RequestServer& server);
@@ -103,6 +108,10 @@ class ConnectionLoop {
   // or -1 (error() says why).
   int Bind(const std::string& host, int port);
   std::string error() const;
+  // Every connection speaks TLS with tls's certificates (the handshake is
+  // read like a request: non-blocking, bounded by request_deadline from the
+  // first byte). REQUIRES: before Run(); tls outlives the loop.
+  void UseTls(const TlsServer* tls);
   // The listening socket, once bound (-1 before).
   int listening_socket() const;
 

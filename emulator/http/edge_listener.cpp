@@ -6,8 +6,13 @@
 #include <chrono>
 #include <memory>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include "emulator/edge/error_pages.h"
 #include "emulator/http/framed_httplib.h"
+#include "emulator/http/tls.h"
 
 namespace cfl::http {
 namespace {
@@ -16,10 +21,16 @@ namespace {
 // is far larger, the emulator's is its memory's.
 constexpr std::size_t kMaxViewerBody = std::size_t{16} << 20;
 
+// The connection whose request this thread serves: httplib hands the handler
+// only the request, and a request is served on the thread that framed it.
+thread_local const ConnectionInfo* serving_connection = nullptr;
+
 }  // namespace
 
 struct EdgeListener::Impl final : RequestServer {
-  Impl(edge::Edge& edge, std::size_t max_workers) : edge(edge), loop(Limits(max_workers), Framing(), *this) {
+  Impl(edge::Edge& edge, std::size_t max_workers, const TlsServer* tls)
+      : edge(edge), https(tls != nullptr), loop(Limits(max_workers), Framing(), *this) {
+    if (tls) loop.UseTls(tls);
     const auto handler = [this](const httplib::Request& request, httplib::Response& response) {
       Handle(request, response);
     };
@@ -37,6 +48,7 @@ struct EdgeListener::Impl final : RequestServer {
   }
 
   edge::Edge& edge;
+  const bool https;
   FramedServer http;
   ConnectionLoop loop;
 
@@ -90,11 +102,19 @@ struct EdgeListener::Impl final : RequestServer {
     viewer.body = request.body;
     viewer.client_ip = request.remote_addr;
     viewer.client_port = request.remote_port;
+    viewer.https = https;
+    if (serving_connection) {
+      viewer.ssl_protocol = serving_connection->tls_protocol;
+      viewer.ssl_cipher = serving_connection->tls_cipher;
+    }
     Write(edge.Serve(viewer), response);
   }
 
   bool Serve(std::string_view request, bool closing, const ConnectionInfo& connection, ResponseWriter& out) override {
-    return ServeFramed(http, request, closing, connection, out);
+    serving_connection = &connection;
+    const bool keep = ServeFramed(http, request, closing, connection, out);
+    serving_connection = nullptr;
+    return keep;
   }
 
   std::string RefusalAnswer(const Refusal& refusal) override {
@@ -106,8 +126,8 @@ struct EdgeListener::Impl final : RequestServer {
   }
 };
 
-EdgeListener::EdgeListener(edge::Edge& edge, std::size_t max_workers)
-    : impl_(std::make_unique<Impl>(edge, max_workers)) {}
+EdgeListener::EdgeListener(edge::Edge& edge, std::size_t max_workers, const TlsServer* tls)
+    : impl_(std::make_unique<Impl>(edge, max_workers, tls)) {}
 
 EdgeListener::~EdgeListener() = default;
 
@@ -126,10 +146,62 @@ void EdgeListener::Stop() {
   impl_->loop.Stop();
 }
 
+namespace {
+
+// The lowest of OriginSslProtocols' Items as OpenSSL's version number.
+int MinimumProtocol(const std::vector<std::string>& protocols) {
+  int lowest = TLS1_2_VERSION;
+  for (const auto& name : protocols) {
+    const int version = name == "SSLv3"     ? SSL3_VERSION
+                        : name == "TLSv1"   ? TLS1_VERSION
+                        : name == "TLSv1.1" ? TLS1_1_VERSION
+                                            : TLS1_2_VERSION;
+    lowest = std::min(lowest, version);
+  }
+  return lowest;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<HttpOriginFetcher>, std::string> HttpOriginFetcher::Create(const std::string& origin_ca_file) {
+  std::unique_ptr<HttpOriginFetcher> fetcher(new HttpOriginFetcher());
+  fetcher->trusted_ = X509_STORE_new();
+  if (!fetcher->trusted_ || X509_STORE_set_default_paths(fetcher->trusted_) != 1) {
+    return Fail(std::string("cannot load the system's certificate authorities"));
+  }
+  ERR_clear_error();  // a missing system bundle is not an error: --origin-ca may be all there is
+  if (!origin_ca_file.empty() && X509_STORE_load_file(fetcher->trusted_, origin_ca_file.c_str()) != 1) {
+    ERR_clear_error();
+    return Fail("--origin-ca: cannot read PEM certificates from " + origin_ca_file);
+  }
+  fetcher->origin_ca_file_ = origin_ca_file;
+  return fetcher;
+}
+
+HttpOriginFetcher::~HttpOriginFetcher() { X509_STORE_free(trusted_); }
+
 edge::OriginResponse HttpOriginFetcher::Fetch(const edge::OriginRequest& request) {
   using Outcome = edge::OriginResponse::Outcome;
   edge::OriginResponse answer;
-  httplib::Client client(request.host, request.port);
+  std::unique_ptr<httplib::ClientImpl> connection;
+  if (request.https) {
+    // Connect to host:port (an --origin-address mapping) while the TLS name,
+    // SNI and the certificate check use the origin's own domain.
+    auto tls = std::make_unique<httplib::SSLClient>(request.server_name, request.port);
+    if (request.host != request.server_name) tls->set_hostname_addr_map({{request.server_name, request.host}});
+    tls->enable_server_certificate_verification(true);
+    X509_STORE_up_ref(trusted_);
+    tls->set_ca_cert_store(trusted_);  // takes the reference
+    // At connect httplib loads what is named here into the store, which holds
+    // it already: name something cheap (the small --origin-ca file, or the
+    // hashed directory), or it would parse the system's whole bundle again.
+    tls->set_ca_cert_path(origin_ca_file_, origin_ca_file_.empty() ? X509_get_default_cert_dir() : "");
+    SSL_CTX_set_min_proto_version(tls->ssl_context(), MinimumProtocol(request.ssl_protocols));
+    connection = std::move(tls);
+  } else {
+    connection = std::make_unique<httplib::ClientImpl>(request.host, request.port);
+  }
+  httplib::ClientImpl& client = *connection;
   const auto seconds = [](std::chrono::milliseconds ms) { return static_cast<time_t>(ms.count() / 1000); };
   const auto micros = [](std::chrono::milliseconds ms) { return static_cast<time_t>((ms.count() % 1000) * 1000); };
   client.set_connection_timeout(seconds(request.connect_timeout), micros(request.connect_timeout));

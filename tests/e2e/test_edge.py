@@ -221,7 +221,7 @@ def test_an_update_serves_only_once_deployed_on_the_clock(start_emulator, origin
     assert get(edge, dist["DomainName"], "/c").json()["headers"]["Host"] == API_DOMAIN
 
 
-def test_behaviors_route_by_path_pattern_in_order(cf_edge, edge_url, origin):
+def test_behaviors_route_by_path_pattern_in_order(cf_edge, edge_url, edge_emulator, origin):
     behaviors = [
         {"PathPattern": "/api/*", "TargetOriginId": "api", "ViewerProtocolPolicy": "allow-all",
          "CachePolicyId": u.CACHING_OPTIMIZED,
@@ -259,7 +259,8 @@ def test_behaviors_route_by_path_pattern_in_order(cf_edge, edge_url, origin):
     assert_cloudfront_error(get(edge_url, domain, "/img/B.JPG"), 403)  # https-only on HTTP
     moved = get(edge_url, domain, "/secure/x?y=1")
     assert moved.status_code == 301
-    assert moved.headers["Location"] == f"https://{domain}/secure/x?y=1"
+    https_port = edge_emulator.health()["edge"]["https"].rpartition(":")[2]  # the HTTPS listener's
+    assert moved.headers["Location"] == f"https://{domain}:{https_port}/secure/x?y=1"
 
 
 def test_origin_failures_are_502_and_504(cf_edge, edge_url, origin):
