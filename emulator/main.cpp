@@ -21,6 +21,7 @@
 #include "emulator/control/fixtures.h"
 #include "emulator/control/request_journal.h"
 #include "emulator/edge/edge.h"
+#include "emulator/edge/edge_functions.h"
 #include "emulator/http/edge_listener.h"
 #include "emulator/http/server.h"
 #include "emulator/runtime/njs_executor.h"
@@ -124,6 +125,8 @@ int Run(cfl::Options options) {
   }
   cfl::http::HttpOriginFetcher origin_fetcher;
   cfl::edge::Edge edge(*store, clock, origin_fetcher, std::move(edge_settings));
+  cfl::edge::EdgeFunctions edge_functions(services, 1000);  // runs kept for /_emulator/edge/function-logs
+  edge.UseFunctions(&edge_functions);
   if (!edge.log().ok()) {
     std::cerr << "cloudfront-local: --edge-log: " << edge.log().error() << "\n";
     return 1;

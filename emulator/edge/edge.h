@@ -31,6 +31,8 @@
 
 namespace cfl::edge {
 
+class EdgeFunctions;
+
 struct EdgeSettings {
   // Origin domain → "host:port" to connect to instead (--origin-address).
   std::map<std::string, std::string> origin_addresses;
@@ -64,6 +66,10 @@ class Edge {
   // Empties the cache (DELETE /_emulator/edge/cache); returns how many objects went.
   std::size_t ClearCache() { return cache_.Clear(); }
   AccessLog& log() { return log_; }
+  // CloudFront Functions on the request path (edge_functions.h); null: none
+  // run. Set before the first request, never changed.
+  void UseFunctions(EdgeFunctions* functions) { functions_ = functions; }
+  EdgeFunctions* functions() const { return functions_; }
 
   // The POP name in X-Amz-Cf-Pop and the Via host.
   static constexpr std::string_view kPop = "LCL1-C1";
@@ -94,6 +100,7 @@ class Edge {
   DistributionIndex index_;
   EdgeCache cache_;
   AccessLog log_;
+  EdgeFunctions* functions_ = nullptr;
   std::atomic<std::uint64_t> requests_{0};
   std::atomic<std::uint64_t> errors_{0};
 };
