@@ -7,6 +7,10 @@ the answer, a key value store's data (written through the data plane with boto3 
 what a 2.0 function answers, failures answer CloudFront's 503, each run's console.log lines are read
 from the control plane, and Lambda@Edge associations are reported as skipped."""
 
+import json
+import os
+import subprocess
+
 import pytest
 
 import e2e_util as u
@@ -269,3 +273,31 @@ def test_an_association_serves_once_deployed_and_a_publish_at_once(start_emulato
         assert get(edge, dist["DomainName"], "/w").text == "v2"
     finally:
         origin.close()
+
+
+def test_the_aws_cli_publishes_a_function_that_the_edge_runs(fn_emulator, fn_edge, account, tmp_path):
+    """The README's flow with the AWS CLI v2: create-function, publish-function, a distribution with
+    the association, then the edge runs it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({"AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1",
+                "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_PAGER": "",
+                "AWS_MAX_ATTEMPTS": "1"})
+
+    def aws(*args):
+        cmd = ["/usr/bin/aws", "cloudfront", *args, "--endpoint-url", fn_emulator.url, "--output", "json"]
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, f"{cmd}\n{done.stderr}"
+        return json.loads(done.stdout)
+
+    code = tmp_path / "fn.js"
+    code.write_text("function handler(event) { var r = event.request; "
+                    "if (r.uri.endsWith('/')) r.uri += 'index.html'; return r; }")
+    etag = aws("create-function", "--name", "index-rewrite", "--function-config",
+               "Comment=rewrite,Runtime=cloudfront-js-2.0", "--function-code", f"fileb://{code}")["ETag"]
+    arn = aws("publish-function", "--name", "index-rewrite", "--if-match", etag)[
+        "FunctionSummary"]["FunctionMetadata"]["FunctionARN"]
+    config = tmp_path / "dist.json"
+    config.write_text(json.dumps(with_functions(viewer_request=arn)))
+    dist = aws("create-distribution", "--distribution-config", f"file://{config}")["Distribution"]
+    answer = get(fn_edge, dist["DomainName"], f"/cli-{account}/")
+    assert answer.status_code == 200 and answer.json()["path"] == f"/cli-{account}/index.html"
