@@ -394,6 +394,12 @@ runtime::ViewerRequest EventRequestOf(const ViewerRequest& request, const std::s
 
 }  // namespace
 
+FunctionStep EdgeFunctions::FailedRun(Ran& ran, const FunctionCall& call, std::string error, bool throttled) {
+  ran.log.error = std::move(error);
+  logs_.Record(std::move(ran.log));
+  return Failed(call, throttled);
+}
+
 FunctionStep EdgeFunctions::OnViewerRequest(const Json& behavior, const FunctionCall& call,
                                             const ViewerRequest& request, const std::string& path,
                                             const std::string& query) {
@@ -401,11 +407,7 @@ FunctionStep EdgeFunctions::OnViewerRequest(const Json& behavior, const Function
   if (arn.empty()) return {};
   const std::string event = runtime::ViewerRequestEvent(EventRequestOf(request, path, query), ContextOf(call));
   Ran ran = Run(call, arn, "viewer-request", event);
-  const auto failed = [&](std::string error, bool throttled) {
-    ran.log.error = std::move(error);
-    logs_.Record(std::move(ran.log));
-    return Failed(call, throttled);
-  };
+  const auto failed = [&](std::string error, bool throttled) { return FailedRun(ran, call, std::move(error), throttled); };
   if (!ran.output) return failed(ran.error, ran.throttled);
   FunctionStep step;
   if (const auto response = ran.output->find("response"); response != ran.output->end()) {
@@ -435,11 +437,7 @@ FunctionStep EdgeFunctions::OnViewerResponse(const Json& behavior, const Functio
   const std::string event =
       runtime::ViewerResponseEvent(EventRequestOf(request, path, query), data, ContextOf(call));
   Ran ran = Run(call, arn, "viewer-response", event);
-  const auto failed = [&](std::string error, bool throttled) {
-    ran.log.error = std::move(error);
-    logs_.Record(std::move(ran.log));
-    return Failed(call, throttled);
-  };
+  const auto failed = [&](std::string error, bool throttled) { return FailedRun(ran, call, std::move(error), throttled); };
   if (!ran.output) return failed(ran.error, ran.throttled);
   const auto returned = ran.output->find("response");
   if (returned == ran.output->end()) return failed("A viewer-response function must return a response", false);

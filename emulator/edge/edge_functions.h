@@ -152,6 +152,8 @@ class EdgeFunctions {
   struct Ran;
   Ran Run(const FunctionCall& call, const std::string& arn, std::string_view event_type,
           const std::string& event_json);
+  // Records the failed run (with why) and answers CloudFront's 503.
+  FunctionStep FailedRun(Ran& ran, const FunctionCall& call, std::string error, bool throttled);
 
   api::Services& services_;
   FunctionLogs logs_;
