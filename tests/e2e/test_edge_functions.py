@@ -214,10 +214,12 @@ def test_a_failing_function_answers_503_and_is_logged(cf, fn_edge, fn_emulator, 
     throws = published(cf, "throws", "function handler(event) { console.log('about to fail'); throw new Error('boom'); }")
     invalid = published(cf, "invalid", "function handler(event) { return 42; }")
     loops = published(cf, "loops", "function handler(event) { while (true) {} }")
+    hungry = published(cf, "hungry", "function handler(event) { var s = 'x'; while (true) s += s; }")
     bad_response = published(cf, "bad-response", "function handler(event) { return event.request; }")
     cases = [(with_functions(viewer_request=throws), "FunctionExecutionError", True),
              (with_functions(viewer_request=invalid), "FunctionExecutionError", True),
              (with_functions(viewer_request=loops), "FunctionThrottledError", True),
+             (with_functions(viewer_request=hungry), "FunctionExecutionError", True),  # the memory limit
              (with_functions(viewer_response=bad_response), "FunctionExecutionError", False)]
     for config, result, on_request in cases:
         dist, _ = create(cf, config)
@@ -230,6 +232,8 @@ def test_a_failing_function_answers_503_and_is_logged(cf, fn_edge, fn_emulator, 
             ("503", "Error", result)
     runs = fn_emulator.call("GET", "/edge/function-logs", query={"function": "throws", "limit": 1})["runs"]
     assert runs[0]["logs"] == ["about to fail"] and "boom" in runs[0]["error"]
+    hungry_run = fn_emulator.call("GET", "/edge/function-logs", query={"function": "hungry", "limit": 1})["runs"][0]
+    assert hungry_run["error"]  # njs reports the failed allocation in its own words
 
 
 def test_lambda_at_edge_associations_are_reported_as_skipped(cf, fn_edge, account):
