@@ -333,8 +333,8 @@ EdgeFunctions::EdgeFunctions(api::Services& services, std::size_t log_capacity)
 
 EdgeFunctions::Ran EdgeFunctions::Run(const FunctionCall& call, const std::string& arn, std::string_view event_type,
                                       const std::string& event_json) {
-  FunctionLogEntry entry{call.now_ms, call.distribution_id, FunctionNameOf(arn), std::string(event_type),
-                         call.request_id, {}, {}, 0};
+  FunctionLogEntry entry{call.now_ms, std::string(call.distribution_id), FunctionNameOf(arn), std::string(event_type),
+                         std::string(call.request_id), {}, {}, 0};
   Ran ran;
   const auto record = entry.function_name.empty()
                           ? std::nullopt
@@ -343,7 +343,7 @@ EdgeFunctions::Ran EdgeFunctions::Run(const FunctionCall& call, const std::strin
   if (!function.is_object()) {
     ran.error = "The function " + arn + " has no LIVE stage.";
   } else {
-    const api::RequestContext ctx{services_, call.account, call.request_id, call.now_ms};
+    const api::RequestContext ctx{services_, std::string(call.account), std::string(call.request_id), call.now_ms};
     const std::string code_base64 = engine::StringMember(function, "FunctionCode");  // outlives run's view of it
     const families::FunctionRun run{.function_config = engine::MemberOf(function, "FunctionConfig"),
                                     .code_base64 = code_base64,
@@ -378,13 +378,13 @@ FunctionStep Failed(const FunctionCall& call, bool throttled) {
   FunctionStep step;
   step.kind = FunctionStep::Kind::kFailed;
   step.detailed_result_type = std::string(throttled ? kFunctionThrottledError : kFunctionExecutionError);
-  step.response = ErrorPage(503, kFunctionErrorText, call.request_id);
+  step.response = ErrorPage(503, kFunctionErrorText, std::string(call.request_id));
   SetXCache(step.response->headers, step.detailed_result_type);
   return step;
 }
 
 runtime::EventContext ContextOf(const FunctionCall& call) {
-  return {call.distribution_domain, call.distribution_id, call.request_id};
+  return {std::string(call.distribution_domain), std::string(call.distribution_id), std::string(call.request_id)};
 }
 
 runtime::ViewerRequest EventRequestOf(const ViewerRequest& request, const std::string& path,

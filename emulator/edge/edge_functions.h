@@ -92,12 +92,14 @@ nlohmann::json FunctionLogJson(const FunctionLogEntry& entry);
 
 // --- Running the associations.
 
-// Which request a function runs for (the event's context and viewer).
+// Which request a function runs for (the event's context and viewer). Views
+// into the caller's strings (the edge's per-request facts), valid for the call:
+// a request with no function pays for no copies.
 struct FunctionCall {
-  std::string account;  // the distribution's owner
-  std::string distribution_id;
-  std::string distribution_domain;
-  std::string request_id;
+  std::string_view account;  // the distribution's owner
+  std::string_view distribution_id;
+  std::string_view distribution_domain;
+  std::string_view request_id;
   std::int64_t now_ms = 0;
 };
 
