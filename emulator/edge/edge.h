@@ -5,7 +5,9 @@
 // redirect-to-https, answers from its cache while an object is fresh on the
 // injected clock (and not covered by a completed invalidation), else fetches
 // from the behavior's origin (custom, or S3 through --s3-endpoint, signed
-// for an origin access control); logs every request (access_log.h).
+// for an origin access control); runs a behavior's CloudFront Functions
+// (viewer-request before the cache, viewer-response on the answer:
+// edge_functions.h); logs every request (access_log.h).
 //
 // Thread-safe: Serve runs on any number of threads. It reads distributions
 // through the store (never the API's XML), holds no lock of its own while an

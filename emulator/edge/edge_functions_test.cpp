@@ -2,14 +2,139 @@
 
 #include <doctest/doctest.h>
 
+#include <mutex>
+
+#include "emulator/edge/edge.h"
+#include "emulator/engine/handler_test_fixture.h"
 #include "emulator/runtime/function_event.h"
+#include "emulator/runtime/function_executor.h"
 
 namespace cfl::edge {
 namespace {
 
 using Json = nlohmann::json;
 
+// Answers 200 with the target it was asked for and the headers it got.
+struct EchoOrigin final : OriginFetcher {
+  std::mutex mutex;
+  std::vector<OriginRequest> seen;
+  OriginResponse Fetch(const OriginRequest& request) override {
+    std::lock_guard lock(mutex);
+    seen.push_back(request);
+    return {OriginResponse::Outcome::kAnswered, 200, {{"Cache-Control", "max-age=60"}}, request.target, ""};
+  }
+};
+
+// A function runtime that answers what the test sets, and keeps the events it got.
+struct ScriptedExecutor final : runtime::FunctionExecutor {
+  std::mutex mutex;
+  runtime::ExecutionResult next;
+  std::vector<Json> events;
+  runtime::ExecutionResult Run(const runtime::Execution& execution, const runtime::Limits&) override {
+    std::lock_guard lock(mutex);
+    events.push_back(Json::parse(execution.event_json));
+    return next;
+  }
+};
+
+runtime::ExecutionResult Returning(const Json& output, std::vector<std::string> logs = {}) {
+  runtime::ExecutionResult result;
+  result.outcome = runtime::ExecutionResult::Outcome::kOk;
+  result.output = output.dump();
+  result.logs = std::move(logs);
+  return result;
+}
+
+struct FunctionsFixture : engine::HandlerTestFixture {
+  EchoOrigin origin;
+  ScriptedExecutor executor;
+  Edge edge{*store, clock, origin, EdgeSettings{}};
+  EdgeFunctions functions{services, 10};
+
+  FunctionsFixture() {
+    services.functions = &executor;
+    edge.UseFunctions(&functions);
+  }
+
+  // A published function associated with a new distribution's default
+  // behavior for event_type, deployed; returns the distribution's domain.
+  std::string DistributionWith(const std::string& event_type) {
+    const auto created = Call("CreateFunction", {{"Name", "f"},
+                                                 {"FunctionConfig", {{"Comment", ""}, {"Runtime", "cloudfront-js-2.0"}}},
+                                                 {"FunctionCode", "ZnVuY3Rpb24gaGFuZGxlcihlKSB7fQ=="}});
+    REQUIRE(created);
+    REQUIRE(Call("PublishFunction", {{"Name", "f"}, {"IfMatch", created.value()["ETag"]}}));
+    Json config = engine::MinimalDistributionConfig("fn");
+    config["Origins"]["Items"][0] = {
+        {"Id", "s3"},
+        {"DomainName", "origin.test"},
+        {"CustomOriginConfig", {{"HTTPPort", 80}, {"HTTPSPort", 443}, {"OriginProtocolPolicy", "http-only"}}}};
+    config["DefaultCacheBehavior"]["FunctionAssociations"] = {
+        {"Quantity", 1},
+        {"Items", {{{"EventType", event_type}, {"FunctionARN", "arn:aws:cloudfront::111111111111:function/f"}}}}};
+    const auto distribution = Call("CreateDistribution", {{"DistributionConfig", config}});
+    REQUIRE(distribution);
+    clock.Advance(std::chrono::seconds(6));
+    return distribution.value()["Distribution"]["DomainName"];
+  }
+
+  ViewerResponse Get(const std::string& host, const std::string& target) {
+    return edge.Serve({"GET", target, {{"Host", host}, {"Cookie", "a=1"}}, "", "10.0.0.1", 1234, false});
+  }
+};
+
 }  // namespace
+
+TEST_CASE_FIXTURE(FunctionsFixture, "edge: a viewer-request function's rewrite makes the cache key and the origin's target") {
+  const std::string domain = DistributionWith("viewer-request");
+  executor.next = Returning({{"request", {{"uri", "/rewritten"}, {"querystring", Json::object()}}}}, {"ran"});
+  auto first = Get(domain, "/a");
+  CHECK(first.status == 200);
+  CHECK(first.body == "/rewritten");
+  CHECK(HeaderValue(first.headers, "X-Cache") == "Miss from cloudfront");
+  auto second = Get(domain, "/b");  // rewritten alike: the same cache key
+  CHECK(HeaderValue(second.headers, "X-Cache") == "Hit from cloudfront");
+  CHECK(origin.seen.size() == 1);
+  REQUIRE(executor.events.size() == 2);
+  CHECK(executor.events[0]["request"]["uri"] == "/a");
+  CHECK(executor.events[0]["request"]["cookies"]["a"]["value"] == "1");
+  CHECK(executor.events[0]["context"]["distributionDomainName"] == domain);
+  CHECK(executor.events[0]["viewer"]["ip"] == "10.0.0.1");
+  const auto runs = functions.logs().Recent("", "f", 10);
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[0].lines == std::vector<std::string>{"ran"});
+
+  executor.next = Returning({{"response", {{"statusCode", 302}, {"headers", {{"location", {{"value", "/x"}}}}}}}});
+  auto generated = Get(domain, "/c");
+  CHECK(generated.status == 302);
+  CHECK(HeaderValue(generated.headers, "Location") == "/x");
+  CHECK(HeaderValue(generated.headers, "X-Cache") == "FunctionGeneratedResponse from cloudfront");
+  CHECK(origin.seen.size() == 1);
+
+  executor.next = runtime::ExecutionResult{runtime::ExecutionResult::Outcome::kTimeLimit, "", {}, "too slow", 100};
+  auto throttled = Get(domain, "/d");
+  CHECK(throttled.status == 503);
+  CHECK(HeaderValue(throttled.headers, "X-Cache") == "FunctionThrottledError from cloudfront");
+  CHECK(functions.logs().Recent("", "", 1)[0].error == "too slow");
+  executor.next = Returning({{"request", {{"uri", "no-slash"}}}});
+  auto invalid = Get(domain, "/e");
+  CHECK(invalid.status == 503);
+  CHECK(HeaderValue(invalid.headers, "X-Cache") == "FunctionExecutionError from cloudfront");
+}
+
+TEST_CASE_FIXTURE(FunctionsFixture, "edge: a viewer-response function changes hits and misses") {
+  const std::string domain = DistributionWith("viewer-response");
+  executor.next = Returning({{"response", {{"statusCode", 201}, {"headers", {{"x-added", {{"value", "1"}}}}}}}});
+  for (const char* expected : {"Miss from cloudfront", "Hit from cloudfront"}) {
+    auto answer = Get(domain, "/a");
+    CHECK(answer.status == 201);
+    CHECK(answer.body == "/a");
+    CHECK(HeaderValue(answer.headers, "x-added") == "1");
+    CHECK(HeaderValue(answer.headers, "X-Cache") == "");  // the function's headers replace the answer's
+    CHECK(executor.events.back()["response"]["headers"]["x-cache"]["value"] == expected);
+  }
+  CHECK(origin.seen.size() == 1);
+}
 
 TEST_CASE("a viewer-request function's returned request: uri, querystring, headers, cookies") {
   const Headers original = {{"Host", "d1.cloudfront.net"}, {"Accept", "*/*"}, {"Cookie", "a=1"}};
