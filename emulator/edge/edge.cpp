@@ -361,7 +361,8 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
     ApplyResponseHeadersPolicy(policy, viewer, response.headers);
     if (policy.is_object()) served.server_timing_rate = ServerTimingRate(policy);
   }
-  if (functions_) {
+  // CloudFront does not run viewer-response functions on answers of 400 or more.
+  if (functions_ && response.status < 400) {
     FunctionStep step = functions_->OnViewerResponse(behavior, call, viewer, seen.path, seen.query, response);
     if (step.kind == FunctionStep::Kind::kFailed) {
       served.result_type = "Error";

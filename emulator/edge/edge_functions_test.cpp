@@ -21,7 +21,8 @@ struct EchoOrigin final : OriginFetcher {
   OriginResponse Fetch(const OriginRequest& request) override {
     std::lock_guard lock(mutex);
     seen.push_back(request);
-    return {OriginResponse::Outcome::kAnswered, 200, {{"Cache-Control", "max-age=60"}}, request.target, ""};
+    const int status = request.target.starts_with("/missing") ? 404 : 200;
+    return {OriginResponse::Outcome::kAnswered, status, {{"Cache-Control", "max-age=60"}}, request.target, ""};
   }
 };
 
@@ -134,6 +135,10 @@ TEST_CASE_FIXTURE(FunctionsFixture, "edge: a viewer-response function changes hi
     CHECK(executor.events.back()["response"]["headers"]["x-cache"]["value"] == expected);
   }
   CHECK(origin.seen.size() == 1);
+  // An answer of 400 or more is not given to the function.
+  const auto runs = executor.events.size();
+  CHECK(Get(domain, "/missing").status == 404);
+  CHECK(executor.events.size() == runs);
 }
 
 TEST_CASE("a viewer-request function's returned request: uri, querystring, headers, cookies") {

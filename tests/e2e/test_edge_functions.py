@@ -171,6 +171,11 @@ def test_a_viewer_response_function_changes_headers_and_cookies_of_hits_and_miss
         assert answer.headers["x-powered-by-function"] == "viewer-response 200"
         assert answer.headers["Set-Cookie"] == "visited=yes; Secure"
         assert "X-Origin-Secret" not in answer.headers
+    # Not on an answer of 400 or more (CloudFront's restriction on viewer-response functions).
+    fn_origin.routes[f"/gone-{account}"] = (404, {"X-Origin-Secret": "s"}, b"not here")
+    missing = get(fn_edge, dist["DomainName"], f"/gone-{account}")
+    assert missing.status_code == 404 and "x-powered-by-function" not in missing.headers
+    assert missing.headers["X-Origin-Secret"] == "s"
 
 
 KVS_LOOKUP = """
