@@ -22,6 +22,7 @@
 #include "emulator/control/fixtures.h"
 #include "emulator/control/request_journal.h"
 #include "emulator/edge/edge.h"
+#include "emulator/edge/edge_functions.h"
 #include "emulator/http/edge_listener.h"
 #include "emulator/http/server.h"
 #include "emulator/http/tls.h"
@@ -152,6 +153,8 @@ int Run(cfl::Options options) {
     return 2;
   }
   cfl::edge::Edge edge(*store, clock, **origin_fetcher, std::move(edge_settings));
+  cfl::edge::EdgeFunctions edge_functions(services, 1000);  // runs kept for /_emulator/edge/function-logs
+  edge.UseFunctions(&edge_functions);
   if (!edge.log().ok()) {
     std::cerr << "cloudfront-local: --edge-log: " << edge.log().error() << "\n";
     return 1;

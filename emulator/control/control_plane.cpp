@@ -9,6 +9,7 @@
 #include "emulator/control/resource_browser.h"
 #include "emulator/control/snapshot.h"
 #include "emulator/control/touch.h"
+#include "emulator/edge/edge_functions.h"
 #include "emulator/engine/registry.h"
 
 namespace cfl::control {
@@ -111,6 +112,8 @@ const std::vector<ControlPlane::Endpoint>& ControlPlane::Endpoints() {
       {"GET", "/edge/logs", &ControlPlane::EdgeLogs},
       {"DELETE", "/edge/logs", &ControlPlane::ClearEdgeLogs},
       {"GET", "/edge/ca.pem", &ControlPlane::EdgeCaPem},
+      {"GET", "/edge/function-logs", &ControlPlane::EdgeFunctionLogs},
+      {"DELETE", "/edge/function-logs", &ControlPlane::ClearEdgeFunctionLogs},
       {"GET", "/ui", &ControlPlane::DashboardPage},
       {"GET", "/ui/{}", &ControlPlane::DashboardFile},
   };
@@ -202,18 +205,28 @@ ControlResponse ControlPlane::ClearEdgeCache(const ControlRequest&, const Params
   return {200, {{"cleared", deps_.edge->ClearCache()}}};
 }
 
+namespace {
+
+// The limit parameter of the edge's log endpoints: 0 to 10000, 100 when absent.
+Result<std::size_t, Problem> LimitParameter(const ControlRequest& request) {
+  auto given = Parameter(request.query, "limit");
+  if (!given) return std::size_t{100};
+  std::size_t number = 0;
+  const auto parsed = std::from_chars(given->data(), given->data() + given->size(), number);
+  if (given->empty() || parsed.ec != std::errc() || parsed.ptr != given->data() + given->size() || number > 10000) {
+    return Fail(BadRequest("limit must be an integer from 0 to 10000, got \"" + given->substr(0, 64) + "\""));
+  }
+  return number;
+}
+
+}  // namespace
+
 ControlResponse ControlPlane::EdgeLogs(const ControlRequest& request, const Params&) {
   if (!deps_.edge) return {404, {{"error", "the edge is turned off (--no-edge)"}}};
   if (auto ok = OnlyParameters(request.query, {"distribution", "limit"}); !ok) return Error(ok.error());
-  std::size_t limit = 100;
-  if (auto given = Parameter(request.query, "limit")) {
-    std::size_t number = 0;
-    const auto parsed = std::from_chars(given->data(), given->data() + given->size(), number);
-    if (given->empty() || parsed.ec != std::errc() || parsed.ptr != given->data() + given->size() || number > 10000) {
-      return Error(BadRequest("limit must be an integer from 0 to 10000, got \"" + given->substr(0, 64) + "\""));
-    }
-    limit = number;
-  }
+  const auto limit_given = LimitParameter(request);
+  if (!limit_given) return Error(limit_given.error());
+  const std::size_t limit = limit_given.value();
   Json fields = Json::array();
   for (const auto field : edge::AccessLogFields()) fields.push_back(field);
   Json lines = Json::array();
@@ -221,6 +234,26 @@ ControlResponse ControlPlane::EdgeLogs(const ControlRequest& request, const Para
     lines.push_back(std::move(line));
   }
   return {200, {{"fields", std::move(fields)}, {"lines", std::move(lines)}}};
+}
+
+ControlResponse ControlPlane::EdgeFunctionLogs(const ControlRequest& request, const Params&) {
+  if (!deps_.edge || !deps_.edge->functions()) return {404, {{"error", "the edge is turned off (--no-edge)"}}};
+  if (auto ok = OnlyParameters(request.query, {"distribution", "function", "limit"}); !ok) return Error(ok.error());
+  const auto limit = LimitParameter(request);
+  if (!limit) return Error(limit.error());
+  Json runs = Json::array();
+  for (const auto& run : deps_.edge->functions()->logs().Recent(Parameter(request.query, "distribution").value_or(""),
+                                                               Parameter(request.query, "function").value_or(""),
+                                                               limit.value())) {
+    runs.push_back(edge::FunctionLogJson(run));
+  }
+  return {200, {{"runs", std::move(runs)}}};
+}
+
+ControlResponse ControlPlane::ClearEdgeFunctionLogs(const ControlRequest&, const Params&) {
+  if (!deps_.edge || !deps_.edge->functions()) return {404, {{"error", "the edge is turned off (--no-edge)"}}};
+  deps_.edge->functions()->logs().Clear();
+  return {200, {{"cleared", true}}};
 }
 
 ControlResponse ControlPlane::ClearEdgeLogs(const ControlRequest&, const Params&) {

@@ -101,6 +101,8 @@ class ControlPlane {
   ControlResponse EdgeLogs(const ControlRequest&, const Params&);
   ControlResponse ClearEdgeLogs(const ControlRequest&, const Params&);
   ControlResponse EdgeCaPem(const ControlRequest&, const Params&);
+  ControlResponse EdgeFunctionLogs(const ControlRequest&, const Params&);
+  ControlResponse ClearEdgeFunctionLogs(const ControlRequest&, const Params&);
   ControlResponse DashboardPage(const ControlRequest&, const Params&);
   ControlResponse DashboardFile(const ControlRequest&, const Params&);
 

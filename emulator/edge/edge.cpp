@@ -11,6 +11,7 @@
 #include "emulator/api/sigv4.h"
 #include "emulator/edge/behaviors.h"
 #include "emulator/edge/compression.h"
+#include "emulator/edge/edge_functions.h"
 #include "emulator/edge/error_pages.h"
 #include "emulator/edge/response_headers.h"
 #include "emulator/edge/s3_origin.h"
@@ -205,7 +206,8 @@ struct Edge::Served {
   std::string distribution_domain;
   std::string owner_account;
   std::string path;  // as the distribution sees it (without the /_edge/<id> of the path form)
-  std::string result_type = "Error";  // Hit, RefreshHit, Miss, Error, Redirect
+  std::string result_type = "Error";  // Hit, RefreshHit, Miss, Error, Redirect, FunctionGeneratedResponse
+  std::string detailed_result_type;    // when not result_type (FunctionExecutionError, ...)
   std::optional<double> upstream_ms;   // time spent on origins, when one was asked
   double server_timing_rate = 0;       // the share (0–100) of answers given Server-Timing
 };
@@ -262,7 +264,7 @@ ViewerResponse Edge::Serve(const ViewerRequest& request) {
   entry.user_agent = HeaderValue(request.headers, "User-Agent");
   entry.cookie = HeaderValue(request.headers, "Cookie");
   entry.result_type = served.result_type;
-  entry.detailed_result_type = served.result_type;
+  entry.detailed_result_type = served.detailed_result_type.empty() ? served.result_type : served.detailed_result_type;
   entry.request_id = served.cf_id;
   entry.host_header = HeaderValue(request.headers, "Host");
   entry.protocol = request.https ? "https" : "http";
@@ -328,16 +330,50 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
     served.result_type = "Redirect";
     return RedirectPage(HttpsRedirectLocation(HeaderValue(request.headers, "Host"), https_port_, request.target));
   }
+  // A viewer-request function may rewrite the request (what reaches the
+  // cache key and the origin) or answer itself.
+  std::optional<ViewerRequest> rewritten;
+  const FunctionCall call{served.owner_account, served.distribution_id, served.distribution_domain, served.cf_id,
+                          served.now_ms};
+  if (functions_) {
+    FunctionStep step = functions_->OnViewerRequest(behavior, call, request, target.path, target.query);
+    if (step.response) {
+      served.result_type = step.kind == FunctionStep::Kind::kGenerated ? step.detailed_result_type : "Error";
+      served.detailed_result_type = step.detailed_result_type;
+      if (request.method == "HEAD") step.response->body.clear();
+      AddLambdaSkipped(behavior, step.response->headers);
+      return std::move(*step.response);
+    }
+    if (step.request) {
+      target.path = std::move(step.request->path);
+      target.query = std::move(step.request->query);
+      rewritten = ViewerRequest{request.method, target.query.empty() ? target.path : target.path + "?" + target.query,
+                                std::move(step.request->headers), request.body, request.client_ip,
+                                request.client_port, request.https};
+    }
+  }
+  const ViewerRequest& viewer = rewritten ? *rewritten : request;
+  const Target seen = target;  // as a viewer-response function sees the request
   const std::string root = config->value("DefaultRootObject", "");
   if (target.path == "/" && !root.empty()) target.path += root;
-  auto response = FromOrigin(request, served, *config, behavior, target.path, target.query);
-  response = WithCustomErrorPage(request, served, *config, std::move(response));
+  auto response = FromOrigin(viewer, served, *config, behavior, target.path, target.query);
+  response = WithCustomErrorPage(viewer, served, *config, std::move(response));
   if (const std::string id = behavior.value("ResponseHeadersPolicyId", ""); !id.empty()) {
     const Json policy = PolicyConfig(store_, served.owner_account, "response-headers-policy",
                                      families::ManagedResponseHeadersPolicies(), id);
-    ApplyResponseHeadersPolicy(policy, request, response.headers);
+    ApplyResponseHeadersPolicy(policy, viewer, response.headers);
     if (policy.is_object()) served.server_timing_rate = ServerTimingRate(policy);
   }
+  // CloudFront does not run viewer-response functions on answers of 400 or more.
+  if (functions_ && response.status < 400) {
+    FunctionStep step = functions_->OnViewerResponse(behavior, call, viewer, seen.path, seen.query, response);
+    if (step.kind == FunctionStep::Kind::kFailed) {
+      served.result_type = "Error";
+      served.detailed_result_type = step.detailed_result_type;
+      response = std::move(*step.response);
+    }
+  }
+  AddLambdaSkipped(behavior, response.headers);
   return response;
 }
 

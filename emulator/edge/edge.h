@@ -5,7 +5,9 @@
 // redirect-to-https, answers from its cache while an object is fresh on the
 // injected clock (and not covered by a completed invalidation), else fetches
 // from the behavior's origin (custom, or S3 through --s3-endpoint, signed
-// for an origin access control); logs every request (access_log.h).
+// for an origin access control); runs a behavior's CloudFront Functions
+// (viewer-request before the cache, viewer-response on the answer:
+// edge_functions.h); logs every request (access_log.h).
 //
 // Thread-safe: Serve runs on any number of threads. It reads distributions
 // through the store (never the API's XML), holds no lock of its own while an
@@ -30,6 +32,8 @@
 #include "store/store.h"
 
 namespace cfl::edge {
+
+class EdgeFunctions;
 
 struct EdgeSettings {
   // Origin domain → "host:port" to connect to instead (--origin-address).
@@ -66,6 +70,10 @@ class Edge {
   AccessLog& log() { return log_; }
   // The HTTPS listener's port, named by redirect-to-https's Location (443 until set).
   void SetHttpsPort(int port) { https_port_ = port; }
+  // CloudFront Functions on the request path (edge_functions.h); null: none
+  // run. Set before the first request, never changed.
+  void UseFunctions(EdgeFunctions* functions) { functions_ = functions; }
+  EdgeFunctions* functions() const { return functions_; }
 
   // The POP name in X-Amz-Cf-Pop and the Via host.
   static constexpr std::string_view kPop = "LCL1-C1";
@@ -96,6 +104,7 @@ class Edge {
   DistributionIndex index_;
   EdgeCache cache_;
   AccessLog log_;
+  EdgeFunctions* functions_ = nullptr;
   std::atomic<std::uint64_t> requests_{0};
   std::atomic<std::uint64_t> errors_{0};
   std::atomic<int> https_port_{443};

@@ -124,7 +124,10 @@ Result<std::string, std::string> CompleteConnectionEvent(std::string_view json) 
   return connection.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-std::string ViewerRequestEvent(const ViewerRequest& request, const EventContext& context) {
+namespace {
+
+// The request member of an event, from what the viewer sent.
+Json RequestMember(const ViewerRequest& request) {
   Json headers = Json::object();
   Json cookies = Json::object();
   for (const auto& [name, value] : request.headers) {
@@ -154,13 +157,63 @@ std::string ViewerRequestEvent(const ViewerRequest& request, const EventContext&
     AddValue(querystring, PercentDecode(pair.substr(0, equals)),
              equals == std::string_view::npos ? "" : PercentDecode(pair.substr(equals + 1)));
   }
+  return {{"method", request.method},
+          {"uri", request.uri},
+          {"querystring", std::move(querystring)},
+          {"headers", std::move(headers)},
+          {"cookies", std::move(cookies)}};
+}
+
+// A Set-Cookie value as a response cookie: name → {value, attributes}.
+void AddSetCookie(Json& cookies, std::string_view set_cookie) {
+  const auto semicolon = set_cookie.find(';');
+  const std::string pair = Trim(set_cookie.substr(0, semicolon));
+  if (pair.empty()) return;
+  const auto equals = pair.find('=');
+  const std::string name = pair.substr(0, equals);
+  Json cookie = {{"value", equals == std::string::npos ? "" : pair.substr(equals + 1)}};
+  if (semicolon != std::string_view::npos) {
+    const std::string attributes = Trim(set_cookie.substr(semicolon + 1));
+    if (!attributes.empty()) cookie["attributes"] = attributes;
+  }
+  if (!cookies.contains(name)) {
+    cookies[name] = std::move(cookie);
+    return;
+  }
+  Json& entry = cookies[name];
+  if (!entry.contains("multiValue")) entry["multiValue"] = Json::array({entry});
+  entry["multiValue"].push_back(std::move(cookie));
+}
+
+}  // namespace
+
+std::string ViewerRequestEvent(const ViewerRequest& request, const EventContext& context) {
   const Json event = {{"version", "1.0"},
                       {"context", ContextOf(context, "viewer-request")},
                       {"viewer", {{"ip", request.viewer_ip}}},
-                      {"request",
-                       {{"method", request.method},
-                        {"uri", request.uri},
-                        {"querystring", std::move(querystring)},
+                      {"request", RequestMember(request)}};
+  return event.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string ViewerResponseEvent(const ViewerRequest& request, const ViewerResponseData& response,
+                                const EventContext& context) {
+  Json headers = Json::object();
+  Json cookies = Json::object();
+  for (const auto& [name, value] : response.headers) {
+    const std::string lowered = Lowercase(name);
+    if (lowered == "set-cookie") {
+      AddSetCookie(cookies, value);
+    } else {
+      AddValue(headers, lowered, value);
+    }
+  }
+  const Json event = {{"version", "1.0"},
+                      {"context", ContextOf(context, "viewer-response")},
+                      {"viewer", {{"ip", request.viewer_ip}}},
+                      {"request", RequestMember(request)},
+                      {"response",
+                       {{"statusCode", response.status},
+                        {"statusDescription", response.status_description},
                         {"headers", std::move(headers)},
                         {"cookies", std::move(cookies)}}}};
   return event.dump(-1, ' ', false, Json::error_handler_t::replace);

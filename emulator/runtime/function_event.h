@@ -36,7 +36,7 @@ Result<std::string, std::string> CompleteConnectionEvent(std::string_view json);
 // A viewer request as the edge sees it, in the order it arrived.
 struct ViewerRequest {
   std::string method;
-  std::string uri;           // the path, percent-decoded, without the query string
+  std::string uri;           // the path, without the query string (the edge passes it as sent)
   std::string query_string;  // as sent, without "?"
   std::vector<std::pair<std::string, std::string>> headers;
   std::string viewer_ip;
@@ -44,5 +44,17 @@ struct ViewerRequest {
 
 // The viewer-request event of request (Cookie headers become cookies, not a header).
 std::string ViewerRequestEvent(const ViewerRequest& request, const EventContext& context);
+
+// The response a viewer-response function sees (its body is not given to functions).
+struct ViewerResponseData {
+  int status = 200;
+  std::string status_description;  // "OK", ...
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// The viewer-response event: the request as ViewerRequestEvent has it, and
+// the response (Set-Cookie headers become response cookies {value, attributes}).
+std::string ViewerResponseEvent(const ViewerRequest& request, const ViewerResponseData& response,
+                                const EventContext& context);
 
 }  // namespace cfl::runtime

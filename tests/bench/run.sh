@@ -190,6 +190,17 @@ start edge_emulator "$server" --port 0 --origin-address "bench-origin.local=127.
 edge_emulator_pid=$PID
 edge_port=$(sed -n 's/.*edge on http:\/\/[^ ]*:\([0-9][0-9]*\).*/\1/p' "$work/edge_emulator.out" | head -1)
 [ -n "$edge_port" ] || die "the emulator did not report its edge port"
+edge_api=$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9][0-9]*\).*/\1/p' "$work/edge_emulator.out" | head -1)
+# A published viewer-request function (a URI rewrite, as sites use one) for the
+# behavior /fn/*: its cost on a cache hit.
+fn_code=$(printf '%s' 'function handler(event) { var r = event.request; if (r.uri.endsWith("/")) r.uri += "index.html"; return r; }' | base64 -w0)
+fn_etag=$(curl -sf -D - -o /dev/null -X POST -H 'Content-Type: application/xml' \
+            --data "<CreateFunctionRequest xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><Name>bench-fn</Name><FunctionConfig><Comment>bench</Comment><Runtime>cloudfront-js-2.0</Runtime></FunctionConfig><FunctionCode>$fn_code</FunctionCode></CreateFunctionRequest>" \
+            "http://127.0.0.1:$edge_api/2020-05-31/function" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: *//p')
+[ -n "$fn_etag" ] || die "could not create the edge benchmark's function"
+fn_arn=$(curl -sf -X POST -H "If-Match: $fn_etag" "http://127.0.0.1:$edge_api/2020-05-31/function/bench-fn/publish" |
+           grep -o '<FunctionARN>[^<]*' | head -1 | cut -c14-)
+[ -n "$fn_arn" ] || die "could not publish the edge benchmark's function"
 edge_config="<DistributionConfig xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\">\
 <CallerReference>bench-edge</CallerReference><Comment>bench</Comment><Enabled>true</Enabled>\
 <Origins><Quantity>1</Quantity><Items><Origin><Id>o</Id><DomainName>bench-origin.local</DomainName>\
@@ -197,12 +208,16 @@ edge_config="<DistributionConfig xmlns=\"http://cloudfront.amazonaws.com/doc/202
 <OriginProtocolPolicy>http-only</OriginProtocolPolicy></CustomOriginConfig></Origin></Items></Origins>\
 <DefaultCacheBehavior><TargetOriginId>o</TargetOriginId><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy>\
 <CachePolicyId>658327ea-f89d-4fab-a63d-7e88639e58f6</CachePolicyId></DefaultCacheBehavior>\
-<CacheBehaviors><Quantity>1</Quantity><Items><CacheBehavior><PathPattern>/miss/*</PathPattern>\
+<CacheBehaviors><Quantity>2</Quantity><Items><CacheBehavior><PathPattern>/miss/*</PathPattern>\
 <TargetOriginId>o</TargetOriginId><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy>\
-<CachePolicyId>4135ea2d-6df8-44a3-9df3-4b5a84be39ad</CachePolicyId></CacheBehavior></Items></CacheBehaviors>\
-</DistributionConfig>"
+<CachePolicyId>4135ea2d-6df8-44a3-9df3-4b5a84be39ad</CachePolicyId></CacheBehavior>\
+<CacheBehavior><PathPattern>/fn/*</PathPattern><TargetOriginId>o</TargetOriginId>\
+<ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy><FunctionAssociations><Quantity>1</Quantity><Items>\
+<FunctionAssociation><FunctionARN>$fn_arn</FunctionARN><EventType>viewer-request</EventType></FunctionAssociation>\
+</Items></FunctionAssociations><CachePolicyId>658327ea-f89d-4fab-a63d-7e88639e58f6</CachePolicyId></CacheBehavior>\
+</Items></CacheBehaviors></DistributionConfig>"
 edge_dist=$(curl -sf -X POST -H 'Content-Type: application/xml' --data "$edge_config" \
-              "http://127.0.0.1:$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9][0-9]*\).*/\1/p' "$work/edge_emulator.out" | head -1)/2020-05-31/distribution" |
+              "http://127.0.0.1:$edge_api/2020-05-31/distribution" |
             grep -o '<Id>[^<]*' | head -1 | cut -c5-)
 [ -n "$edge_dist" ] || die "could not create the edge benchmark's distribution"
 hit_path=/_edge/$edge_dist/object.html
@@ -215,9 +230,14 @@ edge_miss=$("$tools/bench_load_generator" get --port "$edge_port" --path "/_edge
               --connections 1 --seconds "$(calc "$seconds / 2")" | grep '^BENCH')
 edge_miss_direct=$("$tools/bench_load_generator" get --port "$edge_origin_port" --path /miss/object.html \
                      --connections 1 --seconds "$(calc "$seconds / 2")" | grep '^BENCH')
+say "  hits through a viewer-request function (/fn/: a URI rewrite in njs), 1 connection"
+curl -sf -o /dev/null "http://127.0.0.1:$edge_port/_edge/$edge_dist/fn/" || die "GET through the function failed"
+edge_fn_hits=$("$tools/bench_load_generator" get --port "$edge_port" --path "/_edge/$edge_dist/fn/" \
+                 --connections 1 --seconds "$(calc "$seconds / 2")" | grep '^BENCH')
 stop "$edge_emulator_pid"
 stop "$edge_origin_pid"
 [ "$(field "$edge_miss" errors)" = 0 ] || die "edge misses had errors: $edge_miss"
+[ "$(field "$edge_fn_hits" errors)" = 0 ] || die "edge hits through a function had errors: $edge_fn_hits"
 hit_rps=$(field "$edge_hits" rps) direct_rps=$(field "$edge_direct" rps)
 hit_ratio=$(calc "100 * $hit_rps / $direct_rps")
 hit_p99=$(field "$edge_hits" p99_ms)
@@ -229,6 +249,9 @@ row "edge: cache hits, % of the origin served directly" "$(fmt "$hit_ratio" 1)%"
 row "edge: cache hit p50 / p99" "$(field "$edge_hits" p50_ms) / $hit_p99 ms" "p99 < 1 ms" "$(check "$hit_p99" '<' 1)"
 row "edge: miss p50, 1 connection (direct to the origin: $(field "$edge_miss_direct" p50_ms) ms)" \
     "$(field "$edge_miss" p50_ms) ms, +$(fmt "$added_p50" 3) ms" "added < 0.5 ms" "$(check "$added_p50" '<' 0.5)"
+fn_hit_p50=$(field "$edge_fn_hits" p50_ms)
+row "edge: cache hit with a viewer-request function p50 / p99, 1 connection" \
+    "$fn_hit_p50 / $(field "$edge_fn_hits" p99_ms) ms" "p50 < 2 ms" "$(check "$fn_hit_p50" '<' 2)"
 
 # --- 2. write path ----------------------------------------------------------
 # The raw SQLite rate is measured right before and right after the emulator's
