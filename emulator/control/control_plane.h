@@ -98,6 +98,10 @@ class ControlPlane {
   ControlResponse ClearEdgeCache(const ControlRequest&, const Params&);
   ControlResponse EdgeLogs(const ControlRequest&, const Params&);
   ControlResponse ClearEdgeLogs(const ControlRequest&, const Params&);
+  ControlResponse EdgeViewer(const ControlRequest&, const Params&);
+  ControlResponse SetEdgeViewer(const ControlRequest&, const Params&);
+  ControlResponse EdgeTraffic(const ControlRequest&, const Params&);
+  ControlResponse SetEdgeTraffic(const ControlRequest&, const Params&);
   ControlResponse DashboardPage(const ControlRequest&, const Params&);
   ControlResponse DashboardFile(const ControlRequest&, const Params&);
 
