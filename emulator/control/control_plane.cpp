@@ -114,6 +114,10 @@ const std::vector<ControlPlane::Endpoint>& ControlPlane::Endpoints() {
       {"GET", "/edge/ca.pem", &ControlPlane::EdgeCaPem},
       {"GET", "/edge/function-logs", &ControlPlane::EdgeFunctionLogs},
       {"DELETE", "/edge/function-logs", &ControlPlane::ClearEdgeFunctionLogs},
+      {"GET", "/edge/viewer", &ControlPlane::EdgeViewer},
+      {"PUT", "/edge/viewer", &ControlPlane::SetEdgeViewer},
+      {"GET", "/edge/traffic", &ControlPlane::EdgeTraffic},
+      {"PUT", "/edge/traffic", &ControlPlane::SetEdgeTraffic},
       {"GET", "/ui", &ControlPlane::DashboardPage},
       {"GET", "/ui/{}", &ControlPlane::DashboardFile},
   };
@@ -262,6 +266,40 @@ ControlResponse ControlPlane::ClearEdgeLogs(const ControlRequest&, const Params&
   return {200, {{"cleared", true}}};
 }
 
+// Where viewers without X-Cfl-Viewer-* test headers are (edge/geo.h).
+ControlResponse ControlPlane::EdgeViewer(const ControlRequest&, const Params&) {
+  if (!deps_.edge) return {404, {{"error", "the edge is turned off (--no-edge)"}}};
+  return {200, edge::ViewerLocationJson(*deps_.edge->ViewerProfile())};
+}
+
+ControlResponse ControlPlane::SetEdgeViewer(const ControlRequest& request, const Params&) {
+  if (!deps_.edge) return {404, {{"error", "the edge is turned off (--no-edge)"}}};
+  auto body = ParseObject(request.body);
+  if (!body) return Error(body.error());
+  auto location = edge::ViewerLocationFromJson(body.value());
+  if (!location) return Error(BadRequest(location.error()));
+  deps_.edge->SetViewerProfile(location.value());
+  return {200, edge::ViewerLocationJson(location.value())};
+}
+
+// The seed of continuous deployment's weighted draws (edge/staging_traffic.h).
+ControlResponse ControlPlane::EdgeTraffic(const ControlRequest&, const Params&) {
+  if (!deps_.edge) return {404, {{"error", "the edge is turned off (--no-edge)"}}};
+  return {200, {{"seed", deps_.edge->staging_traffic().Seed()}}};
+}
+
+ControlResponse ControlPlane::SetEdgeTraffic(const ControlRequest& request, const Params&) {
+  if (!deps_.edge) return {404, {{"error", "the edge is turned off (--no-edge)"}}};
+  auto body = Body(request, {"seed"});
+  if (!body) return Error(body.error());
+  const auto seed = body.value().find("seed");
+  if (seed == body.value().end() || !seed->is_number_unsigned()) {
+    return Error(BadRequest("seed must be a non-negative integer"));
+  }
+  deps_.edge->staging_traffic().SetSeed(seed->get<std::uint64_t>());
+  return {200, {{"seed", seed->get<std::uint64_t>()}}};
+}
+
 ControlResponse ControlPlane::Reset(const ControlRequest& request, const Params&) {
   auto body = Body(request, {"account"});
   if (!body) return Error(body.error());
@@ -280,6 +318,10 @@ ControlResponse ControlPlane::Reset(const ControlRequest& request, const Params&
   settings.max_distributions = startup_.max_distributions;
   settings.function_time_limit_ms = startup_.function_time_limit_ms;
   settings.function_memory_limit_mb = startup_.function_memory_limit_mb;
+  if (deps_.edge) {  // the edge's viewer profile and traffic seed are run-time settings too
+    deps_.edge->SetViewerProfile({});
+    deps_.edge->staging_traffic().SetSeed(0);
+  }
   return {200, {{"reset", "all"}, {"clock", ClockJson()}, {"config", ConfigJson()}}};
 }
 

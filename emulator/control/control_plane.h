@@ -103,6 +103,10 @@ class ControlPlane {
   ControlResponse EdgeCaPem(const ControlRequest&, const Params&);
   ControlResponse EdgeFunctionLogs(const ControlRequest&, const Params&);
   ControlResponse ClearEdgeFunctionLogs(const ControlRequest&, const Params&);
+  ControlResponse EdgeViewer(const ControlRequest&, const Params&);
+  ControlResponse SetEdgeViewer(const ControlRequest&, const Params&);
+  ControlResponse EdgeTraffic(const ControlRequest&, const Params&);
+  ControlResponse SetEdgeTraffic(const ControlRequest&, const Params&);
   ControlResponse DashboardPage(const ControlRequest&, const Params&);
   ControlResponse DashboardFile(const ControlRequest&, const Params&);
 

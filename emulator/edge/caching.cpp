@@ -5,6 +5,8 @@
 #include <charconv>
 #include <ctime>
 
+#include "emulator/edge/geo.h"
+
 namespace cfl::edge {
 namespace {
 
@@ -97,11 +99,14 @@ bool Selection::Selects(std::string_view name) const {
     }
     return false;
   };
+  // The CloudFront-Viewer-* headers the edge adds reach the origin and the
+  // key only when a list names them (allViewerAndWhitelistCloudFront's).
+  const bool cloudfront_header = case_insensitive && IsCloudFrontViewerHeader(name);
   switch (pick) {
     case Pick::kNone: return false;
     case Pick::kListed: return listed();
-    case Pick::kAllExcept: return !listed();
-    case Pick::kAll: return true;
+    case Pick::kAllExcept: return !cloudfront_header && !listed();
+    case Pick::kAll: return !cloudfront_header || listed();
   }
   return false;
 }

@@ -160,6 +160,34 @@ Json PolicyConfig(store::Store& store, const std::string& account, std::string_v
   return record ? Json::parse(record->document, nullptr, false) : Json();
 }
 
+// A distribution's config deployed at now_ms and its metadata, each parsed
+// once per version: what the edge reads of the metadata (the domain name, the
+// kept config) changes only with the version (tags do not matter). config is
+// null when no version is deployed yet.
+struct DeployedConfig {
+  std::shared_ptr<const Json> metadata;
+  std::shared_ptr<const Json> config;
+};
+
+DeployedConfig DeployedConfigOf(const store::Record& record, std::int64_t now_ms) {
+  const std::string version_key = record.id + '\0' + record.etag;
+  DeployedConfig deployed;
+  deployed.metadata = ParsedConfigs().Find(version_key + "#metadata");
+  if (!deployed.metadata) {
+    deployed.metadata = std::make_shared<const Json>(Json::parse(record.metadata, nullptr, false));
+    ParsedConfigs().Insert(version_key + "#metadata", deployed.metadata);
+  }
+  const std::string* document = engine::DeployedDocument(record, *deployed.metadata, now_ms);
+  if (!document) return deployed;
+  const std::string config_key = version_key + (document == &record.document ? "#own" : "#kept");
+  deployed.config = ParsedConfigs().Find(config_key);
+  if (!deployed.config) {
+    deployed.config = std::make_shared<const Json>(Json::parse(*document, nullptr, false));
+    ParsedConfigs().Insert(config_key, deployed.config);
+  }
+  return deployed;
+}
+
 }  // namespace
 
 std::string HeaderValue(const Headers& headers, std::string_view name) {
@@ -194,9 +222,21 @@ Edge::Edge(store::Store& store, const Clock& clock, OriginFetcher& origins, Edge
       settings_(std::move(settings)),
       index_(store),
       cache_(settings_.cache_max_entries, settings_.cache_max_bytes),
-      log_(settings_.log_capacity, settings_.log_file) {}
+      log_(settings_.log_capacity, settings_.log_file),
+      viewer_profile_(std::make_shared<const ViewerLocation>()) {}
 
 EdgeStats Edge::Stats() const { return {requests_.load(), errors_.load()}; }
+
+void Edge::SetViewerProfile(ViewerLocation profile) {
+  auto shared = std::make_shared<const ViewerLocation>(std::move(profile));
+  std::lock_guard lock(viewer_mutex_);
+  viewer_profile_ = std::move(shared);
+}
+
+std::shared_ptr<const ViewerLocation> Edge::ViewerProfile() const {
+  std::lock_guard lock(viewer_mutex_);
+  return viewer_profile_;
+}
 
 // What one request came to, for its headers and its log line.
 struct Edge::Served {
@@ -207,7 +247,8 @@ struct Edge::Served {
   std::string owner_account;
   std::string path;  // as the distribution sees it (without the /_edge/<id> of the path form)
   std::string result_type = "Error";  // Hit, RefreshHit, Miss, Error, Redirect, FunctionGeneratedResponse
-  std::string detailed_result_type;    // when not result_type (FunctionExecutionError, ...)
+  std::string detailed_result_type;    // when it says more than result_type (FunctionExecutionError, ClientGeoBlocked)
+  std::string set_cookie;              // continuous deployment's session cookie, "" for none
   std::optional<double> upstream_ms;   // time spent on origins, when one was asked
   double server_timing_rate = 0;       // the share (0–100) of answers given Server-Timing
 };
@@ -231,7 +272,7 @@ ViewerResponse Edge::Serve(const ViewerRequest& request) {
   served.now_ms = ToMillis(clock_.Now());
   ViewerResponse response;
   try {
-    response = Route(request, served);
+    response = Route(WithCloudFrontViewerHeaders(request, LocateViewer(request.headers, *ViewerProfile())), served);
   } catch (const std::exception&) {  // a config the edge did not expect must not end the listener
     served.result_type = "Error";
     response = ErrorPage(502, kBadRequestText, served.cf_id);
@@ -244,6 +285,7 @@ ViewerResponse Edge::Serve(const ViewerRequest& request) {
         "Server-Timing",
         ServerTimingValue({served.result_type, std::string(kPop), served.cf_id, served.upstream_ms, elapsed_ms}));
   }
+  if (!served.set_cookie.empty()) response.headers.emplace_back("Set-Cookie", served.set_cookie);
   response.headers.emplace_back("Via", ViaValue());
   response.headers.emplace_back("X-Amz-Cf-Pop", std::string(kPop));
   response.headers.emplace_back("X-Amz-Cf-Id", served.cf_id);
@@ -299,28 +341,23 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
   if (!ref) return refuse(403, kBadRequestText);
   const auto record = store_.Get(ref->account, "distribution", ref->id);
   if (!record) return refuse(403, kBadRequestText);  // deleted since the index was read
-  // Parsed once per version: what the edge reads of the metadata (the domain
-  // name, the kept config) changes only with the version (tags do not matter).
-  const std::string version_key = record->id + '\0' + record->etag;
-  auto metadata = ParsedConfigs().Find(version_key + "#metadata");
-  if (!metadata) {
-    metadata = std::make_shared<const Json>(Json::parse(record->metadata, nullptr, false));
-    ParsedConfigs().Insert(version_key + "#metadata", metadata);
-  }
-  const std::string* deployed = engine::DeployedDocument(*record, *metadata, served.now_ms);
-  if (!deployed) return refuse(403, kBadRequestText);  // never deployed yet
-  const std::string config_key = version_key + (deployed == &record->document ? "#own" : "#kept");
-  auto config = ParsedConfigs().Find(config_key);
-  if (!config) {
-    config = std::make_shared<const Json>(Json::parse(*deployed, nullptr, false));
-    ParsedConfigs().Insert(config_key, config);
-  }
+  const DeployedConfig deployed = DeployedConfigOf(*record, served.now_ms);
+  if (!deployed.config) return refuse(403, kBadRequestText);  // never deployed yet
+  std::shared_ptr<const Json> config = deployed.config;
+  const Json& metadata = *deployed.metadata;
   if (!config->is_object() || !config->value("Enabled", false)) return refuse(403, kBadRequestText);
-  if (!path_form && !HostServedBy(*config, *metadata, host)) return refuse(403, kBadRequestText);
+  if (!path_form && !HostServedBy(*config, metadata, host)) return refuse(403, kBadRequestText);
+  // Viewers reach a staging distribution only through its primary.
+  if (config->value("Staging", false)) return refuse(403, kBadRequestText);
   served.distribution_id = record->id;
   served.owner_account = record->account;
   served.path = target.path;
-  served.distribution_domain = metadata->value("DomainName", "");
+  served.distribution_domain = metadata.value("DomainName", "");
+  if (auto staging = StagingConfigFor(*config, request, served)) config = std::move(staging);
+  if (GeoBlocked(*config, HeaderValue(request.headers, "CloudFront-Viewer-Country"))) {
+    served.detailed_result_type = "ClientGeoBlocked";
+    return WithCustomErrorPage(request, served, *config, refuse(403, kGeoBlockedText));
+  }
 
   const Json& behavior = SelectBehavior(*config, target.path);
   if (!MethodAllowed(behavior, request.method)) return refuse(403, kMethodNotAllowedText);
@@ -375,6 +412,40 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
   }
   AddLambdaSkipped(behavior, response.headers);
   return response;
+}
+
+// A primary distribution's continuous deployment policy: the staging
+// distribution's deployed config when the policy sends this request there
+// (served then names the staging distribution: its cache, its log), else null.
+// A policy, staging distribution or staging config the edge cannot have
+// (deleted, another account's, not deployed yet, disabled) leaves the request
+// to the primary.
+std::shared_ptr<const Json> Edge::StagingConfigFor(const Json& primary_config, const ViewerRequest& request,
+                                                   Served& served) {
+  const std::string policy_id = primary_config.value("ContinuousDeploymentPolicyId", "");
+  if (policy_id.empty()) return nullptr;
+  const auto policy_record = store_.Get(served.owner_account, "continuous-deployment-policy", policy_id);
+  if (!policy_record) return nullptr;
+  const std::string policy_key = policy_record->id + '\0' + policy_record->etag + "#policy";
+  auto policy = ParsedConfigs().Find(policy_key);
+  if (!policy) {
+    policy = std::make_shared<const Json>(Json::parse(policy_record->document, nullptr, false));
+    ParsedConfigs().Insert(policy_key, policy);
+  }
+  const StagingDecision decision =
+      staging_traffic_.Decide(*policy, served.distribution_id, request.headers, served.now_ms);
+  served.set_cookie = decision.set_cookie;
+  if (!decision.staging) return nullptr;
+  const Json names = policy->value("StagingDistributionDnsNames", Json::object()).value("Items", Json::array());
+  if (names.empty() || !names.front().is_string()) return nullptr;
+  const auto ref = index_.ByHost(NormalizedHost(names.front().get<std::string>()));
+  if (!ref || ref->account != served.owner_account) return nullptr;
+  const auto record = store_.Get(ref->account, "distribution", ref->id);
+  if (!record) return nullptr;
+  const DeployedConfig staging = DeployedConfigOf(*record, served.now_ms);
+  if (!staging.config || !staging.config->is_object() || !staging.config->value("Enabled", false)) return nullptr;
+  served.distribution_id = record->id;
+  return staging.config;
 }
 
 // CustomErrorResponses: an error with a ResponsePagePath answers that page,
@@ -575,19 +646,28 @@ std::variant<OriginResponse, ViewerResponse> Edge::FetchFrom(const Json& origin_
 
 // An S3 origin with an origin access control that signs: the request gets
 // SigV4 headers as CloudFront's (service s3, the bucket's region), replacing
-// any Authorization the viewer's headers brought. An OAC gone from the store
-// signs nothing; a legacy OAI (S3OriginConfig.OriginAccessIdentity) neither.
+// any Authorization the viewer's headers brought. A legacy origin access
+// identity (S3OriginConfig.OriginAccessIdentity) is a grant S3 knows and an
+// S3-compatible server does not: its fetch is signed the same way, with
+// --s3-credentials standing for the identity. An OAC or OAI gone from the
+// store signs nothing.
 void Edge::SignForOriginAccessControl(const Json& origin, const ViewerRequest& request, const Served& served,
                                       const std::string& region, const std::string& host_header,
                                       OriginRequest& fetch) {
   const std::string oac_id = origin.value("OriginAccessControlId", "");
-  if (oac_id.empty()) return;
-  const auto record = store_.Get(served.owner_account, "origin-access-control", oac_id);
-  const Json oac = record ? Json::parse(record->document, nullptr, false) : Json();
-  if (!oac.is_object() ||
-      !SignsS3Request(oac.value("SigningBehavior", ""), oac.value("OriginAccessControlOriginType", ""),
-                      !HeaderValue(request.headers, "Authorization").empty())) {
-    return;
+  if (!oac_id.empty()) {
+    const auto record = store_.Get(served.owner_account, "origin-access-control", oac_id);
+    const Json oac = record ? Json::parse(record->document, nullptr, false) : Json();
+    if (!oac.is_object() ||
+        !SignsS3Request(oac.value("SigningBehavior", ""), oac.value("OriginAccessControlOriginType", ""),
+                        !HeaderValue(request.headers, "Authorization").empty())) {
+      return;
+    }
+  } else {
+    const Json s3_config = origin.value("S3OriginConfig", Json::object());
+    const std::string oai_id =
+        OriginAccessIdentityId(s3_config.is_object() ? s3_config.value("OriginAccessIdentity", "") : "");
+    if (oai_id.empty() || !store_.Get(served.owner_account, "origin-access-identity", oai_id)) return;
   }
   std::erase_if(fetch.headers, [](const auto& header) {
     return EqualsIgnoringCase(header.first, "Authorization") || EqualsIgnoringCase(header.first, "X-Amz-Date") ||

@@ -5,9 +5,13 @@
 // redirect-to-https, answers from its cache while an object is fresh on the
 // injected clock (and not covered by a completed invalidation), else fetches
 // from the behavior's origin (custom, or S3 through --s3-endpoint, signed
-// for an origin access control); runs a behavior's CloudFront Functions
-// (viewer-request before the cache, viewer-response on the answer:
-// edge_functions.h); logs every request (access_log.h).
+// for an origin access control or as a legacy origin access identity); runs
+// a behavior's CloudFront Functions (viewer-request before the cache,
+// viewer-response on the answer: edge_functions.h); logs every request
+// (access_log.h). Before routing, CloudFront's viewer headers are added
+// (geo.h); a geographic restriction refuses by country; a primary
+// distribution's continuous deployment policy may hand the request to its
+// staging distribution's deployed config (staging_traffic.h).
 //
 // Thread-safe: Serve runs on any number of threads. It reads distributions
 // through the store (never the API's XML), holds no lock of its own while an
@@ -17,6 +21,8 @@
 #include <atomic>
 #include <cstddef>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <variant>
 
@@ -28,7 +34,9 @@
 #include "emulator/edge/caching.h"
 #include "emulator/edge/distribution_index.h"
 #include "emulator/edge/edge_types.h"
+#include "emulator/edge/geo.h"
 #include "emulator/edge/s3_origin.h"
+#include "emulator/edge/staging_traffic.h"
 #include "store/store.h"
 
 namespace cfl::edge {
@@ -74,6 +82,11 @@ class Edge {
   // run. Set before the first request, never changed.
   void UseFunctions(EdgeFunctions* functions) { functions_ = functions; }
   EdgeFunctions* functions() const { return functions_; }
+  // Where viewers without X-Cfl-Viewer-* headers are (PUT /_emulator/edge/viewer).
+  void SetViewerProfile(ViewerLocation profile);
+  std::shared_ptr<const ViewerLocation> ViewerProfile() const;
+  // Continuous deployment's weighted draws (PUT /_emulator/edge/traffic).
+  StagingTraffic& staging_traffic() { return staging_traffic_; }
 
   // The POP name in X-Amz-Cf-Pop and the Via host.
   static constexpr std::string_view kPop = "LCL1-C1";
@@ -81,6 +94,8 @@ class Edge {
  private:
   struct Served;
   ViewerResponse Route(const ViewerRequest& request, Served& served);
+  std::shared_ptr<const nlohmann::json> StagingConfigFor(const nlohmann::json& primary_config,
+                                                         const ViewerRequest& request, Served& served);
   ViewerResponse WithCustomErrorPage(const ViewerRequest& request, Served& served, const nlohmann::json& config,
                                     ViewerResponse response);
   std::variant<OriginResponse, ViewerResponse> FetchFrom(const nlohmann::json& origin, const ViewerRequest& request,
@@ -105,6 +120,9 @@ class Edge {
   EdgeCache cache_;
   AccessLog log_;
   EdgeFunctions* functions_ = nullptr;
+  StagingTraffic staging_traffic_;
+  mutable std::mutex viewer_mutex_;
+  std::shared_ptr<const ViewerLocation> viewer_profile_;  // guarded by viewer_mutex_; never null
   std::atomic<std::uint64_t> requests_{0};
   std::atomic<std::uint64_t> errors_{0};
   std::atomic<int> https_port_{443};

@@ -89,6 +89,14 @@ std::optional<S3Bucket> ParseS3OriginDomain(std::string_view domain_as_given) {
   return S3Bucket{std::string(inner.substr(0, at)), std::string(region)};
 }
 
+std::string OriginAccessIdentityId(std::string_view origin_access_identity) {
+  constexpr std::string_view kPrefix = "origin-access-identity/cloudfront/";
+  if (!origin_access_identity.starts_with(kPrefix)) return "";
+  const auto id = origin_access_identity.substr(kPrefix.size());
+  if (id.empty() || id.size() > 64 || id.find('/') != std::string_view::npos) return "";
+  return std::string(id);
+}
+
 bool SignsS3Request(std::string_view signing_behavior, std::string_view origin_type, bool viewer_authorization) {
   if (origin_type != "s3") return false;
   if (signing_behavior == "always") return true;

@@ -41,6 +41,10 @@ std::optional<S3Bucket> ParseS3OriginDomain(std::string_view domain);
 // does): "always" signs (replacing a viewer's Authorization), "no-override"
 // signs only when the viewer sent no Authorization, "never" does not; an OAC
 // for another origin type (mediastore, lambda, mediapackagev2) does not sign S3.
+// The id in a legacy S3OriginConfig.OriginAccessIdentity
+// ("origin-access-identity/cloudfront/E2QWRUHAPOMQZL"), "" when it names none.
+std::string OriginAccessIdentityId(std::string_view origin_access_identity);
+
 bool SignsS3Request(std::string_view signing_behavior, std::string_view origin_type, bool viewer_authorization);
 
 }  // namespace cfl::edge

@@ -68,3 +68,15 @@ TEST_CASE("SignsS3Request follows the OAC's signing behavior") {
 
 }  // namespace
 }  // namespace cfl::edge
+
+namespace cfl::edge {
+
+TEST_CASE("OriginAccessIdentityId takes the id of origin-access-identity/cloudfront/ID") {
+  CHECK(OriginAccessIdentityId("origin-access-identity/cloudfront/E2QWRUHAPOMQZL") == "E2QWRUHAPOMQZL");
+  CHECK(OriginAccessIdentityId("") == "");
+  CHECK(OriginAccessIdentityId("origin-access-identity/cloudfront/") == "");
+  CHECK(OriginAccessIdentityId("E2QWRUHAPOMQZL") == "");
+  CHECK(OriginAccessIdentityId("origin-access-identity/cloudfront/A/B") == "");
+}
+
+}  // namespace cfl::edge
