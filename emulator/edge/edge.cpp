@@ -13,6 +13,7 @@
 #include "emulator/edge/error_pages.h"
 #include "emulator/edge/response_headers.h"
 #include "emulator/edge/s3_origin.h"
+#include "emulator/edge/signed_requests.h"
 #include "emulator/edge/caching.h"
 #include "emulator/engine/deployed.h"
 #include "emulator/families/policies/managed_policies.h"
@@ -325,9 +326,20 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
     served.result_type = "Redirect";
     return RedirectPage("https://" + HeaderValue(request.headers, "Host") + request.target);
   }
+  std::optional<ViewerResponse> refused;
+  if (RestrictsViewerAccess(behavior)) {
+    // Signed URLs and cookies, judged before the cache; the signing
+    // parameters are then neither in the cache key nor sent to the origin.
+    const std::string query = WithoutSigningParameters(target.query);
+    const std::string url = (request.https ? "https://" : "http://") + (path_form ? served.distribution_domain : host) +
+                            target.path + (query.empty() ? "" : "?" + query);
+    refused = RefusedSignedRequest(store_, served.owner_account, behavior, request, target.query,
+                                   {url, request.client_ip, served.now_ms / 1000});
+    target.query = query;
+  }
   const std::string root = config->value("DefaultRootObject", "");
   if (target.path == "/" && !root.empty()) target.path += root;
-  auto response = FromOrigin(request, served, *config, behavior, target.path, target.query);
+  auto response = refused ? std::move(*refused) : FromOrigin(request, served, *config, behavior, target.path, target.query);
   response = WithCustomErrorPage(request, served, *config, std::move(response));
   if (const std::string id = behavior.value("ResponseHeadersPolicyId", ""); !id.empty()) {
     const Json policy = PolicyConfig(store_, served.owner_account, "response-headers-policy",
