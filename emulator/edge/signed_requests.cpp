@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "emulator/codec/wire_text.h"
+#include "emulator/edge/behaviors.h"
 
 namespace cfl::edge {
 namespace {
@@ -82,26 +83,23 @@ struct BioFree {
 }  // namespace
 
 SignedParameters SignedParametersOf(std::string_view query, std::string_view cookie_header) {
-  SignedParameters from_url;
-  bool signed_url = false;
-  ForEachPair(query, '&', [&](std::string_view name, std::string_view value) {
-    if (name == "Key-Pair-Id") from_url.key_pair_id = Decoded(value);
-    else if (name == "Signature") from_url.signature = Decoded(value);
-    else if (name == "Policy") from_url.policy = Decoded(value);
-    else if (name == "Expires") from_url.expires = Decoded(value);
-    else if (name == "Hash-Algorithm") from_url.hash_algorithm = Decoded(value);
-    else return;
-    signed_url = signed_url || name == "Key-Pair-Id" || name == "Signature" || name == "Policy";
-  });
-  if (signed_url) return from_url;
-  SignedParameters from_cookies;
-  ForEachPair(cookie_header, ';', [&](std::string_view name, std::string_view value) {
-    if (name == "CloudFront-Key-Pair-Id") from_cookies.key_pair_id = Decoded(value);
-    else if (name == "CloudFront-Signature") from_cookies.signature = Decoded(value);
-    else if (name == "CloudFront-Policy") from_cookies.policy = Decoded(value);
-    else if (name == "CloudFront-Expires") from_cookies.expires = Decoded(value);
-    else if (name == "CloudFront-Hash-Algorithm") from_cookies.hash_algorithm = Decoded(value);
-  });
+  // The cookies' names are the URL's with "CloudFront-" before them.
+  const auto collect = [](std::string_view list, char separator, std::string_view prefix) {
+    SignedParameters found;
+    ForEachPair(list, separator, [&](std::string_view name, std::string_view value) {
+      if (!name.starts_with(prefix)) return;
+      name.remove_prefix(prefix.size());
+      if (name == "Key-Pair-Id") found.key_pair_id = Decoded(value);
+      else if (name == "Signature") found.signature = Decoded(value);
+      else if (name == "Policy") found.policy = Decoded(value);
+      else if (name == "Expires") found.expires = Decoded(value);
+      else if (name == "Hash-Algorithm") found.hash_algorithm = Decoded(value);
+    });
+    return found;
+  };
+  SignedParameters from_url = collect(query, '&', "");
+  if (!from_url.key_pair_id.empty() || !from_url.signature.empty() || !from_url.policy.empty()) return from_url;
+  SignedParameters from_cookies = collect(cookie_header, ';', "CloudFront-");
   if (!from_cookies.key_pair_id.empty() || !from_cookies.signature.empty()) return from_cookies;
   return from_url;
 }
@@ -174,27 +172,7 @@ std::string CannedPolicy(std::string_view url, std::int64_t expires) {
          R"(,"Condition":{"DateLessThan":{"AWS:EpochTime":)" + std::to_string(expires) + "}}}]}";
 }
 
-bool ResourceMatches(std::string_view pattern, std::string_view url) {
-  // Greedy matching with one backtrack point: linear in practice, never
-  // exponential on a pattern of many stars.
-  std::size_t p = 0, u = 0, star = std::string_view::npos, star_u = 0;
-  while (u < url.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == url[u])) {
-      ++p;
-      ++u;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      star_u = u;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      u = ++star_u;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
+bool ResourceMatches(std::string_view pattern, std::string_view url) { return WildcardMatches(pattern, url); }
 
 bool AddressInCidr(std::string_view address, std::string_view cidr) {
   const auto slash = cidr.find('/');
