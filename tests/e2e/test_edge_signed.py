@@ -283,9 +283,14 @@ def test_ecdsa_keys_sign_with_both_signers(cf, em, edge_url):
     js = js_sign(url=f"http://{domain}/private/ec-js.txt", keyPairId=key.id, privateKey=key.private_pem,
                  dateLessThan=now(em) + 600)["url"]
     assert fetch(edge_url, js).status_code == 200
+    # The ECDSA signature of another policy (a later Expires) does not verify.
+    later = key.botocore_signer().generate_presigned_url(f"http://{domain}/private/ec.txt",
+                                                         date_less_than=at(now(em) + 700))
+    forged = signed.split("&Signature=")[0] + "&Signature=" + later.split("&Signature=")[1]
+    assert_denied(fetch(edge_url, forged), "AccessDenied", "Access denied")
 
 
-def test_legacy_trusted_signers_trust_the_accounts_public_keys(cf, em, edge_url, account):
+def test_legacy_trusted_signers_trust_the_accounts_public_keys(cf, em, edge_url):
     key = KeyPair(cf)  # in no key group: TrustedSigners "self" takes any public key of the account
     trust = {"TrustedSigners": {"Enabled": True, "Quantity": 1, "Items": ["self"]}}
     dist = distribution(cf, private_behavior(**trust))
@@ -303,3 +308,5 @@ def test_the_path_form_signs_for_the_distributions_domain(cf, em, edge_url):
     query = urllib.parse.urlsplit(signed).query
     answer = requests.get(f"{edge_url}/_edge/{dist['Id']}/private/p.txt?{query}", timeout=20)
     assert answer.status_code == 200, answer.text
+    assert_denied(requests.get(f"{edge_url}/_edge/{dist['Id']}/private/p.txt", timeout=20),
+                  "MissingKey", "Missing Key-Pair-Id query parameter or cookie value")
