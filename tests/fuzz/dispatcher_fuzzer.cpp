@@ -133,6 +133,8 @@ std::string_view MethodName(cfl::model::HttpMethod method) {
     case cfl::model::HttpMethod::kPost: return "POST";
     case cfl::model::HttpMethod::kPut: return "PUT";
     case cfl::model::HttpMethod::kDelete: return "DELETE";
+    case cfl::model::HttpMethod::kPatch: return "PATCH";
+    case cfl::model::HttpMethod::kHead: return "HEAD";
   }
   return "GET";
 }
