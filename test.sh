@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 # The real clients and the browser: boto3, the AWS CLI, Ansible's community.aws (with Debian's
 # boto3), aws-sdk-go v1 (GOPATH mode), chromium for the dashboard's browser test.
+# python3-cryptography makes the key pairs of the signed-URL tests.
 EXTRA_PACKAGES="python3-boto3 python3-pytest python3-pytest-xdist python3-requests python3-awscrt python3-pip python3-brotli
-  python3-setuptools awscli curl openssl ansible golang-go golang-github-aws-aws-sdk-go-dev chromium" ./build.sh
+  python3-setuptools python3-cryptography awscli curl openssl ansible golang-go golang-github-aws-aws-sdk-go-dev chromium" ./build.sh
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   EXTRA_PACKAGES="nodejs npm" ./build.sh
 fi

@@ -13,14 +13,13 @@ const Json& Items(const Json& parent, std::string_view member) {
 
 }  // namespace
 
-bool PathPatternMatches(std::string_view pattern, std::string_view path) {
-  if (!pattern.starts_with('/') && path.starts_with('/')) path.remove_prefix(1);
+bool WildcardMatches(std::string_view pattern, std::string_view text) {
   // Greedy matching with one backtrack point (the last '*'): linear in
-  // practice, O(pattern × path) at worst, both bounded by the request limits.
+  // practice, O(pattern × text) at worst, both bounded by the request limits.
   std::size_t p = 0, s = 0;
   std::size_t star = std::string_view::npos, star_s = 0;
-  while (s < path.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == path[s])) {
+  while (s < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[s])) {
       ++p;
       ++s;
     } else if (p < pattern.size() && pattern[p] == '*') {
@@ -35,6 +34,11 @@ bool PathPatternMatches(std::string_view pattern, std::string_view path) {
   }
   while (p < pattern.size() && pattern[p] == '*') ++p;
   return p == pattern.size();
+}
+
+bool PathPatternMatches(std::string_view pattern, std::string_view path) {
+  if (!pattern.starts_with('/') && path.starts_with('/')) path.remove_prefix(1);
+  return WildcardMatches(pattern, path);
 }
 
 const Json& SelectBehavior(const Json& config, std::string_view path) {

@@ -10,6 +10,11 @@ namespace cfl::edge {
 
 using Json = nlohmann::json;
 
+// Whether text matches a CloudFront wildcard pattern ('*' any run of
+// characters, '?' exactly one; case-sensitive), as path patterns and signed
+// URL policies' Resource use them.
+bool WildcardMatches(std::string_view pattern, std::string_view text);
+
 // A pattern may omit the leading '/' ("images/*.jpg" matches "/images/a.jpg").
 bool PathPatternMatches(std::string_view pattern, std::string_view path);
 

@@ -15,6 +15,7 @@
 #include "emulator/edge/error_pages.h"
 #include "emulator/edge/response_headers.h"
 #include "emulator/edge/s3_origin.h"
+#include "emulator/edge/signed_requests.h"
 #include "emulator/edge/caching.h"
 #include "emulator/engine/deployed.h"
 #include "emulator/families/policies/managed_policies.h"
@@ -367,12 +368,23 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
     served.result_type = "Redirect";
     return RedirectPage(HttpsRedirectLocation(HeaderValue(request.headers, "Host"), https_port_, request.target));
   }
-  // A viewer-request function may rewrite the request (what reaches the
+  std::optional<ViewerResponse> refused;
+  if (RestrictsViewerAccess(behavior)) {
+    // Signed URLs and cookies, judged before the cache; the signing
+    // parameters are then neither in the cache key nor sent to the origin.
+    const std::string query = WithoutSigningParameters(target.query);
+    const std::string url = (request.https ? "https://" : "http://") + (path_form ? served.distribution_domain : host) +
+                            target.path + (query.empty() ? "" : "?" + query);
+    refused = RefusedSignedRequest(store_, served.owner_account, behavior, request, target.query,
+                                   {url, request.client_ip, served.now_ms / 1000});
+    target.query = query;
+  }
+  // Unless refused, a viewer-request function may rewrite the request (what reaches the
   // cache key and the origin) or answer itself.
   std::optional<ViewerRequest> rewritten;
   const FunctionCall call{served.owner_account, served.distribution_id, served.distribution_domain, served.cf_id,
                           served.now_ms};
-  if (functions_) {
+  if (functions_ && !refused) {
     FunctionStep step = functions_->OnViewerRequest(behavior, call, request, target.path, target.query);
     if (step.response) {
       served.result_type = step.kind == FunctionStep::Kind::kGenerated ? step.detailed_result_type : "Error";
@@ -393,7 +405,7 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
   const Target seen = target;  // as a viewer-response function sees the request
   const std::string root = config->value("DefaultRootObject", "");
   if (target.path == "/" && !root.empty()) target.path += root;
-  auto response = FromOrigin(viewer, served, *config, behavior, target.path, target.query);
+  auto response = refused ? std::move(*refused) : FromOrigin(viewer, served, *config, behavior, target.path, target.query);
   response = WithCustomErrorPage(viewer, served, *config, std::move(response));
   if (const std::string id = behavior.value("ResponseHeadersPolicyId", ""); !id.empty()) {
     const Json policy = PolicyConfig(store_, served.owner_account, "response-headers-policy",
