@@ -164,18 +164,29 @@ int MinimumProtocol(const std::vector<std::string>& protocols) {
 }  // namespace
 
 Result<std::unique_ptr<HttpOriginFetcher>, std::string> HttpOriginFetcher::Create(const std::string& origin_ca_file) {
-  std::unique_ptr<HttpOriginFetcher> fetcher(new HttpOriginFetcher());
-  fetcher->trusted_ = X509_STORE_new();
-  if (!fetcher->trusted_ || X509_STORE_set_default_paths(fetcher->trusted_) != 1) {
-    return Fail(std::string("cannot load the system's certificate authorities"));
-  }
-  ERR_clear_error();  // a missing system bundle is not an error: --origin-ca may be all there is
-  if (!origin_ca_file.empty() && X509_STORE_load_file(fetcher->trusted_, origin_ca_file.c_str()) != 1) {
+  if (!origin_ca_file.empty()) {
+    X509_STORE* check = X509_STORE_new();
+    const bool readable = check && X509_STORE_load_file(check, origin_ca_file.c_str()) == 1;
+    X509_STORE_free(check);
     ERR_clear_error();
-    return Fail("--origin-ca: cannot read PEM certificates from " + origin_ca_file);
+    if (!readable) return Fail("--origin-ca: cannot read PEM certificates from " + origin_ca_file);
   }
+  std::unique_ptr<HttpOriginFetcher> fetcher(new HttpOriginFetcher());
   fetcher->origin_ca_file_ = origin_ca_file;
   return fetcher;
+}
+
+X509_STORE* HttpOriginFetcher::Trusted() {
+  std::call_once(trusted_once_, [this] {
+    X509_STORE* store = X509_STORE_new();
+    if (!store) return;
+    // A missing system bundle is not an error: --origin-ca may be all there is.
+    (void)X509_STORE_set_default_paths(store);
+    if (!origin_ca_file_.empty()) (void)X509_STORE_load_file(store, origin_ca_file_.c_str());  // read at Create
+    ERR_clear_error();
+    trusted_ = store;
+  });
+  return trusted_;
 }
 
 HttpOriginFetcher::~HttpOriginFetcher() { X509_STORE_free(trusted_); }
@@ -190,8 +201,10 @@ edge::OriginResponse HttpOriginFetcher::Fetch(const edge::OriginRequest& request
     auto tls = std::make_unique<httplib::SSLClient>(request.server_name, request.port);
     if (request.host != request.server_name) tls->set_hostname_addr_map({{request.server_name, request.host}});
     tls->enable_server_certificate_verification(true);
-    X509_STORE_up_ref(trusted_);
-    tls->set_ca_cert_store(trusted_);  // takes the reference
+    if (X509_STORE* trusted = Trusted()) {
+      X509_STORE_up_ref(trusted);
+      tls->set_ca_cert_store(trusted);  // takes the reference
+    }
     // At connect httplib loads what is named here into the store, which holds
     // it already: name something cheap (the small --origin-ca file, or the
     // hashed directory), or it would parse the system's whole bundle again.
