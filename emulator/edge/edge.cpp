@@ -13,6 +13,7 @@
 #include "emulator/edge/compression.h"
 #include "emulator/edge/edge_functions.h"
 #include "emulator/edge/error_pages.h"
+#include "emulator/edge/field_level_encryption.h"
 #include "emulator/edge/response_headers.h"
 #include "emulator/edge/s3_origin.h"
 #include "emulator/edge/signed_requests.h"
@@ -401,7 +402,19 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
                                 request.client_port, request.https};
     }
   }
-  const ViewerRequest& viewer = rewritten ? *rewritten : request;
+  // Field-level encryption of a POST body's configured fields (field_level_encryption.h).
+  std::optional<ViewerRequest> encrypted;
+  if (!refused) {
+    const ViewerRequest& sent = rewritten ? *rewritten : request;
+    FieldLevelOutcome fle =
+        FieldLevelEncrypted(store_, served.owner_account, behavior, served.now_ms, sent, target.query, served.cf_id);
+    if (fle.refusal) refused = std::move(fle.refusal);
+    if (fle.body) {
+      encrypted = sent;
+      encrypted->body = std::move(*fle.body);
+    }
+  }
+  const ViewerRequest& viewer = encrypted ? *encrypted : rewritten ? *rewritten : request;
   const Target seen = target;  // as a viewer-response function sees the request
   const std::string root = config->value("DefaultRootObject", "");
   if (target.path == "/" && !root.empty()) target.path += root;
