@@ -19,9 +19,9 @@ namespace {
 
 using Json = nlohmann::json;
 
-// The AWS Encryption SDK's algorithm suite 0x0078:
+// The AWS Encryption SDK's algorithm suite 0x0178:
 // AES_256_GCM_IV12_TAG16_HKDF_SHA256 (no signature, no key commitment).
-constexpr std::uint16_t kAlgorithmId = 0x0078;
+constexpr std::uint16_t kAlgorithmId = 0x0178;
 constexpr std::size_t kDataKeyBytes = 32;
 constexpr std::size_t kIvBytes = 12;
 constexpr std::size_t kTagBytes = 16;

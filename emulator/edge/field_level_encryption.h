@@ -9,7 +9,7 @@
 //     config's Forward...IsUnknown says so, else is refused (400);
 //   - a field matches a FieldPattern by its exact name or, for "abc*", by
 //     starting with abc (case-sensitive); its form-decoded value is replaced
-//     by an AWS Encryption SDK message (algorithm suite 0x0078, AES-256-GCM
+//     by an AWS Encryption SDK message (algorithm suite 0x0178, AES-256-GCM
 //     with an HKDF-SHA256 derived key, one encrypted data key made with
 //     RSA-OAEP SHA-256 / MGF1 SHA-256 under the public key, the provider id as
 //     key namespace and the public key id as key name), base64 and
@@ -60,7 +60,7 @@ struct FieldEncryptionKey {
   std::vector<std::string> field_patterns;
 };
 
-// An AWS Encryption SDK message (version 1, framed, suite 0x0078, empty
+// An AWS Encryption SDK message (version 1, framed, suite 0x0178, empty
 // encryption context) holding plaintext for the raw RSA key (key namespace
 // provider_id, key name public_key_id); nullopt when the PEM is not an RSA
 // public key or the cryptography fails.

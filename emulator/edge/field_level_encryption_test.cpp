@@ -116,13 +116,13 @@ std::string BigEndian(std::uint64_t value, int width) {
   return out;
 }
 
-// Reads a version-1 framed message of suite 0x0078 for one raw RSA key, checks
+// Reads a version-1 framed message of suite 0x0178 for one raw RSA key, checks
 // every field and tag, and returns the plaintext (nullopt when a frame's tag fails).
 std::optional<std::string> Decrypt(const TestKey& key, std::string_view message, std::string_view namespace_, std::string_view name) {
   Reader read(message);
   CHECK(read.Number(1) == 0x01);
   CHECK(read.Number(1) == 0x80);
-  CHECK(read.Number(2) == 0x0078);
+  CHECK(read.Number(2) == 0x0178);
   const std::string message_id = read.Bytes(16);
   CHECK(read.Number(2) == 0);  // no encryption context
   REQUIRE(read.Number(2) == 1);
@@ -137,7 +137,7 @@ std::optional<std::string> Decrypt(const TestKey& key, std::string_view message,
   CHECK(read.Number(1) == 12);
   const auto frame_length = read.Number(4);
   const std::string header(message.substr(0, read.position()));
-  const std::string derived = Hkdf(data_key, BigEndian(0x0078, 2) + message_id);
+  const std::string derived = Hkdf(data_key, BigEndian(0x0178, 2) + message_id);
   const std::string header_iv = read.Bytes(12);
   CHECK(GcmOpen(derived, header_iv, header, "", read.Bytes(16)).has_value());
   std::string plaintext;
