@@ -16,11 +16,10 @@ import warnings
 
 import pytest
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 import e2e_util as u
 from test_edge import Origin, custom_origin, edge_config
+from test_edge_signed import KeyPair  # an RSA 2048 key pair, its public key uploaded
 
 ORIGIN_DOMAIN = "origin.fle.test"
 JS_DECRYPTER = u.REPO / "tests" / "e2e" / "js" / "fle_decrypt.mjs"
@@ -50,21 +49,6 @@ def em(origin):
 @pytest.fixture
 def cf(em, account):
     return u.make_client(em.url, account)
-
-
-class KeyPair:
-    """An RSA 2048 key pair made here, its public key uploaded with boto3."""
-
-    def __init__(self, cf):
-        self.private = rsa.generate_private_key(65537, 2048)
-        pem = self.private.public_key().public_bytes(serialization.Encoding.PEM,
-                                                     serialization.PublicFormat.SubjectPublicKeyInfo)
-        self.id = cf.create_public_key(PublicKeyConfig={
-            "CallerReference": u.unique_ref("pk"), "Name": u.unique_ref("fle")[:60],
-            "EncodedKey": pem.decode()})["PublicKey"]["Id"]
-        self.private_pem = self.private.private_bytes(serialization.Encoding.PEM,
-                                                      serialization.PrivateFormat.PKCS8,
-                                                      serialization.NoEncryption()).decode()
 
 
 def profile(cf, key, provider, *patterns):
@@ -98,6 +82,15 @@ def distribution(cf, config_id):
     config = edge_config(behaviors=[behavior], origins=[custom_origin("site", ORIGIN_DOMAIN)])
     config["DefaultCacheBehavior"]["AllowedMethods"] = ALL_METHODS
     return cf.create_distribution(DistributionConfig=config)["Distribution"]
+
+
+def encrypting_distribution(cf, key, provider, *patterns):
+    """A distribution whose /forms/* encrypts the patterns' fields with key (one profile, mapped
+    to form bodies by a strict config)."""
+    profile_id = profile(cf, key, provider, *patterns)
+    config_id = cf.create_field_level_encryption_config(
+        FieldLevelEncryptionConfig=fle_config(profile_id))["FieldLevelEncryption"]["Id"]
+    return distribution(cf, config_id)
 
 
 def https_url(em, path):
@@ -144,10 +137,7 @@ def assert_refused(answer, status):
 
 def test_the_configured_fields_arrive_encrypted_and_decrypt_to_what_the_viewer_sent(cf, em, origin):
     key = KeyPair(cf)
-    profile_id = profile(cf, key, "payments", "card", "cvv*")
-    config_id = cf.create_field_level_encryption_config(
-        FieldLevelEncryptionConfig=fle_config(profile_id))["FieldLevelEncryption"]["Id"]
-    dist = distribution(cf, config_id)
+    dist = encrypting_distribution(cf, key, "payments", "card", "cvv*")
     body = "name=Jane+Doe&card=4111+1111+1111+1111&cvv2=123&Card=kept&note=a%26b"
     answer = send(em, "POST", dist["DomainName"], "/forms/pay?x=1", body)
     assert answer.status_code == 200, answer.text
@@ -167,11 +157,7 @@ def test_the_configured_fields_arrive_encrypted_and_decrypt_to_what_the_viewer_s
 
 
 def test_gets_other_behaviors_and_other_methods_pass_untouched(cf, em, origin):
-    key = KeyPair(cf)
-    profile_id = profile(cf, key, "payments", "card")
-    config_id = cf.create_field_level_encryption_config(
-        FieldLevelEncryptionConfig=fle_config(profile_id))["FieldLevelEncryption"]["Id"]
-    dist = distribution(cf, config_id)
+    dist = encrypting_distribution(cf, KeyPair(cf), "payments", "card")
     body = "card=4111&name=x"
     assert send(em, "POST", dist["DomainName"], "/other", body).status_code == 200  # no config on this behavior
     assert origin.received[-1]["body"] == body
@@ -212,11 +198,7 @@ def test_unknown_content_type_and_unknown_profile_answer_as_configured(cf, em, o
 
 
 def test_oversized_and_malformed_bodies_are_refused(cf, em, origin):
-    key = KeyPair(cf)
-    profile_id = profile(cf, key, "payments", "card")
-    config_id = cf.create_field_level_encryption_config(
-        FieldLevelEncryptionConfig=fle_config(profile_id))["FieldLevelEncryption"]["Id"]
-    dist = distribution(cf, config_id)
+    dist = encrypting_distribution(cf, KeyPair(cf), "payments", "card")
     sent = len(origin.received)
     assert_refused(send(em, "POST", dist["DomainName"], "/forms/a", "card=1&pad=" + "x" * (1 << 20)), 413)
     assert_refused(send(em, "POST", dist["DomainName"], "/forms/a", "card=%zz"), 400)
