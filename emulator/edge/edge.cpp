@@ -54,9 +54,19 @@ std::string RandomText(std::size_t length, std::string_view alphabet) {
   return text;
 }
 
-// 56 characters like CloudFront's: base64url of 40 bytes.
+// 56 characters like CloudFront's: base64url of 40 bytes (six bits of a
+// 64-bit draw per character: one draw per ten characters, on every request).
 std::string NewCfId() {
-  return RandomText(54, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") + "==";
+  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  std::string id(56, '=');
+  std::uint64_t bits = 0;
+  for (std::size_t i = 0; i < 54; ++i) {
+    if (i % 10 == 0) bits = random();
+    id[i] = kAlphabet[bits & 63];
+    bits >>= 6;
+  }
+  return id;
 }
 
 const std::string& ViaValue() {
@@ -154,12 +164,33 @@ const Json* CustomErrorResponseFor(const Json& config, int status) {
   return nullptr;
 }
 
-// A policy's config: an AWS-managed one, else the account's own (null when gone).
-Json PolicyConfig(store::Store& store, const std::string& account, std::string_view kind,
-                  const engine::ManagedRecords& managed, const std::string& id) {
-  if (const auto* found = engine::FindManaged(&managed, id)) return found->config;
+// A policy's config: an AWS-managed one, else the account's own, parsed once
+// per version (null when gone). Shared, not copied: a hit reads one or two.
+std::shared_ptr<const Json> PolicyConfig(store::Store& store, const std::string& account, std::string_view kind,
+                                         const engine::ManagedRecords& managed, const std::string& id) {
+  if (const auto* found = engine::FindManaged(&managed, id)) {
+    return std::shared_ptr<const Json>(std::shared_ptr<const Json>(), &found->config);  // static: not owned
+  }
   const auto record = store.Get(account, kind, id);
-  return record ? Json::parse(record->document, nullptr, false) : Json();
+  if (!record) return nullptr;
+  const std::string version_key = record->id + '\0' + record->etag + "#policy";
+  auto parsed = ParsedConfigs().Find(version_key);
+  if (!parsed) {
+    parsed = std::make_shared<const Json>(Json::parse(record->document, nullptr, false));
+    ParsedConfigs().Insert(version_key, parsed);
+  }
+  return parsed->is_object() ? parsed : nullptr;
+}
+
+// Whether a selection of headers may take one of CloudFront's viewer headers
+// (or a viewer's X-Cfl-Viewer-* test header, which must not reach an origin).
+bool MayTakeViewerHeaders(const Selection& headers) {
+  if (headers.pick == Selection::Pick::kAll || headers.pick == Selection::Pick::kAllExcept) return true;
+  if (headers.pick != Selection::Pick::kListed) return false;
+  for (const auto& name : headers.names) {
+    if (IsCloudFrontViewerHeader(name) || IsViewerTestHeader(name)) return true;
+  }
+  return false;
 }
 
 // A distribution's config deployed at now_ms and its metadata, each parsed
@@ -240,6 +271,10 @@ std::shared_ptr<const ViewerLocation> Edge::ViewerProfile() const {
   return viewer_profile_;
 }
 
+ViewerRequest Edge::WithViewerHeaders(const ViewerRequest& request) const {
+  return WithCloudFrontViewerHeaders(request, LocateViewer(request.headers, *ViewerProfile()));
+}
+
 // What one request came to, for its headers and its log line.
 struct Edge::Served {
   std::string cf_id = NewCfId();
@@ -274,7 +309,7 @@ ViewerResponse Edge::Serve(const ViewerRequest& request) {
   served.now_ms = ToMillis(clock_.Now());
   ViewerResponse response;
   try {
-    response = Route(WithCloudFrontViewerHeaders(request, LocateViewer(request.headers, *ViewerProfile())), served);
+    response = Route(request, served);
   } catch (const std::exception&) {  // a config the edge did not expect must not end the listener
     served.result_type = "Error";
     response = ErrorPage(502, kBadRequestText, served.cf_id);
@@ -320,7 +355,7 @@ ViewerResponse Edge::Serve(const ViewerRequest& request) {
   entry.client_port = request.client_port;
   entry.content_type = HeaderValue(response.headers, "Content-Type");
   entry.content_length = static_cast<std::int64_t>(response.body.size());
-  log_.Record(entry);
+  log_.Record(std::move(entry));
   return response;
 }
 
@@ -356,7 +391,7 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
   served.path = target.path;
   served.distribution_domain = metadata.value("DomainName", "");
   if (auto staging = StagingConfigFor(*config, request, served)) config = std::move(staging);
-  if (GeoBlocked(*config, HeaderValue(request.headers, "CloudFront-Viewer-Country"))) {
+  if (GeoRestricted(*config) && GeoBlocked(*config, LocateViewer(request.headers, *ViewerProfile()).country)) {
     served.detailed_result_type = "ClientGeoBlocked";
     return WithCustomErrorPage(request, served, *config, refuse(403, kGeoBlockedText));
   }
@@ -369,15 +404,23 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
     served.result_type = "Redirect";
     return RedirectPage(HttpsRedirectLocation(HeaderValue(request.headers, "Host"), https_port_, request.target));
   }
+  // CloudFront's viewer headers are made for a function's event only (or,
+  // in FromOrigin, for a policy that may select them): they cost a copy.
+  std::optional<ViewerRequest> with_viewer_headers;
+  if (functions_ && (!AssociatedFunction(behavior, "viewer-request").empty() ||
+                     !AssociatedFunction(behavior, "viewer-response").empty())) {
+    with_viewer_headers = WithViewerHeaders(request);
+  }
+  const ViewerRequest& passed = with_viewer_headers ? *with_viewer_headers : request;
   std::optional<ViewerResponse> refused;
   if (RestrictsViewerAccess(behavior)) {
     // Signed URLs and cookies, judged before the cache; the signing
     // parameters are then neither in the cache key nor sent to the origin.
     const std::string query = WithoutSigningParameters(target.query);
-    const std::string url = (request.https ? "https://" : "http://") + (path_form ? served.distribution_domain : host) +
+    const std::string url = (passed.https ? "https://" : "http://") + (path_form ? served.distribution_domain : host) +
                             target.path + (query.empty() ? "" : "?" + query);
-    refused = RefusedSignedRequest(store_, served.owner_account, behavior, request, target.query,
-                                   {url, request.client_ip, served.now_ms / 1000});
+    refused = RefusedSignedRequest(store_, served.owner_account, behavior, passed, target.query,
+                                   {url, passed.client_ip, served.now_ms / 1000});
     target.query = query;
   }
   // Unless refused, a viewer-request function may rewrite the request (what reaches the
@@ -386,26 +429,27 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
   const FunctionCall call{served.owner_account, served.distribution_id, served.distribution_domain, served.cf_id,
                           served.now_ms};
   if (functions_ && !refused) {
-    FunctionStep step = functions_->OnViewerRequest(behavior, call, request, target.path, target.query);
+    FunctionStep step = functions_->OnViewerRequest(behavior, call, passed, target.path, target.query);
     if (step.response) {
       served.result_type = step.kind == FunctionStep::Kind::kGenerated ? step.detailed_result_type : "Error";
       served.detailed_result_type = step.detailed_result_type;
-      if (request.method == "HEAD") step.response->body.clear();
+      if (passed.method == "HEAD") step.response->body.clear();
       AddLambdaSkipped(behavior, step.response->headers);
       return std::move(*step.response);
     }
     if (step.request) {
       target.path = std::move(step.request->path);
       target.query = std::move(step.request->query);
-      rewritten = ViewerRequest{request.method, target.query.empty() ? target.path : target.path + "?" + target.query,
-                                std::move(step.request->headers), request.body, request.client_ip,
-                                request.client_port, request.https};
+      rewritten = ViewerRequest{passed.method, target.query.empty() ? target.path : target.path + "?" + target.query,
+                                std::move(step.request->headers), passed.body, passed.client_ip,
+                                passed.client_port, passed.https};
+      rewritten->viewer_headers_added = passed.viewer_headers_added;
     }
   }
   // Field-level encryption of a POST body's configured fields (field_level_encryption.h).
   std::optional<ViewerRequest> encrypted;
   if (!refused) {
-    const ViewerRequest& sent = rewritten ? *rewritten : request;
+    const ViewerRequest& sent = rewritten ? *rewritten : passed;
     FieldLevelOutcome fle =
         FieldLevelEncrypted(store_, served.owner_account, behavior, served.now_ms, sent, target.query, served.cf_id);
     if (fle.refusal) refused = std::move(fle.refusal);
@@ -414,17 +458,18 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
       encrypted->body = std::move(*fle.body);
     }
   }
-  const ViewerRequest& viewer = encrypted ? *encrypted : rewritten ? *rewritten : request;
+  const ViewerRequest& viewer = encrypted ? *encrypted : rewritten ? *rewritten : passed;
   const Target seen = target;  // as a viewer-response function sees the request
   const std::string root = config->value("DefaultRootObject", "");
   if (target.path == "/" && !root.empty()) target.path += root;
   auto response = refused ? std::move(*refused) : FromOrigin(viewer, served, *config, behavior, target.path, target.query);
   response = WithCustomErrorPage(viewer, served, *config, std::move(response));
   if (const std::string id = behavior.value("ResponseHeadersPolicyId", ""); !id.empty()) {
-    const Json policy = PolicyConfig(store_, served.owner_account, "response-headers-policy",
-                                     families::ManagedResponseHeadersPolicies(), id);
-    ApplyResponseHeadersPolicy(policy, viewer, response.headers);
-    if (policy.is_object()) served.server_timing_rate = ServerTimingRate(policy);
+    if (const auto policy = PolicyConfig(store_, served.owner_account, "response-headers-policy",
+                                         families::ManagedResponseHeadersPolicies(), id)) {
+      ApplyResponseHeadersPolicy(*policy, viewer, response.headers);
+      served.server_timing_rate = ServerTimingRate(*policy);
+    }
   }
   // CloudFront does not run viewer-response functions on answers of 400 or more.
   if (functions_ && response.status < 400) {
@@ -710,7 +755,7 @@ void Edge::SignForOriginAccessControl(const Json& origin, const ViewerRequest& r
   fetch.headers.emplace_back("Authorization", signed_headers.authorization);
 }
 
-ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, const Json& config,
+ViewerResponse Edge::FromOrigin(const ViewerRequest& viewer_request, Served& served, const Json& config,
                                 const Json& behavior, const std::string& path, const std::string& query) {
   const auto refuse = [&](int status, std::string_view text) { return ErrorPage(status, text, served.cf_id); };
   const Json* origin = TargetOrigin(config, behavior.value("TargetOriginId", ""));
@@ -722,18 +767,26 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, co
   const std::string cache_policy_id = behavior.value("CachePolicyId", "");
   const std::string& owner = served.owner_account;
   if (!cache_policy_id.empty()) {
-    const Json policy = PolicyConfig(store_, owner, "cache-policy", families::ManagedCachePolicies(), cache_policy_id);
-    key_parts = CacheKeyPartsOf(policy.is_object() ? policy : Json::object());
-    ttl_bounds = TtlBoundsOf(policy.is_object() ? policy : Json::object());
+    static const Json kNoPolicy = Json::object();  // a policy gone since: CloudFront's defaults
+    const auto policy = PolicyConfig(store_, owner, "cache-policy", families::ManagedCachePolicies(), cache_policy_id);
+    key_parts = CacheKeyPartsOf(policy ? *policy : kNoPolicy);
+    ttl_bounds = TtlBoundsOf(policy ? *policy : kNoPolicy);
   } else {
     key_parts = LegacyPartsOf(behavior);
     ttl_bounds = LegacyTtlBoundsOf(behavior);
   }
   if (const std::string id = behavior.value("OriginRequestPolicyId", ""); !id.empty()) {
-    const Json policy =
-        PolicyConfig(store_, owner, "origin-request-policy", families::ManagedOriginRequestPolicies(), id);
-    if (policy.is_object()) forwarded_parts = ForwardedPartsOf(policy);
+    if (const auto policy =
+            PolicyConfig(store_, owner, "origin-request-policy", families::ManagedOriginRequestPolicies(), id)) {
+      forwarded_parts = ForwardedPartsOf(*policy);
+    }
   }
+  std::optional<ViewerRequest> with_viewer_headers;
+  if (!viewer_request.viewer_headers_added &&
+      (MayTakeViewerHeaders(key_parts.headers) || MayTakeViewerHeaders(forwarded_parts.headers))) {
+    with_viewer_headers = WithViewerHeaders(viewer_request);
+  }
+  const ViewerRequest& request = with_viewer_headers ? *with_viewer_headers : viewer_request;
 
   const bool cacheable = MethodCached(behavior, request.method);
   std::shared_ptr<const CachedObject> stale;

@@ -8,8 +8,9 @@
 // for an origin access control or as a legacy origin access identity); runs
 // a behavior's CloudFront Functions (viewer-request before the cache,
 // viewer-response on the answer: edge_functions.h); logs every request
-// (access_log.h). Before routing, CloudFront's viewer headers are added
-// (geo.h); a geographic restriction refuses by country; a primary
+// (access_log.h). CloudFront's viewer headers are added (geo.h) when a
+// function or a policy may read them; a geographic restriction refuses by
+// country; a primary
 // distribution's continuous deployment policy may hand the request to its
 // staging distribution's deployed config (staging_traffic.h).
 //
@@ -94,6 +95,8 @@ class Edge {
  private:
   struct Served;
   ViewerResponse Route(const ViewerRequest& request, Served& served);
+  // The request with CloudFront's viewer headers (geo.h), for the viewer's location.
+  ViewerRequest WithViewerHeaders(const ViewerRequest& request) const;
   std::shared_ptr<const nlohmann::json> StagingConfigFor(const nlohmann::json& primary_config,
                                                          const ViewerRequest& request, Served& served);
   ViewerResponse WithCustomErrorPage(const ViewerRequest& request, Served& served, const nlohmann::json& config,
