@@ -330,6 +330,7 @@ FormEncryption EncryptFormFields(std::string_view body, const std::vector<FieldE
   out.reserve(body.size());
   std::string_view rest = body;
   bool first = true;
+  std::size_t encrypted_fields = 0;
   while (true) {
     const auto end = rest.find('&');
     const std::string_view pair = rest.substr(0, end);
@@ -348,7 +349,9 @@ FormEncryption EncryptFormFields(std::string_view body, const std::vector<FieldE
       out += pair;
     } else {
       const auto value = FormDecode(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1));
-      if (!value || value->size() > kMaxEncryptedField) return {std::nullopt, 400};
+      if (!value || value->size() > kMaxEncryptedField || ++encrypted_fields > kMaxEncryptedFields) {
+        return {std::nullopt, 400};
+      }
       const auto message = EncryptionSdkMessage(*value, *matched);
       if (!message) return {std::nullopt, 502};
       out += pair.substr(0, equals);

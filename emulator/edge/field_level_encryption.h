@@ -15,7 +15,8 @@
 //     key namespace and the public key id as key name), base64 and
 //     percent-encoded;
 //   - a body over 1 MiB is refused (413); a field to encrypt whose value is
-//     not valid percent-encoding or longer than 16 KiB is refused (400).
+//     not valid percent-encoding or longer than 16 KiB, or more than 10
+//     fields to encrypt, are refused (400).
 // Other methods, behaviors without a config and other fields pass unchanged.
 //
 // Everything here is a pure function of its arguments except
@@ -40,6 +41,7 @@ namespace cfl::edge {
 // CloudFront's limits for field-level encryption.
 inline constexpr std::size_t kMaxEncryptedBody = std::size_t{1} << 20;
 inline constexpr std::size_t kMaxEncryptedField = std::size_t{16} << 10;
+inline constexpr std::size_t kMaxEncryptedFields = 10;  // fields encrypted in one request
 
 // Whether a form field's (decoded) name matches a FieldPattern.
 bool FieldPatternMatches(std::string_view pattern, std::string_view field);

@@ -257,6 +257,10 @@ TEST_CASE("a form body has its matching fields encrypted and the others kept byt
   CHECK(EncryptFormFields("card=" + std::string(kMaxEncryptedField + 1, 'a'), keys).status == 400);
   CHECK(EncryptFormFields(std::string(kMaxEncryptedBody + 1, 'a'), keys).status == 413);
   CHECK(EncryptFormFields("", keys).body == "");
+  std::string ten = "card=0";
+  for (int i = 1; i < 10; ++i) ten += "&cvv" + std::to_string(i) + "=" + std::to_string(i);
+  CHECK(EncryptFormFields(ten, keys).body.has_value());
+  CHECK(EncryptFormFields(ten + "&cvv10=10", keys).status == 400);  // an 11th field to encrypt
 }
 
 }  // namespace cfl::edge

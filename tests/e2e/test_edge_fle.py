@@ -203,7 +203,11 @@ def test_oversized_and_malformed_bodies_are_refused(cf, em, origin):
     assert_refused(send(em, "POST", dist["DomainName"], "/forms/a", "card=1&pad=" + "x" * (1 << 20)), 413)
     assert_refused(send(em, "POST", dist["DomainName"], "/forms/a", "card=%zz"), 400)
     assert_refused(send(em, "POST", dist["DomainName"], "/forms/a", "card=" + "9" * (16 * 1024 + 1)), 400)
+    eleven = "&".join(f"card={i}" for i in range(11))  # more than 10 fields to encrypt
+    assert_refused(send(em, "POST", dist["DomainName"], "/forms/a", eleven), 400)
     assert len(origin.received) == sent
+    ten = "&".join(f"card={i}" for i in range(10))
+    assert send(em, "POST", dist["DomainName"], "/forms/a", ten).status_code == 200
 
 
 def test_a_config_change_takes_effect_once_deployed_on_the_clock(start_emulator, origin, account):
