@@ -292,6 +292,15 @@ struct Edge::Served {
 
 namespace {
 
+// A HEAD's answer: the headers a GET gets, with the length of its body, and
+// no body (an origin's HEAD answer brings its own Content-Length).
+void WithoutBody(ViewerResponse& response) {
+  if (response.body.empty()) return;
+  std::erase_if(response.headers, [](const auto& header) { return EqualsIgnoringCase(header.first, "Content-Length"); });
+  response.headers.emplace_back("Content-Length", std::to_string(response.body.size()));
+  response.body.clear();
+}
+
 // Whether this answer is one of the share a SamplingRate asks for.
 bool Sampled(double rate) {
   if (rate >= 100) return true;
@@ -315,6 +324,7 @@ ViewerResponse Edge::Serve(const ViewerRequest& request) {
     response = ErrorPage(502, kBadRequestText, served.cf_id);
   }
   if (served.result_type == "Error") ++errors_;
+  if (request.method == "HEAD") WithoutBody(response);
   if (Sampled(served.server_timing_rate)) {
     const double elapsed_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -433,7 +443,6 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
     if (step.response) {
       served.result_type = step.kind == FunctionStep::Kind::kGenerated ? step.detailed_result_type : "Error";
       served.detailed_result_type = step.detailed_result_type;
-      if (passed.method == "HEAD") step.response->body.clear();
       AddLambdaSkipped(behavior, step.response->headers);
       return std::move(*step.response);
     }
@@ -544,7 +553,6 @@ ViewerResponse Edge::WithCustomErrorPage(const ViewerRequest& request, Served& s
   int status = response.status;
   if (!code.empty()) std::from_chars(code.data(), code.data() + code.size(), status);
   page.status = status;
-  if (request.method == "HEAD") page.body.clear();
   served.result_type = "Error";
   return page;
 }
@@ -807,9 +815,11 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& viewer_request, Served& ser
     };
     auto found = cache_.Find(cache_key, now_ms, purged);
     if (const auto& hit = found.fresh) {
-      served.result_type = "Hit";
-      ViewerResponse response{hit->status, hit->headers, request.method == "HEAD" ? std::string() : hit->body};
-      response.headers.emplace_back("X-Cache", "Hit from cloudfront");
+      // An origin's error served again is still an error (CloudFront's X-Cache and log say so).
+      const bool error = hit->status >= 400;
+      served.result_type = error ? "Error" : "Hit";
+      ViewerResponse response{hit->status, hit->headers, hit->body};
+      response.headers.emplace_back("X-Cache", error ? "Error from cloudfront" : "Hit from cloudfront");
       response.headers.emplace_back("Age", std::to_string(std::max<std::int64_t>(0, (now_ms - hit->stored_ms) / 1000)));
       return response;
     }
@@ -833,8 +843,8 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& viewer_request, Served& ser
   }
   if (auto* refused = std::get_if<ViewerResponse>(&fetched)) return std::move(*refused);
   OriginResponse answer = std::get<OriginResponse>(std::move(fetched));
-  if (stale && answer.status == 304) return Refreshed(request, served, *stale, answer, cache_key, ttl_bounds);
-  served.result_type = "Miss";
+  if (stale && answer.status == 304) return Refreshed(served, *stale, answer, cache_key, ttl_bounds);
+  served.result_type = answer.status >= 400 ? "Error" : "Miss";
   auto object = std::make_shared<CachedObject>();
   object->status = answer.status;
   const Encoding encoding = ChosenEncoding(behavior.value("Compress", false), key_parts,
@@ -844,7 +854,9 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& viewer_request, Served& ser
     compressed = Compress(encoding, answer.body);
   }
   for (auto& [name, value] : answer.headers) {
-    if (IsHopByHop(name) || EqualsIgnoringCase(name, "Via")) continue;
+    // A HEAD's Content-Length is the length of the body a GET gets: relayed.
+    const bool head_length = request.method == "HEAD" && EqualsIgnoringCase(name, "Content-Length");
+    if ((IsHopByHop(name) && !head_length) || EqualsIgnoringCase(name, "Via")) continue;
     if (EqualsIgnoringCase(name, "ETag")) object->etag = value;
     if (EqualsIgnoringCase(name, "Last-Modified")) object->last_modified = value;
     // A compressed answer's ETag is weak: its bytes are no longer the origin's.
@@ -856,8 +868,8 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& viewer_request, Served& ser
   object->distribution_id = served.distribution_id;
   object->path = path;
   object->stored_ms = served.now_ms;
-  ViewerResponse response{object->status, object->headers, request.method == "HEAD" ? std::string() : object->body};
-  response.headers.emplace_back("X-Cache", "Miss from cloudfront");
+  ViewerResponse response{object->status, object->headers, object->body};
+  response.headers.emplace_back("X-Cache", object->status >= 400 ? "Error from cloudfront" : "Miss from cloudfront");
   if (cacheable && request.method != "HEAD") {
     std::int64_t ttl = 0;
     if (CachedByTtl(object->status)) ttl = TtlSeconds(ttl_bounds, object->headers, served.now_ms);
@@ -873,7 +885,7 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& viewer_request, Served& ser
 // An expired object the origin confirmed (304): served again, with the
 // freshness the 304 gives (its Cache-Control, Expires and Date replace the
 // stored ones), and kept for that long.
-ViewerResponse Edge::Refreshed(const ViewerRequest& request, Served& served, const CachedObject& stale,
+ViewerResponse Edge::Refreshed(Served& served, const CachedObject& stale,
                                const OriginResponse& not_modified, const std::string& cache_key,
                                const TtlBounds& ttl_bounds) {
   served.result_type = "RefreshHit";
@@ -887,8 +899,7 @@ ViewerResponse Edge::Refreshed(const ViewerRequest& request, Served& served, con
   refreshed->stored_ms = served.now_ms;
   const std::int64_t ttl = TtlSeconds(ttl_bounds, refreshed->headers, served.now_ms);
   refreshed->expires_ms = served.now_ms + ttl * 1000;
-  ViewerResponse response{refreshed->status, refreshed->headers,
-                          request.method == "HEAD" ? std::string() : refreshed->body};
+  ViewerResponse response{refreshed->status, refreshed->headers, refreshed->body};
   response.headers.emplace_back("X-Cache", "RefreshHit from cloudfront");
   if (ttl > 0) cache_.Insert(cache_key, std::move(refreshed));
   return response;
