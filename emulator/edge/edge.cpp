@@ -13,6 +13,7 @@
 #include "emulator/edge/compression.h"
 #include "emulator/edge/edge_functions.h"
 #include "emulator/edge/error_pages.h"
+#include "emulator/edge/field_level_encryption.h"
 #include "emulator/edge/response_headers.h"
 #include "emulator/edge/s3_origin.h"
 #include "emulator/edge/signed_requests.h"
@@ -459,7 +460,19 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
       rewritten->viewer_headers_added = passed.viewer_headers_added;
     }
   }
-  const ViewerRequest& viewer = rewritten ? *rewritten : passed;
+  // Field-level encryption of a POST body's configured fields (field_level_encryption.h).
+  std::optional<ViewerRequest> encrypted;
+  if (!refused) {
+    const ViewerRequest& sent = rewritten ? *rewritten : passed;
+    FieldLevelOutcome fle =
+        FieldLevelEncrypted(store_, served.owner_account, behavior, served.now_ms, sent, target.query, served.cf_id);
+    if (fle.refusal) refused = std::move(fle.refusal);
+    if (fle.body) {
+      encrypted = sent;
+      encrypted->body = std::move(*fle.body);
+    }
+  }
+  const ViewerRequest& viewer = encrypted ? *encrypted : rewritten ? *rewritten : passed;
   const Target seen = target;  // as a viewer-response function sees the request
   const std::string root = config->value("DefaultRootObject", "");
   if (target.path == "/" && !root.empty()) target.path += root;
