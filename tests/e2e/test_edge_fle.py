@@ -18,7 +18,8 @@ import pytest
 import requests
 
 import e2e_util as u
-from test_edge import Origin, custom_origin, edge_config
+from edge_fixtures import edge_fixtures
+from test_edge import custom_origin, edge_config
 from test_edge_signed import KeyPair  # an RSA 2048 key pair, its public key uploaded
 
 ORIGIN_DOMAIN = "origin.fle.test"
@@ -28,27 +29,11 @@ ALL_METHODS = {"Quantity": 7, "Items": ["GET", "HEAD", "OPTIONS", "PUT", "PATCH"
                "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]}}
 
 
-@pytest.fixture(scope="module")
-def origin():
-    served = Origin()
-    yield served
-    served.close()
+origin, em, edge_url, cf = edge_fixtures(ORIGIN_DOMAIN)
 
 
 def flags(origin):
     return ["--origin-address", f"{ORIGIN_DOMAIN}=127.0.0.1:{origin.port}"]
-
-
-@pytest.fixture(scope="module")
-def em(origin):
-    emulator = u.Emulator(*flags(origin))
-    yield emulator
-    assert emulator.stop() == 0
-
-
-@pytest.fixture
-def cf(em, account):
-    return u.make_client(em.url, account)
 
 
 def profile(cf, key, provider, *patterns):
