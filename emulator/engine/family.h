@@ -116,6 +116,10 @@ struct Family {
   // How long a change takes to settle (InProgress → Deployed), read at the
   // time of each change; null: at once.
   std::function<std::int64_t(const RequestContext&)> settle_delay_ms;
+  // False: a create settles at once, only updates take settle_delay_ms (a
+  // policy: nothing uses a new one yet; an update propagates with the
+  // distributions it renews).
+  bool settles_on_create = true;
   std::function<std::optional<std::int64_t>(const RequestContext&)> max_per_account;
   // Refuses a create (errors.limit) unless it holds for the siblings still
   // settling (same parent), checked inside the write transaction.

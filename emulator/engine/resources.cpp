@@ -200,6 +200,7 @@ Result<Resource, ApiError> CreateResource(RequestContext& ctx, const Family& fam
     record.id = family.id_member.empty() ? family.new_id() : StringMember(config, family.id_member);
   }
   record.created_ms = ctx.now_ms;
+  if (!family.settles_on_create) record.settles_at_ms = ctx.now_ms;
   Json metadata = family.new_metadata ? family.new_metadata(ctx) : Json::object();
   metadata.update(options.metadata);
   if (auto derived = DeriveMetadata(ctx, family, config, metadata); !derived) return Fail(std::move(derived).error());

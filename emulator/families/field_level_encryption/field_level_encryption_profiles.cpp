@@ -93,6 +93,7 @@ FamilyDefinition MakeDefinition() {
   // The edge uses a change once it has propagated (no Status in the API; the
   // previous version is kept for the edge meanwhile: engine/deployed.h).
   family.settle_delay_ms = [](const RequestContext& ctx) { return ctx.services.settings.propagation_delay_ms.load(); };
+  family.settles_on_create = false;  // nothing uses a new one yet
   family.new_id = [] { return ids::Random("P", 13, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"); };
   family.prepare = Prepare;
   family.render = [](const RequestContext&, const Resource& resource, bool) {

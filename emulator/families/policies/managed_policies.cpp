@@ -57,6 +57,7 @@ void MakePolicyFamily(engine::Family& family, const engine::ManagedRecords& mana
   family.settle_delay_ms = [](const engine::RequestContext& ctx) {
     return ctx.services.settings.propagation_delay_ms.load();
   };
+  family.settles_on_create = false;
   family.render = [config_member](const engine::RequestContext&, const engine::Resource& resource, bool) {
     return PolicyView(config_member, resource.id(), FormatIso8601(resource.record.modified_ms), resource.config());
   };

@@ -57,7 +57,7 @@ Result<Ok, ApiError> CheckName(const std::string& name) {
 // Update sends the bundle source and the OCSP flag (a header) only: the rest
 // is the current version's. The bundle is read (when the emulator can) on
 // every write (ReadBundle), and what it holds kept in the metadata.
-Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource* current) {
+Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource* current) {
   if (current) {
     const Json& stored = current->config();
     config["Name"] = stored.at("Name");
