@@ -1,6 +1,7 @@
 #include "emulator/engine/resource.h"
 
 #include "emulator/codec/document_cache.h"
+#include "emulator/codec/json_text.h"
 
 namespace cfl::engine {
 namespace {
@@ -23,7 +24,7 @@ model::DocumentCache& ParsedMetadataTexts() {
 std::shared_ptr<const Json> ParsedMetadata(const std::string& text) { return ParsedMetadataTexts().Parse(text); }
 
 std::string DumpMetadata(Json metadata) {
-  std::string text = metadata.dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string text = model::DumpJson(metadata);
   // Replacement characters make the text's parse differ from metadata: not kept.
   if (text.find("\xEF\xBF\xBD") == std::string::npos) {
     ParsedMetadataTexts().Keep(text, std::make_shared<const Json>(std::move(metadata)));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "emulator/codec/json_text.h"
 #include "emulator/common/ids.h"
 #include "emulator/engine/deployed.h"
 #include "emulator/engine/references.h"
@@ -75,7 +76,7 @@ Result<store::Record, ApiError> BuildRecord(RequestContext& ctx, const Family& f
   record.account = ctx.account;
   record.kind = std::string(family.kind);
   record.etag = family.versioning == Versioning::kNone ? std::string() : ids::ETag();
-  record.document = config.dump(-1, ' ', false, Json::error_handler_t::replace);
+  record.document = model::DumpJson(config);
   record.unique_keys = UniqueKeysOf(family, config, record.parent);
   record.references = references.all;
   record.modified_ms = ctx.now_ms;
