@@ -12,35 +12,42 @@ std::string NlohmannText(const Json& value) { return value.dump(-1, ' ', false, 
 void AppendString(std::string& out, const std::string& text) {
   constexpr char kHex[] = "0123456789abcdef";  // dump writes \u00XX in lower case
   const std::size_t mark = out.size();
-  out += '"';
-  std::size_t copied = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
+  // Room for the worst case (every byte a \u00XX), then trimmed: one
+  // resize instead of an append per escape.
+  out.resize(mark + 2 + 6 * text.size());
+  char* to = out.data() + mark;
+  *to++ = '"';
+  for (const char byte : text) {
+    const auto c = static_cast<unsigned char>(byte);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      *to++ = byte;
+      continue;
+    }
     if (c >= 0x80) {
       // Past ASCII: dump checks UTF-8 and replaces what is not; it writes this string.
       out.resize(mark);
       out += NlohmannText(Json(text));
       return;
     }
-    out.append(text, copied, i - copied);
-    copied = i + 1;
+    *to++ = '\\';
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"': *to++ = '"'; break;
+      case '\\': *to++ = '\\'; break;
+      case '\b': *to++ = 'b'; break;
+      case '\f': *to++ = 'f'; break;
+      case '\n': *to++ = 'n'; break;
+      case '\r': *to++ = 'r'; break;
+      case '\t': *to++ = 't'; break;
       default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 0xF];
+        *to++ = 'u';
+        *to++ = '0';
+        *to++ = '0';
+        *to++ = kHex[c >> 4];
+        *to++ = kHex[c & 0xF];
     }
   }
-  out.append(text, copied, std::string::npos);
-  out += '"';
+  *to++ = '"';
+  out.resize(static_cast<std::size_t>(to - out.data()));
 }
 
 template <typename Number>
