@@ -9,4 +9,8 @@ std::shared_ptr<const nlohmann::json> DocumentCache::Parse(const std::string& te
   return parsed;
 }
 
+void DocumentCache::Keep(std::string text, std::shared_ptr<const nlohmann::json> parsed) {
+  parsed_.Insert(std::move(text), std::move(parsed));
+}
+
 }  // namespace cfl::model

@@ -20,6 +20,10 @@ class DocumentCache {
   // The parsed document (discarded/null JSON when text is not JSON).
   std::shared_ptr<const nlohmann::json> Parse(const std::string& text);
 
+  // Keeps parsed as the parse of text, which the caller has just made by
+  // dumping parsed: a writer primes the cache for the version it stores.
+  void Keep(std::string text, std::shared_ptr<const nlohmann::json> parsed);
+
  private:
   BoundedCache<nlohmann::json> parsed_;
 };

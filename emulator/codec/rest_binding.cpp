@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "emulator/codec/decoded_payloads.h"
 #include "emulator/codec/json_codec.h"
 #include "emulator/codec/validate.h"
 #include "emulator/codec/wire_text.h"
@@ -382,9 +383,16 @@ Result<Json, ApiError> DecodeRequest(const Route& route, const HttpRequestView& 
   if (operation.input == kNoShape) return input;
   const ServiceDef& service = ServiceOfRoute(route);
   const ShapeDef& shape = Shape(operation.input);
+  // A body decoded (and found valid) before: its payload is copied, not decoded again.
+  std::string_view kept_payload;
   for (const auto& member : shape.members) {
     if (member.location == Location::kBody) {
       if (member.name != shape.payload || request.body.empty()) continue;
+      if (auto kept = DecodedPayloads::Shared().Find(operation.name, request.body)) {
+        input[std::string(member.name)] = *kept;
+        kept_payload = member.name;
+        continue;
+      }
       auto payload = DecodePayload(member, request.body, service);
       if (!payload) return payload;
       input[std::string(member.name)] = std::move(payload).value();
@@ -400,7 +408,12 @@ Result<Json, ApiError> DecodeRequest(const Route& route, const HttpRequestView& 
     if (!body) return body;
     for (auto& [name, value] : body->items()) input[name] = std::move(value);
   }
-  if (auto check = Validate(input, operation.input, ""); !check) return Fail(std::move(check).error());
+  if (auto check = Validate(input, operation.input, "", kept_payload); !check) return Fail(std::move(check).error());
+  if (kept_payload.empty() && !shape.payload.empty() && !request.body.empty()) {
+    if (const auto payload = input.find(shape.payload); payload != input.end() && payload->is_object()) {
+      DecodedPayloads::Shared().Keep(operation.name, request.body, *payload);
+    }
+  }
   return input;
 }
 

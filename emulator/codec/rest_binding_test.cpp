@@ -271,3 +271,56 @@ TEST_CASE("the error catalogue has the model's statuses and the extra errors") {
 
 }  // namespace
 }  // namespace cfl::model
+
+namespace cfl::model {
+namespace {
+
+// A body decoded before comes from DecodedPayloads: the answer must be what a
+// first decode gives, bound members read afresh, and a caller's changes to it
+// must not reach the next request.
+TEST_CASE("a body decoded again answers as the first decode did") {
+  const QueryMap query;
+  std::string if_match = "ETAG1";
+  const auto request_to = [&](std::string_view path, std::string_view body) {
+    return HttpRequestView{"PUT", path, query,
+                           [&if_match](std::string_view name) -> std::optional<std::string> {
+                             if (name == "If-Match") return if_match;
+                             return std::nullopt;
+                           },
+                           body};
+  };
+  const std::string body =
+      "<DistributionConfig><CallerReference>again</CallerReference><Comment/><Enabled>false</Enabled>"
+      "<Origins><Quantity>1</Quantity><Items><Origin><Id>o</Id><DomainName>d</DomainName></Origin></Items></Origins>"
+      "<DefaultCacheBehavior><TargetOriginId>o</TargetOriginId>"
+      "<ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy></DefaultCacheBehavior>"
+      "</DistributionConfig>";
+  const auto route1 = FindRoute("PUT", "/2020-05-31/distribution/E1/config", query);
+  const auto route2 = FindRoute("PUT", "/2020-05-31/distribution/E2/config", query);
+  REQUIRE(route1);
+  REQUIRE(route2);
+  auto first = DecodeRequest(*route1, request_to("/2020-05-31/distribution/E1/config", body));
+  REQUIRE(first.ok());
+  first.value()["DistributionConfig"]["Comment"] = "changed by a handler";
+  if_match = "ETAG2";
+  auto second = DecodeRequest(*route2, request_to("/2020-05-31/distribution/E2/config", body));
+  REQUIRE(second.ok());
+  CHECK(second.value()["Id"] == "E2");
+  CHECK(second.value()["IfMatch"] == "ETAG2");
+  CHECK(second.value()["DistributionConfig"]["Comment"] == "");
+  CHECK(second.value()["DistributionConfig"]["CallerReference"] == "again");
+
+  // An invalid body is never kept: each decode finds its violation.
+  std::string bad = body;
+  bad.replace(bad.find("allow-all"), 9, "sometimes-https");
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto refused = DecodeRequest(*route1, request_to("/2020-05-31/distribution/E1/config", bad));
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == "MalformedXML");
+    CHECK(refused.error().message.find("distributionConfig.defaultCacheBehavior.viewerProtocolPolicy") !=
+          std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace cfl::model

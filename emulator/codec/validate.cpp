@@ -22,7 +22,8 @@ struct Step {
 
 class Validator {
  public:
-  Validator(std::string_view root, bool check_quantities) : root_(root), check_quantities_(check_quantities) {}
+  Validator(std::string_view root, bool check_quantities, std::string_view valid_member = {})
+      : root_(root), check_quantities_(check_quantities), valid_member_(valid_member) {}
 
   void Visit(const Json& value, ShapeId shape_id) {
     const ShapeDef& shape = Shape(shape_id);
@@ -71,6 +72,7 @@ class Validator {
  private:
   void VisitStructure(const Json& object, const ShapeDef& shape) {
     for (const auto& member : shape.members) {
+      if (path_.empty() && !valid_member_.empty() && member.name == valid_member_) continue;
       const auto it = object.find(member.name);
       path_.push_back({member.name});
       if (it == object.end() || it->is_null()) {
@@ -219,6 +221,7 @@ class Validator {
   static inline const std::string kHidden;
   std::string_view root_;
   bool check_quantities_;
+  std::string_view valid_member_;  // at the top: taken as valid, not visited
   std::vector<Step> path_;
   std::vector<std::string> violations_;
   std::size_t count_ = 0;
@@ -227,11 +230,13 @@ class Validator {
 
 }  // namespace
 
-Check Validate(const Json& value, ShapeId shape, std::string_view root) {
+Check Validate(const Json& value, ShapeId shape, std::string_view root, std::string_view valid_member) {
   const ProtocolKind protocol = ServiceOf(Shape(shape)).protocol;
-  Validator validator(root, protocol == ProtocolKind::kRestXml);
+  Validator validator(root, protocol == ProtocolKind::kRestXml, valid_member);
   validator.Visit(value, shape);
   return validator.Result(protocol);
 }
+
+Check Validate(const Json& value, ShapeId shape, std::string_view root) { return Validate(value, shape, root, {}); }
 
 }  // namespace cfl::model

@@ -21,5 +21,9 @@ namespace cfl::model {
 // messages ("" when value is an operation's whole input, whose members then
 // start the paths; e.g. "distributionConfig" for a config on its own).
 Result<Ok, ApiError> Validate(const Json& value, ShapeId shape, std::string_view root);
+// The same, with value's member valid_member (a structure's, at the top)
+// taken as present and valid without looking at it: a payload validated
+// before (DecodedPayloads).
+Result<Ok, ApiError> Validate(const Json& value, ShapeId shape, std::string_view root, std::string_view valid_member);
 
 }  // namespace cfl::model

@@ -1,5 +1,7 @@
 #include "emulator/engine/deployed.h"
 
+#include "emulator/engine/resource.h"
+
 namespace cfl::engine {
 
 void KeepDeployedConfig(const Family& family, const store::Record& current, std::int64_t now_ms, Json& next_metadata,
@@ -9,8 +11,8 @@ void KeepDeployedConfig(const Family& family, const store::Record& current, std:
     next_metadata[kDeployedConfigMember] = current.document;
   } else {
     // Still propagating: what viewers get is what they got before it.
-    const Json current_metadata = Json::parse(current.metadata, nullptr, false);
-    const std::string* deployed = DeployedDocument(current, current_metadata, now_ms);
+    const auto current_metadata = ParsedMetadata(current.metadata);
+    const std::string* deployed = DeployedDocument(current, *current_metadata, now_ms);
     if (!deployed) {
       next_metadata.erase(kDeployedConfigMember);
       next_metadata.erase(kDeployedUntilMember);

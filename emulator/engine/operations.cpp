@@ -6,6 +6,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "emulator/codec/encoded_documents.h"
 #include "emulator/codec/encoded_views.h"
 #include "emulator/codec/xml_codec.h"
 #include "emulator/engine/references.h"
@@ -146,7 +147,32 @@ std::string LocationOf(const Context& c, const Resource& resource) {
   return "https://cloudfront.amazonaws.com" + path;
 }
 
+// A rendered answer's member that is the resource's config as stored (a
+// Distribution's DistributionConfig) becomes the stored document's encoding,
+// kept by the document: writes of the same config encode it once. Checked by
+// value, so a family that renders the config changed keeps its own encoding.
+void EncodeStoredConfig(const Context& c, Json& view, const Resource& resource) {
+  const auto& operation = *c.members.operation;
+  if (c.members.answer.empty() || model::ServiceOf(operation).protocol != model::ProtocolKind::kRestXml ||
+      !view.is_object()) {
+    return;
+  }
+  if (view == resource.config()) {  // GetDistributionConfig
+    view = model::EncodedDocument(resource.record.document, resource.config(), c.members.answer_shape);
+    return;
+  }
+  const auto& shape = model::Shape(c.members.answer_shape);
+  if (shape.type != model::ShapeType::kStructure) return;
+  for (const auto& member : shape.members) {
+    if (member.location != Location::kBody) continue;
+    const auto it = view.find(member.name);
+    if (it == view.end() || !it->is_object() || *it != resource.config()) continue;
+    *it = model::EncodedDocument(resource.record.document, resource.config(), member.shape);
+  }
+}
+
 Json Answer(const Context& c, Json view, const Resource& resource) {
+  EncodeStoredConfig(c, view, resource);
   Json output = Json::object();
   if (!c.members.answer.empty()) output[c.members.answer] = std::move(view);
   if (c.members.etag) output["ETag"] = resource.etag();

@@ -1,6 +1,7 @@
 #include "emulator/engine/resource.h"
 
 #include "emulator/codec/document_cache.h"
+#include "emulator/codec/json_text.h"
 
 namespace cfl::engine {
 namespace {
@@ -11,7 +12,25 @@ model::DocumentCache& ParsedConfigs() {
   return cache;
 }
 
+// Metadata is read on every load of a record and re-read after every write;
+// a propagating family's holds the deployed config's whole text.
+model::DocumentCache& ParsedMetadataTexts() {
+  static model::DocumentCache cache(512);
+  return cache;
+}
+
 }  // namespace
+
+std::shared_ptr<const Json> ParsedMetadata(const std::string& text) { return ParsedMetadataTexts().Parse(text); }
+
+std::string DumpMetadata(Json metadata) {
+  std::string text = model::DumpJson(metadata);
+  // Replacement characters make the text's parse differ from metadata: not kept.
+  if (text.find("\xEF\xBF\xBD") == std::string::npos) {
+    ParsedMetadataTexts().Keep(text, std::make_shared<const Json>(std::move(metadata)));
+  }
+  return text;
+}
 
 Resource ResourceOf(store::Record record) {
   auto config = ParsedConfigs().Parse(record.document);
@@ -25,8 +44,8 @@ Resource ResourceOf(store::Record record, Json config) {
 Resource ResourceOf(store::Record record, std::shared_ptr<const Json> config) {
   Resource resource;
   resource.parsed_config = std::move(config);
-  resource.metadata = Json::parse(record.metadata, nullptr, false);
-  if (!resource.metadata.is_object()) resource.metadata = Json::object();
+  const auto metadata = ParsedMetadata(record.metadata);
+  resource.metadata = metadata->is_object() ? *metadata : Json::object();
   resource.record = std::move(record);
   return resource;
 }

@@ -33,6 +33,14 @@ Resource ResourceOf(store::Record record);
 Resource ResourceOf(store::Record record, Json config);
 Resource ResourceOf(store::Record record, std::shared_ptr<const Json> config);
 
+// A stored metadata text parsed (null/discarded JSON when it is not JSON),
+// shared: parses are kept by their text, so reading a version again costs a
+// lookup. Thread-safe.
+std::shared_ptr<const Json> ParsedMetadata(const std::string& text);
+// metadata dumped for storing: the text, and its parse kept so reading the
+// version written costs a lookup. Thread-safe.
+std::string DumpMetadata(Json metadata);
+
 // "Deployed" or "InProgress" at the request's time.
 std::string DeployStatus(const RequestContext& ctx, const Resource& resource);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "emulator/codec/json_text.h"
 #include "emulator/common/ids.h"
 #include "emulator/engine/deployed.h"
 #include "emulator/engine/references.h"
@@ -75,7 +76,7 @@ Result<store::Record, ApiError> BuildRecord(RequestContext& ctx, const Family& f
   record.account = ctx.account;
   record.kind = std::string(family.kind);
   record.etag = family.versioning == Versioning::kNone ? std::string() : ids::ETag();
-  record.document = config.dump(-1, ' ', false, Json::error_handler_t::replace);
+  record.document = model::DumpJson(config);
   record.unique_keys = UniqueKeysOf(family, config, record.parent);
   record.references = references.all;
   record.modified_ms = ctx.now_ms;
@@ -204,7 +205,7 @@ Result<Resource, ApiError> CreateResource(RequestContext& ctx, const Family& fam
   Json metadata = family.new_metadata ? family.new_metadata(ctx) : Json::object();
   metadata.update(options.metadata);
   if (auto derived = DeriveMetadata(ctx, family, config, metadata); !derived) return Fail(std::move(derived).error());
-  record.metadata = metadata.dump(-1, ' ', false, Json::error_handler_t::replace);
+  record.metadata = DumpMetadata(std::move(metadata));
   store::InsertRules rules;
   rules.required_references = std::move(references.required);
   if (!family.parent_kind.empty()) rules.parent_kind = std::string(family.parent_kind);
@@ -251,11 +252,11 @@ Result<store::ReplaceStep, ApiError> NextVersion(RequestContext& ctx, const Fami
   step.next.id = current.id();
   step.next.metadata = current.record.metadata;
   if (family.settle_delay_ms || family.derive_metadata) {
-    Json metadata = Json::parse(current.record.metadata, nullptr, false);
+    Json metadata = *ParsedMetadata(current.record.metadata);
     // Viewers keep the deployed config until this one deploys.
     if (family.settle_delay_ms) KeepDeployedConfig(family, current.record, ctx.now_ms, metadata, step.next.etag);
     if (auto derived = DeriveMetadata(ctx, family, config, metadata); !derived) return Fail(std::move(derived).error());
-    if (metadata.is_object()) step.next.metadata = metadata.dump(-1, ' ', false, Json::error_handler_t::replace);
+    if (metadata.is_object()) step.next.metadata = DumpMetadata(std::move(metadata));
   }
   // The version the caller read: a writer in between makes this a 412.
   if (family.versioning != Versioning::kNone) step.rules.expected_etag = current.etag();
@@ -333,8 +334,7 @@ Result<Resource, ApiError> PublishResource(RequestContext& ctx, const Family& fa
 
 Result<Resource, ApiError> UpdateMetadata(RequestContext& ctx, const Family& family, const std::string& id,
                                           Json metadata) {
-  auto updated = ctx.services.store.SetMetadata(ctx.account, family.kind, id,
-                                                metadata.dump(-1, ' ', false, Json::error_handler_t::replace));
+  auto updated = ctx.services.store.SetMetadata(ctx.account, family.kind, id, DumpMetadata(std::move(metadata)));
   if (auto* error = std::get_if<store::StoreError>(&updated)) return Fail(MapStoreError(family, *error));
   return ResourceOf(std::get<store::Record>(std::move(updated)));
 }

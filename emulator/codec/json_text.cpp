@@ -1,0 +1,115 @@
+#include "emulator/codec/json_text.h"
+
+#include <charconv>
+
+namespace cfl::model {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string NlohmannText(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+void AppendString(std::string& out, const std::string& text) {
+  constexpr char kHex[] = "0123456789abcdef";  // dump writes \u00XX in lower case
+  const std::size_t mark = out.size();
+  // Room for the worst case (every byte a \u00XX), then trimmed: one
+  // resize instead of an append per escape.
+  out.resize(mark + 2 + 6 * text.size());
+  char* to = out.data() + mark;
+  *to++ = '"';
+  for (const char byte : text) {
+    const auto c = static_cast<unsigned char>(byte);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      *to++ = byte;
+      continue;
+    }
+    if (c >= 0x80) {
+      // Past ASCII: dump checks UTF-8 and replaces what is not; it writes this string.
+      out.resize(mark);
+      out += NlohmannText(Json(text));
+      return;
+    }
+    *to++ = '\\';
+    switch (c) {
+      case '"': *to++ = '"'; break;
+      case '\\': *to++ = '\\'; break;
+      case '\b': *to++ = 'b'; break;
+      case '\f': *to++ = 'f'; break;
+      case '\n': *to++ = 'n'; break;
+      case '\r': *to++ = 'r'; break;
+      case '\t': *to++ = 't'; break;
+      default:
+        *to++ = 'u';
+        *to++ = '0';
+        *to++ = '0';
+        *to++ = kHex[c >> 4];
+        *to++ = kHex[c & 0xF];
+    }
+  }
+  *to++ = '"';
+  out.resize(static_cast<std::size_t>(to - out.data()));
+}
+
+template <typename Number>
+void AppendInteger(std::string& out, Number number) {
+  char buffer[24];
+  const auto written = std::to_chars(buffer, buffer + sizeof buffer, number);
+  out.append(buffer, written.ptr);
+}
+
+void AppendValue(std::string& out, const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, member] : value.items()) {
+        if (!first) out += ',';
+        first = false;
+        AppendString(out, key);
+        out += ':';
+        AppendValue(out, member);
+      }
+      out += '}';
+      return;
+    }
+    case Json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& item : value) {
+        if (!first) out += ',';
+        first = false;
+        AppendValue(out, item);
+      }
+      out += ']';
+      return;
+    }
+    case Json::value_t::string:
+      AppendString(out, value.get_ref<const std::string&>());
+      return;
+    case Json::value_t::boolean:
+      out += value.get<bool>() ? "true" : "false";
+      return;
+    case Json::value_t::null:
+      out += "null";
+      return;
+    case Json::value_t::number_integer:
+      AppendInteger(out, value.get<std::int64_t>());
+      return;
+    case Json::value_t::number_unsigned:
+      AppendInteger(out, value.get<std::uint64_t>());
+      return;
+    default:  // floating point, binary, discarded: as dump writes them
+      out += NlohmannText(value);
+  }
+}
+
+}  // namespace
+
+std::string DumpJson(const nlohmann::json& value) {
+  std::string out;
+  out.reserve(1024);
+  AppendValue(out, value);
+  return out;
+}
+
+}  // namespace cfl::model
