@@ -212,7 +212,8 @@ void Collect(NjsChild& child, const std::string& nonce, std::chrono::millisecond
   if (transcript.killed_for_time || child.out >= 0) kill(child.pid, SIGKILL);
   if (child.status >= 0) {
     // A zygote that died first reports nothing: its fork was killed with it (as waitpid would say).
-    if (!NjsZygotes::ReadEnd(child, transcript.status, transcript.cpu_total)) {
+    const bool ended = NjsZygotes::ReadEnd(child, transcript.status, transcript.cpu_total);
+    if (!ended) {
       transcript.status = SIGKILL;
       transcript.cpu_total = -1;
     }

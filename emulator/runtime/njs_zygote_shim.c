@@ -11,8 +11,9 @@
 //
 // The status pipe receives the child's pid (int32) once forked and, once it
 // ended, {pid int32, wait status int32, CPU nanoseconds int64}; it is closed
-// after that. The zygote ends when the emulator closes the socket (or dies:
-// PR_SET_PDEATHSIG), and its children end with it.
+// after that. The zygote ends when the emulator closes the socket (as its
+// death does), once its running forks have ended; a fork dies with its zygote
+// (PR_SET_PDEATHSIG) and, as a backstop, after 30 s of CPU.
 //
 // C and libc only: it is loaded into njs, a program that is not ours; built
 // without sanitizers.

@@ -124,9 +124,10 @@ NjsChild SpawnNjs(const NjsSpawn& spawn) {
   const pid_t parent = getpid();
   const int namespaces = spawn.isolate_network ? CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS : 0;
   const bool cpu_backstop = spawn.cpu_backstop;
+  const bool dies_with_thread = spawn.dies_with_thread;
   const pid_t pid = fork();
   if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (dies_with_thread) prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(127);
     setsid();
     if (namespaces != 0) unshare(namespaces);  // best effort: refused without privileges
@@ -227,7 +228,7 @@ std::shared_ptr<NjsZygotes::Zygote> NjsZygotes::Make(const std::string& script) 
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) return nullptr;
   const std::string preload = "LD_PRELOAD=" + shim_;
   const char* environment[] = {preload.c_str(), "CFL_NJS_ZYGOTE=1", nullptr};
-  NjsChild process = SpawnNjs({&binary_, isolate_network_, false, environment, pair[1], true});
+  NjsChild process = SpawnNjs({&binary_, isolate_network_, false, environment, pair[1], true, false});
   close(pair[1]);
   auto zygote = std::make_shared<Zygote>();
   zygote->owner = this;

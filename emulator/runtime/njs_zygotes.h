@@ -46,6 +46,9 @@ struct NjsSpawn {
   const char* const* environment = nullptr;  // null: empty
   int descriptor3 = -1;                 // given as the child's descriptor 3; -1: a new pipe (NjsChild::input)
   bool quiet = false;                   // stdout and stderr to /dev/null (NjsChild::out and err stay -1)
+  // Killed when the thread that started it ends (PR_SET_PDEATHSIG is per thread): right for a run's
+  // process, not for a zygote that outlives the request that made it (it ends when its socket closes).
+  bool dies_with_thread = true;
 };
 
 // Writes all of data to a non-blocking fd before deadline. A reader that is

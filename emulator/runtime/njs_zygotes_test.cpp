@@ -100,7 +100,7 @@ TEST_CASE("runs from 4 threads at once, some past the time limit, each in its ow
   for (const auto& runs : results) {
     REQUIRE(runs.size() == 6);
     for (int i = 0; i < 5; ++i) CHECK(Header(runs[i], "x-runs") == "1/1/1");
-    CHECK(runs[5].outcome == Outcome::kTimeLimit);
+    CHECK_MESSAGE(runs[5].outcome == Outcome::kTimeLimit, runs[5].error);
   }
   CHECK(executor.Zygotes().Started() >= 2);
   CHECK(executor.Zygotes().Started() <= 4 * 2);  // a function's zygote is shared, not one per run
