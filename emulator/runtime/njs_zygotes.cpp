@@ -136,9 +136,16 @@ NjsChild SpawnNjs(const NjsSpawn& spawn) {
     setrlimit(RLIMIT_FSIZE, &no_files);
     setrlimit(RLIMIT_CORE, &no_files);
     if (cpu_backstop) setrlimit(RLIMIT_CPU, &cpu);
-    // Descriptor 3 first: it may be one of 0–2's sources' numbers only if the caller passed one that low.
-    if (dup2(descriptor3, 3) < 0 || dup2(ends[0][0], 0) < 0 || dup2(ends[2][0], 1) < 0 || dup2(ends[3][0], 2) < 0) {
-      _exit(127);
+    // Each source first moves above every target: a source may be numbered 3 (the pipes are made
+    // with the lowest free numbers), which dup2 onto 3 would close before it is used.
+    const int sources[4] = {ends[0][0], descriptor3, ends[2][0], ends[3][0]};
+    const int targets[4] = {0, 3, 1, 2};
+    int moved[4];
+    for (int i = 0; i < 4; ++i) {
+      if ((moved[i] = fcntl(sources[i], F_DUPFD, 10)) < 0) _exit(127);
+    }
+    for (int i = 0; i < 4; ++i) {
+      if (dup2(moved[i], targets[i]) < 0) _exit(127);
     }
     syscall(SYS_close_range, 4U, ~0U, 0U);
     if (chdir("/") != 0) _exit(127);
