@@ -13,11 +13,12 @@ namespace cfl::runtime {
 //     only be the ones it rewrote (an import at the top level would make njs
 //     read a file), with require limited to crypto and querystring,
 //  4. reads the run's input {nonce, event, store, logLimit} from descriptor 3
-//     (a zygote forks here: njs_zygote_shim.c), then drops fs,
+//     (a zygote forks here: njs_zygote_shim.c); fs stays in its closure,
 //  5. prints "NONCE ready", runs the code's top level, calls handler(event)
 //     (a connection function: connectionHandler(connection), the event with
 //     allow() and deny() added), awaits a promise, checks what came back (or
-//     what the connection function decided), and prints "NONCE {result}".
+//     what the connection function decided), prints "NONCE {result}" and reads
+//     descriptor 3 once more (a zygote's fork exits there).
 // Only lines starting with the nonce count: code cannot reach the real
 // console.log, and cannot guess the nonce.
 std::string_view NjsDriverSource() {
@@ -48,6 +49,9 @@ function report(result) {
   result.logs = logs;
   result.ms = started ? now() - started : 0;
   print(input.nonce + ' ' + stringify(result));
+  // Reading descriptor 3 past its end tells a zygote's fork that the run is over: it exits at
+  // once, without njs freeing its memory (which would copy every page it shares with the zygote).
+  fs.readSync(3, Bytes.alloc(1), 0, 1, null);
 }
 
 function text(value) {
@@ -207,7 +211,7 @@ njsObject.on('exit', function () {
 // The run's input, {nonce, event, store, logLimit}: JSON on descriptor 3 until its end.
 function readRun() {
   var chunks = [];
-  var chunk = Bytes.alloc(65536);
+  var chunk = Bytes.alloc(16384);
   var got;
   while ((got = fs.readSync(3, chunk, 0, chunk.length, null)) > 0) chunks.push(Bytes.from(chunk.slice(0, got)));
   var run = parse(Bytes.concat(chunks).toString());
@@ -229,7 +233,6 @@ try {
 }
 // Everything above runs before the request (in a zygote, once per function); from here on, per run.
 readRun();
-fs = null;
 if (compileError !== null) report({error: compileError});
 if (!finished) {
   print(input.nonce + ' ready');

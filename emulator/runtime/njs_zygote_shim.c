@@ -41,6 +41,7 @@ typedef ssize_t (*ReadFunction)(int, void*, size_t);
 static ReadFunction real_read;
 static int enabled;  // CFL_NJS_ZYGOTE=1 in the environment at load
 static int serving;  // the fork server has started (in the zygote and in its children)
+static int input_ended;  // in a fork: descriptor 3 reached its end
 
 struct Run {
   pid_t pid;
@@ -198,9 +199,19 @@ static void Serve(void) {
 
 ssize_t read(int fd, void* buffer, size_t size) {
   if (real_read == NULL) real_read = (ReadFunction)dlsym(RTLD_NEXT, "read");
-  if (fd == kServerFd && enabled && !serving) {
+  if (fd != kServerFd || !enabled) return real_read(fd, buffer, size);
+  if (!serving) {
     serving = 1;
     Serve();
   }
-  return real_read(fd, buffer, size);
+  // In a fork: the driver reads its input to the end, and once more when the run is over
+  // (njs_driver.cpp). Then it exits without njs's clean-up: freeing the VM's memory would
+  // write to, hence copy, every page shared with the zygote, for nothing.
+  if (input_ended) {
+    fflush(NULL);
+    _exit(0);
+  }
+  const ssize_t got = real_read(fd, buffer, size);
+  if (got == 0) input_ended = 1;
+  return got;
 }
