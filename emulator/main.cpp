@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -55,7 +56,7 @@ cfl::Result<std::unique_ptr<cfl::http::TlsServer>, std::string> MakeEdgeTls(cons
     }
     return cfl::http::TlsServer::FromFiles(options.edge_cert, options.edge_key);
   }
-  return cfl::http::TlsServer::Generate();
+  return cfl::http::TlsServer::Generate();  // made on the first HTTPS connection or CA request
 }
 
 int Run(cfl::Options options) {
@@ -147,11 +148,14 @@ int Run(cfl::Options options) {
     std::cerr << "cloudfront-local: " << origin_fetcher.error() << "\n";
     return 2;
   }
+  // Checked even with --no-edge (a bad pair of flags is an error either way),
+  // but nothing is generated until a viewer or a test asks for HTTPS.
   auto edge_tls = MakeEdgeTls(options);
   if (!edge_tls) {
     std::cerr << "cloudfront-local: " << edge_tls.error() << "\n";
     return 2;
   }
+  const cfl::http::TlsServer* tls = edge_tls->get();
   cfl::edge::Edge edge(*store, clock, **origin_fetcher, std::move(edge_settings));
   cfl::edge::EdgeFunctions edge_functions(services, 1000);  // runs kept for /_emulator/edge/function-logs
   edge.UseFunctions(&edge_functions);
@@ -171,7 +175,7 @@ int Run(cfl::Options options) {
     edge_http = options.host + ":" + std::to_string(edge_port);
   }
   cfl::http::EdgeListener edge_https_listener(edge, static_cast<std::size_t>(std::max(1, options.threads)),
-                                              edge_tls->get());
+                                              tls);
   std::string edge_https;
   if (options.edge) {
     const int https_port = edge_https_listener.Bind(options.host, options.edge_https_port);
@@ -184,8 +188,8 @@ int Run(cfl::Options options) {
     edge_https = options.host + ":" + std::to_string(https_port);
     if (!options.edge_ca_out.empty()) {
       std::ofstream out(options.edge_ca_out, std::ios::binary | std::ios::trunc);
-      out << (*edge_tls)->ca_pem();
-      if (!out.flush()) {
+      out << tls->ca_pem();
+      if (tls->ca_pem().empty() || !out.flush()) {
         std::cerr << "cloudfront-local: --edge-ca-out: cannot write " << options.edge_ca_out << "\n";
         return 1;
       }
@@ -193,7 +197,8 @@ int Run(cfl::Options options) {
   }
   cfl::control::ControlPlane control(
       {services, clock, faults, journal, options.account_id, options.edge ? &edge : nullptr, edge_http, edge_https,
-       options.edge ? (*edge_tls)->ca_pem() : std::string()});
+       options.edge && options.edge_cert.empty() ? std::function<std::string()>([tls] { return tls->ca_pem(); })
+                                                 : std::function<std::string()>()});
   cfl::http::Server server(options, dispatcher, control);
 
   const int port = server.Bind();

@@ -490,12 +490,13 @@ ControlResponse ControlPlane::DescribeResource(const ControlRequest& request, co
 
 ControlResponse ControlPlane::EdgeCaPem(const ControlRequest&, const Params&) {
   if (!deps_.edge) return {404, {{"error", "the edge is turned off (--no-edge)"}}};
-  if (deps_.edge_ca_pem.empty()) {
+  if (!deps_.edge_ca_pem) {
     return {404, {{"error", "the HTTPS edge presents the certificate of --edge-cert; there is no generated CA"}}};
   }
   ControlResponse answer;
+  answer.text = deps_.edge_ca_pem();
+  if (answer.text.empty()) return {500, {{"error", "OpenSSL could not generate the edge's CA"}}};
   answer.content_type = "application/x-pem-file";
-  answer.text = deps_.edge_ca_pem;
   return answer;
 }
 

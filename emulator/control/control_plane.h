@@ -58,7 +58,9 @@ struct ControlDeps {
   edge::Edge* edge = nullptr;        // null with --no-edge
   std::string edge_http = {};        // the edge listener's "host:port"
   std::string edge_https = {};       // the HTTPS edge listener's "host:port"
-  std::string edge_ca_pem = {};      // the generated CA's certificate; "" with --edge-cert
+  // The generated CA's certificate (made on the first call; "" if OpenSSL
+  // failed); null with --edge-cert or --no-edge.
+  std::function<std::string()> edge_ca_pem = {};
 };
 
 // Thread-safe: Handle and RecordCall may run on any number of threads.

@@ -90,8 +90,8 @@ AccessLog::~AccessLog() {
   if (file_) std::fclose(file_);
 }
 
-void AccessLog::Record(const AccessLogEntry& entry) {
-  std::string line = FormatAccessLogLine(entry);
+void AccessLog::Record(AccessLogEntry entry) {
+  const std::string line = file_ ? FormatAccessLogLine(entry) : std::string();
   std::lock_guard lock(mutex_);
   if (file_) {
     std::fputs(line.c_str(), file_);
@@ -99,22 +99,22 @@ void AccessLog::Record(const AccessLogEntry& entry) {
     std::fflush(file_);
   }
   if (capacity_ == 0) return;
-  if (lines_.size() >= capacity_) lines_.pop_front();
-  lines_.emplace_back(entry.distribution_id, std::move(line));
+  if (entries_.size() >= capacity_) entries_.pop_front();
+  entries_.push_back(std::move(entry));
 }
 
 std::vector<std::string> AccessLog::Recent(std::string_view distribution_id, std::size_t limit) const {
   std::vector<std::string> recent;
   std::lock_guard lock(mutex_);
-  for (auto it = lines_.rbegin(); it != lines_.rend() && recent.size() < limit; ++it) {
-    if (distribution_id.empty() || it->first == distribution_id) recent.push_back(it->second);
+  for (auto it = entries_.rbegin(); it != entries_.rend() && recent.size() < limit; ++it) {
+    if (distribution_id.empty() || it->distribution_id == distribution_id) recent.push_back(FormatAccessLogLine(*it));
   }
   return recent;
 }
 
 void AccessLog::Clear() {
   std::lock_guard lock(mutex_);
-  lines_.clear();
+  entries_.clear();
 }
 
 }  // namespace cfl::edge

@@ -56,7 +56,7 @@ std::string FormatAccessLogLine(const AccessLogEntry& entry);
 
 class AccessLog {
  public:
-  // capacity: lines kept for Recent; file: "" for none (else appended, with
+  // capacity: entries kept for Recent; file: "" for none (else appended, with
   // the #Version/#Fields header when it is empty).
   AccessLog(std::size_t capacity, const std::string& file);
   ~AccessLog();
@@ -67,7 +67,9 @@ class AccessLog {
   bool ok() const { return error_.empty(); }
   const std::string& error() const { return error_; }
 
-  void Record(const AccessLogEntry& entry);
+  // Keeps the entry; its line is made when read (Recent) or, with a file,
+  // now: a request pays for formatting only when someone keeps lines.
+  void Record(AccessLogEntry entry);
   // The latest lines, newest first: of one distribution when given, at most limit.
   std::vector<std::string> Recent(std::string_view distribution_id, std::size_t limit) const;
   void Clear();
@@ -75,7 +77,7 @@ class AccessLog {
  private:
   const std::size_t capacity_;
   mutable std::mutex mutex_;
-  std::deque<std::pair<std::string, std::string>> lines_;  // (distribution id, line), oldest first
+  std::deque<AccessLogEntry> entries_;  // oldest first
   std::FILE* file_ = nullptr;
   std::string error_;
 };

@@ -53,9 +53,19 @@ std::string RandomText(std::size_t length, std::string_view alphabet) {
   return text;
 }
 
-// 56 characters like CloudFront's: base64url of 40 bytes.
+// 56 characters like CloudFront's: base64url of 40 bytes (six bits of a
+// 64-bit draw per character: one draw per ten characters, on every request).
 std::string NewCfId() {
-  return RandomText(54, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") + "==";
+  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  std::string id(56, '=');
+  std::uint64_t bits = 0;
+  for (std::size_t i = 0; i < 54; ++i) {
+    if (i % 10 == 0) bits = random();
+    id[i] = kAlphabet[bits & 63];
+    bits >>= 6;
+  }
+  return id;
 }
 
 const std::string& ViaValue() {
@@ -153,12 +163,33 @@ const Json* CustomErrorResponseFor(const Json& config, int status) {
   return nullptr;
 }
 
-// A policy's config: an AWS-managed one, else the account's own (null when gone).
-Json PolicyConfig(store::Store& store, const std::string& account, std::string_view kind,
-                  const engine::ManagedRecords& managed, const std::string& id) {
-  if (const auto* found = engine::FindManaged(&managed, id)) return found->config;
+// A policy's config: an AWS-managed one, else the account's own, parsed once
+// per version (null when gone). Shared, not copied: a hit reads one or two.
+std::shared_ptr<const Json> PolicyConfig(store::Store& store, const std::string& account, std::string_view kind,
+                                         const engine::ManagedRecords& managed, const std::string& id) {
+  if (const auto* found = engine::FindManaged(&managed, id)) {
+    return std::shared_ptr<const Json>(std::shared_ptr<const Json>(), &found->config);  // static: not owned
+  }
   const auto record = store.Get(account, kind, id);
-  return record ? Json::parse(record->document, nullptr, false) : Json();
+  if (!record) return nullptr;
+  const std::string version_key = record->id + '\0' + record->etag + "#policy";
+  auto parsed = ParsedConfigs().Find(version_key);
+  if (!parsed) {
+    parsed = std::make_shared<const Json>(Json::parse(record->document, nullptr, false));
+    ParsedConfigs().Insert(version_key, parsed);
+  }
+  return parsed->is_object() ? parsed : nullptr;
+}
+
+// Whether a selection of headers may take one of CloudFront's viewer headers
+// (or a viewer's X-Cfl-Viewer-* test header, which must not reach an origin).
+bool MayTakeViewerHeaders(const Selection& headers) {
+  if (headers.pick == Selection::Pick::kAll || headers.pick == Selection::Pick::kAllExcept) return true;
+  if (headers.pick != Selection::Pick::kListed) return false;
+  for (const auto& name : headers.names) {
+    if (IsCloudFrontViewerHeader(name) || IsViewerTestHeader(name)) return true;
+  }
+  return false;
 }
 
 // A distribution's config deployed at now_ms and its metadata, each parsed
@@ -239,6 +270,10 @@ std::shared_ptr<const ViewerLocation> Edge::ViewerProfile() const {
   return viewer_profile_;
 }
 
+ViewerRequest Edge::WithViewerHeaders(const ViewerRequest& request) const {
+  return WithCloudFrontViewerHeaders(request, LocateViewer(request.headers, *ViewerProfile()));
+}
+
 // What one request came to, for its headers and its log line.
 struct Edge::Served {
   std::string cf_id = NewCfId();
@@ -255,6 +290,15 @@ struct Edge::Served {
 };
 
 namespace {
+
+// A HEAD's answer: the headers a GET gets, with the length of its body, and
+// no body (an origin's HEAD answer brings its own Content-Length).
+void WithoutBody(ViewerResponse& response) {
+  if (response.body.empty()) return;
+  std::erase_if(response.headers, [](const auto& header) { return EqualsIgnoringCase(header.first, "Content-Length"); });
+  response.headers.emplace_back("Content-Length", std::to_string(response.body.size()));
+  response.body.clear();
+}
 
 // Whether this answer is one of the share a SamplingRate asks for.
 bool Sampled(double rate) {
@@ -273,12 +317,13 @@ ViewerResponse Edge::Serve(const ViewerRequest& request) {
   served.now_ms = ToMillis(clock_.Now());
   ViewerResponse response;
   try {
-    response = Route(WithCloudFrontViewerHeaders(request, LocateViewer(request.headers, *ViewerProfile())), served);
+    response = Route(request, served);
   } catch (const std::exception&) {  // a config the edge did not expect must not end the listener
     served.result_type = "Error";
     response = ErrorPage(502, kBadRequestText, served.cf_id);
   }
   if (served.result_type == "Error") ++errors_;
+  if (request.method == "HEAD") WithoutBody(response);
   if (Sampled(served.server_timing_rate)) {
     const double elapsed_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -319,7 +364,7 @@ ViewerResponse Edge::Serve(const ViewerRequest& request) {
   entry.client_port = request.client_port;
   entry.content_type = HeaderValue(response.headers, "Content-Type");
   entry.content_length = static_cast<std::int64_t>(response.body.size());
-  log_.Record(entry);
+  log_.Record(std::move(entry));
   return response;
 }
 
@@ -355,7 +400,7 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
   served.path = target.path;
   served.distribution_domain = metadata.value("DomainName", "");
   if (auto staging = StagingConfigFor(*config, request, served)) config = std::move(staging);
-  if (GeoBlocked(*config, HeaderValue(request.headers, "CloudFront-Viewer-Country"))) {
+  if (GeoRestricted(*config) && GeoBlocked(*config, LocateViewer(request.headers, *ViewerProfile()).country)) {
     served.detailed_result_type = "ClientGeoBlocked";
     return WithCustomErrorPage(request, served, *config, refuse(403, kGeoBlockedText));
   }
@@ -368,15 +413,23 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
     served.result_type = "Redirect";
     return RedirectPage(HttpsRedirectLocation(HeaderValue(request.headers, "Host"), https_port_, request.target));
   }
+  // CloudFront's viewer headers are made for a function's event only (or,
+  // in FromOrigin, for a policy that may select them): they cost a copy.
+  std::optional<ViewerRequest> with_viewer_headers;
+  if (functions_ && (!AssociatedFunction(behavior, "viewer-request").empty() ||
+                     !AssociatedFunction(behavior, "viewer-response").empty())) {
+    with_viewer_headers = WithViewerHeaders(request);
+  }
+  const ViewerRequest& passed = with_viewer_headers ? *with_viewer_headers : request;
   std::optional<ViewerResponse> refused;
   if (RestrictsViewerAccess(behavior)) {
     // Signed URLs and cookies, judged before the cache; the signing
     // parameters are then neither in the cache key nor sent to the origin.
     const std::string query = WithoutSigningParameters(target.query);
-    const std::string url = (request.https ? "https://" : "http://") + (path_form ? served.distribution_domain : host) +
+    const std::string url = (passed.https ? "https://" : "http://") + (path_form ? served.distribution_domain : host) +
                             target.path + (query.empty() ? "" : "?" + query);
-    refused = RefusedSignedRequest(store_, served.owner_account, behavior, request, target.query,
-                                   {url, request.client_ip, served.now_ms / 1000});
+    refused = RefusedSignedRequest(store_, served.owner_account, behavior, passed, target.query,
+                                   {url, passed.client_ip, served.now_ms / 1000});
     target.query = query;
   }
   // Unless refused, a viewer-request function may rewrite the request (what reaches the
@@ -385,33 +438,34 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
   const FunctionCall call{served.owner_account, served.distribution_id, served.distribution_domain, served.cf_id,
                           served.now_ms};
   if (functions_ && !refused) {
-    FunctionStep step = functions_->OnViewerRequest(behavior, call, request, target.path, target.query);
+    FunctionStep step = functions_->OnViewerRequest(behavior, call, passed, target.path, target.query);
     if (step.response) {
       served.result_type = step.kind == FunctionStep::Kind::kGenerated ? step.detailed_result_type : "Error";
       served.detailed_result_type = step.detailed_result_type;
-      if (request.method == "HEAD") step.response->body.clear();
       AddLambdaSkipped(behavior, step.response->headers);
       return std::move(*step.response);
     }
     if (step.request) {
       target.path = std::move(step.request->path);
       target.query = std::move(step.request->query);
-      rewritten = ViewerRequest{request.method, target.query.empty() ? target.path : target.path + "?" + target.query,
-                                std::move(step.request->headers), request.body, request.client_ip,
-                                request.client_port, request.https};
+      rewritten = ViewerRequest{passed.method, target.query.empty() ? target.path : target.path + "?" + target.query,
+                                std::move(step.request->headers), passed.body, passed.client_ip,
+                                passed.client_port, passed.https};
+      rewritten->viewer_headers_added = passed.viewer_headers_added;
     }
   }
-  const ViewerRequest& viewer = rewritten ? *rewritten : request;
+  const ViewerRequest& viewer = rewritten ? *rewritten : passed;
   const Target seen = target;  // as a viewer-response function sees the request
   const std::string root = config->value("DefaultRootObject", "");
   if (target.path == "/" && !root.empty()) target.path += root;
   auto response = refused ? std::move(*refused) : FromOrigin(viewer, served, *config, behavior, target.path, target.query);
   response = WithCustomErrorPage(viewer, served, *config, std::move(response));
   if (const std::string id = behavior.value("ResponseHeadersPolicyId", ""); !id.empty()) {
-    const Json policy = PolicyConfig(store_, served.owner_account, "response-headers-policy",
-                                     families::ManagedResponseHeadersPolicies(), id);
-    ApplyResponseHeadersPolicy(policy, viewer, response.headers);
-    if (policy.is_object()) served.server_timing_rate = ServerTimingRate(policy);
+    if (const auto policy = PolicyConfig(store_, served.owner_account, "response-headers-policy",
+                                         families::ManagedResponseHeadersPolicies(), id)) {
+      ApplyResponseHeadersPolicy(*policy, viewer, response.headers);
+      served.server_timing_rate = ServerTimingRate(*policy);
+    }
   }
   // CloudFront does not run viewer-response functions on answers of 400 or more.
   if (functions_ && response.status < 400) {
@@ -486,7 +540,6 @@ ViewerResponse Edge::WithCustomErrorPage(const ViewerRequest& request, Served& s
   int status = response.status;
   if (!code.empty()) std::from_chars(code.data(), code.data() + code.size(), status);
   page.status = status;
-  if (request.method == "HEAD") page.body.clear();
   served.result_type = "Error";
   return page;
 }
@@ -697,7 +750,7 @@ void Edge::SignForOriginAccessControl(const Json& origin, const ViewerRequest& r
   fetch.headers.emplace_back("Authorization", signed_headers.authorization);
 }
 
-ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, const Json& config,
+ViewerResponse Edge::FromOrigin(const ViewerRequest& viewer_request, Served& served, const Json& config,
                                 const Json& behavior, const std::string& path, const std::string& query) {
   const auto refuse = [&](int status, std::string_view text) { return ErrorPage(status, text, served.cf_id); };
   const Json* origin = TargetOrigin(config, behavior.value("TargetOriginId", ""));
@@ -709,18 +762,26 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, co
   const std::string cache_policy_id = behavior.value("CachePolicyId", "");
   const std::string& owner = served.owner_account;
   if (!cache_policy_id.empty()) {
-    const Json policy = PolicyConfig(store_, owner, "cache-policy", families::ManagedCachePolicies(), cache_policy_id);
-    key_parts = CacheKeyPartsOf(policy.is_object() ? policy : Json::object());
-    ttl_bounds = TtlBoundsOf(policy.is_object() ? policy : Json::object());
+    static const Json kNoPolicy = Json::object();  // a policy gone since: CloudFront's defaults
+    const auto policy = PolicyConfig(store_, owner, "cache-policy", families::ManagedCachePolicies(), cache_policy_id);
+    key_parts = CacheKeyPartsOf(policy ? *policy : kNoPolicy);
+    ttl_bounds = TtlBoundsOf(policy ? *policy : kNoPolicy);
   } else {
     key_parts = LegacyPartsOf(behavior);
     ttl_bounds = LegacyTtlBoundsOf(behavior);
   }
   if (const std::string id = behavior.value("OriginRequestPolicyId", ""); !id.empty()) {
-    const Json policy =
-        PolicyConfig(store_, owner, "origin-request-policy", families::ManagedOriginRequestPolicies(), id);
-    if (policy.is_object()) forwarded_parts = ForwardedPartsOf(policy);
+    if (const auto policy =
+            PolicyConfig(store_, owner, "origin-request-policy", families::ManagedOriginRequestPolicies(), id)) {
+      forwarded_parts = ForwardedPartsOf(*policy);
+    }
   }
+  std::optional<ViewerRequest> with_viewer_headers;
+  if (!viewer_request.viewer_headers_added &&
+      (MayTakeViewerHeaders(key_parts.headers) || MayTakeViewerHeaders(forwarded_parts.headers))) {
+    with_viewer_headers = WithViewerHeaders(viewer_request);
+  }
+  const ViewerRequest& request = with_viewer_headers ? *with_viewer_headers : viewer_request;
 
   const bool cacheable = MethodCached(behavior, request.method);
   std::shared_ptr<const CachedObject> stale;
@@ -741,9 +802,11 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, co
     };
     auto found = cache_.Find(cache_key, now_ms, purged);
     if (const auto& hit = found.fresh) {
-      served.result_type = "Hit";
-      ViewerResponse response{hit->status, hit->headers, request.method == "HEAD" ? std::string() : hit->body};
-      response.headers.emplace_back("X-Cache", "Hit from cloudfront");
+      // An origin's error served again is still an error (CloudFront's X-Cache and log say so).
+      const bool error = hit->status >= 400;
+      served.result_type = error ? "Error" : "Hit";
+      ViewerResponse response{hit->status, hit->headers, hit->body};
+      response.headers.emplace_back("X-Cache", error ? "Error from cloudfront" : "Hit from cloudfront");
       response.headers.emplace_back("Age", std::to_string(std::max<std::int64_t>(0, (now_ms - hit->stored_ms) / 1000)));
       return response;
     }
@@ -767,8 +830,8 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, co
   }
   if (auto* refused = std::get_if<ViewerResponse>(&fetched)) return std::move(*refused);
   OriginResponse answer = std::get<OriginResponse>(std::move(fetched));
-  if (stale && answer.status == 304) return Refreshed(request, served, *stale, answer, cache_key, ttl_bounds);
-  served.result_type = "Miss";
+  if (stale && answer.status == 304) return Refreshed(served, *stale, answer, cache_key, ttl_bounds);
+  served.result_type = answer.status >= 400 ? "Error" : "Miss";
   auto object = std::make_shared<CachedObject>();
   object->status = answer.status;
   const Encoding encoding = ChosenEncoding(behavior.value("Compress", false), key_parts,
@@ -778,7 +841,9 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, co
     compressed = Compress(encoding, answer.body);
   }
   for (auto& [name, value] : answer.headers) {
-    if (IsHopByHop(name) || EqualsIgnoringCase(name, "Via")) continue;
+    // A HEAD's Content-Length is the length of the body a GET gets: relayed.
+    const bool head_length = request.method == "HEAD" && EqualsIgnoringCase(name, "Content-Length");
+    if ((IsHopByHop(name) && !head_length) || EqualsIgnoringCase(name, "Via")) continue;
     if (EqualsIgnoringCase(name, "ETag")) object->etag = value;
     if (EqualsIgnoringCase(name, "Last-Modified")) object->last_modified = value;
     // A compressed answer's ETag is weak: its bytes are no longer the origin's.
@@ -790,8 +855,8 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, co
   object->distribution_id = served.distribution_id;
   object->path = path;
   object->stored_ms = served.now_ms;
-  ViewerResponse response{object->status, object->headers, request.method == "HEAD" ? std::string() : object->body};
-  response.headers.emplace_back("X-Cache", "Miss from cloudfront");
+  ViewerResponse response{object->status, object->headers, object->body};
+  response.headers.emplace_back("X-Cache", object->status >= 400 ? "Error from cloudfront" : "Miss from cloudfront");
   if (cacheable && request.method != "HEAD") {
     std::int64_t ttl = 0;
     if (CachedByTtl(object->status)) ttl = TtlSeconds(ttl_bounds, object->headers, served.now_ms);
@@ -807,7 +872,7 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& request, Served& served, co
 // An expired object the origin confirmed (304): served again, with the
 // freshness the 304 gives (its Cache-Control, Expires and Date replace the
 // stored ones), and kept for that long.
-ViewerResponse Edge::Refreshed(const ViewerRequest& request, Served& served, const CachedObject& stale,
+ViewerResponse Edge::Refreshed(Served& served, const CachedObject& stale,
                                const OriginResponse& not_modified, const std::string& cache_key,
                                const TtlBounds& ttl_bounds) {
   served.result_type = "RefreshHit";
@@ -821,8 +886,7 @@ ViewerResponse Edge::Refreshed(const ViewerRequest& request, Served& served, con
   refreshed->stored_ms = served.now_ms;
   const std::int64_t ttl = TtlSeconds(ttl_bounds, refreshed->headers, served.now_ms);
   refreshed->expires_ms = served.now_ms + ttl * 1000;
-  ViewerResponse response{refreshed->status, refreshed->headers,
-                          request.method == "HEAD" ? std::string() : refreshed->body};
+  ViewerResponse response{refreshed->status, refreshed->headers, refreshed->body};
   response.headers.emplace_back("X-Cache", "RefreshHit from cloudfront");
   if (ttl > 0) cache_.Insert(cache_key, std::move(refreshed));
   return response;

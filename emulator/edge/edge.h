@@ -8,10 +8,11 @@
 // for an origin access control or as a legacy origin access identity); runs
 // a behavior's CloudFront Functions (viewer-request before the cache,
 // viewer-response on the answer: edge_functions.h); logs every request
-// (access_log.h). Before routing, CloudFront's viewer headers are added
-// (geo.h); a geographic restriction refuses by country; a primary
-// distribution's continuous deployment policy may hand the request to its
-// staging distribution's deployed config (staging_traffic.h).
+// (access_log.h). CloudFront's viewer headers are added (geo.h) when a
+// function or a policy may read them; a geographic restriction refuses by
+// country; a primary distribution's continuous deployment policy may hand
+// the request to its staging distribution's deployed config
+// (staging_traffic.h). A HEAD gets a GET's headers and Content-Length.
 //
 // Thread-safe: Serve runs on any number of threads. It reads distributions
 // through the store (never the API's XML), holds no lock of its own while an
@@ -62,7 +63,9 @@ std::string AddOriginAddress(EdgeSettings& settings, std::string_view flag_value
 
 struct EdgeStats {
   std::uint64_t requests = 0;
-  std::uint64_t errors = 0;  // answers CloudFront itself gave (403, 502, 504, ...)
+  // Answers logged as Error: CloudFront's own (403, 502, 504, ...) and an
+  // origin's 4xx/5xx relayed or served from the cache.
+  std::uint64_t errors = 0;
 };
 
 class Edge {
@@ -94,6 +97,8 @@ class Edge {
  private:
   struct Served;
   ViewerResponse Route(const ViewerRequest& request, Served& served);
+  // The request with CloudFront's viewer headers (geo.h), for the viewer's location.
+  ViewerRequest WithViewerHeaders(const ViewerRequest& request) const;
   std::shared_ptr<const nlohmann::json> StagingConfigFor(const nlohmann::json& primary_config,
                                                          const ViewerRequest& request, Served& served);
   ViewerResponse WithCustomErrorPage(const ViewerRequest& request, Served& served, const nlohmann::json& config,
@@ -106,7 +111,7 @@ class Edge {
                                                          const Headers& validators);
   void SignForOriginAccessControl(const nlohmann::json& origin, const ViewerRequest& request, const Served& served,
                                   const std::string& region, const std::string& host_header, OriginRequest& fetch);
-  ViewerResponse Refreshed(const ViewerRequest& request, Served& served, const CachedObject& stale,
+  ViewerResponse Refreshed(Served& served, const CachedObject& stale,
                            const OriginResponse& not_modified, const std::string& cache_key,
                            const TtlBounds& ttl_bounds);
   ViewerResponse FromOrigin(const ViewerRequest& request, Served& served, const nlohmann::json& config,

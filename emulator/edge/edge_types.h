@@ -25,6 +25,8 @@ struct ViewerRequest {
   bool https = false;
   std::string ssl_protocol = {};  // on HTTPS: the negotiated protocol and cipher
   std::string ssl_cipher = {};
+  // Whether CloudFront's viewer headers are in headers already (geo.h).
+  bool viewer_headers_added = false;
 };
 
 struct ViewerResponse {

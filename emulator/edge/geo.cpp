@@ -113,6 +113,8 @@ bool IsCloudFrontViewerHeader(std::string_view name) {
          (name.size() == 26 && StartsWithIgnoringCase(name, "CloudFront-Forwarded-Proto"));
 }
 
+bool IsViewerTestHeader(std::string_view name) { return StartsWithIgnoringCase(name, kViewerTestHeaderPrefix); }
+
 ViewerLocation LocateViewer(const Headers& viewer_headers, const ViewerLocation& profile) {
   const auto country = TestHeader(viewer_headers, "Country");
   if (!country) return profile;
@@ -131,9 +133,12 @@ ViewerRequest WithCloudFrontViewerHeaders(const ViewerRequest& request, const Vi
   passed.client_ip = request.client_ip;
   passed.client_port = request.client_port;
   passed.https = request.https;
+  passed.ssl_protocol = request.ssl_protocol;
+  passed.ssl_cipher = request.ssl_cipher;
+  passed.viewer_headers_added = true;
   passed.headers.reserve(request.headers.size() + 20);
   for (const auto& header : request.headers) {
-    if (IsCloudFrontViewerHeader(header.first) || StartsWithIgnoringCase(header.first, kViewerTestHeaderPrefix)) {
+    if (IsCloudFrontViewerHeader(header.first) || IsViewerTestHeader(header.first)) {
       continue;
     }
     passed.headers.push_back(header);
@@ -160,14 +165,28 @@ ViewerRequest WithCloudFrontViewerHeaders(const ViewerRequest& request, const Vi
   return passed;
 }
 
+namespace {
+
+// The config's GeoRestriction when it allows or denies a list, else null.
+const Json* ActiveGeoRestriction(const Json& distribution_config) {
+  const auto restrictions = distribution_config.find("Restrictions");
+  if (restrictions == distribution_config.end() || !restrictions->is_object()) return nullptr;
+  const auto geo = restrictions->find("GeoRestriction");
+  if (geo == restrictions->end() || !geo->is_object()) return nullptr;
+  const auto type = geo->find("RestrictionType");
+  if (type == geo->end() || !type->is_string()) return nullptr;
+  return *type == "whitelist" || *type == "blacklist" ? &*geo : nullptr;
+}
+
+}  // namespace
+
+bool GeoRestricted(const Json& distribution_config) { return ActiveGeoRestriction(distribution_config) != nullptr; }
+
 bool GeoBlocked(const Json& distribution_config, std::string_view country) {
   if (country.empty()) return false;
-  const auto restrictions = distribution_config.find("Restrictions");
-  if (restrictions == distribution_config.end() || !restrictions->is_object()) return false;
-  const auto geo = restrictions->find("GeoRestriction");
-  if (geo == restrictions->end() || !geo->is_object()) return false;
+  const Json* geo = ActiveGeoRestriction(distribution_config);
+  if (!geo) return false;
   const std::string type = geo->value("RestrictionType", "none");
-  if (type != "whitelist" && type != "blacklist") return false;
   bool listed = false;
   const auto items = geo->find("Items");
   if (items != geo->end() && items->is_array()) {

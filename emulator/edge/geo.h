@@ -55,11 +55,19 @@ ViewerLocation LocateViewer(const Headers& viewer_headers, const ViewerLocation&
 // CloudFront-Is-*-Viewer, CloudFront-Forwarded-Proto and X-Cfl-Viewer-*
 // headers removed, and CloudFront's added (location, device, address, HTTP
 // version, TLS on HTTPS); the policies then select them like any header.
+// The edge makes it only for a request something will read these of (a
+// function, a policy that may select them): it costs a copy of the request.
 ViewerRequest WithCloudFrontViewerHeaders(const ViewerRequest& request, const ViewerLocation& location);
 
 // Whether a CloudFront-* header the edge adds: all-viewer selections do not
 // take these, only lists that name them.
 bool IsCloudFrontViewerHeader(std::string_view name);
+// Whether an X-Cfl-Viewer-* test header (never passed on).
+bool IsViewerTestHeader(std::string_view name);
+
+// Whether a distribution config's Restrictions.GeoRestriction allows or
+// denies a list of countries (else the viewer's country is not needed).
+bool GeoRestricted(const nlohmann::json& distribution_config);
 
 // Whether a distribution config's Restrictions.GeoRestriction refuses a
 // viewer from country ("" when unknown: CloudFront serves viewers it cannot

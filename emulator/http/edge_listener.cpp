@@ -247,6 +247,12 @@ edge::OriginResponse HttpOriginFetcher::Fetch(const edge::OriginRequest& request
   }
   const auto started = std::chrono::steady_clock::now();
   const auto result = client.send(out);
+  if (result && answer.status == 0) {
+    // httplib calls response_handler only for answers with a body: not for a
+    // HEAD's or a 204's.
+    answer.status = result->status;
+    for (const auto& [name, value] : result->headers) answer.headers.emplace_back(name, value);
+  }
   if (result) return answer;
   answer.detail = httplib::to_string(result.error());
   if (too_large) {

@@ -252,26 +252,40 @@ struct TlsServer::Issuer {
 
 TlsServer::~TlsServer() { SSL_CTX_free(ctx_); }
 
-Result<std::unique_ptr<TlsServer>, std::string> TlsServer::Generate() {
-  auto issuer = std::make_unique<Issuer>();
-  issuer->ca_key.reset(EVP_EC_gen("P-256"));
-  issuer->leaf_key.reset(EVP_EC_gen("P-256"));
-  if (!issuer->ca_key || !issuer->leaf_key) return Fail(OpenSslError("cannot generate a key"));
-  issuer->ca = MakeCertificate(issuer->ca_key.get(), "cloudfront-local edge CA", nullptr, nullptr, "");
-  if (!issuer->ca) return Fail(OpenSslError("cannot make the edge's CA certificate"));
-  X509Ptr leaf = MakeCertificate(issuer->leaf_key.get(), "*.cloudfront.net", issuer->ca.get(),
-                                 issuer->ca_key.get(), "DNS:*.cloudfront.net,DNS:localhost,IP:127.0.0.1,IP:::1");
-  if (!leaf) return Fail(OpenSslError("cannot make the edge's certificate"));
+std::unique_ptr<TlsServer> TlsServer::Generate() {
   std::unique_ptr<TlsServer> server(new TlsServer());
-  server->ctx_ = NewServerContext();
-  if (!server->ctx_ || SSL_CTX_use_certificate(server->ctx_, leaf.get()) != 1 ||
-      SSL_CTX_use_PrivateKey(server->ctx_, issuer->leaf_key.get()) != 1) {
-    return Fail(OpenSslError("cannot set up TLS"));
-  }
-  server->ca_pem_ = Pem(issuer->ca.get());
-  SSL_CTX_set_cert_cb(server->ctx_, &Issuer::ChooseCertificate, issuer.get());
-  server->issuer_ = std::move(issuer);
+  server->generated_ = true;
   return server;
+}
+
+void TlsServer::MakeGeneratedOnce() const {
+  if (!generated_) return;
+  std::call_once(made_, [this] {
+    auto issuer = std::make_unique<Issuer>();
+    issuer->ca_key.reset(EVP_EC_gen("P-256"));
+    issuer->leaf_key.reset(EVP_EC_gen("P-256"));
+    if (!issuer->ca_key || !issuer->leaf_key) return;
+    issuer->ca = MakeCertificate(issuer->ca_key.get(), "cloudfront-local edge CA", nullptr, nullptr, "");
+    if (!issuer->ca) return;
+    X509Ptr leaf = MakeCertificate(issuer->leaf_key.get(), "*.cloudfront.net", issuer->ca.get(),
+                                   issuer->ca_key.get(), "DNS:*.cloudfront.net,DNS:localhost,IP:127.0.0.1,IP:::1");
+    if (!leaf) return;
+    SSL_CTX* ctx = NewServerContext();
+    if (!ctx || SSL_CTX_use_certificate(ctx, leaf.get()) != 1 ||
+        SSL_CTX_use_PrivateKey(ctx, issuer->leaf_key.get()) != 1) {
+      SSL_CTX_free(ctx);
+      return;
+    }
+    SSL_CTX_set_cert_cb(ctx, &Issuer::ChooseCertificate, issuer.get());
+    ca_pem_ = Pem(issuer->ca.get());
+    issuer_ = std::move(issuer);
+    ctx_ = ctx;
+  });
+}
+
+const std::string& TlsServer::ca_pem() const {
+  MakeGeneratedOnce();
+  return ca_pem_;
 }
 
 Result<std::unique_ptr<TlsServer>, std::string> TlsServer::FromFiles(const std::string& cert_file,
@@ -292,6 +306,8 @@ Result<std::unique_ptr<TlsServer>, std::string> TlsServer::FromFiles(const std::
 }
 
 std::unique_ptr<TlsSession> TlsServer::Accept(int fd) const {
+  MakeGeneratedOnce();
+  if (!ctx_) return nullptr;
   SSL* ssl = SSL_new(ctx_);
   if (!ssl) return nullptr;
   if (SSL_set_fd(ssl, fd) != 1) {

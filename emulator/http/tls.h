@@ -14,14 +14,15 @@
 // The handshake happens inside the first Receive calls, never blocking: a
 // slow or silent handshaker holds a descriptor and a buffer, not a thread.
 //
-// Thread safety: TlsServer is thread-safe after construction (the SNI leaf
-// cache has its own mutex). A TlsSession is used by one thread at a time.
+// Thread safety: TlsServer is thread-safe after construction (its lazy
+// making runs once under std::call_once; the SNI leaf cache has its own mutex). A TlsSession is used by one thread at a time.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -69,8 +70,11 @@ class TlsServer {
  public:
   // A fresh CA (kept in memory) and the listener's default leaf for
   // *.cloudfront.net, localhost, 127.0.0.1 and ::1; other SNI names get a leaf
-  // issued on first use. Fails only if OpenSSL does.
-  static Result<std::unique_ptr<TlsServer>, std::string> Generate();
+  // issued on first use. The CA, the keys and OpenSSL's context are made on
+  // first use (the first Accept or ca_pem()), not here: a start that serves no
+  // HTTPS pays neither the time nor the memory (about 1.5 MB of libcrypto and
+  // libssl). If OpenSSL fails then, Accept returns null and ca_pem() "".
+  static std::unique_ptr<TlsServer> Generate();
   // The certificate chain (leaf first) and its key, as PEM files.
   static Result<std::unique_ptr<TlsServer>, std::string> FromFiles(const std::string& cert_file,
                                                                   const std::string& key_file);
@@ -80,16 +84,22 @@ class TlsServer {
 
   // A session on fd (non-blocking, accepted), or null if OpenSSL cannot make one.
   std::unique_ptr<TlsSession> Accept(int fd) const;
-  // The generated CA's certificate (PEM); "" when given by files.
-  const std::string& ca_pem() const { return ca_pem_; }
+  // The generated CA's certificate (PEM); "" when given by files (or when
+  // OpenSSL could not make it).
+  const std::string& ca_pem() const;
 
   struct Issuer;  // the generated CA: issues leaves per SNI name
 
  private:
   TlsServer() = default;
-  SSL_CTX* ctx_ = nullptr;
-  std::string ca_pem_;
-  std::unique_ptr<Issuer> issuer_;
+  // Makes the generated CA, leaf and context once (a no-op for files).
+  void MakeGeneratedOnce() const;
+  bool generated_ = false;  // Generate(): made by MakeGeneratedOnce
+  mutable std::once_flag made_;
+  // Set at construction (files) or by MakeGeneratedOnce; read after it.
+  mutable SSL_CTX* ctx_ = nullptr;
+  mutable std::string ca_pem_;
+  mutable std::unique_ptr<Issuer> issuer_;
 };
 
 // Whether name may get a leaf of its own: a DNS name (letters, digits, '-',

@@ -99,10 +99,10 @@ class SizedAnswers final : public RequestServer {
 TEST_CASE("the connection loop serves TLS: keep-alive requests, and an answer larger than the socket takes at once") {
   std::signal(SIGPIPE, SIG_IGN);
   auto server = TlsServer::Generate();
-  REQUIRE(server.ok());
+  REQUIRE(server);
   SizedAnswers answers;
   ConnectionLoop loop(ServingLimits{}, FramingLimits{}, answers);
-  loop.UseTls(server->get());
+  loop.UseTls(server.get());
   const int port = loop.Bind("127.0.0.1", 0);
   REQUIRE(port > 0);
   std::thread running([&] { loop.Run(); });
@@ -139,16 +139,16 @@ TEST_CASE("the connection loop serves TLS: keep-alive requests, and an answer la
 
 TEST_CASE("the generated CA issues a certificate for any name a viewer asks for, read without blocking") {
   auto server = TlsServer::Generate();
-  REQUIRE(server.ok());
-  CHECK((*server)->ca_pem().starts_with("-----BEGIN CERTIFICATE-----"));
+  REQUIRE(server);
+  CHECK(server->ca_pem().starts_with("-----BEGIN CERTIFICATE-----"));
   for (const std::string name : {"www.example.com", "d111111abcdef8.cloudfront.net", "localhost"}) {
     CAPTURE(name);
     SocketPair pair;
-    auto session = (*server)->Accept(pair.fds[0]);
+    auto session = server->Accept(pair.fds[0]);
     REQUIRE(session);
     CHECK_FALSE(session->established());
     std::string problem;
-    std::thread client([&] { problem = ConnectAndSend(pair.fds[1], (*server)->ca_pem(), name, "GET / HTTP/1.1\r\n"); });
+    std::thread client([&] { problem = ConnectAndSend(pair.fds[1], server->ca_pem(), name, "GET / HTTP/1.1\r\n"); });
     int last_errno = -1;
     const std::string got = ReadAll(pair.fds[0], *session, 16, last_errno);
     client.join();
@@ -163,12 +163,12 @@ TEST_CASE("the generated CA issues a certificate for any name a viewer asks for,
 TEST_CASE("a client that trusts another CA fails the handshake") {
   auto server = TlsServer::Generate();
   auto other = TlsServer::Generate();
-  REQUIRE(server.ok());
-  REQUIRE(other.ok());
+  REQUIRE(server);
+  REQUIRE(other);
   SocketPair pair;
-  auto session = (*server)->Accept(pair.fds[0]);
+  auto session = server->Accept(pair.fds[0]);
   std::string problem;
-  std::thread client([&] { problem = ConnectAndSend(pair.fds[1], (*other)->ca_pem(), "www.example.com", "x"); });
+  std::thread client([&] { problem = ConnectAndSend(pair.fds[1], other->ca_pem(), "www.example.com", "x"); });
   int last_errno = -1;
   const std::string got = ReadAll(pair.fds[0], *session, 1, last_errno);
   client.join();
@@ -179,9 +179,9 @@ TEST_CASE("a client that trusts another CA fails the handshake") {
 
 TEST_CASE("plaintext HTTP on the TLS port fails the session at once (EPROTO), it does not wait") {
   auto server = TlsServer::Generate();
-  REQUIRE(server.ok());
+  REQUIRE(server);
   SocketPair pair;
-  auto session = (*server)->Accept(pair.fds[0]);
+  auto session = server->Accept(pair.fds[0]);
   const std::string plain = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
   REQUIRE(::write(pair.fds[1], plain.data(), plain.size()) == static_cast<ssize_t>(plain.size()));
   int last_errno = -1;
@@ -192,9 +192,9 @@ TEST_CASE("plaintext HTTP on the TLS port fails the session at once (EPROTO), it
 
 TEST_CASE("a partial handshake leaves the session waiting (EAGAIN), not blocked") {
   auto server = TlsServer::Generate();
-  REQUIRE(server.ok());
+  REQUIRE(server);
   SocketPair pair;
-  auto session = (*server)->Accept(pair.fds[0]);
+  auto session = server->Accept(pair.fds[0]);
   const char start_of_hello[] = {0x16, 0x03, 0x01, 0x00, 0x50};  // a record header, no body yet
   REQUIRE(::write(pair.fds[1], start_of_hello, sizeof start_of_hello) == 5);
   char buffer[64];

@@ -627,3 +627,37 @@ def test_server_timing_from_a_response_headers_policy(cf_edge, edge_url, origin,
 
     never = distribution(policy("timing-none", 0))
     assert all("Server-Timing" not in get(edge_url, never, path).headers for _ in range(5))
+
+
+def test_head_gets_a_gets_headers_and_length_without_a_body(cf_edge, edge_url, origin, account):
+    path, empty = f"/head-{account}.txt", f"/empty-{account}"
+    origin.routes[path] = (200, {"Content-Type": "text/plain", "Cache-Control": "max-age=60"}, b"h" * 1234)
+    origin.routes[empty] = (204, {}, b"")
+    dist, _ = create(cf_edge, edge_config())
+    domain = dist["DomainName"]
+    head = requests.head(edge_url + path, headers={"Host": domain}, timeout=20)
+    # Not cached: the origin was asked with HEAD, and its length is the GET's.
+    assert (head.status_code, head.headers["Content-Length"], head.content) == (200, "1234", b"")
+    assert head.headers["X-Cache"] == "Miss from cloudfront"
+    assert [seen["method"] for seen in origin.received if seen["path"] == path] == ["HEAD"]
+    assert len(get(edge_url, domain, path).content) == 1234
+    head = requests.head(edge_url + path, headers={"Host": domain}, timeout=20)
+    assert (head.status_code, head.headers["Content-Length"], head.content) == (200, "1234", b"")
+    assert head.headers["X-Cache"] == "Hit from cloudfront"
+    assert hits_of(path, origin) == 2  # the HEAD, then the GET; this HEAD came from the cache
+    # An origin's 204 (no body, as a HEAD's answer) passes through.
+    assert get(edge_url, domain, empty).status_code == 204
+
+
+def test_an_origins_error_is_an_error_from_cloudfront_and_cached_as_one(cf_edge, edge_url, edge_emulator, origin,
+                                                                       account):
+    missing = f"/gone-{account}"
+    origin.routes[missing] = (404, {"Content-Type": "text/plain"}, b"origin 404")
+    dist, _ = create(cf_edge, edge_config())
+    for _ in range(2):
+        answer = get(edge_url, dist["DomainName"], missing)
+        assert (answer.status_code, answer.text) == (404, "origin 404")
+        assert answer.headers["X-Cache"] == "Error from cloudfront"
+    assert hits_of(missing, origin) == 1  # cached for the error caching minimum TTL (10 s)
+    lines = edge_emulator.call("GET", "/edge/logs", query={"distribution": dist["Id"], "limit": 5})["lines"]
+    assert [line.split("\t")[13] for line in lines] == ["Error", "Error"]
