@@ -25,6 +25,7 @@ using Clock = std::chrono::steady_clock;
 constexpr int kCpuBackstopSeconds = 30;
 // How long a zygote may take to start, compile and fork (the first run of a function pays it).
 constexpr auto kForkAllowance = std::chrono::seconds(5);
+constexpr std::size_t kUnservableKept = 64;
 
 void CloseFd(int& fd) {
   if (fd >= 0) close(fd);
@@ -307,6 +308,10 @@ bool NjsZygotes::ReadEnd(const NjsChild& child, int& status, std::int64_t& cpu_n
 NjsChild NjsZygotes::Start(const std::string& script) {
   if (!enabled_) return {};
   ReapRetired();
+  {
+    std::lock_guard lock(mutex_);
+    if (unservable_.contains(script)) return {};
+  }
   for (int attempt = 0; attempt < 2; ++attempt) {
     const auto zygote = Acquire(script);
     if (!zygote) return {};
@@ -354,6 +359,11 @@ NjsChild NjsZygotes::Start(const std::string& script) {
     if (announced) return {};  // the zygote could not fork (busy, or fork failed): this run starts directly
     Forget(zygote);  // dead or stuck: the next run starts another
   }
+  // Two zygotes in a row could not serve (an njs that does not load the shim, say a wrapper
+  // script): this function's runs start directly from now on, instead of paying for both.
+  std::lock_guard lock(mutex_);
+  if (unservable_.size() >= kUnservableKept) unservable_.clear();
+  unservable_.insert(script);
   return {};
 }
 

@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace cfl::runtime {
@@ -70,7 +71,8 @@ class NjsZygotes {
 
   // A fresh process forked from script's zygote (started now when there is
   // none), waiting for its input on NjsChild::input. pid -1 when no zygote
-  // could serve (disabled, or the zygote died): the caller starts one directly.
+  // could serve (disabled, the zygote died, or two zygotes of this script in a row
+  // failed: then it never tries again): the caller starts one directly.
   NjsChild Start(const std::string& script);
 
   // How a fork that Start made ended, as its zygote reports it once it has
@@ -101,6 +103,7 @@ class NjsZygotes {
   mutable std::mutex mutex_;
   std::list<std::string> recent_;  // scripts, most recently run first
   std::unordered_map<std::string, std::shared_ptr<Zygote>> zygotes_;
+  std::unordered_set<std::string> unservable_;  // scripts whose zygotes failed: run directly
   std::mutex retired_mutex_;  // after mutex_ when both are held
   std::vector<int> retired_;  // zygote pids told to end, to reap
   std::size_t started_ = 0;

@@ -5,7 +5,10 @@
 
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -137,6 +140,23 @@ TEST_CASE("a zygote killed from outside is replaced: the next run still answers"
   CHECK(Header(RunOn(executor, kCounting), "x-runs") == "1/1/1");
   CHECK(executor.Zygotes().Started() == 2);
   CHECK(executor.Zygotes().Pids() != pids);
+}
+
+TEST_CASE("an njs that does not load the shim (a wrapper script): runs start directly, after two tries") {
+  char path[] = "/tmp/cfl-njs-wrapper-XXXXXX";
+  const int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  const std::string wrapper = "#!/bin/sh\nexec " + NjsExecutor().Binary() + " \"$@\"\n";
+  REQUIRE(write(fd, wrapper.data(), wrapper.size()) == static_cast<ssize_t>(wrapper.size()));
+  close(fd);
+  REQUIRE(chmod(path, 0700) == 0);
+  NjsOptions options = ZygoteOptions();
+  options.njs = path;
+  NjsExecutor executor(options);
+  for (int run = 0; run < 3; ++run) CHECK(Header(RunOn(executor, kCounting), "x-runs") == "1/1/1");
+  CHECK(executor.Zygotes().Started() == 2);
+  CHECK(executor.Zygotes().Alive() == 0);
+  std::remove(path);
 }
 
 }  // namespace
