@@ -13,6 +13,7 @@
 #include "emulator/edge/compression.h"
 #include "emulator/edge/edge_functions.h"
 #include "emulator/edge/error_pages.h"
+#include "emulator/edge/field_level_encryption.h"
 #include "emulator/edge/response_headers.h"
 #include "emulator/edge/s3_origin.h"
 #include "emulator/edge/signed_requests.h"
@@ -163,33 +164,14 @@ const Json* CustomErrorResponseFor(const Json& config, int status) {
   return nullptr;
 }
 
-// A policy's config: an AWS-managed one, else the account's own, parsed once
-// per version (null when gone). Shared, not copied: a hit reads one or two.
-std::shared_ptr<const Json> PolicyConfig(store::Store& store, const std::string& account, std::string_view kind,
-                                         const engine::ManagedRecords& managed, const std::string& id) {
-  if (const auto* found = engine::FindManaged(&managed, id)) {
-    return std::shared_ptr<const Json>(std::shared_ptr<const Json>(), &found->config);  // static: not owned
-  }
-  const auto record = store.Get(account, kind, id);
-  if (!record) return nullptr;
-  const std::string version_key = record->id + '\0' + record->etag + "#policy";
-  auto parsed = ParsedConfigs().Find(version_key);
+// A document parsed once per key (a version of a record), shared.
+std::shared_ptr<const Json> ParsedOnce(const std::string& key, const std::string& document) {
+  auto parsed = ParsedConfigs().Find(key);
   if (!parsed) {
-    parsed = std::make_shared<const Json>(Json::parse(record->document, nullptr, false));
-    ParsedConfigs().Insert(version_key, parsed);
+    parsed = std::make_shared<const Json>(Json::parse(document, nullptr, false));
+    ParsedConfigs().Insert(key, parsed);
   }
-  return parsed->is_object() ? parsed : nullptr;
-}
-
-// Whether a selection of headers may take one of CloudFront's viewer headers
-// (or a viewer's X-Cfl-Viewer-* test header, which must not reach an origin).
-bool MayTakeViewerHeaders(const Selection& headers) {
-  if (headers.pick == Selection::Pick::kAll || headers.pick == Selection::Pick::kAllExcept) return true;
-  if (headers.pick != Selection::Pick::kListed) return false;
-  for (const auto& name : headers.names) {
-    if (IsCloudFrontViewerHeader(name) || IsViewerTestHeader(name)) return true;
-  }
-  return false;
+  return parsed;
 }
 
 // A distribution's config deployed at now_ms and its metadata, each parsed
@@ -204,20 +186,44 @@ struct DeployedConfig {
 DeployedConfig DeployedConfigOf(const store::Record& record, std::int64_t now_ms) {
   const std::string version_key = record.id + '\0' + record.etag;
   DeployedConfig deployed;
-  deployed.metadata = ParsedConfigs().Find(version_key + "#metadata");
-  if (!deployed.metadata) {
-    deployed.metadata = std::make_shared<const Json>(Json::parse(record.metadata, nullptr, false));
-    ParsedConfigs().Insert(version_key + "#metadata", deployed.metadata);
-  }
+  deployed.metadata = ParsedOnce(version_key + "#metadata", record.metadata);
   const std::string* document = engine::DeployedDocument(record, *deployed.metadata, now_ms);
   if (!document) return deployed;
-  const std::string config_key = version_key + (document == &record.document ? "#own" : "#kept");
-  deployed.config = ParsedConfigs().Find(config_key);
-  if (!deployed.config) {
-    deployed.config = std::make_shared<const Json>(Json::parse(*document, nullptr, false));
-    ParsedConfigs().Insert(config_key, deployed.config);
-  }
+  deployed.config = ParsedOnce(version_key + (document == &record.document ? "#own" : "#kept"), *document);
   return deployed;
+}
+
+// The config of a record that propagates (a policy) deployed at now_ms, null
+// when none is yet (or it is not an object). A settled one needs no metadata.
+std::shared_ptr<const Json> DeployedOnly(const store::Record& record, std::int64_t now_ms) {
+  auto config = record.settles_at_ms <= now_ms ? ParsedOnce(record.id + '\0' + record.etag + "#own", record.document)
+                                               : DeployedConfigOf(record, now_ms).config;
+  return config && config->is_object() ? config : nullptr;
+}
+
+// A policy's config as the edges have it at now_ms: an AWS-managed one, else
+// the account's own as deployed (an update reaches viewers once the
+// distributions it renews deploy); null when gone or not deployed yet.
+// Shared, not copied: a hit reads one or two.
+std::shared_ptr<const Json> PolicyConfig(store::Store& store, const std::string& account, std::string_view kind,
+                                         const engine::ManagedRecords& managed, const std::string& id,
+                                         std::int64_t now_ms) {
+  if (const auto* found = engine::FindManaged(&managed, id)) {
+    return std::shared_ptr<const Json>(std::shared_ptr<const Json>(), &found->config);  // static: not owned
+  }
+  const auto record = store.Get(account, kind, id);
+  return record ? DeployedOnly(*record, now_ms) : nullptr;
+}
+
+// Whether a selection of headers may take one of CloudFront's viewer headers
+// (or a viewer's X-Cfl-Viewer-* test header, which must not reach an origin).
+bool MayTakeViewerHeaders(const Selection& headers) {
+  if (headers.pick == Selection::Pick::kAll || headers.pick == Selection::Pick::kAllExcept) return true;
+  if (headers.pick != Selection::Pick::kListed) return false;
+  for (const auto& name : headers.names) {
+    if (IsCloudFrontViewerHeader(name) || IsViewerTestHeader(name)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -454,7 +460,19 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
       rewritten->viewer_headers_added = passed.viewer_headers_added;
     }
   }
-  const ViewerRequest& viewer = rewritten ? *rewritten : passed;
+  // Field-level encryption of a POST body's configured fields (field_level_encryption.h).
+  std::optional<ViewerRequest> encrypted;
+  if (!refused) {
+    const ViewerRequest& sent = rewritten ? *rewritten : passed;
+    FieldLevelOutcome fle =
+        FieldLevelEncrypted(store_, served.owner_account, behavior, served.now_ms, sent, target.query, served.cf_id);
+    if (fle.refusal) refused = std::move(fle.refusal);
+    if (fle.body) {
+      encrypted = sent;
+      encrypted->body = std::move(*fle.body);
+    }
+  }
+  const ViewerRequest& viewer = encrypted ? *encrypted : rewritten ? *rewritten : passed;
   const Target seen = target;  // as a viewer-response function sees the request
   const std::string root = config->value("DefaultRootObject", "");
   if (target.path == "/" && !root.empty()) target.path += root;
@@ -462,7 +480,7 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
   response = WithCustomErrorPage(viewer, served, *config, std::move(response));
   if (const std::string id = behavior.value("ResponseHeadersPolicyId", ""); !id.empty()) {
     if (const auto policy = PolicyConfig(store_, served.owner_account, "response-headers-policy",
-                                         families::ManagedResponseHeadersPolicies(), id)) {
+                                         families::ManagedResponseHeadersPolicies(), id, served.now_ms)) {
       ApplyResponseHeadersPolicy(*policy, viewer, response.headers);
       served.server_timing_rate = ServerTimingRate(*policy);
     }
@@ -492,12 +510,8 @@ std::shared_ptr<const Json> Edge::StagingConfigFor(const Json& primary_config, c
   if (policy_id.empty()) return nullptr;
   const auto policy_record = store_.Get(served.owner_account, "continuous-deployment-policy", policy_id);
   if (!policy_record) return nullptr;
-  const std::string policy_key = policy_record->id + '\0' + policy_record->etag + "#policy";
-  auto policy = ParsedConfigs().Find(policy_key);
-  if (!policy) {
-    policy = std::make_shared<const Json>(Json::parse(policy_record->document, nullptr, false));
-    ParsedConfigs().Insert(policy_key, policy);
-  }
+  const auto policy = DeployedOnly(*policy_record, served.now_ms);
+  if (!policy) return nullptr;
   const StagingDecision decision =
       staging_traffic_.Decide(*policy, served.distribution_id, request.headers, served.now_ms);
   served.set_cookie = decision.set_cookie;
@@ -763,7 +777,8 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& viewer_request, Served& ser
   const std::string& owner = served.owner_account;
   if (!cache_policy_id.empty()) {
     static const Json kNoPolicy = Json::object();  // a policy gone since: CloudFront's defaults
-    const auto policy = PolicyConfig(store_, owner, "cache-policy", families::ManagedCachePolicies(), cache_policy_id);
+    const auto policy = PolicyConfig(store_, owner, "cache-policy", families::ManagedCachePolicies(), cache_policy_id,
+                                     served.now_ms);
     key_parts = CacheKeyPartsOf(policy ? *policy : kNoPolicy);
     ttl_bounds = TtlBoundsOf(policy ? *policy : kNoPolicy);
   } else {
@@ -772,7 +787,8 @@ ViewerResponse Edge::FromOrigin(const ViewerRequest& viewer_request, Served& ser
   }
   if (const std::string id = behavior.value("OriginRequestPolicyId", ""); !id.empty()) {
     if (const auto policy =
-            PolicyConfig(store_, owner, "origin-request-policy", families::ManagedOriginRequestPolicies(), id)) {
+            PolicyConfig(store_, owner, "origin-request-policy", families::ManagedOriginRequestPolicies(), id,
+                         served.now_ms)) {
       forwarded_parts = ForwardedPartsOf(*policy);
     }
   }

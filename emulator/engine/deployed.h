@@ -29,7 +29,9 @@ void KeepDeployedConfig(const Family& family, const store::Record& current, std:
 // The config document (JSON text) deployed at now_ms: the record's own once
 // it has settled, else the one kept by its last update (in metadata, which
 // must be the record's, parsed); null when no version has been deployed yet
-// (created and still InProgress). Points into record or metadata.
+// (created and still InProgress). A record renewed by a change of what it
+// uses, with no update of its own, serves its own document once its creation
+// had settled. Points into record or metadata.
 const std::string* DeployedDocument(const store::Record& record, const Json& metadata, std::int64_t now_ms);
 
 }  // namespace cfl::engine

@@ -50,4 +50,25 @@ TEST_CASE("deployed config: a renewal (a newer version than the kept one's) serv
   CHECK(*DeployedDocument(record, current, 100) == record.document);
 }
 
+TEST_CASE("deployed config: a renewal of a never-updated record serves it once its creation had settled") {
+  store::Record record;
+  record.etag = "E2";
+  record.document = R"({"Comment":"own"})";
+  record.created_ms = 1000;
+  const Json no_metadata = Json::object();
+  // Created at 1000 with a delay of 600, renewed at 1700 (settles at 2300): deployed since 1600.
+  record.modified_ms = 1700;
+  record.settles_at_ms = 2300;
+  REQUIRE(DeployedDocument(record, no_metadata, 1800) != nullptr);
+  CHECK(*DeployedDocument(record, no_metadata, 1800) == record.document);
+  // Renewed at 1100, before its creation settled (1600): nothing deployed until this settles.
+  record.modified_ms = 1100;
+  record.settles_at_ms = 1700;
+  CHECK(DeployedDocument(record, no_metadata, 1200) == nullptr);
+  // Created, not settled, never changed.
+  record.modified_ms = 1000;
+  record.settles_at_ms = 1600;
+  CHECK(DeployedDocument(record, no_metadata, 1200) == nullptr);
+}
+
 }  // namespace cfl::engine

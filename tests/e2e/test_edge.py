@@ -661,3 +661,29 @@ def test_an_origins_error_is_an_error_from_cloudfront_and_cached_as_one(cf_edge,
     assert hits_of(missing, origin) == 1  # cached for the error caching minimum TTL (10 s)
     lines = edge_emulator.call("GET", "/edge/logs", query={"distribution": dist["Id"], "limit": 5})["lines"]
     assert [line.split("\t")[13] for line in lines] == ["Error", "Error"]
+
+
+def test_a_policy_update_reaches_viewers_once_its_distributions_deploy(start_emulator, origin, account):
+    em = start_emulator("--propagation-delay", "600", "--origin-address", f"{ORIGIN_DOMAIN}=127.0.0.1:{origin.port}")
+    cf = u.make_client(em.url, account)
+    edge = "http://" + em.health()["edge"]["http"]
+    policy_config = {"Name": f"propagating-{account}", "CustomHeadersConfig": {"Quantity": 1, "Items": [
+        {"Header": "X-Policy-Version", "Value": "v1", "Override": True}]}}
+    made = cf.create_response_headers_policy(ResponseHeadersPolicyConfig=policy_config)
+    policy_id, policy_etag = made["ResponseHeadersPolicy"]["Id"], made["ETag"]
+    config = edge_config()
+    config["DefaultCacheBehavior"]["ResponseHeadersPolicyId"] = policy_id
+    dist, _ = create(cf, config)
+    em.advance_clock(601)
+    assert get(edge, dist["DomainName"], f"/p-{account}").headers["X-Policy-Version"] == "v1"
+    policy_config["CustomHeadersConfig"]["Items"][0]["Value"] = "v2"
+    cf.update_response_headers_policy(Id=policy_id, IfMatch=policy_etag, ResponseHeadersPolicyConfig=policy_config)
+    # The update renews the distribution (InProgress); viewers keep v1 until it deploys.
+    assert cf.get_distribution(Id=dist["Id"])["Distribution"]["Status"] == "InProgress"
+    assert get(edge, dist["DomainName"], f"/p-{account}").headers["X-Policy-Version"] == "v1"
+    em.advance_clock(601)
+    assert cf.get_distribution(Id=dist["Id"])["Distribution"]["Status"] == "Deployed"
+    assert get(edge, dist["DomainName"], f"/p-{account}").headers["X-Policy-Version"] == "v2"
+    # The API shows the policy as updated at once, as CloudFront's does.
+    got = cf.get_response_headers_policy(Id=policy_id)["ResponseHeadersPolicy"]
+    assert got["ResponseHeadersPolicyConfig"]["CustomHeadersConfig"]["Items"][0]["Value"] == "v2"

@@ -19,7 +19,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 import e2e_util as u
-from test_edge import Origin, custom_origin, edge_config
+from edge_fixtures import edge_fixtures
+from test_edge import custom_origin, edge_config
 
 ORIGIN_DOMAIN = "origin.signed.test"
 JS_SIGNER = u.REPO / "tests" / "e2e" / "js" / "cloudfront_sign.mjs"
@@ -27,28 +28,7 @@ MISSING_KEY = ('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>MissingKey<
                "<Message>Missing Key-Pair-Id query parameter or cookie value</Message></Error>")
 
 
-@pytest.fixture(scope="module")
-def origin():
-    served = Origin()
-    yield served
-    served.close()
-
-
-@pytest.fixture(scope="module")
-def em(origin):
-    emulator = u.Emulator("--origin-address", f"{ORIGIN_DOMAIN}=127.0.0.1:{origin.port}")
-    yield emulator
-    assert emulator.stop() == 0
-
-
-@pytest.fixture(scope="module")
-def edge_url(em):
-    return "http://" + em.health()["edge"]["http"]
-
-
-@pytest.fixture
-def cf(em, account):
-    return u.make_client(em.url, account)
+origin, em, edge_url, cf = edge_fixtures(ORIGIN_DOMAIN)
 
 
 class KeyPair:

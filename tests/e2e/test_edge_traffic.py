@@ -12,7 +12,8 @@ import pytest
 import requests
 
 import e2e_util as u
-from test_edge import Origin, custom_origin, edge_config, ORIGIN_DOMAIN
+from edge_fixtures import edge_fixtures
+from test_edge import custom_origin, edge_config, ORIGIN_DOMAIN
 
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER = "216adef6-5c7f-47e4-b989-5492eafa07d3"
@@ -20,28 +21,7 @@ ALL_VIEWER_AND_CLOUDFRONT_HEADERS = "33f36d7e-f396-46d9-90e0-52428a34d9dc"
 GEO_TEXT = "The Amazon CloudFront distribution is configured to block access from your country."
 
 
-@pytest.fixture(scope="module")
-def origin():
-    served = Origin()
-    yield served
-    served.close()
-
-
-@pytest.fixture(scope="module")
-def emulator(origin):
-    em = u.Emulator("--origin-address", f"{ORIGIN_DOMAIN}=127.0.0.1:{origin.port}")
-    yield em
-    assert em.stop() == 0
-
-
-@pytest.fixture(scope="module")
-def edge_url(emulator):
-    return "http://" + emulator.health()["edge"]["http"]
-
-
-@pytest.fixture
-def cf(emulator, account):
-    return u.make_client(emulator.url, account)
+origin, emulator, edge_url, cf = edge_fixtures(ORIGIN_DOMAIN, emulator_name="emulator")
 
 
 def served_by(name, **extra):

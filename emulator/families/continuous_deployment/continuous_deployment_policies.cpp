@@ -111,6 +111,9 @@ Json Render(const Resource& resource) {
 FamilyDefinition MakeDefinition() {
   Family family;
   family.kind = "continuous-deployment-policy";
+  // Traffic follows a change once it has deployed (the edge reads the
+  // deployed version, engine/deployed.h); the API shows no status for it.
+  family.settle_delay_ms = [](const RequestContext& ctx) { return ctx.services.settings.propagation_delay_ms.load(); };
   family.noun = "continuous deployment policy";
   family.errors = {.not_found = errors::NoSuchContinuousDeploymentPolicy,
                    .already_exists = errors::ContinuousDeploymentPolicyAlreadyExists,

@@ -81,6 +81,9 @@ FamilyDefinition MakeDefinition() {
                    .limit = errors::TooManyFieldLevelEncryptionConfigs};
   family.caller_reference_member = "CallerReference";
   family.max_per_account = [](const RequestContext&) -> std::optional<std::int64_t> { return 10; };
+  // The edge uses a change once it has propagated (no Status in the API; the
+  // previous version is kept for the edge meanwhile: engine/deployed.h).
+  family.settle_delay_ms = [](const RequestContext& ctx) { return ctx.services.settings.propagation_delay_ms.load(); };
   family.new_id = [] { return ids::Random("C", 13, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"); };
   family.prepare = Prepare;
   family.render = [](const RequestContext&, const Resource& resource, bool) {

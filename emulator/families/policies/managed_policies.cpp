@@ -51,6 +51,12 @@ void MakePolicyFamily(engine::Family& family, const engine::ManagedRecords& mana
   family.unique_name_member = "Name";
   family.max_per_account = [](const engine::RequestContext&) -> std::optional<std::int64_t> { return 20; };
   family.new_id = ids::Uuid;
+  // A change reaches the edges with the distributions it renews: until they
+  // deploy, viewers get the policy as it was (engine/deployed.h). The API
+  // shows no status for a policy.
+  family.settle_delay_ms = [](const engine::RequestContext& ctx) {
+    return ctx.services.settings.propagation_delay_ms.load();
+  };
   family.render = [config_member](const engine::RequestContext&, const engine::Resource& resource, bool) {
     return PolicyView(config_member, resource.id(), FormatIso8601(resource.record.modified_ms), resource.config());
   };

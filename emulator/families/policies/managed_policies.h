@@ -25,7 +25,8 @@ const engine::ManagedRecords& ManagedOriginRequestPolicies();
 const engine::ManagedRecords& ManagedResponseHeadersPolicies();
 
 // Sets what every policy family shares: the managed table, names unique per
-// account, a limit of 20, UUIDs, and the views, where a policy is {Id,
+// account, a limit of 20, UUIDs, settling with the distributions' propagation
+// delay (what the edge serves), and the views, where a policy is {Id,
 // LastModifiedTime, <config_member>} and a summary {Type, <resource_member>}.
 void MakePolicyFamily(engine::Family& family, const engine::ManagedRecords& managed, std::string_view resource_member,
                       std::string_view config_member);

@@ -205,7 +205,7 @@ TEST_CASE("cache policy configs: defaults and the rules beyond the model") {
   headers_config = {{"HeaderBehavior", "whitelist"}, {"Headers", {{"Quantity", 0}}}};
   CHECK(f.Call("CreateCachePolicy", {{"CachePolicyConfig", headers}}).error().code == "InvalidArgument");
   Json names = Json::array();
-  for (int i = 0; i < 11; ++i) names.push_back("h" + std::to_string(i));
+  for (int i = 0; i < 11; ++i) names.push_back(std::string("h").append(std::to_string(i)));  // not "h" + …: GCC 12's -Wrestrict false positive
   headers_config["Headers"] = {{"Quantity", 11}, {"Items", names}};
   CHECK(f.Call("CreateCachePolicy", {{"CachePolicyConfig", headers}}).error().code == "TooManyHeadersInCachePolicy");
 
