@@ -2,24 +2,30 @@
 
 namespace cfl::runtime {
 
-// The driver runs in `njs -s` (no fs module) as the whole script, applied to
-// one input object: {nonce, code, runtime, kind, event, store, logLimit}. It
-//  1. keeps what it needs (the Function constructor, console.log, JSON),
-//  2. removes what a CloudFront function must not have: process (argv, env),
-//     print, timers, eval and every way back to the Function constructor,
-//     njs's own objects, and in 1.0 Buffer,
+// The driver runs in njs (without -s: it reads its per-run input with the fs
+// module, which only it keeps) as the whole script, applied to the function's
+// object {code, runtime, kind}. It
+//  1. keeps what it needs (fs, the Function constructor, console.log, JSON),
+//  2. removes what a CloudFront function must not have: require (fs among
+//     others), process (argv, env), print, timers, eval and every way back to
+//     the Function constructor, njs's own objects, and in 1.0 Buffer,
 //  3. compiles the code as a function body, so that an import statement can
 //     only be the ones it rewrote (an import at the top level would make njs
 //     read a file), with require limited to crypto and querystring,
-//  4. prints "NONCE ready", runs the code's top level, calls handler(event)
+//  4. reads the run's input {nonce, event, store, logLimit} from descriptor 3
+//     (a zygote forks here: njs_zygote_shim.c); fs stays in its closure,
+//  5. prints "NONCE ready", runs the code's top level, calls handler(event)
 //     (a connection function: connectionHandler(connection), the event with
 //     allow() and deny() added), awaits a promise, checks what came back (or
-//     what the connection function decided), and prints "NONCE {result}".
+//     what the connection function decided), prints "NONCE {result}" and reads
+//     descriptor 3 once more (a zygote's fork exits there).
 // Only lines starting with the nonce count: code cannot reach the real
 // console.log, and cannot guess the nonce.
 std::string_view NjsDriverSource() {
   static constexpr std::string_view kSource = R"JS((function (input) {
 'use strict';
+var fs = require('fs');
+var Bytes = Buffer;
 var compile = Function;
 var print = console.log;
 var stringify = JSON.stringify;
@@ -43,6 +49,9 @@ function report(result) {
   result.logs = logs;
   result.ms = started ? now() - started : 0;
   print(input.nonce + ' ' + stringify(result));
+  // Reading descriptor 3 past its end tells a zygote's fork that the run is over: it exits at
+  // once, without njs freeing its memory (which would copy every page it shares with the zygote).
+  fs.readSync(3, Bytes.alloc(1), 0, 1, null);
 }
 
 function text(value) {
@@ -199,15 +208,32 @@ njsObject.on('exit', function () {
   if (!finished) report({error: 'The function did not return: its promise never settled'});
 });
 
+// The run's input, {nonce, event, store, logLimit}: JSON on descriptor 3 until its end.
+function readRun() {
+  var chunks = [];
+  var chunk = Bytes.alloc(16384);
+  var got;
+  while ((got = fs.readSync(3, chunk, 0, chunk.length, null)) > 0) chunks.push(Bytes.from(chunk.slice(0, got)));
+  var run = parse(Bytes.concat(chunks).toString());
+  input.nonce = run.nonce;
+  input.event = run.event;
+  input.store = run.store;
+  input.logLimit = run.logLimit;
+}
+
 var main;
+var compileError = null;
 try {
   var code = input.runtime === 2 ? rewriteImports(input.code) : input.code;
   main = compile('require', '__cfl_import',
                  '"use strict";' + code + '\n;return typeof ' + handlerName + ' === "function" ? ' + handlerName +
                  ' : undefined;');
 } catch (e) {
-  report({error: String(e)});
+  compileError = String(e);
 }
+// Everything above runs before the request (in a zygote, once per function); from here on, per run.
+readRun();
+if (compileError !== null) report({error: compileError});
 if (!finished) {
   print(input.nonce + ' ready');
   started = now();

@@ -61,19 +61,12 @@ void CloseFd(int& fd) {
   fd = -1;
 }
 
-void CloseAll(NjsExecutor::Child& child) {
-  CloseFd(child.in);
-  CloseFd(child.out);
-  CloseFd(child.err);
-}
-
 // Kills and reaps a child that will not be used.
-void Discard(NjsExecutor::Child& child) {
-  CloseAll(child);
-  if (child.pid > 0) {
-    kill(child.pid, SIGKILL);
-    waitpid(child.pid, nullptr, 0);
-  }
+void Discard(NjsChild& child) {
+  const bool ours = child.status < 0;  // a zygote's fork is reaped by its zygote
+  CloseChild(child);
+  if (child.pid > 0) kill(child.pid, SIGKILL);
+  if (child.pid > 0 && ours) waitpid(child.pid, nullptr, 0);
   child.pid = -1;
 }
 
@@ -85,13 +78,22 @@ std::string RandomNonce() {
   return nonce;
 }
 
-std::string BuildScript(const Execution& execution, const std::string& nonce) {
-  Json input = {{"nonce", nonce},
-                {"code", std::string(execution.code)},
-                {"runtime", execution.runtime == FunctionRuntime::kJs2 ? 2 : 1},
-                {"kind", execution.kind == FunctionKind::kConnection ? "connection" : "viewer"},
-                {"event", Json::parse(execution.event_json)},
-                {"logLimit", kLogLimitBytes}};
+// The driver applied to the function: what a zygote compiles once.
+std::string BuildScript(const Execution& execution) {
+  const Json function = {{"code", std::string(execution.code)},
+                         {"runtime", execution.runtime == FunctionRuntime::kJs2 ? 2 : 1},
+                         {"kind", execution.kind == FunctionKind::kConnection ? "connection" : "viewer"}};
+  // ASCII only: njs need not agree with JSON on U+2028 and U+2029 inside string literals.
+  std::string script(NjsDriverSource());
+  script += "(";
+  script += function.dump(-1, ' ', true, Json::error_handler_t::replace);
+  script += ");\n";
+  return script;
+}
+
+// The run's input, read by the driver from descriptor 3.
+std::string BuildInput(const Execution& execution, const std::string& nonce) {
+  Json input = {{"nonce", nonce}, {"event", Json::parse(execution.event_json)}, {"logLimit", kLogLimitBytes}};
   if (execution.store) {
     Json entries = Json::array();
     for (const auto& [key, value] : execution.store->entries) entries.push_back({key, value});
@@ -102,12 +104,7 @@ std::string BuildScript(const Execution& execution, const std::string& nonce) {
   } else {
     input["store"] = nullptr;
   }
-  // ASCII only: njs need not agree with JSON on U+2028 and U+2029 inside string literals.
-  std::string script(NjsDriverSource());
-  script += "(";
-  script += input.dump(-1, ' ', true, Json::error_handler_t::replace);
-  script += ");\n";
-  return script;
+  return input.dump(-1, ' ', true, Json::error_handler_t::replace);
 }
 
 // The CPU time the process has used, in nanoseconds; nullopt once it is gone.
@@ -124,42 +121,6 @@ std::int64_t RusageNanos(const rusage& usage) {
     return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + static_cast<std::int64_t>(t.tv_usec) * 1000;
   };
   return nanos(usage.ru_utime) + nanos(usage.ru_stime);
-}
-
-// Writes all of data to fd (non-blocking) before deadline. A child that died
-// makes the write fail with EPIPE: SIGPIPE is blocked meanwhile in this
-// thread, and a pending one consumed, so the emulator does not die of it.
-bool WriteAll(int fd, std::string_view data, Clock::time_point deadline) {
-  sigset_t pipe_signal, previous;
-  sigemptyset(&pipe_signal);
-  sigaddset(&pipe_signal, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &pipe_signal, &previous);
-  bool ok = true;
-  while (!data.empty()) {
-    const ssize_t written = write(fd, data.data(), data.size());
-    if (written > 0) {
-      data.remove_prefix(static_cast<std::size_t>(written));
-      continue;
-    }
-    if (written < 0 && errno == EINTR) continue;
-    if (written < 0 && errno == EAGAIN) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-      pollfd waiting{fd, POLLOUT, 0};
-      if (left <= 0 || poll(&waiting, 1, static_cast<int>(left)) <= 0) {
-        ok = false;
-        break;
-      }
-      continue;
-    }
-    ok = false;
-    break;
-  }
-  if (!ok && errno == EPIPE) {
-    const timespec no_wait{0, 0};
-    sigtimedwait(&pipe_signal, nullptr, &no_wait);
-  }
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-  return ok;
 }
 
 // What one run of a child printed, and how it ended.
@@ -198,7 +159,7 @@ void TakeLines(std::string& text, const std::string& nonce, Transcript& transcri
 
 // Reads the child's output until it ends, killing it once the handler's CPU
 // time passes limit (or, as a backstop, its wall time passes many times it).
-void Collect(NjsExecutor::Child& child, const std::string& nonce, std::chrono::milliseconds limit,
+void Collect(NjsChild& child, const std::string& nonce, std::chrono::milliseconds limit,
              Transcript& transcript) {
   const auto limit_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(limit).count();
   const auto start_deadline = Clock::now() + kStartAllowance;
@@ -249,11 +210,20 @@ void Collect(NjsExecutor::Child& child, const std::string& nonce, std::chrono::m
     }
   }
   if (transcript.killed_for_time || child.out >= 0) kill(child.pid, SIGKILL);
-  CloseAll(child);
-  rusage usage{};
-  while (wait4(child.pid, &transcript.status, 0, &usage) < 0 && errno == EINTR) {
+  if (child.status >= 0) {
+    // A zygote that died first reports nothing: its fork was killed with it (as waitpid would say).
+    const bool ended = NjsZygotes::ReadEnd(child, transcript.status, transcript.cpu_total);
+    if (!ended) {
+      transcript.status = SIGKILL;
+      transcript.cpu_total = -1;
+    }
+  } else {
+    rusage usage{};
+    while (wait4(child.pid, &transcript.status, 0, &usage) < 0 && errno == EINTR) {
+    }
+    transcript.cpu_total = RusageNanos(usage);
   }
-  transcript.cpu_total = RusageNanos(usage);
+  CloseChild(child);
   child.pid = -1;
 }
 
@@ -341,7 +311,10 @@ bool ParseRuntime(std::string_view name, FunctionRuntime& runtime) {
   return false;
 }
 
-NjsExecutor::NjsExecutor(NjsOptions options) : options_(std::move(options)), binary_(FindBinary(options_.njs)) {}
+NjsExecutor::NjsExecutor(NjsOptions options)
+    : options_(std::move(options)),
+      binary_(FindBinary(options_.njs)),
+      zygotes_(binary_, options_.zygote_shim, options_.isolate_network, options_.zygote_functions) {}
 
 NjsExecutor::~NjsExecutor() {
   {
@@ -353,53 +326,7 @@ NjsExecutor::~NjsExecutor() {
   for (auto& child : idle_) Discard(child);
 }
 
-NjsExecutor::Child NjsExecutor::Spawn() const {
-  Child child;
-  int in[2], out[2], err[2];
-  if (pipe2(in, O_CLOEXEC) != 0) return child;
-  if (pipe2(out, O_CLOEXEC) != 0) {
-    close(in[0]), close(in[1]);
-    return child;
-  }
-  if (pipe2(err, O_CLOEXEC) != 0) {
-    close(in[0]), close(in[1]), close(out[0]), close(out[1]);
-    return child;
-  }
-  // Everything the child needs is made before fork: after it, only system calls.
-  const char* argv[] = {binary_.c_str(), "-s", "-", nullptr};
-  const char* envp[] = {nullptr};
-  const pid_t parent = getpid();
-  const int namespaces = options_.isolate_network ? CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS : 0;
-  const pid_t pid = fork();
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);
-    setsid();
-    if (namespaces != 0) unshare(namespaces);  // best effort: refused without privileges
-    const rlimit no_files{0, 0};
-    const rlimit cpu{kCpuBackstopSeconds, kCpuBackstopSeconds};
-    setrlimit(RLIMIT_FSIZE, &no_files);
-    setrlimit(RLIMIT_CORE, &no_files);
-    setrlimit(RLIMIT_CPU, &cpu);
-    dup2(in[0], 0);
-    dup2(out[1], 1);
-    dup2(err[1], 2);
-    syscall(SYS_close_range, 3U, ~0U, 0U);
-    if (chdir("/") != 0) _exit(127);
-    execve(argv[0], const_cast<char* const*>(argv), const_cast<char* const*>(envp));
-    _exit(127);
-  }
-  close(in[0]);
-  close(out[1]);
-  close(err[1]);
-  if (pid < 0) {
-    close(in[1]), close(out[0]), close(err[0]);
-    return child;
-  }
-  child = Child{pid, in[1], out[0], err[0]};
-  for (const int fd : {child.in, child.out, child.err}) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-  return child;
-}
+NjsChild NjsExecutor::Spawn() const { return SpawnNjs({&binary_, options_.isolate_network, true, nullptr, -1}); }
 
 void NjsExecutor::Refill() {
   std::unique_lock lock(mutex_);
@@ -407,7 +334,7 @@ void NjsExecutor::Refill() {
     wanted_.wait(lock, [&] { return stopping_ || idle_.size() < options_.pool_size; });
     if (stopping_) return;
     lock.unlock();
-    Child child = Spawn();
+    NjsChild child = Spawn();
     lock.lock();
     if (child.pid < 0 || stopping_) {
       Discard(child);
@@ -419,14 +346,14 @@ void NjsExecutor::Refill() {
   }
 }
 
-NjsExecutor::Child NjsExecutor::Take() {
+NjsChild NjsExecutor::Take() {
   std::call_once(started_, [this] {
     if (options_.pool_size > 0) refiller_ = std::thread([this] { Refill(); });
   });
   {
     std::lock_guard lock(mutex_);
     if (!idle_.empty()) {
-      Child child = idle_.front();
+      NjsChild child = idle_.front();
       idle_.pop_front();
       wanted_.notify_one();
       return child;
@@ -444,22 +371,28 @@ ExecutionResult NjsExecutor::Run(const Execution& execution, const Limits& limit
     return Failure(Outcome::kFunctionError, *unsupported);
   }
   const std::string nonce = RandomNonce();
-  std::string script;
+  const std::string script = BuildScript(execution);
+  std::string input;
   try {
-    script = BuildScript(execution, nonce);
+    input = BuildInput(execution, nonce);
   } catch (const std::exception& error) {
     return Failure(Outcome::kFunctionError, std::string("The event object is not valid JSON: ") + error.what());
   }
-  // A pooled process may have died meanwhile (killed from outside): one retry with a fresh one.
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    Child child = attempt == 0 ? Take() : Spawn();
+  const auto memory = static_cast<rlim_t>(kRuntimeBaseBytes + 4 * static_cast<std::int64_t>(script.size() + input.size()) +
+                                          std::max<std::int64_t>(limits.memory_bytes, 0));
+  const rlimit address_space{memory, memory};
+  // A fork of the function's zygote; else a process started directly. A
+  // pooled process may have died meanwhile (killed from outside): one retry with a fresh one.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    NjsChild child = attempt == 0 ? zygotes_.Start(script) : attempt == 1 ? Take() : Spawn();
+    if (child.pid < 0 && attempt == 0) continue;
     if (child.pid < 0) return Failure(Outcome::kRuntimeError, "njs could not be started: " + std::string(strerror(errno)));
-    const auto memory = static_cast<rlim_t>(kRuntimeBaseBytes + 4 * static_cast<std::int64_t>(script.size()) +
-                                            std::max<std::int64_t>(limits.memory_bytes, 0));
-    const rlimit address_space{memory, memory};
     prlimit(child.pid, RLIMIT_AS, &address_space, nullptr);
-    const bool sent = WriteAll(child.in, script, Clock::now() + kStartAllowance);
-    CloseFd(child.in);
+    const auto deadline = Clock::now() + kStartAllowance;
+    bool sent = child.script < 0 || WriteAllBefore(child.script, script, deadline);
+    CloseFd(child.script);
+    sent = sent && WriteAllBefore(child.input, input, deadline);
+    CloseFd(child.input);
     if (!sent) {
       Discard(child);
       continue;

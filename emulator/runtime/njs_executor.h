@@ -3,11 +3,13 @@
 // run, so no state of one run, account or function reaches the next.
 //
 // The sandbox, from the inside out:
-//  - njs runs with -s (sandbox mode: no fs module) and an empty environment;
-//  - the driver (njs_driver.h) removes process, print, timers, eval and the
-//    Function constructor, limits require to crypto and querystring, and
-//    compiles the code as a function body, where an import statement (which
-//    would make njs read a file) is a syntax error;
+//  - the driver (njs_driver.h) keeps the fs module to itself (to read the
+//    run's input on descriptor 3) and drops it before the code runs; it removes
+//    require, process, print, timers, eval and the Function constructor, limits
+//    the code's require to crypto and querystring, and compiles the code as a
+//    function body, where an import statement (which would make njs read a
+//    file) is a syntax error; njs's environment is empty (a zygote's: only
+//    what loads the shim, which removes it);
 //  - the process gets rlimits (address space: the memory limit; no file
 //    writes; no core files; CPU seconds as a backstop), all other descriptors
 //    closed, its own session, and, where the kernel lets it (root, as in CI),
@@ -15,8 +17,12 @@
 // Time is the handler's CPU time, read from the process's CPU clock: a run
 // slowed by a busy machine is not blamed for it.
 //
-// Processes are started ahead (a small pool refilled by one thread started
-// on the first run), so a run pays for njs's start only when the pool is empty.
+// A run is a fork of its function's zygote (njs_zygotes.h: njs started and
+// the code compiled once per function; a fork costs well under a millisecond)
+// when the zygote shim is there; otherwise, or when a zygote cannot serve, a
+// process started directly: taken from a small pool started ahead (refilled by
+// one thread started on the first such run), which pays njs's start only when
+// the pool is empty, and the compile always.
 //
 // Thread safety: Run may be called from any number of threads at once.
 #pragma once
@@ -30,6 +36,7 @@
 #include <thread>
 
 #include "emulator/runtime/function_executor.h"
+#include "emulator/runtime/njs_zygotes.h"
 
 namespace cfl::runtime {
 
@@ -37,6 +44,9 @@ struct NjsOptions {
   std::string njs = "njs";    // the njs binary: a path, or a name looked up in PATH
   std::size_t pool_size = 2;  // processes kept started ahead
   bool isolate_network = true;  // try new network/IPC/UTS namespaces (best effort)
+  // Zygotes (njs_zygotes.h): the shim's path ("" disables them) and how many functions keep one.
+  std::string zygote_shim = NjsZygotes::ShimBesideProgram();
+  std::size_t zygote_functions = 8;
 };
 
 class NjsExecutor final : public FunctionExecutor {
@@ -51,27 +61,23 @@ class NjsExecutor final : public FunctionExecutor {
   // The njs binary found at construction, "" when none was.
   const std::string& Binary() const { return binary_; }
 
-  // A started process waiting for its script (public for the implementation's helpers).
-  struct Child {
-    int pid = -1;
-    int in = -1;   // its stdin: the script is written here, then closed
-    int out = -1;  // its stdout
-    int err = -1;  // its stderr
-  };
+  // For tests: the zygotes.
+  const NjsZygotes& Zygotes() const { return zygotes_; }
 
  private:
-  Child Take();
+  NjsChild Take();
   void Refill();
-  Child Spawn() const;
+  NjsChild Spawn() const;
 
   NjsOptions options_;
   std::string binary_;
   std::mutex mutex_;
   std::condition_variable wanted_;
-  std::deque<Child> idle_;
+  std::deque<NjsChild> idle_;
   bool stopping_ = false;
   std::once_flag started_;
   std::thread refiller_;
+  NjsZygotes zygotes_;
 };
 
 }  // namespace cfl::runtime
