@@ -16,7 +16,7 @@ TEST_CASE("DumpJson writes the bytes dump writes") {
       Json(nullptr), Json(true), Json(false), Json(0), Json(-42), Json(std::numeric_limits<std::int64_t>::min()),
       Json(std::numeric_limits<std::uint64_t>::max()), Json(1.0), Json(0.1), Json(-0.0), Json(1e300), Json(2.5e-7),
       Json(""), Json("plain"), Json("quote \" backslash \\ slash /"), Json("\b\f\n\r\t"),
-      Json(std::string("\x01\x1f\x7f nul:\0.", 12)), Json("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"),
+      Json(std::string("\x01\x1f\x7f nul:\0.", 10)), Json("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"),
       Json("bad \xFF utf-8 \xC3"), Json("\xC3\xA9\n\x80"), Json::object(), Json::array(),
       Json{{"b", 1}, {"a", Json::array({1, "x", nullptr, Json::object()})}, {"\"k\xC3\xA9\"", {{"n", 2.5}}}},
       Json::binary({1, 2, 3}),
