@@ -90,9 +90,12 @@ def start_cloudfront_local(request, pytestconfig):
     assert not bad, f"emulator(s) started by the test did not exit cleanly: {bad}"
 
 
-# Fresh account ids: a random base per process (so xdist workers and reruns do not meet) plus a
-# counter. Never the emulator's default account 123456789012.
-_account_base = random.SystemRandom().randint(200, 899) * 10**9
+# Fresh account ids: a random base per process (so xdist workers, reruns and the JS suite's
+# processes sharing an emulator do not meet: 70 million bases, not 700, which 13 processes drew
+# alike about once in nine runs) plus a counter below 10,000. Never the emulator's default
+# account 123456789012.
+_random = random.SystemRandom()
+_account_base = _random.randint(200, 899) * 10**9 + _random.randint(0, 99_999) * 10**4
 _account_sequence = itertools.count(1)
 
 
