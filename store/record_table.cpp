@@ -182,6 +182,14 @@ StoreResult<std::vector<Record>> RecordTable::FindUnsettledChildren(std::string_
   return CollectRows(query);
 }
 
+StoreResult<std::vector<Record>> RecordTable::FindRows(std::string_view account, std::string_view kind) {
+  static const std::string sql =
+      "SELECT " + std::string(kRecordColumns) + " FROM records WHERE account = ?1 AND kind = ?2";
+  auto query = statements_.Prepare(sql);
+  query.Bind(account).Bind(kind);
+  return CollectRows(query);
+}
+
 StoreResult<std::int64_t> RecordTable::Count(std::string_view account, std::string_view kind) {
   auto query = statements_.Prepare("SELECT n FROM record_counts WHERE account = ?1 AND kind = ?2");
   query.Bind(account).Bind(kind);

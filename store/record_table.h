@@ -61,6 +61,8 @@ class RecordTable {
   // whose settles_at_ms is after now_ms.
   StoreResult<std::vector<Record>> FindUnsettledChildren(std::string_view account, std::string_view kind,
                                                          std::string_view parent, TimeMs now_ms);
+  // The rows (without keys and references) of every record of (account, kind).
+  StoreResult<std::vector<Record>> FindRows(std::string_view account, std::string_view kind);
   StoreResult<std::int64_t> Count(std::string_view account, std::string_view kind);
   // Every record of the account whose parent is parent_id.
   StoreResult<std::vector<KindAndId>> FindChildren(std::string_view account, std::string_view parent_id);

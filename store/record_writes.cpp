@@ -49,6 +49,7 @@ StoreResult<Record> RecordWrites::Insert(InsertStep step, std::vector<CacheChang
   if (auto error = CheckIdAvailable(record)) return *error;
   if (auto error = CheckBelowLimit(record, rules.max_count)) return *error;
   if (auto error = CheckSiblings(record, rules)) return *error;
+  if (auto error = CheckSubsetLimit(record, rules.subset_limit)) return *error;
   auto sequence = records_.NextSequence();
   if (Failed(sequence)) return TakeError(sequence);
   record.sequence = std::get<std::int64_t>(sequence);
@@ -258,6 +259,18 @@ Status RecordWrites::CheckSiblings(const Record& record, const InsertRules& rule
   if (rules.siblings_allow(std::get<std::vector<Record>>(siblings))) return std::nullopt;
   return Error(StoreErrorKind::kLimitExceeded,
                Describe(record.account, record.kind, record.id) + " would exceed the limit of its unsettled siblings");
+}
+
+Status RecordWrites::CheckSubsetLimit(const Record& record, const std::optional<SubsetLimit>& limit) {
+  if (!limit || !limit->counts(record)) return std::nullopt;
+  auto rows = records_.FindRows(record.account, record.kind);
+  if (Failed(rows)) return TakeError(rows);
+  const auto& existing = std::get<std::vector<Record>>(rows);
+  const auto counted = std::count_if(existing.begin(), existing.end(), limit->counts);
+  if (counted < limit->max) return std::nullopt;
+  return StoreError{StoreErrorKind::kLimitExceeded, {}, limit->name,
+                    "account " + record.account + " already holds " + std::to_string(counted) + " " + record.kind +
+                        " records counted by " + limit->name + " (limit " + std::to_string(limit->max) + ")"};
 }
 
 Status RecordWrites::CheckNotReferenced(std::string_view account, std::string_view kind, std::string_view id) {

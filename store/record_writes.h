@@ -54,6 +54,7 @@ class RecordWrites {
   Status CheckParentExists(const Record& record, const std::string& parent_kind);
   Status CheckBelowLimit(const Record& record, std::optional<std::int64_t> max_count);
   Status CheckSiblings(const Record& record, const InsertRules& rules);
+  Status CheckSubsetLimit(const Record& record, const std::optional<SubsetLimit>& limit);
   Status CheckNotReferenced(std::string_view account, std::string_view kind, std::string_view id);
   // kReferenced while a record of user_kind references record.
   Status CheckNotReferencedBy(std::string_view user_kind, const Record& record);

@@ -136,6 +136,25 @@ TEST_CASE("group commit race: concurrent inserts against a limit: exactly the li
   }
 }
 
+TEST_CASE("group commit race: concurrent inserts against a subset limit: exactly the limit of the subset wins") {
+  for (const bool on_file : {true, false}) {
+    INFO((on_file ? "file" : "in memory"));
+    EitherStore either(on_file);
+    Store& store = *either.store;
+    const SubsetLimit odd_ids{"odd", 10, [](const Record& record) { return std::stoi(record.id.substr(1)) % 2 == 1; }};
+    std::atomic<int> odd_stored = 0;
+    std::atomic<int> even_stored = 0;
+    RunTogether(kWriters, [&](int i) {
+      auto result = store.Insert(MakeRecord("E" + std::to_string(i)), {.subset_limit = odd_ids});
+      if (std::holds_alternative<Record>(result)) ++(i % 2 == 1 ? odd_stored : even_stored);
+    });
+    CHECK(odd_stored == 10);
+    CHECK(even_stored == kWriters / 2);
+    CHECK(Ok(store.CountByKind()).at(0).count == 10 + kWriters / 2);
+    CheckCacheMatchesDatabase(store, either.path);
+  }
+}
+
 TEST_CASE("group commit: concurrent writers and readers; a reopened file has every acknowledged write") {
   TempDatabase database;
   constexpr int kThreads = 8;

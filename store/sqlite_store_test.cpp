@@ -89,6 +89,23 @@ TEST_CASE("insert stops at max_count") {
   CHECK(Ok(store->All()).size() == 4);
 }
 
+// Records whose id starts with "S" stand for the counted subset.
+static SubsetLimit LimitOfS(std::int64_t max) {
+  return SubsetLimit{"s-records", max, [](const Record& record) { return record.id.starts_with("S"); }};
+}
+
+TEST_CASE("a subset limit counts only the records it names, and only refuses one of them") {
+  auto store = OpenInMemory();
+  for (const char* id : {"S1", "S2", "E1", "E2", "E3"}) Ok(store->Insert(MakeRecord(id), {.subset_limit = LimitOfS(2)}));
+  const StoreError refused = Err(store->Insert(MakeRecord("S3"), {.subset_limit = LimitOfS(2)}));
+  CHECK(refused.kind == StoreErrorKind::kLimitExceeded);
+  CHECK(refused.conflicting_key == "s-records");
+  // A record outside the subset is not refused; the limit is per account.
+  Ok(store->Insert(MakeRecord("E4"), {.subset_limit = LimitOfS(2)}));
+  Ok(store->Insert(MakeRecord("S3", {}, {}, "distribution", kOtherAccount), {.subset_limit = LimitOfS(2)}));
+  CHECK(Ok(store->All()).size() == 7);
+}
+
 TEST_CASE("replace is a compare-and-swap on the etag") {
   auto store = OpenInMemory();
   const Record original = Inserted(*store, MakeRecord("E1", {"caller:ref-1", "alias:old"}));

@@ -86,6 +86,15 @@ std::string ReferenceTo(std::string_view kind, std::string_view id);
 
 // Checked inside the insert's transaction, in this order; each refusal
 // changes nothing.
+// A limit on some of a kind's records (staging distributions among an
+// account's distributions): at most max records of (account, kind) for which
+// counts returns true. The record being inserted is counted by the same test.
+struct SubsetLimit {
+  std::string name;  // the StoreError's conflicting_key when the limit refuses
+  std::int64_t max = 0;
+  std::function<bool(const Record&)> counts;
+};
+
 struct InsertRules {
   // Each must name an existing record of the account (ReferenceTo form),
   // else kMissingReference naming the first that does not. Usually a subset
@@ -101,6 +110,9 @@ struct InsertRules {
   // records of the same (account, kind, parent) still settling at now_ms.
   std::function<bool(const std::vector<Record>& unsettled_siblings)> siblings_allow = {};
   TimeMs now_ms = 0;
+  // When set and the record counts, refuses (kLimitExceeded, conflicting_key
+  // = subset_limit.name) once subset_limit.max counted records exist.
+  std::optional<SubsetLimit> subset_limit = {};
 };
 
 struct ReplaceRules {

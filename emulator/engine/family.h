@@ -124,6 +124,12 @@ struct Family {
   // Refuses a create (errors.limit) unless it holds for the siblings still
   // settling (same parent), checked inside the write transaction.
   std::function<bool(const Json& config, const std::vector<store::Record>& unsettled_siblings)> siblings_allow;
+  // A limit on some of the family's records (20 staging distributions among
+  // an account's distributions): counted by the store inside a create's
+  // transaction when the new record counts; refused answers
+  // subset_limit_error.
+  std::optional<store::SubsetLimit> subset_limit;
+  ErrorSpec subset_limit_error = {};
   std::function<std::string()> new_id;
   // When set, the config member whose value is the id (functions and
   // key-value stores are named by their Name); new_id is not used. An

@@ -216,8 +216,13 @@ Result<Resource, ApiError> CreateResource(RequestContext& ctx, const Family& fam
       return family.siblings_allow(config, siblings);
     };
   }
+  rules.subset_limit = family.subset_limit;
   auto inserted = InsertWithCompanions(ctx, family, std::move(record), std::move(rules));
   if (auto* error = std::get_if<store::StoreError>(&inserted)) {
+    if (family.subset_limit && error->kind == store::StoreErrorKind::kLimitExceeded &&
+        error->conflicting_key == family.subset_limit->name) {
+      return Fail(family.subset_limit_error());
+    }
     if (family.replay_identical && error->kind == store::StoreErrorKind::kAlreadyExists &&
         error->conflicting_key.starts_with(kCallerKeyPrefix)) {
       auto existing = LoadResource(ctx, family, error->conflicting_id);

@@ -202,12 +202,17 @@ def test_a_disabled_staging_distribution_named_by_a_policy_cannot_be_deleted(cf,
 
 
 def test_twenty_policies_per_account(cf):
-    for _ in range(20):
-        staging = create_staging(cf)
+    """Both quotas are 20 and each policy needs a staging distribution of its own, so a 21st policy
+    first meets the staging quota."""
+    stagings = [create_staging(cf) for _ in range(20)]
+    for staging in stagings:
         cf.create_continuous_deployment_policy(ContinuousDeploymentPolicyConfig=policy_config(staging["DomainName"]))
-    staging = create_staging(cf)
-    with expect_error("TooManyContinuousDeploymentPolicies", 400):
-        cf.create_continuous_deployment_policy(ContinuousDeploymentPolicyConfig=policy_config(staging["DomainName"]))
+    with expect_error("TooManyDistributions", 400):
+        create_staging(cf)
+    with expect_error("StagingDistributionInUse", 409):
+        cf.create_continuous_deployment_policy(ContinuousDeploymentPolicyConfig=policy_config(
+            stagings[0]["DomainName"]))
+    assert cf.list_continuous_deployment_policies()["ContinuousDeploymentPolicyList"]["Quantity"] == 20
 
 
 def test_copy_distribution_makes_a_staging_distribution(cfm):
@@ -247,6 +252,35 @@ def test_copy_distribution_makes_a_staging_distribution(cfm):
                              CallerReference=u.unique_ref("again"))
     # The primary did not change.
     assert cf.get_distribution_config(Id=primary_id)["ETag"] == etag
+
+
+def test_twenty_staging_distributions_per_account_even_when_copies_race(cfm):
+    """Developer guide's quota: 20 staging distributions per account. Copies sent together: the store
+    counts them inside each copy's transaction, so exactly 20 win."""
+    from concurrent.futures import ThreadPoolExecutor
+    cf = cfm
+    primary = cf.create_distribution(DistributionConfig=u.dist_config(comment="primary"))
+    primary_id, etag = primary["Distribution"]["Id"], primary["ETag"]
+
+    def copy(n):
+        try:
+            cf.copy_distribution(PrimaryDistributionId=primary_id, Staging=True, IfMatch=etag,
+                                 CallerReference=u.unique_ref(f"race{n}"))
+            return "copied"
+        except cf.exceptions.TooManyDistributions as error:
+            assert "maximum of 20 staging distributions" in error.response["Error"]["Message"]
+            return "refused"
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(copy, range(24)))
+    assert outcomes.count("copied") == 20 and outcomes.count("refused") == 4
+    listed = cf.list_distributions()["DistributionList"]["Items"]
+    assert sum(1 for d in listed if d["Staging"]) == 20
+    # A staging distribution made by CreateDistribution counts too; a distribution that is not one does not.
+    with expect_error("TooManyDistributions", 400):
+        create_staging(cf)
+    cf.create_distribution(DistributionConfig=u.dist_config(comment="not staging"))
+    assert cf.list_distributions()["DistributionList"]["Quantity"] == 22
 
 
 def test_promotion_needs_the_policy_between_them(cf):

@@ -28,6 +28,12 @@ Result<Ok, ApiError> CheckRealtimeLogOwners(const RequestContext& ctx, const Jso
   return Ok{};
 }
 
+// Read from the stored text without parsing it: the store asks this of every
+// distribution of the account inside a create's transaction. In compact JSON a
+// quote outside a string is a delimiter, and only the config's top level has a
+// Staging member.
+bool IsStaging(const store::Record& record) { return record.document.find(R"("Staging":true)") != std::string::npos; }
+
 Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource* current) {
   FillDistributionDefaults(config);
   if (auto check = CheckDistributionRules(config); !check) return check;
@@ -126,6 +132,10 @@ FamilyDefinition MakeDefinition() {
   family.max_per_account = [](const RequestContext& ctx) -> std::optional<std::int64_t> {
     return ctx.services.settings.max_distributions.load();
   };
+  // Developer guide: "Maximum number of staging distributions per AWS account: 20".
+  family.subset_limit = store::SubsetLimit{"staging distributions", 20, IsStaging};
+  family.subset_limit_error = {errors::TooManyDistributions,
+                               "Your account already has the maximum of 20 staging distributions."};
   family.new_id = ids::DistributionId;
   family.new_metadata = [](const RequestContext&) {
     return Json{{"DomainName", ids::DomainLabel('d') + ".cloudfront.net"}};

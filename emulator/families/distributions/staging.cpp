@@ -19,9 +19,6 @@ namespace {
 
 using namespace engine;  // NOLINT: written in the engine's terms
 
-// Developer guide: "Maximum number of staging distributions per AWS account: 20".
-constexpr std::size_t kMaxStagingDistributions = 20;
-
 const FamilyDefinition& Distributions() { return *Registry::Get().FindFamily("distribution"); }
 const Family& Policies() { return Registry::Get().FindFamily("continuous-deployment-policy")->family; }
 
@@ -37,17 +34,6 @@ Result<Ok, ApiError> RequireVersion(const Json& if_match, const Resource& curren
   }
   if (if_match.get_ref<const std::string&>() != current.etag()) return Fail(errors::PreconditionFailed({}));
   return Ok{};
-}
-
-std::size_t CountStaging(RequestContext& ctx) {
-  std::size_t staging = 0;
-  store::ListQuery query{ctx.account, std::string(Distributions().family.kind), std::nullopt, "", 1000, false};
-  for (;;) {
-    auto page = ctx.services.store.List(query);
-    for (const auto& record : page.records) staging += ResourceOf(record).config().value("Staging", false) ? 1 : 0;
-    if (!page.truncated || page.records.empty()) return staging;
-    query.after_id = page.records.back().id;
-  }
 }
 
 Json AnswerOf(RequestContext& ctx, const std::string& operation, const Resource& distribution) {
@@ -116,9 +102,6 @@ Result<Json, ApiError> CopyDistribution(RequestContext& ctx, const Json& input) 
   }
   if (primary->config().value("Staging", false)) {
     return Fail(errors::InvalidArgument("A staging distribution can't be copied: copy its primary distribution."));
-  }
-  if (CountStaging(ctx) >= kMaxStagingDistributions) {
-    return Fail(errors::TooManyDistributions("Your account already has the maximum of 20 staging distributions."));
   }
   Json config = primary->config();
   config["CallerReference"] = StringMember(input, "CallerReference");
