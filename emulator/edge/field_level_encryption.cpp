@@ -2,7 +2,6 @@
 
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
-#include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 
@@ -11,6 +10,7 @@
 #include <memory>
 
 #include "emulator/codec/wire_text.h"
+#include "emulator/common/openssl_handles.h"
 #include "emulator/edge/error_pages.h"
 #include "emulator/engine/deployed.h"
 
@@ -28,19 +28,6 @@ constexpr std::size_t kTagBytes = 16;
 constexpr std::uint32_t kFrameLength = 4096;
 constexpr std::string_view kFormType = "application/x-www-form-urlencoded";
 constexpr std::string_view kProfileQueryArgument = "fle-profile";
-
-struct PkeyFree {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* context) const { EVP_PKEY_CTX_free(context); }
-};
-struct CipherCtxFree {
-  void operator()(EVP_CIPHER_CTX* context) const { EVP_CIPHER_CTX_free(context); }
-};
-struct BioFree {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
 
 void AppendUint16(std::string& out, std::size_t value) {
   out += static_cast<char>((value >> 8) & 0xff);
@@ -63,11 +50,9 @@ std::optional<std::string> RandomBytes(std::size_t count) {
 
 // RSA-OAEP with SHA-256 and MGF1 SHA-256 ("RSA/ECB/OAEPWithSHA-256AndMGF1Padding").
 std::optional<std::string> RsaOaepEncrypt(std::string_view pem, std::string_view plaintext) {
-  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  if (!bio) return std::nullopt;
-  std::unique_ptr<EVP_PKEY, PkeyFree> key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  const openssl::Key key = openssl::PublicKeyFromPem(pem);
   if (!key || EVP_PKEY_base_id(key.get()) != EVP_PKEY_RSA) return std::nullopt;
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> context(EVP_PKEY_CTX_new(key.get(), nullptr));
+  openssl::KeyContext context(EVP_PKEY_CTX_new(key.get(), nullptr));
   if (!context || EVP_PKEY_encrypt_init(context.get()) != 1 ||
       EVP_PKEY_CTX_set_rsa_padding(context.get(), RSA_PKCS1_OAEP_PADDING) != 1 ||
       EVP_PKEY_CTX_set_rsa_oaep_md(context.get(), EVP_sha256()) != 1 ||
@@ -88,7 +73,7 @@ std::optional<std::string> RsaOaepEncrypt(std::string_view pem, std::string_view
 
 // HKDF-SHA256 without salt, info = algorithm id + message id (the suite's key derivation).
 std::optional<std::string> DeriveKey(std::string_view data_key, std::string_view info) {
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> context(EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, nullptr));
+  openssl::KeyContext context(EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, nullptr));
   std::string out(kDataKeyBytes, '\0');
   std::size_t length = out.size();
   if (!context || EVP_PKEY_derive_init(context.get()) != 1 ||
@@ -107,7 +92,7 @@ std::optional<std::string> DeriveKey(std::string_view data_key, std::string_view
 // AES-256-GCM: the ciphertext followed by its 16-byte tag.
 std::optional<std::string> AesGcm(std::string_view key, std::string_view iv, std::string_view aad,
                                   std::string_view plaintext) {
-  std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> context(EVP_CIPHER_CTX_new());
+  openssl::CipherContext context(EVP_CIPHER_CTX_new());
   const auto bytes = [](std::string_view text) { return reinterpret_cast<const unsigned char*>(text.data()); };
   if (!context || EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
       EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv.size()), nullptr) != 1 ||

@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include <algorithm>
 #include <array>
@@ -10,6 +9,7 @@
 #include <memory>
 
 #include "emulator/codec/wire_text.h"
+#include "emulator/common/openssl_handles.h"
 #include "emulator/edge/behaviors.h"
 
 namespace cfl::edge {
@@ -69,16 +69,6 @@ std::optional<std::array<unsigned char, 16>> AddressBytes(std::string_view text,
   length = 16;
   return bytes;
 }
-
-struct PkeyFree {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
-};
-struct BioFree {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
 
 }  // namespace
 
@@ -198,13 +188,11 @@ bool AddressInCidr(std::string_view address, std::string_view cidr) {
 
 bool SignatureVerifies(std::string_view public_key_pem, std::string_view message, std::string_view signature,
                        bool sha256) {
-  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(public_key_pem.data(), static_cast<int>(public_key_pem.size())));
-  if (!bio) return false;
-  std::unique_ptr<EVP_PKEY, PkeyFree> key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  const openssl::Key key = openssl::PublicKeyFromPem(public_key_pem);
   if (!key) return false;
   const int type = EVP_PKEY_base_id(key.get());
   if (type != EVP_PKEY_RSA && type != EVP_PKEY_EC) return false;  // what CloudFront takes
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> context(EVP_MD_CTX_new());
+  openssl::DigestContext context(EVP_MD_CTX_new());
   if (!context ||
       EVP_DigestVerifyInit(context.get(), nullptr, sha256 ? EVP_sha256() : EVP_sha1(), nullptr, key.get()) != 1) {
     return false;

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "emulator/codec/wire_text.h"
+#include "emulator/common/openssl_handles.h"
 
 namespace cfl::edge {
 namespace {
@@ -23,13 +24,7 @@ class TestKey {
     REQUIRE(key_);
   }
 
-  std::string PublicPem() const {
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
-    REQUIRE(PEM_write_bio_PUBKEY(bio.get(), key_.get()) == 1);
-    char* data = nullptr;
-    const long size = BIO_get_mem_data(bio.get(), &data);
-    return std::string(data, static_cast<std::size_t>(size));
-  }
+  std::string PublicPem() const { return openssl::PublicKeyPem(key_.get()); }
 
   std::string Sign(std::string_view text, bool sha256 = false) const {
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
