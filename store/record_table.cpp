@@ -255,6 +255,14 @@ Status RecordTable::Update(const Record& record) {
     query.Bind(record.modified_ms).Bind(record.settles_at_ms);
     if (auto error = query.Run()) return error;
   }
+  // Most updates keep their keys and references (the same caller reference,
+  // aliases and policies): reading them is cheaper than rewriting them.
+  Record stored;
+  stored.account = record.account;
+  stored.kind = record.kind;
+  stored.id = record.id;
+  if (auto error = FillKeysAndReferences(stored)) return error;
+  if (stored.unique_keys == record.unique_keys && stored.references == record.references) return std::nullopt;
   if (auto error = RemoveKeysAndReferences(record.account, record.kind, record.id)) return error;
   return WriteKeysAndReferences(record);
 }

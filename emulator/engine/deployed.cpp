@@ -4,9 +4,14 @@
 
 namespace cfl::engine {
 
-void KeepDeployedConfig(const Family& family, const store::Record& current, std::int64_t now_ms, Json& next_metadata,
-                        const std::string& next_etag) {
+void KeepDeployedConfig(const Family& family, const store::Record& current, const store::Record& next,
+                        std::int64_t now_ms, Json& next_metadata) {
   if (!family.settle_delay_ms || !next_metadata.is_object()) return;
+  if (next.settles_at_ms <= now_ms) {
+    next_metadata.erase(kDeployedConfigMember);
+    next_metadata.erase(kDeployedUntilMember);
+    return;
+  }
   if (current.settles_at_ms <= now_ms) {
     next_metadata[kDeployedConfigMember] = current.document;
   } else {
@@ -20,7 +25,7 @@ void KeepDeployedConfig(const Family& family, const store::Record& current, std:
     }
     next_metadata[kDeployedConfigMember] = *deployed;
   }
-  next_metadata[kDeployedUntilMember] = next_etag;
+  next_metadata[kDeployedUntilMember] = next.etag;
 }
 
 namespace {

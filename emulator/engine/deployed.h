@@ -19,12 +19,13 @@ inline constexpr const char* kDeployedConfigMember = "DeployedConfig";
 // later version (a renewal by a policy update) makes it stale.
 inline constexpr const char* kDeployedUntilMember = "DeployedUntilVersion";
 
-// Sets next's metadata (a JSON object) for an update of current to next:
+// Sets the metadata (a JSON object) of next, the version replacing current:
 // when current is deployed at now_ms its document is kept; when it is still
-// propagating the config kept for it stays. Does nothing for a family that
-// does not settle.
-void KeepDeployedConfig(const Family& family, const store::Record& current, std::int64_t now_ms, Json& next_metadata,
-                        const std::string& next_etag);
+// propagating the config kept for it stays. When next itself is deployed on
+// being written (no propagation delay), nothing is kept: viewers get next.
+// Does nothing for a family that does not settle.
+void KeepDeployedConfig(const Family& family, const store::Record& current, const store::Record& next,
+                        std::int64_t now_ms, Json& next_metadata);
 
 // The config document (JSON text) deployed at now_ms: the record's own once
 // it has settled, else the one kept by its last update (in metadata, which

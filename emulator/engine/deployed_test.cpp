@@ -38,6 +38,32 @@ TEST_CASE_FIXTURE(HandlerTestFixture, "deployed config: an update keeps the depl
   CHECK(deployed_comment() == "v3");
 }
 
+TEST_CASE_FIXTURE(HandlerTestFixture, "deployed config: a version deployed on being written keeps no other") {
+  settings.propagation_delay_ms = 0;
+  const auto created = Call("CreateDistribution", {{"DistributionConfig", MinimalDistributionConfig("d", true, "v1")}});
+  REQUIRE(created);
+  const std::string id = created.value()["Distribution"]["Id"];
+  const auto metadata = [&] { return Json::parse(store->Get("111111111111", "distribution", id)->metadata); };
+  std::string etag = created.value()["ETag"];
+  auto update = [&](const std::string& comment) {
+    auto updated = Call("UpdateDistribution", {{"Id", id},
+                                               {"IfMatch", etag},
+                                               {"DistributionConfig", MinimalDistributionConfig("d", true, comment)}});
+    REQUIRE(updated);
+    etag = updated.value()["ETag"];
+  };
+  update("v2");
+  CHECK_FALSE(metadata().contains(kDeployedConfigMember));
+  settings.propagation_delay_ms = 5000;
+  update("v3");  // propagating: v2 is kept for viewers
+  CHECK(Json::parse(metadata()[kDeployedConfigMember].get<std::string>())["Comment"] == "v2");
+  settings.propagation_delay_ms = 0;
+  update("v4");  // deployed at once: the kept v2 goes
+  CHECK_FALSE(metadata().contains(kDeployedConfigMember));
+  CHECK_FALSE(metadata().contains(kDeployedUntilMember));
+  CHECK(metadata().contains("DomainName"));
+}
+
 TEST_CASE("deployed config: a renewal (a newer version than the kept one's) serves its own config") {
   store::Record record;
   record.etag = "E2";

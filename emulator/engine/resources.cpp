@@ -259,7 +259,7 @@ Result<store::ReplaceStep, ApiError> NextVersion(RequestContext& ctx, const Fami
   if (family.settle_delay_ms || family.derive_metadata) {
     Json metadata = *ParsedMetadata(current.record.metadata);
     // Viewers keep the deployed config until this one deploys.
-    if (family.settle_delay_ms) KeepDeployedConfig(family, current.record, ctx.now_ms, metadata, step.next.etag);
+    if (family.settle_delay_ms) KeepDeployedConfig(family, current.record, step.next, ctx.now_ms, metadata);
     if (auto derived = DeriveMetadata(ctx, family, config, metadata); !derived) return Fail(std::move(derived).error());
     if (metadata.is_object()) step.next.metadata = DumpMetadata(std::move(metadata));
   }

@@ -105,7 +105,7 @@ Result<std::set<std::string>, ApiError> OriginIds(const Json& config) {
     return Fail(errors::TooManyOrigins("You cannot create more origins for the distribution."));
   }
   for (const auto& origin : origins) {
-    const bool identity = !origin.value("S3OriginConfig", Json::object()).value("OriginAccessIdentity", "").empty();
+    const bool identity = !engine::StringMember(MemberOf(origin, "S3OriginConfig"), "OriginAccessIdentity").empty();
     if (identity && !origin.value("OriginAccessControlId", "").empty()) {
       return Fail(errors::IllegalOriginAccessConfiguration());
     }
@@ -135,22 +135,20 @@ Result<Ok, ApiError> CheckKeyGroupCount(const Json& config) {
 }  // namespace
 
 void FillDistributionDefaults(Json& config) {
+  static const Json kPriceClass = "PriceClass_All", kHttpVersion = "http2";
   SetDefault(config, "Aliases", kEmptyList);
-  SetDefault(config, "DefaultRootObject", "");
+  SetDefault(config, "DefaultRootObject", kEmptyString);
   SetDefault(config, "OriginGroups", kEmptyList);
   SetDefault(config, "CacheBehaviors", kEmptyList);
   SetDefault(config, "CustomErrorResponses", kEmptyList);
-  SetDefault(config, "Logging", {{"Enabled", false}, {"IncludeCookies", false}, {"Bucket", ""}, {"Prefix", ""}});
-  SetDefault(config, "PriceClass", "PriceClass_All");
-  SetDefault(config, "ViewerCertificate",
-             {{"CloudFrontDefaultCertificate", true},
-              {"MinimumProtocolVersion", "TLSv1"},
-              {"CertificateSource", "cloudfront"}});
-  SetDefault(config, "Restrictions", {{"GeoRestriction", {{"RestrictionType", "none"}, {"Quantity", 0}}}});
-  SetDefault(config, "WebACLId", "");
-  SetDefault(config, "HttpVersion", "http2");
-  SetDefault(config, "IsIPV6Enabled", true);
-  SetDefault(config, "Staging", false);
+  SetDefault(config, "Logging", kLogging);
+  SetDefault(config, "PriceClass", kPriceClass);
+  SetDefault(config, "ViewerCertificate", kViewerCertificate);
+  SetDefault(config, "Restrictions", kRestrictions);
+  SetDefault(config, "WebACLId", kEmptyString);
+  SetDefault(config, "HttpVersion", kHttpVersion);
+  SetDefault(config, "IsIPV6Enabled", kTrue);
+  SetDefault(config, "Staging", kFalse);
   ForEachItem(config, "Origins", FillOriginDefaults);
   if (config.contains("DefaultCacheBehavior")) FillBehaviorDefaults(config["DefaultCacheBehavior"]);
   ForEachItem(config, "CacheBehaviors", FillBehaviorDefaults);

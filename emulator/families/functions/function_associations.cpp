@@ -42,7 +42,7 @@ Result<Ok, ApiError> CheckBehavior(std::string_view account, const Json& behavio
 }  // namespace
 
 Result<Ok, ApiError> CheckFunctionAssociations(std::string_view account, const Json& config) {
-  if (auto checked = CheckBehavior(account, config.value("DefaultCacheBehavior", Json::object()),
+  if (auto checked = CheckBehavior(account, engine::MemberOf(config, "DefaultCacheBehavior"),
                                    "distributionConfig.defaultCacheBehavior");
       !checked) {
     return checked;
