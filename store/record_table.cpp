@@ -77,6 +77,24 @@ StoreResult<std::optional<Record>> RecordTable::FindRow(std::string_view account
   return std::optional<Record>(ReadRecordRow(query));
 }
 
+StoreResult<std::optional<Record>> RecordTable::FindVersion(std::string_view account, std::string_view kind,
+                                                            std::string_view id) {
+  auto query = statements_.Prepare(
+      "SELECT etag, created_ms, sequence FROM records WHERE account = ?1 AND kind = ?2 AND id = ?3");
+  query.Bind(account).Bind(kind).Bind(id);
+  auto step = query.Step();
+  if (Failed(step)) return TakeError(step);
+  if (!std::get<bool>(step)) return std::optional<Record>();
+  Record record;
+  record.account = std::string(account);
+  record.kind = std::string(kind);
+  record.id = std::string(id);
+  record.etag = query.Text(0);
+  record.created_ms = query.Int(1);
+  record.sequence = query.Int(2);
+  return std::optional<Record>(std::move(record));
+}
+
 StoreResult<std::vector<Record>> RecordTable::Collect(Query& query) {
   auto collected = CollectRows(query);
   if (Failed(collected)) return collected;

@@ -34,6 +34,10 @@ class RecordTable {
   // cheaper than Find, for callers that do not look at them.
   StoreResult<std::optional<Record>> FindRow(std::string_view account, std::string_view kind,
                                              std::string_view id);
+  // Identity, etag, created_ms and sequence of the record, or nullopt: what a
+  // replace checks and keeps, without the document and metadata.
+  StoreResult<std::optional<Record>> FindVersion(std::string_view account, std::string_view kind,
+                                                 std::string_view id);
   // Every row of a query selecting kRecordColumns, with keys and references.
   StoreResult<std::vector<Record>> Collect(Query& query);
   // Every row of such a query; unique_keys and references stay empty.

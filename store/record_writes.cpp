@@ -61,8 +61,7 @@ StoreResult<Record> RecordWrites::Insert(InsertStep step, std::vector<CacheChang
 StoreResult<Record> RecordWrites::Replace(ReplaceStep step, std::vector<CacheChange>& changes) {
   Record next = Normalized(std::move(step.next));
   const ReplaceRules& rules = step.rules;
-  // Only etag, created_ms and sequence of the stored record matter here.
-  auto stored = records_.FindRow(next.account, next.kind, next.id);
+  auto stored = records_.FindVersion(next.account, next.kind, next.id);
   if (Failed(stored)) return TakeError(stored);
   const auto& found = std::get<std::optional<Record>>(stored);
   if (!found) return NotFound(next.account, next.kind, next.id);
