@@ -7,10 +7,10 @@
 #include <random>
 #include <variant>
 
-#include "emulator/common/bounded_cache.h"
 #include "emulator/api/sigv4.h"
 #include "emulator/edge/behaviors.h"
 #include "emulator/edge/compression.h"
+#include "emulator/edge/deployed_configs.h"
 #include "emulator/edge/edge_functions.h"
 #include "emulator/edge/error_pages.h"
 #include "emulator/edge/field_level_encryption.h"
@@ -77,13 +77,6 @@ const std::string& ViaValue() {
 std::int64_t SecondsMember(const Json& object, std::string_view name, std::int64_t fallback) {
   const auto found = object.find(name);
   return found != object.end() && found->is_number_integer() ? found->get<std::int64_t>() : fallback;
-}
-
-// The parsed configs being served, by distribution version: parsing one
-// per request would cost more than the rest of a hit.
-BoundedCache<Json>& ParsedConfigs() {
-  static BoundedCache<Json> cache(4096);
-  return cache;
 }
 
 struct Target {
@@ -162,43 +155,6 @@ const Json* CustomErrorResponseFor(const Json& config, int status) {
     if (item.is_object() && item.value("ErrorCode", 0) == status) return &item;
   }
   return nullptr;
-}
-
-// A document parsed once per key (a version of a record), shared.
-std::shared_ptr<const Json> ParsedOnce(const std::string& key, const std::string& document) {
-  auto parsed = ParsedConfigs().Find(key);
-  if (!parsed) {
-    parsed = std::make_shared<const Json>(Json::parse(document, nullptr, false));
-    ParsedConfigs().Insert(key, parsed);
-  }
-  return parsed;
-}
-
-// A distribution's config deployed at now_ms and its metadata, each parsed
-// once per version: what the edge reads of the metadata (the domain name, the
-// kept config) changes only with the version (tags do not matter). config is
-// null when no version is deployed yet.
-struct DeployedConfig {
-  std::shared_ptr<const Json> metadata;
-  std::shared_ptr<const Json> config;
-};
-
-DeployedConfig DeployedConfigOf(const store::Record& record, std::int64_t now_ms) {
-  const std::string version_key = record.id + '\0' + record.etag;
-  DeployedConfig deployed;
-  deployed.metadata = ParsedOnce(version_key + "#metadata", record.metadata);
-  const std::string* document = engine::DeployedDocument(record, *deployed.metadata, now_ms);
-  if (!document) return deployed;
-  deployed.config = ParsedOnce(version_key + (document == &record.document ? "#own" : "#kept"), *document);
-  return deployed;
-}
-
-// The config of a record that propagates (a policy) deployed at now_ms, null
-// when none is yet (or it is not an object). A settled one needs no metadata.
-std::shared_ptr<const Json> DeployedOnly(const store::Record& record, std::int64_t now_ms) {
-  auto config = record.settles_at_ms <= now_ms ? ParsedOnce(record.id + '\0' + record.etag + "#own", record.document)
-                                               : DeployedConfigOf(record, now_ms).config;
-  return config && config->is_object() ? config : nullptr;
 }
 
 // A policy's config as the edges have it at now_ms: an AWS-managed one, else
@@ -435,7 +391,7 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
     const std::string url = (passed.https ? "https://" : "http://") + (path_form ? served.distribution_domain : host) +
                             target.path + (query.empty() ? "" : "?" + query);
     refused = RefusedSignedRequest(store_, served.owner_account, behavior, passed, target.query,
-                                   {url, passed.client_ip, served.now_ms / 1000});
+                                   {url, passed.client_ip, served.now_ms / 1000, served.now_ms});
     target.query = query;
   }
   // Unless refused, a viewer-request function may rewrite the request (what reaches the

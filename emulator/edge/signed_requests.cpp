@@ -11,6 +11,7 @@
 #include "emulator/codec/wire_text.h"
 #include "emulator/common/openssl_handles.h"
 #include "emulator/edge/behaviors.h"
+#include "emulator/edge/deployed_configs.h"
 
 namespace cfl::edge {
 namespace {
@@ -263,12 +264,16 @@ std::vector<std::string> ItemStrings(const Json& behavior, const char* member) {
   return items;
 }
 
+// A public key's EncodedKey can't change (UpdatePublicKey changes only its
+// comment), so its current version is read.
 std::optional<std::string> EncodedKeyOf(store::Store& store, const std::string& account, const std::string& id) {
   const auto record = store.Get(account, "public-key", id);
   if (!record) return std::nullopt;
-  const Json config = Json::parse(record->document, nullptr, false);
-  if (!config.is_object() || !config.contains("EncodedKey") || !config["EncodedKey"].is_string()) return std::nullopt;
-  return config["EncodedKey"].get<std::string>();
+  const auto config = CurrentConfig(*record);
+  if (!config) return std::nullopt;
+  const auto key = config->find("EncodedKey");
+  if (key == config->end() || !key->is_string()) return std::nullopt;
+  return key->get<std::string>();
 }
 
 }  // namespace
@@ -277,21 +282,23 @@ bool RestrictsViewerAccess(const Json& behavior) {
   return Enabled(behavior, "TrustedKeyGroups") || Enabled(behavior, "TrustedSigners");
 }
 
-TrustedKeyLookup TrustedKeysOf(store::Store& store, const std::string& account, const Json& behavior) {
+TrustedKeyLookup TrustedKeysOf(store::Store& store, const std::string& account, const Json& behavior,
+                               std::int64_t now_ms) {
   std::vector<std::string> groups, signers;
   if (Enabled(behavior, "TrustedKeyGroups")) groups = ItemStrings(behavior, "TrustedKeyGroups");
   if (Enabled(behavior, "TrustedSigners")) {
     for (auto& signer : ItemStrings(behavior, "TrustedSigners")) signers.push_back(signer == "self" ? account : signer);
   }
-  return [&store, account, groups = std::move(groups),
+  return [&store, account, now_ms, groups = std::move(groups),
           signers = std::move(signers)](const std::string& key_pair_id) -> std::optional<std::string> {
     if (key_pair_id.size() > 128) return std::nullopt;
     for (const auto& group_id : groups) {
+      // A key group's change reaches the edges with the distributions it renews.
       const auto group = store.Get(account, "key-group", group_id);
-      if (!group) continue;
-      const Json config = Json::parse(group->document, nullptr, false);
-      const Json keys = config.is_object() ? config.value("Items", Json::array()) : Json::array();
-      if (keys.is_array() && std::find(keys.begin(), keys.end(), key_pair_id) != keys.end()) {
+      const auto config = group ? DeployedOnly(*group, now_ms) : nullptr;
+      if (!config) continue;
+      const auto keys = config->find("Items");
+      if (keys != config->end() && keys->is_array() && std::find(keys->begin(), keys->end(), key_pair_id) != keys->end()) {
         return EncodedKeyOf(store, account, key_pair_id);
       }
     }
@@ -306,7 +313,7 @@ std::optional<ViewerResponse> RefusedSignedRequest(store::Store& store, const st
                                                    const Json& behavior, const ViewerRequest& request,
                                                    std::string_view query, const SignedRequestFacts& facts) {
   const auto denial = JudgeSignedRequest(SignedParametersOf(query, HeaderValue(request.headers, "Cookie")), facts,
-                                         TrustedKeysOf(store, account, behavior));
+                                         TrustedKeysOf(store, account, behavior, facts.now_ms));
   if (!denial) return std::nullopt;
   return SignatureDenialPage(*denial);
 }

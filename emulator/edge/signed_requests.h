@@ -11,7 +11,7 @@
 // CloudFront's URL-safe base64 ('-' for '+', '_' for '=', '~' for '/').
 //
 // Everything here is a pure function of its arguments except
-// RefusedSignedRequest, which reads key groups and public keys through the
+// RefusedSignedRequest, which reads key groups (as deployed) and public keys through the
 // store; all of it is safe to call from any number of threads.
 #pragma once
 
@@ -103,6 +103,7 @@ struct SignedRequestFacts {
   std::string url;  // scheme://host/path?query, the query WithoutSigningParameters
   std::string viewer_ip;
   std::int64_t now_seconds = 0;
+  std::int64_t now_ms = 0;  // the same moment: which key group versions are deployed
 };
 
 // nullopt when the request may pass; else why not. Checked in CloudFront's
@@ -121,8 +122,10 @@ bool RestrictsViewerAccess(const nlohmann::json& behavior);
 // The keys a behavior of a distribution of `account` trusts: the public keys
 // of its trusted key groups (of the same account), and for TrustedSigners
 // ("self" or account ids) every public key of those accounts — the emulator's
-// stand-in for the legacy CloudFront key pairs, which have no API.
-TrustedKeyLookup TrustedKeysOf(store::Store& store, const std::string& account, const nlohmann::json& behavior);
+// stand-in for the legacy CloudFront key pairs, which have no API. Key groups
+// are read as deployed at now_ms.
+TrustedKeyLookup TrustedKeysOf(store::Store& store, const std::string& account, const nlohmann::json& behavior,
+                               std::int64_t now_ms);
 
 // For a behavior that restricts viewer access: the 403 a request without a
 // valid signature gets, or nullopt to let it through. `url` as in

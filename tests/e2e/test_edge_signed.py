@@ -290,3 +290,31 @@ def test_the_path_form_signs_for_the_distributions_domain(cf, em, edge_url):
     assert answer.status_code == 200, answer.text
     assert_denied(requests.get(f"{edge_url}/_edge/{dist['Id']}/private/p.txt", timeout=20),
                   "MissingKey", "Missing Key-Pair-Id query parameter or cookie value")
+
+
+def test_a_key_group_change_reaches_viewers_once_its_distributions_deploy(start_emulator, origin, account):
+    """Removing a key from a key group renews the distributions that trust it (InProgress): until they
+    deploy, viewers are judged by the group as it was; then the removed key is unknown."""
+    em = start_emulator("--propagation-delay", "600", "--origin-address", f"{ORIGIN_DOMAIN}=127.0.0.1:{origin.port}")
+    cf = u.make_client(em.url, account)
+    edge = "http://" + em.health()["edge"]["http"]
+    old, new = KeyPair(cf), KeyPair(cf)
+    made = cf.create_key_group(KeyGroupConfig={"Name": u.unique_ref("kg")[:60], "Items": [old.id]})
+    group_id, group_etag = made["KeyGroup"]["Id"], made["ETag"]
+    dist = distribution(cf, private_behavior(**trusting_groups(group_id)))
+    em.advance_clock(601)
+
+    def signed_by(key, name):
+        return key.botocore_signer().generate_presigned_url(f"http://{dist['DomainName']}/private/{name}",
+                                                            date_less_than=at(now(em) + 6000))
+
+    assert fetch(edge, signed_by(old, "a.txt")).status_code == 200
+    cf.update_key_group(Id=group_id, IfMatch=group_etag, KeyGroupConfig={
+        "Name": made["KeyGroup"]["KeyGroupConfig"]["Name"], "Items": [new.id]})
+    assert cf.get_distribution(Id=dist["Id"])["Distribution"]["Status"] == "InProgress"
+    assert fetch(edge, signed_by(old, "b.txt")).status_code == 200
+    assert_denied(fetch(edge, signed_by(new, "c.txt")), "InvalidKey", "Unknown Key")
+    em.advance_clock(601)
+    assert cf.get_distribution(Id=dist["Id"])["Distribution"]["Status"] == "Deployed"
+    assert_denied(fetch(edge, signed_by(old, "d.txt")), "InvalidKey", "Unknown Key")
+    assert fetch(edge, signed_by(new, "e.txt")).status_code == 200

@@ -62,6 +62,10 @@ FamilyDefinition MakeDefinition() {
   family.unique_name_member = "Name";
   family.max_per_account = [](const RequestContext&) -> std::optional<std::int64_t> { return 10; };
   family.new_id = ids::Uuid;
+  // A change reaches the edges with the distributions it renews: until they
+  // deploy, signed requests are judged by the key group as it was.
+  family.settle_delay_ms = [](const RequestContext& ctx) { return ctx.services.settings.propagation_delay_ms.load(); };
+  family.settles_on_create = false;  // nothing uses a new one yet
   family.prepare = Prepare;
   family.render = [](const RequestContext&, const Resource& resource, bool) { return Render(resource); };
   family.summarize = [](const RequestContext&, const Resource& resource) {
