@@ -6,6 +6,27 @@
 
 namespace cfl::engine {
 
+// Updates a distribution to a config that differs by its comment, following its ETag.
+class CommentUpdater {
+ public:
+  CommentUpdater(HandlerTestFixture& fixture, std::string id, std::string etag)
+      : fixture_(fixture), id_(std::move(id)), etag_(std::move(etag)) {}
+
+  void operator()(const std::string& comment) {
+    auto updated = fixture_.Call("UpdateDistribution", {{"Id", id_},
+                                                        {"IfMatch", etag_},
+                                                        {"DistributionConfig",
+                                                         MinimalDistributionConfig("d", true, comment)}});
+    REQUIRE(updated);
+    etag_ = updated.value()["ETag"];
+  }
+
+ private:
+  HandlerTestFixture& fixture_;
+  std::string id_;
+  std::string etag_;
+};
+
 TEST_CASE_FIXTURE(HandlerTestFixture, "deployed config: an update keeps the deployed one until it settles") {
   const auto created = Call("CreateDistribution", {{"DistributionConfig", MinimalDistributionConfig("d", true, "v1")}});
   REQUIRE(created);
@@ -20,14 +41,7 @@ TEST_CASE_FIXTURE(HandlerTestFixture, "deployed config: an update keeps the depl
   clock.Advance(std::chrono::seconds(5));
   CHECK(deployed_comment() == "v1");
 
-  auto etag = created.value()["ETag"];
-  auto update = [&](const std::string& comment) {
-    auto updated = Call("UpdateDistribution", {{"Id", id},
-                                               {"IfMatch", etag},
-                                               {"DistributionConfig", MinimalDistributionConfig("d", true, comment)}});
-    REQUIRE(updated);
-    etag = updated.value()["ETag"];
-  };
+  CommentUpdater update(*this, id, created.value()["ETag"]);
   update("v2");
   CHECK(deployed_comment() == "v1");
   update("v3");  // while v2 still propagates: v1 is what serves
@@ -44,14 +58,7 @@ TEST_CASE_FIXTURE(HandlerTestFixture, "deployed config: a version deployed on be
   REQUIRE(created);
   const std::string id = created.value()["Distribution"]["Id"];
   const auto metadata = [&] { return Json::parse(store->Get("111111111111", "distribution", id)->metadata); };
-  std::string etag = created.value()["ETag"];
-  auto update = [&](const std::string& comment) {
-    auto updated = Call("UpdateDistribution", {{"Id", id},
-                                               {"IfMatch", etag},
-                                               {"DistributionConfig", MinimalDistributionConfig("d", true, comment)}});
-    REQUIRE(updated);
-    etag = updated.value()["ETag"];
-  };
+  CommentUpdater update(*this, id, created.value()["ETag"]);
   update("v2");
   CHECK_FALSE(metadata().contains(kDeployedConfigMember));
   settings.propagation_delay_ms = 5000;
