@@ -96,7 +96,9 @@ static SubsetLimit LimitOfS(std::int64_t max) {
 
 TEST_CASE("a subset limit counts only the records it names, and only refuses one of them") {
   auto store = OpenInMemory();
-  for (const char* id : {"S1", "S2", "E1", "E2", "E3"}) Ok(store->Insert(MakeRecord(id), {.subset_limit = LimitOfS(2)}));
+  for (const char* id : {"S1", "S2", "E1", "E2", "E3"}) {
+    Ok(store->Insert(MakeRecord(id), {.subset_limit = LimitOfS(2)}));
+  }
   const StoreError refused = Err(store->Insert(MakeRecord("S3"), {.subset_limit = LimitOfS(2)}));
   CHECK(refused.kind == StoreErrorKind::kLimitExceeded);
   CHECK(refused.conflicting_key == "s-records");

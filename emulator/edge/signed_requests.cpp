@@ -298,7 +298,8 @@ TrustedKeyLookup TrustedKeysOf(store::Store& store, const std::string& account, 
       const auto config = group ? DeployedOnly(*group, now_ms) : nullptr;
       if (!config) continue;
       const auto keys = config->find("Items");
-      if (keys != config->end() && keys->is_array() && std::find(keys->begin(), keys->end(), key_pair_id) != keys->end()) {
+      if (keys == config->end() || !keys->is_array()) continue;
+      if (std::find(keys->begin(), keys->end(), key_pair_id) != keys->end()) {
         return EncodedKeyOf(store, account, key_pair_id);
       }
     }
