@@ -95,6 +95,34 @@ void FindOutputMembers(OperationMembers& found) {
   }
 }
 
+// The shape of the config an input carries: its payload, or the config
+// member in the payload or among the body members.
+model::ShapeId InputConfigShape(const OperationMembers& found) {
+  const auto& input = model::Shape(found.operation->input);
+  if (found.config.empty() && found.config_member.empty()) return model::kNoShape;
+  const auto* config = model::FindMember(input, found.config.empty() ? found.config_member : found.config);
+  if (!config) return model::kNoShape;
+  if (!found.config_with_tags) return config->shape;
+  const auto* inner = model::FindMember(model::Shape(config->shape), found.config_member);
+  return inner ? inner->shape : model::kNoShape;
+}
+
+// An XML answer whose structure has a body member of the shape of the config
+// the input carries (a Distribution's DistributionConfig): its render may put
+// the stored document's kept encoding there (Resource::ConfigForAnswer).
+void FindAnswerConfigShape(OperationMembers& found) {
+  if (found.answer_shape == model::kNoShape || model::ServiceOf(*found.operation).protocol != model::ProtocolKind::kRestXml) {
+    return;
+  }
+  const auto& answer = model::Shape(found.answer_shape);
+  if (found.operation->input == model::kNoShape || answer.type != model::ShapeType::kStructure) return;
+  const model::ShapeId config = InputConfigShape(found);
+  if (config == model::kNoShape) return;
+  for (const auto& member : answer.members) {
+    if (member.location == Location::kBody && member.shape == config) found.answer_config_shape = config;
+  }
+}
+
 // ---- the verbs ----
 
 // A per-stage family's LIVE stage: the family with LiveKind. Shared, never
@@ -200,6 +228,7 @@ Result<Json, ApiError> Create(const Context& c, RequestContext& ctx, Json input)
   bool replayed = false;
   auto created = CreateResource(ctx, family, ConfigOf(c.members, std::move(input)), std::move(options), &replayed);
   if (!created) return Fail(std::move(created).error());
+  created->answer_config_shape = c.members.answer_config_shape;
   Json output = Answer(c, family.render(ctx, created.value(), !replayed), created.value());
   if (c.members.location) output["Location"] = LocationOf(c, created.value());
   return output;
@@ -287,6 +316,7 @@ Result<Json, ApiError> Update(const Context& c, RequestContext& ctx, Json input)
   const Json if_match = input.value("IfMatch", Json());
   auto updated = UpdateResource(ctx, family, id, if_match, ConfigOf(c.members, std::move(input)));
   if (!updated) return Fail(std::move(updated).error());
+  updated->answer_config_shape = c.members.answer_config_shape;
   return Answer(c, family.render(ctx, updated.value(), true), updated.value());
 }
 
@@ -569,6 +599,7 @@ OperationMembers MembersOf(std::string_view operation, model::ServiceId service)
   if (!found.operation) throw std::logic_error("the model has no operation " + std::string(operation));
   FindInputMembers(found);
   FindOutputMembers(found);
+  FindAnswerConfigShape(found);
   return found;
 }
 

@@ -24,6 +24,9 @@ struct OperationMembers {
   std::string config_member;
   std::string answer;             // the output member carrying the answer, "" if none
   model::ShapeId answer_shape = model::kNoShape;
+  // An XML answer's body member of the shape of the input's config, if it
+  // has one: where a create's or an update's render puts the config.
+  model::ShapeId answer_config_shape = model::kNoShape;
   bool etag = false;      // the output has an ETag header
   bool location = false;  // the output has a Location header
 };

@@ -1,6 +1,7 @@
 #include "emulator/engine/resource.h"
 
 #include "emulator/codec/document_cache.h"
+#include "emulator/codec/encoded_documents.h"
 #include "emulator/codec/json_text.h"
 
 namespace cfl::engine {
@@ -71,6 +72,11 @@ const Json& MemberOf(const Json& object, std::string_view name) {
   if (!object.is_object()) return kNull;
   const auto member = object.find(name);
   return member == object.end() ? kNull : *member;
+}
+
+Json Resource::ConfigForAnswer() const {
+  if (answer_config_shape == model::kNoShape) return config();
+  return model::EncodedDocument(record.document, config(), answer_config_shape);
 }
 
 }  // namespace cfl::engine

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "emulator/engine/handler.h"
+#include "emulator/model/model.h"
 #include "store/store.h"
 
 namespace cfl::engine {
@@ -18,8 +19,17 @@ struct Resource {
   // (never null): reading a version does not copy it.
   std::shared_ptr<const Json> parsed_config;
   Json metadata;  // family attributes: "Tags", "DomainName", ...
+  // Set by the engine on a create's or an update's resource when the answer is
+  // XML with a member of the config's shape (OperationMembers::
+  // answer_config_shape): ConfigForAnswer is then the stored document's kept
+  // encoding, not a copy of the config. Renders that read their own answer
+  // back must use config().
+  model::ShapeId answer_config_shape = model::kNoShape;
 
   const Json& config() const { return *parsed_config; }
+  // The config as a render puts it in the member of its answer named after
+  // the config: a copy of config(), or its kept XML encoding.
+  Json ConfigForAnswer() const;
   const std::string& id() const { return record.id; }
   const std::string& etag() const { return record.etag; }
   // True once propagation (or processing) has finished at now_ms.

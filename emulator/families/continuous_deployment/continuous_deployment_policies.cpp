@@ -105,7 +105,7 @@ Result<Ok, ApiError> Prepare(RequestContext& ctx, Json& config, const Resource*)
 Json Render(const Resource& resource) {
   return {{"Id", resource.id()},
           {"LastModifiedTime", FormatIso8601(resource.record.modified_ms)},
-          {"ContinuousDeploymentPolicyConfig", resource.config()}};
+          {"ContinuousDeploymentPolicyConfig", resource.ConfigForAnswer()}};
 }
 
 FamilyDefinition MakeDefinition() {

@@ -106,7 +106,7 @@ Json Render(const RequestContext& ctx, const Resource& resource, bool just_chang
   // none is ever active.
   distribution["ActiveTrustedSigners"] = {{"Enabled", false}, {"Quantity", 0}};
   distribution["ActiveTrustedKeyGroups"] = ActiveTrustedKeyGroups(ctx, resource.config());
-  distribution["DistributionConfig"] = resource.config();
+  distribution["DistributionConfig"] = resource.ConfigForAnswer();
   return distribution;
 }
 

@@ -89,7 +89,7 @@ FamilyDefinition MakeDefinition() {
   family.prepare = Prepare;
   family.render = [](const RequestContext&, const Resource& resource, bool) {
     Json encryption = Attributes(resource);
-    encryption["FieldLevelEncryptionConfig"] = resource.config();
+    encryption["FieldLevelEncryptionConfig"] = resource.ConfigForAnswer();
     return encryption;
   };
   family.summarize = [](const RequestContext&, const Resource& resource) {

@@ -98,7 +98,7 @@ FamilyDefinition MakeDefinition() {
   family.prepare = Prepare;
   family.render = [](const RequestContext&, const Resource& resource, bool) {
     Json profile = Attributes(resource);
-    profile["FieldLevelEncryptionProfileConfig"] = resource.config();
+    profile["FieldLevelEncryptionProfileConfig"] = resource.ConfigForAnswer();
     return profile;
   };
   family.summarize = [](const RequestContext&, const Resource& resource) {

@@ -29,7 +29,7 @@ FamilyDefinition MakeDefinition() {
   family.new_id = ids::DistributionId;
   family.prepare = Prepare;
   family.render = [](const RequestContext&, const Resource& resource, bool) {
-    return Json{{"Id", resource.id()}, {"OriginAccessControlConfig", resource.config()}};
+    return Json{{"Id", resource.id()}, {"OriginAccessControlConfig", resource.ConfigForAnswer()}};
   };
   family.summarize = [](const RequestContext&, const Resource& resource) {
     const Json id = {{"Id", resource.id()}};

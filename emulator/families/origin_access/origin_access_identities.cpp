@@ -33,7 +33,7 @@ FamilyDefinition MakeDefinition() {
   };
   family.render = [](const RequestContext&, const Resource& resource, bool) {
     Json identity = Attributes(resource);
-    identity["CloudFrontOriginAccessIdentityConfig"] = resource.config();
+    identity["CloudFrontOriginAccessIdentityConfig"] = resource.ConfigForAnswer();
     return identity;
   };
   family.summarize = [](const RequestContext&, const Resource& resource) {

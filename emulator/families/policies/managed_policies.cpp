@@ -59,7 +59,7 @@ void MakePolicyFamily(engine::Family& family, const engine::ManagedRecords& mana
   };
   family.settles_on_create = false;
   family.render = [config_member](const engine::RequestContext&, const engine::Resource& resource, bool) {
-    return PolicyView(config_member, resource.id(), FormatIso8601(resource.record.modified_ms), resource.config());
+    return PolicyView(config_member, resource.id(), FormatIso8601(resource.record.modified_ms), resource.ConfigForAnswer());
   };
   family.summarize = [resource_member, config_member](const engine::RequestContext&, const engine::Resource& resource) {
     return Summary(

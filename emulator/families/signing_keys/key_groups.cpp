@@ -49,7 +49,7 @@ Result<Ok, ApiError> Prepare(RequestContext&, Json& config, const Resource*) {
 Json Render(const Resource& resource) {
   return {{"Id", resource.id()},
           {"LastModifiedTime", FormatIso8601(resource.record.modified_ms)},
-          {"KeyGroupConfig", resource.config()}};
+          {"KeyGroupConfig", resource.ConfigForAnswer()}};
 }
 
 FamilyDefinition MakeDefinition() {

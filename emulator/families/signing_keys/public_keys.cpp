@@ -79,7 +79,7 @@ FamilyDefinition MakeDefinition() {
   };
   family.render = [](const RequestContext&, const Resource& resource, bool) {
     Json key = Attributes(resource);
-    key["PublicKeyConfig"] = resource.config();
+    key["PublicKeyConfig"] = resource.ConfigForAnswer();
     return key;
   };
   family.summarize = [](const RequestContext&, const Resource& resource) {

@@ -57,7 +57,7 @@ FamilyDefinition MakeDefinition() {
   family.key_conflict = AliasConflict;
   family.render = [](const RequestContext& ctx, const Resource& resource, bool just_changed) {
     Json distribution = Attributes(ctx, resource, just_changed);
-    distribution["StreamingDistributionConfig"] = resource.config();
+    distribution["StreamingDistributionConfig"] = resource.ConfigForAnswer();
     return distribution;
   };
   family.summarize = [](const RequestContext& ctx, const Resource& resource) {

@@ -74,7 +74,7 @@ std::string Status(const RequestContext& ctx, const Resource& resource, bool jus
 
 Json Render(const RequestContext& ctx, const Resource& resource, std::string status) {
   Json origin = Attributes(ctx, resource, std::move(status));
-  origin["VpcOriginEndpointConfig"] = resource.config();
+  origin["VpcOriginEndpointConfig"] = resource.ConfigForAnswer();
   return origin;
 }
 
