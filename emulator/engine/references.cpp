@@ -8,7 +8,10 @@
 namespace cfl::engine {
 namespace {
 
-void Walk(const Json& value, std::string_view path, const std::function<void(const std::string&)>& visit) {
+// A template, not a std::function: ReferencesOf walks every rule's path on
+// every write, and a capturing std::function would allocate per rule.
+template <typename Visit>
+void Walk(const Json& value, std::string_view path, const Visit& visit) {
   if (path.empty()) {
     if (value.is_string() && !value.get_ref<const std::string&>().empty()) visit(value.get_ref<const std::string&>());
     return;
@@ -53,7 +56,7 @@ Result<ReferenceSet, ApiError> ReferencesOf(std::string_view from_kind, const Js
   std::optional<ApiError> malformed;
   for (const auto& rule : ReferenceRules()) {
     if (rule.from_kind != from_kind) continue;
-    ForEachAtPath(config, rule.path, [&](const std::string& value) {
+    Walk(config, rule.path, [&](const std::string& value) {
       if (malformed) return;
       std::optional<std::string> id = TargetId(find, rule, value);
       if (!id) {

@@ -83,25 +83,25 @@ Json AliasIcpRecordals(const Json& config) {
   return recordals;
 }
 
-// The members a Distribution and a DistributionSummary share, other than the config's.
-Json DistributionAttributes(const RequestContext& ctx, const Resource& resource, bool just_changed) {
-  Json attributes = {
-      {"Id", resource.id()},
-      {"ARN", Arn(ctx.account, "distribution", resource.id())},
-      {"ETag", resource.etag()},
-      {"Status", just_changed ? "InProgress" : DeployStatus(ctx, resource)},
-      {"LastModifiedTime", FormatIso8601(resource.record.modified_ms)},
-      {"InProgressInvalidationBatches", InProgressInvalidations(ctx, resource.id())},
-      {"DomainName", resource.metadata.value("DomainName", "")},
-  };
-  const Json recordals = AliasIcpRecordals(resource.config());
-  if (!recordals.empty()) attributes["AliasICPRecordals"] = recordals;
+// The members a Distribution and a DistributionSummary share, other than the
+// config's; a Distribution carries its ETag in the header only. Assigned one
+// by one: an initializer list would build each value twice.
+Json DistributionAttributes(const RequestContext& ctx, const Resource& resource, bool just_changed, bool with_etag) {
+  Json attributes = Json::object();
+  attributes["Id"] = resource.id();
+  attributes["ARN"] = Arn(ctx.account, "distribution", resource.id());
+  if (with_etag) attributes["ETag"] = resource.etag();
+  attributes["Status"] = just_changed ? "InProgress" : DeployStatus(ctx, resource);
+  attributes["LastModifiedTime"] = FormatIso8601(resource.record.modified_ms);
+  attributes["InProgressInvalidationBatches"] = InProgressInvalidations(ctx, resource.id());
+  attributes["DomainName"] = resource.metadata.value("DomainName", "");
+  Json recordals = AliasIcpRecordals(resource.config());
+  if (!recordals.empty()) attributes["AliasICPRecordals"] = std::move(recordals);
   return attributes;
 }
 
 Json Render(const RequestContext& ctx, const Resource& resource, bool just_changed) {
-  Json distribution = DistributionAttributes(ctx, resource, just_changed);
-  distribution.erase("ETag");  // a Distribution carries its ETag in the header only
+  Json distribution = DistributionAttributes(ctx, resource, just_changed, false);
   // Trusted signers sign with CloudFront key pairs, which the root user makes outside this API:
   // none is ever active.
   distribution["ActiveTrustedSigners"] = {{"Enabled", false}, {"Quantity", 0}};
@@ -111,7 +111,7 @@ Json Render(const RequestContext& ctx, const Resource& resource, bool just_chang
 }
 
 Json Summarize(const RequestContext& ctx, const Resource& resource) {
-  const Json attributes = DistributionAttributes(ctx, resource, false);
+  const Json attributes = DistributionAttributes(ctx, resource, false, true);
   return Project("DistributionSummary", {&attributes, &resource.config()});
 }
 
