@@ -391,7 +391,7 @@ ViewerResponse Edge::Route(const ViewerRequest& request, Served& served) {
     const std::string url = (passed.https ? "https://" : "http://") + (path_form ? served.distribution_domain : host) +
                             target.path + (query.empty() ? "" : "?" + query);
     refused = RefusedSignedRequest(store_, served.owner_account, behavior, passed, target.query,
-                                   {url, passed.client_ip, served.now_ms / 1000, served.now_ms});
+                                   {url, passed.client_ip, served.now_ms});
     target.query = query;
   }
   // Unless refused, a viewer-request function may rewrite the request (what reaches the

@@ -11,8 +11,8 @@
 
 #include "emulator/codec/wire_text.h"
 #include "emulator/common/openssl_handles.h"
+#include "emulator/edge/deployed_configs.h"
 #include "emulator/edge/error_pages.h"
-#include "emulator/engine/deployed.h"
 
 namespace cfl::edge {
 namespace {
@@ -196,16 +196,18 @@ bool ForwardsWhenUnknown(const Json& config, const char* holder, const char* fla
   return value != found->end() && value->is_boolean() && value->get<bool>();
 }
 
-// The config document of a record as deployed at now_ms (its current one
-// while nothing older is kept).
-Json DeployedConfig(store::Store& store, const std::string& account, std::string_view kind, const std::string& id,
-                    std::int64_t now_ms) {
-  if (id.empty()) return Json();
+// The config of a record as deployed at now_ms (its current one while
+// nothing older is kept), parsed once per version (deployed_configs.h); null
+// when there is no such record or it is not an object.
+std::shared_ptr<const Json> DeployedOrCurrent(store::Store& store, const std::string& account, std::string_view kind,
+                                           const std::string& id, std::int64_t now_ms) {
+  static const auto kNone = std::make_shared<const Json>();
+  if (id.empty()) return kNone;
   const auto record = store.Get(account, std::string(kind), id);
-  if (!record) return Json();
-  const Json metadata = Json::parse(record->metadata, nullptr, false);
-  const std::string* document = engine::DeployedDocument(*record, metadata, now_ms);
-  return Json::parse(document ? *document : record->document, nullptr, false);
+  if (!record) return kNone;
+  auto config = DeployedOnly(*record, now_ms);
+  if (!config) config = CurrentConfig(*record);
+  return config ? config : kNone;
 }
 
 }  // namespace
@@ -356,7 +358,8 @@ FieldLevelOutcome FieldLevelEncrypted(store::Store& store, const std::string& ac
   const std::string config_id = StringOf(behavior, "FieldLevelEncryptionId");
   if (config_id.empty()) return {};
   const auto refuse = [&](int status) { return FieldLevelOutcome{std::nullopt, ErrorPage(status, kBadRequestText, cf_id)}; };
-  const Json config = DeployedConfig(store, account, "field-level-encryption-config", config_id, now_ms);
+  const auto deployed = DeployedOrCurrent(store, account, "field-level-encryption-config", config_id, now_ms);
+  const Json& config = *deployed;
   const std::string content_type = HeaderValue(request.headers, "Content-Type");
   ProfileChoice choice = ChooseProfile(config, content_type, query);
   // Only form bodies have fields to find: another body chosen by fle-profile is an unknown content type.
@@ -368,7 +371,9 @@ FieldLevelOutcome FieldLevelEncrypted(store::Store& store, const std::string& ac
   if (choice.kind == ProfileChoice::Kind::kRefuse) return refuse(400);
   if (choice.kind == ProfileChoice::Kind::kForward) return {};
   if (request.body.size() > kMaxEncryptedBody) return refuse(413);
-  const Json profile = DeployedConfig(store, account, "field-level-encryption-profile", choice.profile_id, now_ms);
+  const auto deployed_profile =
+      DeployedOrCurrent(store, account, "field-level-encryption-profile", choice.profile_id, now_ms);
+  const Json& profile = *deployed_profile;
   std::vector<FieldEncryptionKey> keys;
   for (const auto& entity : ItemsAt(profile, "EncryptionEntities")) {
     FieldEncryptionKey key{StringOf(entity, "ProviderId"), StringOf(entity, "PublicKeyId"), "", {}};

@@ -229,8 +229,8 @@ std::optional<SignatureDenial> JudgeSignedRequest(const SignedParameters& signed
   if (!algorithm.empty() && algorithm != "SHA1" && algorithm != "SHA256") return kAccessDenied;
   if (!SignatureVerifies(*public_key, policy_text, *signature, algorithm == "SHA256")) return kAccessDenied;
 
-  if (facts.now_seconds >= policy->date_less_than) return kAccessDenied;
-  if (policy->date_greater_than && facts.now_seconds < *policy->date_greater_than) return kAccessDenied;
+  if (facts.NowSeconds() >= policy->date_less_than) return kAccessDenied;
+  if (policy->date_greater_than && facts.NowSeconds() < *policy->date_greater_than) return kAccessDenied;
   if (!policy->source_ip.empty() && !AddressInCidr(facts.viewer_ip, policy->source_ip)) return kAccessDenied;
   if (!ResourceMatches(policy->resource, facts.url)) return kAccessDenied;
   return std::nullopt;

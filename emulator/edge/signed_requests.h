@@ -102,8 +102,12 @@ using TrustedKeyLookup = std::function<std::optional<std::string>(const std::str
 struct SignedRequestFacts {
   std::string url;  // scheme://host/path?query, the query WithoutSigningParameters
   std::string viewer_ip;
-  std::int64_t now_seconds = 0;
-  std::int64_t now_ms = 0;  // the same moment: which key group versions are deployed
+  // The emulator's clock: a policy's DateLessThan and DateGreaterThan are
+  // compared with it in whole seconds, and it decides which key group
+  // versions are deployed.
+  std::int64_t now_ms = 0;
+
+  std::int64_t NowSeconds() const { return now_ms / 1000; }
 };
 
 // nullopt when the request may pass; else why not. Checked in CloudFront's

@@ -74,7 +74,7 @@ constexpr std::string_view kUrl = "http://d111111abcdef8.cloudfront.net/videos/a
 constexpr std::int64_t kNow = 1'700'000'000;
 
 SignedRequestFacts Facts(std::string_view url = kUrl, std::string ip = "127.0.0.1", std::int64_t now = kNow) {
-  return {std::string(url), std::move(ip), now};
+  return {std::string(url), std::move(ip), now * 1000};
 }
 
 SignedParameters Canned(const TestKey& key, std::int64_t expires, std::string_view url = kUrl) {

@@ -132,10 +132,13 @@ struct Server::Impl final : RequestServer {
     const auto query = QueryOf(request);
     model::HttpRequestView view{
         request.method, request.path, query,
+        // One case-insensitive search, not has_header then get_header_value:
+        // the codec asks for every header member of the operation.
         [&request](std::string_view name) -> std::optional<std::string> {
           const std::string key(name);
-          if (!request.has_header(key)) return std::nullopt;
-          return request.get_header_value(key);
+          const auto first = request.headers.lower_bound(key);  // the first value sent, as get_header_value
+          if (first == request.headers.end() || request.headers.key_comp()(key, first->first)) return std::nullopt;
+          return first->second;
         },
         request.body, request.target,
         [&request](std::string_view name) {
