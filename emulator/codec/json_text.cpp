@@ -1,5 +1,6 @@
 #include "emulator/codec/json_text.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace cfl::model {
@@ -9,7 +10,19 @@ using Json = nlohmann::json;
 
 std::string NlohmannText(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
+bool WrittenAsIs(char byte) {
+  const auto c = static_cast<unsigned char>(byte);
+  return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 void AppendString(std::string& out, const std::string& text) {
+  // Most names and values are plain ASCII: copied in one piece.
+  if (std::all_of(text.begin(), text.end(), WrittenAsIs)) {
+    out += '"';
+    out += text;
+    out += '"';
+    return;
+  }
   constexpr char kHex[] = "0123456789abcdef";  // dump writes \u00XX in lower case
   const std::size_t mark = out.size();
   // Room for the worst case (every byte a \u00XX), then trimmed: one
@@ -19,7 +32,7 @@ void AppendString(std::string& out, const std::string& text) {
   *to++ = '"';
   for (const char byte : text) {
     const auto c = static_cast<unsigned char>(byte);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+    if (WrittenAsIs(byte)) {
       *to++ = byte;
       continue;
     }
@@ -62,7 +75,7 @@ void AppendValue(std::string& out, const Json& value) {
     case Json::value_t::object: {
       out += '{';
       bool first = true;
-      for (const auto& [key, member] : value.items()) {
+      for (const auto& [key, member] : value.get_ref<const Json::object_t&>()) {
         if (!first) out += ',';
         first = false;
         AppendString(out, key);
