@@ -111,11 +111,10 @@ model::ShapeId InputConfigShape(const OperationMembers& found) {
 // the input carries (a Distribution's DistributionConfig): its render may put
 // the stored document's kept encoding there (Resource::ConfigForAnswer).
 void FindAnswerConfigShape(OperationMembers& found) {
-  if (found.answer_shape == model::kNoShape || model::ServiceOf(*found.operation).protocol != model::ProtocolKind::kRestXml) {
-    return;
-  }
+  if (found.answer_shape == model::kNoShape || found.operation->input == model::kNoShape) return;
+  if (model::ServiceOf(*found.operation).protocol != model::ProtocolKind::kRestXml) return;
   const auto& answer = model::Shape(found.answer_shape);
-  if (found.operation->input == model::kNoShape || answer.type != model::ShapeType::kStructure) return;
+  if (answer.type != model::ShapeType::kStructure) return;
   const model::ShapeId config = InputConfigShape(found);
   if (config == model::kNoShape) return;
   for (const auto& member : answer.members) {

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "emulator/codec/xml_codec.h"
 #include "emulator/engine/handler_test_fixture.h"
 
 namespace cfl::engine {
@@ -147,6 +148,42 @@ TEST_CASE("the same id in two accounts answers each its own") {
   REQUIRE(theirs.ok());
   CHECK(mine.value()["Distribution"]["ARN"] == "arn:aws:cloudfront::111111111111:distribution/" + created.id);
   CHECK(theirs.value()["Distribution"]["ARN"] == "arn:aws:cloudfront::222222222222:distribution/" + created.id);
+}
+
+TEST_CASE("create and update know where their XML answer carries the config") {
+  const auto distribution_config = model::FindShape("DistributionConfig");
+  REQUIRE(distribution_config);
+  CHECK(MembersOf("CreateDistribution").answer_config_shape == *distribution_config);
+  CHECK(MembersOf("UpdateDistribution").answer_config_shape == *distribution_config);
+  // The config inside the payload beside Tags.
+  CHECK(MembersOf("CreateDistributionWithTags").answer_config_shape == *distribution_config);
+  // A KeyValueStore's answer has no member of its input's shape; a rest-json answer is never pre-encoded.
+  CHECK(MembersOf("CreateKeyValueStore").answer_config_shape == model::kNoShape);
+  CHECK(MembersOf("PutKey", model::ServiceId::kCloudFrontKeyValueStore).answer_config_shape == model::kNoShape);
+}
+
+TEST_CASE("create and update answer the stored config's kept encoding, which reads back as the config") {
+  Fixture f;
+  auto ctx = f.Context();
+  auto created = f.handlers.At("CreateDistribution")(ctx, {{"DistributionConfig", DistributionConfig("kept")}});
+  REQUIRE(created.ok());
+  CHECK(created.value()["Distribution"]["DistributionConfig"].is_binary());  // not a copy of the tree
+  auto decoded = model::DecodePreEncoded(created.value(), model::FindOperation("CreateDistribution")->output);
+  REQUIRE(decoded.ok());
+  const Json& config = decoded.value()["Distribution"]["DistributionConfig"];
+  CHECK(config["CallerReference"] == "kept");
+  CHECK(config["Comment"] == "first");
+  CHECK(config["PriceClass"] == "PriceClass_All");  // with the defaults the store holds
+
+  const Json update = {{"Id", decoded.value()["Distribution"]["Id"]},
+                       {"IfMatch", created.value()["ETag"]},
+                       {"DistributionConfig", DistributionConfig("kept", "second")}};
+  auto updated = f.handlers.At("UpdateDistribution")(ctx, update);
+  REQUIRE(updated.ok());
+  CHECK(updated.value()["Distribution"]["DistributionConfig"].is_binary());
+  auto read_back = model::DecodePreEncoded(updated.value(), model::FindOperation("UpdateDistribution")->output);
+  REQUIRE(read_back.ok());
+  CHECK(read_back.value()["Distribution"]["DistributionConfig"]["Comment"] == "second");
 }
 
 }  // namespace
