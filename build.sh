@@ -57,6 +57,9 @@ build_with_progress() {
           done=$((done + 1))
           local object=${line##*Building CXX object }
           object=${object#CMakeFiles/*.dir/}
+          # The dry run undercounts a fresh build directory (targets whose
+          # dependency files do not exist yet): never print N past its M.
+          [ "$done" -gt "$total" ] && total=$done
           say "compiling $done/$total ${object%.o}" ;;
         *"Linking CXX "*) say "linking ${line##* }" ;;
         "["*"%] "*) ;;  # make's other progress lines (Built target …)

@@ -200,7 +200,7 @@ bool ForwardsWhenUnknown(const Json& config, const char* holder, const char* fla
 // nothing older is kept), parsed once per version (deployed_configs.h); null
 // when there is no such record or it is not an object.
 std::shared_ptr<const Json> DeployedOrCurrent(store::Store& store, const std::string& account, std::string_view kind,
-                                           const std::string& id, std::int64_t now_ms) {
+                                              const std::string& id, std::int64_t now_ms) {
   static const auto kNone = std::make_shared<const Json>();
   if (id.empty()) return kNone;
   const auto record = store.Get(account, std::string(kind), id);
