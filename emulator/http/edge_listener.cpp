@@ -31,8 +31,8 @@ struct EdgeListener::Impl final : RequestServer {
   Impl(edge::Edge& edge, std::size_t max_workers, const TlsServer* tls)
       : edge(edge), https(tls != nullptr), loop(Limits(max_workers), Framing(), *this) {
     if (tls) loop.UseTls(tls);
-    const auto handler = [this](const httplib::Request& request, httplib::Response& response) {
-      Handle(request, response);
+    const auto handler = [this](const httplib::Request& request, std::string_view body, httplib::Response& response) {
+      Handle(request, body, response);
     };
     RouteEverything(http, handler);
     http.set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
@@ -90,7 +90,7 @@ struct EdgeListener::Impl final : RequestServer {
     if (content_type.empty()) response.headers.erase("Content-Type");  // the origin sent none
   }
 
-  void Handle(const httplib::Request& request, httplib::Response& response) {
+  void Handle(const httplib::Request& request, std::string_view body, httplib::Response& response) {
     edge::ViewerRequest viewer;
     viewer.method = request.method;
     viewer.target = request.target;
@@ -99,7 +99,7 @@ struct EdgeListener::Impl final : RequestServer {
         viewer.headers.emplace_back(name, value);
       }
     }
-    viewer.body = request.body;
+    viewer.body = body;
     viewer.client_ip = request.remote_addr;
     viewer.client_port = request.remote_port;
     viewer.https = https;

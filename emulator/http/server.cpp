@@ -127,7 +127,7 @@ struct Server::Impl final : RequestServer {
     return answer;
   }
 
-  void ServeApi(const httplib::Request& request, httplib::Response& response) {
+  void ServeApi(const httplib::Request& request, std::string_view body, httplib::Response& response) {
     const auto started = std::chrono::steady_clock::now();
     const auto query = QueryOf(request);
     model::HttpRequestView view{
@@ -140,7 +140,7 @@ struct Server::Impl final : RequestServer {
           if (first == request.headers.end() || request.headers.key_comp()(key, first->first)) return std::nullopt;
           return first->second;
         },
-        request.body, request.target,
+        body, request.target,
         [&request](std::string_view name) {
           const std::string key(name);
           std::vector<std::string> values(request.get_header_value_count(key));
@@ -179,7 +179,7 @@ struct Server::Impl final : RequestServer {
     return difference == 0;
   }
 
-  void ServeControl(const httplib::Request& request, httplib::Response& response) {
+  void ServeControl(const httplib::Request& request, std::string_view body, httplib::Response& response) {
     const auto started = std::chrono::steady_clock::now();
     const std::string_view path = std::string_view(request.path).substr(kControlPrefix.size());
     control::ControlResponse answer{404, {{"error", "the control API is turned off (--no-control-api)"}}};
@@ -188,7 +188,7 @@ struct Server::Impl final : RequestServer {
                                 "to --control-token (or CFL_CONTROL_TOKEN)"}}};
       response.set_header("WWW-Authenticate", "Bearer realm=\"cloudfront-local control plane\"");
     } else if (options.control_api) {
-      answer = control.Handle({request.method, path.empty() ? "/" : path, request.body, QueryOf(request)});
+      answer = control.Handle({request.method, path.empty() ? "/" : path, body, QueryOf(request)});
     }
     response.status = answer.status;
     if (answer.status == 405 && answer.body.contains("allow")) {
@@ -229,16 +229,16 @@ struct Server::Impl final : RequestServer {
     }
   }
 
-  void Route(const httplib::Request& request, httplib::Response& response) {
+  void Route(const httplib::Request& request, std::string_view body, httplib::Response& response) {
     ++in_flight;
     struct Done {
       std::atomic<int>& count;
       ~Done() { --count; }
     } done{in_flight};
     if (IsControlPath(request.path)) {
-      ServeControl(request, response);
+      ServeControl(request, body, response);
     } else {
-      ServeApi(request, response);
+      ServeApi(request, body, response);
     }
   }
 
@@ -255,8 +255,8 @@ struct Server::Impl final : RequestServer {
       parts.headers.emplace_back("x-amzn-RequestId", request_id);
       Send(response, std::move(parts));
     };
-    const auto handler = [this](const httplib::Request& request, httplib::Response& response) {
-      Route(request, response);
+    const auto handler = [this](const httplib::Request& request, std::string_view body, httplib::Response& response) {
+      Route(request, body, response);
     };
     RouteEverything(http, handler);
     // Nothing should throw this far (the dispatcher and the control plane
