@@ -31,5 +31,23 @@ TEST_CASE("DumpJson writes the bytes dump writes") {
   CHECK(DumpJson(nested) == Dumped(nested));
 }
 
+TEST_CASE("DumpJson escapes every byte as dump does, wherever it stands in a string") {
+  // Strings of 1 to 19 bytes, each byte value at each position: the plain-text
+  // check reads eight bytes at a time and then the rest one by one.
+  for (int byte = 0; byte < 256; ++byte) {
+    for (std::size_t length = 1; length < 20; ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        std::string text(length, 'a');
+        text[at] = static_cast<char>(byte);
+        const Json value(text);
+        CAPTURE(byte);
+        CAPTURE(length);
+        CAPTURE(at);
+        REQUIRE(DumpJson(value) == Dumped(value));
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace cfl::model
