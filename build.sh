@@ -58,9 +58,12 @@ build_with_progress() {
           local object=${line##*Building CXX object }
           object=${object#CMakeFiles/*.dir/}
           # The dry run undercounts a fresh build directory (targets whose
-          # dependency files do not exist yet): never print N past its M.
-          [ "$done" -gt "$total" ] && total=$done
-          say "compiling $done/$total ${object%.o}" ;;
+          # dependency files do not exist yet): past its count, only N.
+          if [ "$done" -le "$total" ]; then
+            say "compiling $done/$total ${object%.o}"
+          else
+            say "compiling $done ${object%.o}"
+          fi ;;
         *"Linking CXX "*) say "linking ${line##* }" ;;
         "["*"%] "*) ;;  # make's other progress lines (Built target …)
         *) echo "$line" >&2 ;;
