@@ -32,10 +32,10 @@ TEST_CASE("rest-json bodies decode into the codec's values; unknown keys and nul
 
 TEST_CASE("rest-json: wrong types, bad JSON and deep nesting are SerializationException") {
   const auto shape = KvsShape("UpdateKeysRequest");
-  for (const std::string body : {std::string("{"), std::string("[]"), std::string(R"({"Puts": {}})"),
-                                 std::string(R"({"Puts": [{"Key": 5}]})"), std::string(R"({"Puts": [7]})"),
-                                 std::string(200, '[') + std::string(200, ']'),
-                                 std::string(R"({"Deletes": [{"Key": "a"}], "x": )") + std::string(100, '{')}) {
+  for (const std::string& body : {std::string("{"), std::string("[]"), std::string(R"({"Puts": {}})"),
+                                  std::string(R"({"Puts": [{"Key": 5}]})"), std::string(R"({"Puts": [7]})"),
+                                  std::string(200, '[') + std::string(200, ']'),
+                                  std::string(R"({"Deletes": [{"Key": "a"}], "x": )") + std::string(100, '{')}) {
     auto decoded = DecodeJson(body, shape);
     REQUIRE_FALSE(decoded.ok());
     CHECK(decoded.error().code == "SerializationException");

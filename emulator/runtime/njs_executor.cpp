@@ -37,7 +37,6 @@ constexpr std::size_t kStdoutLimit = 4 << 20;  // the result holds at most 10 KB
 constexpr std::int64_t kRuntimeBaseBytes = 24 << 20;
 // How long njs may take to read and compile the script before the handler starts.
 constexpr auto kStartAllowance = std::chrono::seconds(5);
-constexpr int kCpuBackstopSeconds = 30;
 
 std::string FindBinary(const std::string& name) {
   if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : "";
