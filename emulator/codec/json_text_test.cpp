@@ -32,8 +32,9 @@ TEST_CASE("DumpJson writes the bytes dump writes") {
 }
 
 TEST_CASE("DumpJson escapes every byte as dump does, wherever it stands in a string") {
-  // Strings of 1 to 19 bytes, each byte value at each position: the plain-text
-  // check reads eight bytes at a time and then the rest one by one.
+  // Strings of 1 to 19 bytes, each byte value at each position: a plain ASCII
+  // string is copied whole, so one byte that needs escaping, wherever it
+  // stands, must send the string down the escaping path.
   for (int byte = 0; byte < 256; ++byte) {
     for (std::size_t length = 1; length < 20; ++length) {
       for (std::size_t at = 0; at < length; ++at) {
