@@ -153,7 +153,8 @@ void ControlStep(World& world, std::string_view step) {
 void FixtureStep(World& world, std::string_view step) {
   const auto line_end = step.find('\n');
   std::string name(step.substr(8, line_end == std::string_view::npos ? std::string_view::npos : line_end - 8));
-  if (name.empty() || name.find('/') != std::string::npos || name.size() > 32) return;
+  // "." and ".." name the fixture directory itself (or its parent), not a file in it.
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos || name.size() > 32) return;
   const auto file = world.directory / name;
   std::ofstream(file, std::ios::binary)
       << (line_end == std::string_view::npos ? std::string_view() : step.substr(line_end + 1));
