@@ -95,7 +95,7 @@ struct EdgeListener::Impl final : RequestServer {
     viewer.method = request.method;
     viewer.target = request.target;
     for (const auto& [name, value] : request.headers) {
-      if (name != "REMOTE_ADDR" && name != "REMOTE_PORT" && name != "LOCAL_ADDR" && name != "LOCAL_PORT") {
+      if (!IsHttplibOwnHeader(name)) {
         viewer.headers.emplace_back(name, value);
       }
     }

@@ -11,7 +11,9 @@
 #include <string>
 #include <string_view>
 
+#include "emulator/codec/rest_binding.h"
 #include "emulator/http/connection_loop.h"
+#include "emulator/http/plain_http.h"
 
 namespace cfl::http {
 
@@ -74,8 +76,8 @@ using FramedHandler = std::function<void(const httplib::Request& request, std::s
 // Sends every request (any path, every method cpp-httplib routes) to handler,
 // with keep-alive as long as the connection loop allows.
 inline void RouteEverything(FramedServer& http, const FramedHandler& handler) {
-  http.set_keep_alive_timeout(5);
-  http.set_keep_alive_max_count(1'000'000);
+  http.set_keep_alive_timeout(kKeepAliveSeconds);
+  http.set_keep_alive_max_count(kKeepAliveMaxCount);
   // Every path, also one whose decoded form holds a CR or LF ("." does not
   // match those): the handler decides what a path means.
   const std::string any_path = R"([\s\S]*)";
@@ -108,6 +110,29 @@ inline void RouteEverything(FramedServer& http, const FramedHandler& handler) {
   http.Delete(any_path, with_body);
   http.Patch(any_path, with_body);
   http.Options(any_path, without_reader);
+}
+
+// The headers cpp-httplib adds to every request it reads: not the client's.
+inline bool IsHttplibOwnHeader(std::string_view name) {
+  return name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" || name == "LOCAL_PORT";
+}
+
+// An answer's parts into cpp-httplib's response: Content-Type text/xml unless
+// given, and only with a body (PlainAnswer writes the same without cpp-httplib).
+inline void SendParts(httplib::Response& response, model::HttpResponseParts parts) {
+  response.status = parts.status;
+  std::string content_type = "text/xml";
+  for (auto& [name, value] : parts.headers) {
+    if (name == "Content-Type") {
+      content_type = value;
+    } else {
+      response.set_header(name, value);
+    }
+  }
+  if (parts.body.empty()) return;
+  // What set_content does, but moving the body: a list page can be 1 MB.
+  response.body = std::move(parts.body);
+  response.set_header("Content-Type", content_type);
 }
 
 // Serves one framed request through http; false when the connection must

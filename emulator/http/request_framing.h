@@ -53,6 +53,11 @@ struct Frame {
   Refusal refusal;
 };
 
+// An RFC 9110 token (a header's name, a method): one or more tchar.
+bool IsToken(std::string_view text);
+// ASCII letters compared without case, as header names are.
+bool EqualsIgnoringCase(std::string_view a, std::string_view b);
+
 class RequestFramer {
  public:
   explicit RequestFramer(FramingLimits limits);

@@ -15,6 +15,7 @@
 #include "emulator/common/ids.h"
 #include "emulator/http/connection_loop.h"
 #include "emulator/http/framed_httplib.h"
+#include "emulator/http/plain_http.h"
 #include "emulator/http/request_log.h"
 
 namespace cfl::http {
@@ -27,11 +28,11 @@ constexpr std::size_t kMaxSnapshotBodyBytes = std::size_t{256} << 20;
 
 // The query string's parameters only: cpp-httplib's request.params also holds
 // the fields of a form-encoded body, which must not pass for query parameters.
-model::QueryMap QueryOf(const httplib::Request& request) {
-  const auto question = request.target.find('?');
-  if (question == std::string::npos) return {};
+model::QueryMap QueryOf(std::string_view target) {
+  const auto question = target.find('?');
+  if (question == std::string_view::npos) return {};
   httplib::Params params;
-  httplib::detail::parse_query_text(request.target.substr(question + 1), params);
+  httplib::detail::parse_query_text(std::string(target.substr(question + 1)), params);
   return model::QueryMap(params.begin(), params.end());
 }
 
@@ -46,21 +47,26 @@ std::size_t MaxBodyFor(std::string_view method, std::string_view target) {
 }
 
 
-void Send(httplib::Response& response, model::HttpResponseParts parts) {
-  response.status = parts.status;
-  std::string content_type = "text/xml";
-  for (auto& [name, value] : parts.headers) {
-    if (name == "Content-Type") {
-      content_type = value;
-    } else {
-      response.set_header(name, value);
-    }
-  }
-  if (parts.body.empty()) return;
-  // What set_content does, but moving the body: a list page can be 1 MB.
-  response.body = std::move(parts.body);
-  response.set_header("Content-Type", content_type);
+// An error answer in the format of the service the request's path belongs to.
+model::HttpResponseParts ErrorParts(std::string_view path, int status, const ApiError& error) {
+  const std::string request_id = ids::RequestId();
+  auto parts = model::EncodeError(error, request_id, model::ServiceForPath(path).protocol);
+  parts.status = status;
+  parts.headers.emplace_back("x-amzn-RequestId", request_id);
+  return parts;
 }
+
+// Counts a request in flight for as long as it lives.
+class InFlight {
+ public:
+  explicit InFlight(std::atomic<int>& count) : count_(count) { ++count_; }
+  ~InFlight() { --count_; }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  std::atomic<int>& count_;
+};
 
 std::string RequestLogLine(const api::CallRecord& call, double ms) {
   char duration[32];
@@ -108,7 +114,44 @@ struct Server::Impl final : RequestServer {
   bool LogRequests() const { return options.log_level == "debug" || options.log_level == "info"; }
 
   bool Serve(std::string_view request, bool closing, const ConnectionInfo& connection, ResponseWriter& out) override {
+    if (auto plain = ParsePlainRequest(request); plain && !IsControlPath(plain->path)) {
+      return ServePlainApi(*plain, closing, out);
+    }
     return ServeFramed(http, request, closing, connection, out);
+  }
+
+  // An API request cpp-httplib would read the same way (plain_http.h),
+  // answered as cpp-httplib would answer it through ServeApi.
+  bool ServePlainApi(const PlainRequest& request, bool closing, ResponseWriter& out) {
+    const InFlight counted(in_flight);
+    const auto query = QueryOf(request.target);
+    const model::HttpRequestView view{
+        request.method,
+        request.path,
+        query,
+        [&request](std::string_view name) -> std::optional<std::string> {
+          const auto value = request.Header(name);
+          if (!value) return std::nullopt;
+          return std::string(*value);
+        },
+        request.body,
+        request.target,
+        [&request](std::string_view name) { return request.HeaderValues(name); },
+        [&request] { return request.HeaderNames(); }};
+    model::HttpResponseParts parts;
+    try {
+      parts = AnswerApi(view);
+    } catch (const std::exception& error) {  // as the exception handler Configure gives cpp-httplib
+      parts = ErrorParts(request.path, 500, errors::InternalError(std::string("Internal error: ") + error.what()));
+    } catch (...) {
+      parts = ErrorParts(request.path, 500, errors::InternalError("Internal error: unknown exception"));
+    }
+    if (parts.status >= 400 && parts.body.empty()) {  // as the error handler Configure gives cpp-httplib
+      parts = ErrorParts(request.path, parts.status,
+                         errors::MalformedInput("The request could not be parsed as an HTTP/1.1 request."));
+    }
+    const bool client_closes = request.ClientCloses();
+    return out.Write(PlainAnswer(parts, closing || client_closes)) && !client_closes;
   }
 
   std::string RefusalAnswer(const Refusal& refusal) override {
@@ -128,8 +171,7 @@ struct Server::Impl final : RequestServer {
   }
 
   void ServeApi(const httplib::Request& request, std::string_view body, httplib::Response& response) {
-    const auto started = std::chrono::steady_clock::now();
-    const auto query = QueryOf(request);
+    const auto query = QueryOf(request.target);
     model::HttpRequestView view{
         request.method, request.path, query,
         // One case-insensitive search, not has_header then get_header_value:
@@ -150,17 +192,24 @@ struct Server::Impl final : RequestServer {
         [&request] {
           std::vector<std::string> names;
           for (const auto& [name, value] : request.headers) {
-            if (name != "REMOTE_ADDR" && name != "REMOTE_PORT") names.push_back(name);
+            if (!IsHttplibOwnHeader(name)) names.push_back(name);
           }
           return names;
         }};
+    SendParts(response, AnswerApi(view));
+  }
+
+  // The dispatcher's answer, the call recorded and logged.
+  model::HttpResponseParts AnswerApi(const model::HttpRequestView& view) {
+    const auto started = std::chrono::steady_clock::now();
     api::CallRecord call;
-    Send(response, dispatcher.Handle(view, call));
+    auto parts = dispatcher.Handle(view, call);
     if (options.control_api) control.RecordCall(call);
     if (LogRequests()) {
       log.Write(RequestLogLine(call, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                                                started).count()));
     }
+    return parts;
   }
 
   // With --control-token, every control request must present the token
@@ -188,7 +237,7 @@ struct Server::Impl final : RequestServer {
                                 "to --control-token (or CFL_CONTROL_TOKEN)"}}};
       response.set_header("WWW-Authenticate", "Bearer realm=\"cloudfront-local control plane\"");
     } else if (options.control_api) {
-      answer = control.Handle({request.method, path.empty() ? "/" : path, body, QueryOf(request)});
+      answer = control.Handle({request.method, path.empty() ? "/" : path, body, QueryOf(request.target)});
     }
     response.status = answer.status;
     if (answer.status == 405 && answer.body.contains("allow")) {
@@ -230,11 +279,7 @@ struct Server::Impl final : RequestServer {
   }
 
   void Route(const httplib::Request& request, std::string_view body, httplib::Response& response) {
-    ++in_flight;
-    struct Done {
-      std::atomic<int>& count;
-      ~Done() { --count; }
-    } done{in_flight};
+    const InFlight counted(in_flight);
     if (IsControlPath(request.path)) {
       ServeControl(request, body, response);
     } else {
@@ -246,14 +291,9 @@ struct Server::Impl final : RequestServer {
   // (connection_loop.h, request_framing.h); cpp-httplib parses each framed
   // request and runs the handlers.
   void Configure() {
-    // In the error format of the service the request's path belongs to.
     const auto send_error = [](const httplib::Request& request, httplib::Response& response, int status,
                                const ApiError& error) {
-      const std::string request_id = ids::RequestId();
-      auto parts = model::EncodeError(error, request_id, model::ServiceForPath(request.path).protocol);
-      parts.status = status;
-      parts.headers.emplace_back("x-amzn-RequestId", request_id);
-      Send(response, std::move(parts));
+      SendParts(response, ErrorParts(request.path, status, error));
     };
     const auto handler = [this](const httplib::Request& request, std::string_view body, httplib::Response& response) {
       Route(request, body, response);
