@@ -12,6 +12,7 @@ GroupCommit::GroupCommit(RunBatch run_batch, std::size_t max_batch)
     : run_batch_(std::move(run_batch)), max_batch_(std::max<std::size_t>(max_batch, 1)) {}
 
 void GroupCommit::Submit(BatchedWrite& write) {
+  if (max_batch_ == 1) return RunAlone(write);
   Waiter mine{&write, {}, false};
   std::unique_lock lock(mutex_);
   queue_.push_back(&mine);
@@ -44,6 +45,12 @@ void GroupCommit::Lead(Waiter& mine, std::unique_lock<std::mutex>& lock) {
   }
   leading_ = false;
   if (!queue_.empty()) queue_.front()->wake.notify_one();
+}
+
+void GroupCommit::RunAlone(BatchedWrite& write) {
+  BatchedWrite* const batch[] = {&write};
+  std::lock_guard lock(mutex_);
+  RunBatchOrFailIt(batch);
 }
 
 // A batch that throws (bad_alloc, say) must still end as batches do: its

@@ -9,6 +9,12 @@
 // its write. While one batch commits the next one queues up, so the busier the
 // store, the larger the batches; a lone writer runs its write at once.
 //
+// With max_batch 1 there is nothing to share (a store with no flush to
+// amortise): each caller runs its own write, one caller at a time, with no
+// queue and no hand-over. Handing writes to a leader and waking their callers
+// cost more than the writes of an in-memory store (three futex calls and two
+// context switches per write).
+//
 // Thread safety: Submit may be called from any thread. run_batch is called by
 // one thread at a time.
 #pragma once
@@ -51,6 +57,9 @@ class GroupCommit {
   void Lead(Waiter& mine, std::unique_lock<std::mutex>& lock);
   // run_batch_, with an exception turned into the failure of every write.
   void RunBatchOrFailIt(std::span<BatchedWrite* const> batch);
+
+  // max_batch 1: runs write alone, under mutex_.
+  void RunAlone(BatchedWrite& write);
 
   const RunBatch run_batch_;
   const std::size_t max_batch_;

@@ -12,6 +12,14 @@
 
 namespace cfl::store::detail {
 
+// Both modes: batches shared (8 at most), and writes run alone (1).
+#define GENERATE_MAX_BATCH() ([] {        \
+  std::size_t chosen = 8;                 \
+  SUBCASE("batches of up to 8") {}        \
+  SUBCASE("max_batch 1: each write alone") { chosen = 1; } \
+  return chosen;                          \
+}())
+
 TEST_CASE("group commit: a lone write runs at once, in a batch of its own") {
   std::vector<std::size_t> sizes;
   GroupCommit group([&](std::span<BatchedWrite* const> batch) {
@@ -28,11 +36,13 @@ TEST_CASE("group commit: a lone write runs at once, in a batch of its own") {
 }
 
 TEST_CASE("group commit: a batch that throws fails its writes and the next batch still runs") {
-  int batches = 0;
+  const std::size_t max_batch = GENERATE_MAX_BATCH();
+  CAPTURE(max_batch);
+  std::atomic<int> batches = 0;
   GroupCommit group([&](std::span<BatchedWrite* const> batch) {
     if (++batches == 1) throw std::bad_alloc();
     for (auto* write : batch) write->outcome = std::nullopt;
-  }, 8);
+  }, max_batch);
   BatchedWrite thrown;
   group.Submit(thrown);
   REQUIRE(thrown.outcome);
@@ -117,6 +127,43 @@ TEST_CASE("group commit: concurrent writes each run once, with their own outcome
   CHECK(total == runs.size());
   CHECK(largest <= kMaxBatch);
   CHECK(largest > 1);  // writes did share batches
+}
+
+TEST_CASE("group commit with max_batch 1: each write runs once, alone, on its caller's thread") {
+  constexpr int kThreads = 8;
+  constexpr int kWritesPerThread = 50;
+  std::atomic<bool> running = false;
+  std::atomic<int> overlapping = 0, not_alone = 0, elsewhere = 0, runs = 0;
+  GroupCommit group([&](std::span<BatchedWrite* const> batch) {
+    if (running.exchange(true)) ++overlapping;
+    if (batch.size() != 1) ++not_alone;
+    for (auto* write : batch) {
+      static_cast<void>(write->apply());
+      write->outcome = std::nullopt;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(20));
+    running = false;
+  }, 1);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kWritesPerThread; ++i) {
+        BatchedWrite write;
+        const auto caller = std::this_thread::get_id();
+        write.apply = [&, caller]() -> StoreResult<std::vector<CacheChange>> {
+          if (std::this_thread::get_id() != caller) ++elsewhere;
+          ++runs;
+          return std::vector<CacheChange>{};
+        };
+        group.Submit(write);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(overlapping == 0);
+  CHECK(not_alone == 0);
+  CHECK(elsewhere == 0);
+  CHECK(runs == kThreads * kWritesPerThread);
 }
 
 }  // namespace cfl::store::detail

@@ -35,10 +35,15 @@ using detail::TakeError;
 // connection and how much one failed COMMIT takes down with it.
 constexpr std::size_t kMaxBatch = 64;
 
+// A database without a file is never synced: there is no flush for
+// concurrent writes to share, so each runs alone (GroupCommit).
+std::size_t MaxBatch(bool in_memory) { return in_memory ? 1 : kMaxBatch; }
+
 class SqliteStore final : public Store {
  public:
-  SqliteStore(detail::ExclusiveFileLock file_lock, detail::Connection connection)
-      : file_lock_(std::move(file_lock)),
+  SqliteStore(detail::ExclusiveFileLock file_lock, detail::Connection connection, bool in_memory)
+      : in_memory_(in_memory),
+        file_lock_(std::move(file_lock)),
         connection_(std::move(connection)),
         statements_(connection_.get()),
         records_(statements_) {}
@@ -195,6 +200,7 @@ class SqliteStore final : public Store {
   // go of the connection, so All and FindReferencing never see a commit that
   // Get does not.
   std::mutex connection_mutex_;
+  const bool in_memory_;  // no file: never synced
   detail::ExclusiveFileLock file_lock_;  // declared before connection_: released after it closes
   detail::Connection connection_;
   detail::StatementCache statements_;  // declared after connection_: finalised before it closes
@@ -210,7 +216,7 @@ class SqliteStore final : public Store {
         }
         detail::RunWriteBatch(statements_, cache_, batch);
       },
-      kMaxBatch};
+      MaxBatch(in_memory_)};
 
   // REQUIRES: connection_mutex_ held. Once the database file is gone (or
   // another file took its path), every write fails: what it would store
@@ -271,7 +277,7 @@ StoreResult<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
     error->message = where + ": " + error->message;
     return *error;
   }
-  auto store = std::make_unique<SqliteStore>(std::move(file_lock), std::move(connection));
+  auto store = std::make_unique<SqliteStore>(std::move(file_lock), std::move(connection), in_memory);
   if (auto error = store->LoadCache()) {
     error->message = where + ": loading the records: " + error->message;
     return *error;
