@@ -118,7 +118,7 @@ inline bool IsHttplibOwnHeader(std::string_view name) {
 }
 
 // An answer's parts into cpp-httplib's response: Content-Type text/xml unless
-// given, and only with a body (PlainAnswer writes the same without cpp-httplib).
+// given, and only with a body (PlainAnswerHead writes the same without cpp-httplib).
 inline void SendParts(httplib::Response& response, model::HttpResponseParts parts) {
   response.status = parts.status;
   std::string content_type = "text/xml";

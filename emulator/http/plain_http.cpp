@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <cstdio>
 
 #include "emulator/http/request_framing.h"
 
@@ -22,11 +21,20 @@ std::string_view TrimmedSpaceOrTab(std::string_view text) {
   return text;
 }
 
-// cpp-httplib's header map order: names compared byte by byte, lowercased.
+// cpp-httplib's header map order: names compared byte by byte, lowercased
+// (its tolower, in the "C" locale a server runs in, lowers ASCII only).
 bool LessIgnoringCase(std::string_view a, std::string_view b) {
   return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) < std::tolower(static_cast<unsigned char>(y));
+    return static_cast<unsigned char>(AsciiLower(x)) < static_cast<unsigned char>(AsciiLower(y));
   });
+}
+
+// A stable sort for the few headers of an answer: no buffer to allocate.
+template <typename Item, typename Less>
+void InsertionSort(std::vector<Item>& items, Less less) {
+  for (std::size_t i = 1; i < items.size(); ++i) {
+    for (std::size_t j = i; j > 0 && less(items[j], items[j - 1]); --j) std::swap(items[j], items[j - 1]);
+  }
 }
 
 bool IsPlainMethod(std::string_view method) {
@@ -81,7 +89,10 @@ void AppendHeader(std::string& out, std::string_view name, std::string_view valu
   out.append(name).append(": ").append(value).append(kCrlf);
 }
 
-bool HasCrOrLf(std::string_view text) { return text.find_first_of(kCrlf) != std::string_view::npos; }
+// A byte loop: find_first_of calls memchr once per byte of text.
+bool HasCrOrLf(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n'; });
+}
 
 }  // namespace
 
@@ -132,7 +143,7 @@ std::optional<PlainRequest> ParsePlainRequest(std::string_view framed) {
   return request;
 }
 
-std::string PlainAnswer(const model::HttpResponseParts& parts, bool close_connection) {
+std::string PlainAnswerHead(const model::HttpResponseParts& parts, bool close_connection) {
   // The response's header map, as SendParts and then cpp-httplib fill it.
   std::vector<std::pair<std::string_view, std::string_view>> headers;
   headers.reserve(parts.headers.size() + 4);
@@ -152,13 +163,12 @@ std::string PlainAnswer(const model::HttpResponseParts& parts, bool close_connec
     return std::any_of(headers.begin(), headers.end(),
                        [name](const auto& header) { return EqualsIgnoringCase(header.first, name); });
   };
-  char keep_alive[64];
-  const int keep_alive_length =
-      std::snprintf(keep_alive, sizeof keep_alive, "timeout=%d, max=%d", kKeepAliveSeconds, kKeepAliveMaxCount);
+  static const std::string keep_alive =
+      "timeout=" + std::to_string(kKeepAliveSeconds) + ", max=" + std::to_string(kKeepAliveMaxCount);
   if (close_connection) {
     set_header("Connection", "close");
   } else {
-    set_header("Keep-Alive", std::string_view(keep_alive, static_cast<std::size_t>(keep_alive_length)));
+    set_header("Keep-Alive", keep_alive);
   }
   if (!parts.body.empty() && !has_header("Content-Type")) set_header("Content-Type", "text/plain");
   char length[24];
@@ -168,17 +178,16 @@ std::string PlainAnswer(const model::HttpResponseParts& parts, bool close_connec
   } else {
     set_header("Content-Length", std::string_view(length, static_cast<std::size_t>(written.ptr - length)));
   }
-  std::stable_sort(headers.begin(), headers.end(),
-                   [](const auto& a, const auto& b) { return LessIgnoringCase(a.first, b.first); });
+  InsertionSort(headers, [](const auto& a, const auto& b) { return LessIgnoringCase(a.first, b.first); });
 
   std::string answer;
-  answer.reserve(256 + parts.body.size());
+  answer.reserve(256);
   char status[8];
   const auto status_end = std::to_chars(status, status + sizeof status, parts.status);
   answer.append("HTTP/1.1 ").append(status, status_end.ptr).append(" ").append(HttplibReasonPhrase(parts.status));
   answer.append(kCrlf);
   for (const auto& [name, value] : headers) AppendHeader(answer, name, value);
-  answer.append(kCrlf).append(parts.body);
+  answer.append(kCrlf);
   return answer;
 }
 

@@ -57,11 +57,12 @@ struct PlainRequest {
 // framed: exactly one request, head and body, as the connection loop framed it.
 std::optional<PlainRequest> ParsePlainRequest(std::string_view framed);
 
-// The bytes cpp-httplib writes for an answer whose status, headers and body
-// are parts (put in its Response by SendParts, framed_httplib.h), to a
-// request of a method other than HEAD. close_connection: "Connection: close" in place of
-// the Keep-Alive header.
-std::string PlainAnswer(const model::HttpResponseParts& parts, bool close_connection);
+// The head (status line and headers, through the blank line) cpp-httplib
+// writes for an answer whose status, headers and body are parts (put in its
+// Response by SendParts, framed_httplib.h), to a request of a method other
+// than HEAD; parts.body follows it as is. close_connection: "Connection:
+// close" in place of the Keep-Alive header.
+std::string PlainAnswerHead(const model::HttpResponseParts& parts, bool close_connection);
 
 // cpp-httplib 0.11's reason phrase for status.
 const char* HttplibReasonPhrase(int status);

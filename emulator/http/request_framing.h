@@ -57,6 +57,8 @@ struct Frame {
 bool IsToken(std::string_view text);
 // ASCII letters compared without case, as header names are.
 bool EqualsIgnoringCase(std::string_view a, std::string_view b);
+// c with an ASCII capital made small; every other byte as is (no locale).
+constexpr char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 class RequestFramer {
  public:

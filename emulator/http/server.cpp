@@ -151,7 +151,8 @@ struct Server::Impl final : RequestServer {
                          errors::MalformedInput("The request could not be parsed as an HTTP/1.1 request."));
     }
     const bool client_closes = request.ClientCloses();
-    return out.Write(PlainAnswer(parts, closing || client_closes)) && !client_closes;
+    // Head and body apart: the body is not copied once more (the writer gathers both).
+    return out.Write(PlainAnswerHead(parts, closing || client_closes)) && out.Write(parts.body) && !client_closes;
   }
 
   std::string RefusalAnswer(const Refusal& refusal) override {
