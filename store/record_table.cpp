@@ -45,7 +45,21 @@ StoreResult<std::vector<std::string>> TextColumn(Query& query) {
   return values;
 }
 
+void AppendLink(std::string& links, char tag, const std::string& value) {
+  links += tag;
+  links += std::to_string(value.size());
+  links += ':';
+  links += value;
+}
+
 }  // namespace
+
+std::string LinksOf(const Record& record) {
+  std::string links;
+  for (const auto& key : record.unique_keys) AppendLink(links, 'k', key);
+  for (const auto& reference : record.references) AppendLink(links, 'r', reference);
+  return links;
+}
 
 std::vector<std::string> WithoutDuplicates(const std::vector<std::string>& values) {
   std::vector<std::string> unique;
@@ -77,22 +91,23 @@ StoreResult<std::optional<Record>> RecordTable::FindRow(std::string_view account
   return std::optional<Record>(ReadRecordRow(query));
 }
 
-StoreResult<std::optional<Record>> RecordTable::FindVersion(std::string_view account, std::string_view kind,
-                                                            std::string_view id) {
+StoreResult<std::optional<StoredVersion>> RecordTable::FindVersion(std::string_view account, std::string_view kind,
+                                                                   std::string_view id) {
   auto query = statements_.Prepare(
-      "SELECT etag, created_ms, sequence FROM records WHERE account = ?1 AND kind = ?2 AND id = ?3");
+      "SELECT etag, created_ms, sequence, links FROM records WHERE account = ?1 AND kind = ?2 AND id = ?3");
   query.Bind(account).Bind(kind).Bind(id);
   auto step = query.Step();
   if (Failed(step)) return TakeError(step);
-  if (!std::get<bool>(step)) return std::optional<Record>();
-  Record record;
-  record.account = std::string(account);
-  record.kind = std::string(kind);
-  record.id = std::string(id);
-  record.etag = query.Text(0);
-  record.created_ms = query.Int(1);
-  record.sequence = query.Int(2);
-  return std::optional<Record>(std::move(record));
+  if (!std::get<bool>(step)) return std::optional<StoredVersion>();
+  StoredVersion stored;
+  stored.record.account = std::string(account);
+  stored.record.kind = std::string(kind);
+  stored.record.id = std::string(id);
+  stored.record.etag = query.Text(0);
+  stored.record.created_ms = query.Int(1);
+  stored.record.sequence = query.Int(2);
+  if (!query.IsNull(3)) stored.links = query.Text(3);
+  return std::optional<StoredVersion>(std::move(stored));
 }
 
 StoreResult<std::vector<Record>> RecordTable::Collect(Query& query) {
@@ -252,35 +267,31 @@ Status RecordTable::SetLastSequence(std::int64_t sequence) {
 Status RecordTable::Insert(const Record& record) {
   {
     static const std::string sql = "INSERT INTO records (" + std::string(kRecordColumns) +
-                                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+                                   ", links) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
     auto query = statements_.Prepare(sql);
     query.Bind(record.account).Bind(record.kind).Bind(record.id).Bind(record.parent);
     query.Bind(record.etag).Bind(record.document).Bind(record.metadata);
     query.Bind(record.created_ms).Bind(record.modified_ms).Bind(record.settles_at_ms);
-    query.Bind(record.sequence);
+    query.Bind(record.sequence).Bind(LinksOf(record));
     if (auto error = query.Run()) return error;
   }
   return WriteKeysAndReferences(record);
 }
 
-Status RecordTable::Update(const Record& record) {
+Status RecordTable::Update(const Record& record, const std::optional<std::string>& stored_links) {
+  const std::string links = LinksOf(record);
   {
     auto query = statements_.Prepare(
         "UPDATE records SET parent = ?4, etag = ?5, document = ?6, metadata = ?7, "
-        "modified_ms = ?8, settles_at_ms = ?9 WHERE account = ?1 AND kind = ?2 AND id = ?3");
+        "modified_ms = ?8, settles_at_ms = ?9, links = ?10 WHERE account = ?1 AND kind = ?2 AND id = ?3");
     query.Bind(record.account).Bind(record.kind).Bind(record.id).Bind(record.parent);
     query.Bind(record.etag).Bind(record.document).Bind(record.metadata);
-    query.Bind(record.modified_ms).Bind(record.settles_at_ms);
+    query.Bind(record.modified_ms).Bind(record.settles_at_ms).Bind(links);
     if (auto error = query.Run()) return error;
   }
   // Most updates keep their keys and references (the same caller reference,
-  // aliases and policies): reading them is cheaper than rewriting them.
-  Record stored;
-  stored.account = record.account;
-  stored.kind = record.kind;
-  stored.id = record.id;
-  if (auto error = FillKeysAndReferences(stored)) return error;
-  if (stored.unique_keys == record.unique_keys && stored.references == record.references) return std::nullopt;
+  // aliases and policies): comparing is cheaper than rewriting them.
+  if (stored_links && *stored_links == links) return std::nullopt;
   if (auto error = RemoveKeysAndReferences(record.account, record.kind, record.id)) return error;
   return WriteKeysAndReferences(record);
 }

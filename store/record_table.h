@@ -17,6 +17,20 @@ inline constexpr std::string_view kRecordColumns =
     "account, kind, id, parent, etag, document, metadata, created_ms, modified_ms, "
     "settles_at_ms, sequence";
 
+// What a replace checks and keeps of a stored version: the record's identity,
+// etag, created_ms and sequence (no document, metadata, keys or references),
+// and its links.
+struct StoredVersion {
+  Record record;
+  // Its unique keys and references as LinksOf encodes them; nullopt for a row
+  // stored before rows held them.
+  std::optional<std::string> links;
+};
+
+// A record's unique keys and references, in order, in one text: equal texts,
+// equal lists (each entry is length-prefixed).
+std::string LinksOf(const Record& record);
+
 // Names a record within its account.
 struct KindAndId {
   std::string kind;
@@ -34,10 +48,9 @@ class RecordTable {
   // cheaper than Find, for callers that do not look at them.
   StoreResult<std::optional<Record>> FindRow(std::string_view account, std::string_view kind,
                                              std::string_view id);
-  // Identity, etag, created_ms and sequence of the record, or nullopt: what a
-  // replace checks and keeps, without the document and metadata.
-  StoreResult<std::optional<Record>> FindVersion(std::string_view account, std::string_view kind,
-                                                 std::string_view id);
+  // The stored version of the record, or nullopt.
+  StoreResult<std::optional<StoredVersion>> FindVersion(std::string_view account, std::string_view kind,
+                                                        std::string_view id);
   // Every row of a query selecting kRecordColumns, with keys and references.
   StoreResult<std::vector<Record>> Collect(Query& query);
   // Every row of such a query; unique_keys and references stay empty.
@@ -77,8 +90,9 @@ class RecordTable {
 
   // Writes the row, its keys and its references (record.sequence as given).
   Status Insert(const Record& record);
-  // Rewrites the mutable columns, the keys and the references of the row.
-  Status Update(const Record& record);
+  // Rewrites the mutable columns of the row, and its keys and references
+  // unless stored_links (FindVersion's) says they are record's already.
+  Status Update(const Record& record, const std::optional<std::string>& stored_links);
   // Rewrites only etag, modified_ms and settles_at_ms of the row.
   Status UpdateVersion(const Record& record);
   Status UpdateMetadata(std::string_view account, std::string_view kind, std::string_view id,

@@ -63,20 +63,23 @@ StoreResult<Record> RecordWrites::Replace(ReplaceStep step, std::vector<CacheCha
   const ReplaceRules& rules = step.rules;
   auto stored = records_.FindVersion(next.account, next.kind, next.id);
   if (Failed(stored)) return TakeError(stored);
-  const auto& found = std::get<std::optional<Record>>(stored);
+  const auto& found = std::get<std::optional<StoredVersion>>(stored);
   if (!found) return NotFound(next.account, next.kind, next.id);
-  const Record& current = *found;
+  const Record& current = found->record;
   if (rules.expected_etag && current.etag != *rules.expected_etag) {
     return VersionMismatch(current, *rules.expected_etag);
   }
   if (auto error = CheckReferencesExist(next, rules.required_references)) return *error;
-  if (auto error = CheckKeysAvailable(next)) return *error;
+  // Keys the record holds already are its own: only new ones can be taken.
+  if (!found->links || *found->links != LinksOf(next)) {
+    if (auto error = CheckKeysAvailable(next)) return *error;
+  }
   for (const auto& kind : rules.refuse_while_referenced_by) {
     if (auto error = CheckNotReferencedBy(kind, next)) return *error;
   }
   next.created_ms = current.created_ms;
   next.sequence = current.sequence;
-  if (auto error = records_.Update(next)) return *error;
+  if (auto error = records_.Update(next, found->links)) return *error;
   changes.push_back(PutRecord{next});
   if (auto error = RenewDependents(next, rules, changes)) return *error;
   return next;

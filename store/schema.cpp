@@ -8,7 +8,7 @@ namespace {
 
 // Migration N brings user_version N-1 to N. Append only: a released
 // migration never changes, since databases in the field already ran it.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     // 1: initial schema.
     R"sql(
       CREATE TABLE meta (
@@ -85,6 +85,13 @@ constexpr std::array<const char*, 3> kMigrations = {
       CREATE TRIGGER records_count_delete AFTER DELETE ON records BEGIN
         UPDATE record_counts SET n = n - 1 WHERE account = OLD.account AND kind = OLD.kind;
       END;
+    )sql",
+    // 4: each row also holds its unique keys and references in one text
+    // (RecordTable's LinksOf), written with them: an update that keeps them,
+    // as most do, compares one column instead of reading both tables. NULL
+    // for rows stored before: their first update reads the tables.
+    R"sql(
+      ALTER TABLE records ADD COLUMN links TEXT;
     )sql",
 };
 

@@ -94,6 +94,8 @@ std::string Query::Text(int column) const {
 
 std::int64_t Query::Int(int column) const { return sqlite3_column_int64(statement_, column); }
 
+bool Query::IsNull(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
+
 std::int64_t Query::Changes() const { return sqlite3_changes64(sqlite3_db_handle(statement_)); }
 
 StatementCache::~StatementCache() {

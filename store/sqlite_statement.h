@@ -76,6 +76,7 @@ class Query {
 
   std::string Text(int column) const;
   std::int64_t Int(int column) const;
+  bool IsNull(int column) const;
   // Rows changed by the last Run (sqlite3_changes of the connection).
   std::int64_t Changes() const;
 

@@ -499,17 +499,60 @@ TEST_CASE("a database of schema 2 gets its counters from the rows it holds") {
     Inserted(*Ok(store), MakeRecord("E1"));
     Inserted(*Ok(store), MakeRecord("E2"));
   }
-  // Back to what schema 2 had: no counters.
+  // Back to what schema 2 had: no counters, no links in the rows.
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(database.path.c_str(), &db) == SQLITE_OK);
   REQUIRE(sqlite3_exec(db,
                        "DROP TRIGGER records_count_insert; DROP TRIGGER records_count_delete; "
-                       "DROP TABLE record_counts; PRAGMA user_version = 2",
+                       "DROP TABLE record_counts; ALTER TABLE records DROP COLUMN links; PRAGMA user_version = 2",
                        nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
   auto store = OpenSqliteStore(database.path);
   CHECK(Err(Ok(store)->Insert(MakeRecord("E3"), {.max_count = 2})).kind == StoreErrorKind::kLimitExceeded);
   Inserted(*Ok(store), MakeRecord("E3"), 3);
+}
+
+TEST_CASE("rows of schema 3 (no links in the row) keep their keys on update, and a taken key is refused") {
+  TempDatabase database;
+  Record first, second;
+  {
+    auto store = OpenSqliteStore(database.path);
+    first = Inserted(*Ok(store), MakeRecord("E1", {"caller:1", "alias:a"}, {"origin-access-identity:O1"}));
+    second = Inserted(*Ok(store), MakeRecord("E2", {"caller:2", "alias:b"}));
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(database.path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "ALTER TABLE records DROP COLUMN links; PRAGMA user_version = 3", nullptr, nullptr,
+                       nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  auto opened = OpenSqliteStore(database.path);
+  auto& store = *Ok(opened);
+
+  // Taking E1's alias is refused, though E2's row has no links to compare.
+  Record taking = second;
+  taking.etag = "E2";
+  taking.unique_keys = {"caller:2", "alias:a"};
+  const auto error = Err(store.Replace(taking, {.expected_etag = "E1"}));
+  CHECK(error.kind == StoreErrorKind::kAlreadyExists);
+  CHECK(error.conflicting_id == "E1");
+
+  // The same keys and references, twice: the first update writes the links, the second compares them.
+  for (const std::string etag : {"E2", "E3"}) {
+    Record same = first;
+    same.etag = etag;
+    same.document = R"({"Comment":")" + etag + "\"}";
+    Ok(store.Replace(same, {.expected_etag = etag == "E2" ? "E1" : "E2"}));
+    const auto exported = Exported(store, "distribution", "E1");
+    CHECK(exported->unique_keys == first.unique_keys);
+    CHECK(exported->references == first.references);
+  }
+  // A key dropped by an update is free again; a kept one is not.
+  Record dropping = first;
+  dropping.etag = "E4";
+  dropping.unique_keys = {"caller:1"};
+  Ok(store.Replace(dropping, {.expected_etag = "E3"}));
+  Inserted(store, MakeRecord("E5", {"alias:a"}));
+  CHECK(Err(store.Insert(MakeRecord("E6", {"caller:1"}))).kind == StoreErrorKind::kAlreadyExists);
 }
 
 TEST_CASE("a database file deleted or replaced while open stops every write, saying so") {
