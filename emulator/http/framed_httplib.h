@@ -81,7 +81,7 @@ inline void RouteEverything(FramedServer& http, const FramedHandler& handler) {
   // Every path, also one whose decoded form holds a CR or LF ("." does not
   // match those): the handler decides what a path means.
   const std::string any_path = R"([\s\S]*)";
-  // GET and OPTIONS: cpp-httplib has read whatever body was sent.
+  // GET and OPTIONS: cpp-httplib reads no body (request.body stays empty).
   const auto without_reader = [handler](const httplib::Request& request, httplib::Response& response) {
     handler(request, request.body, response);
   };

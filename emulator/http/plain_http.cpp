@@ -44,17 +44,22 @@ bool IsPlainMethod(std::string_view method) {
 bool IsPlainTarget(std::string_view target) {
   if (target.empty() || target.front() != '/') return false;
   if (!std::all_of(target.begin(), target.end(), IsVisibleAscii)) return false;
+  if (target.find('#') != std::string_view::npos) return false;  // cpp-httplib cuts a fragment off
   const auto question = target.find('?');
   if (question == std::string_view::npos) return target.find('%') == std::string_view::npos;
   return target.find('?', question + 1) == std::string_view::npos &&
          target.substr(0, question).find('%') == std::string_view::npos;
 }
 
-// A header cpp-httplib reads otherwise than as a plain name and value.
+// A header cpp-httplib reads otherwise than as a plain name and value, or
+// one named as those it adds to every request itself (its map would hold both).
 bool AsksMoreThanPlain(std::string_view name, std::string_view value) {
   if (EqualsIgnoringCase(name, "Accept-Encoding")) return value != "identity";
-  return EqualsIgnoringCase(name, "Transfer-Encoding") || EqualsIgnoringCase(name, "Expect") ||
-         EqualsIgnoringCase(name, "Range");
+  for (const std::string_view special :
+       {"Transfer-Encoding", "Expect", "Range", "REMOTE_ADDR", "REMOTE_PORT", "LOCAL_ADDR", "LOCAL_PORT"}) {
+    if (EqualsIgnoringCase(name, special)) return true;
+  }
+  return false;
 }
 
 // "METHOD SP TARGET SP HTTP/1.1"; false if the line is anything else.
@@ -129,7 +134,7 @@ std::optional<PlainRequest> ParsePlainRequest(std::string_view framed) {
   if (head_end == std::string_view::npos) return std::nullopt;
   std::string_view head = framed.substr(0, head_end + kCrlf.size());
   PlainRequest request;
-  request.body = framed.substr(head_end + 2 * kCrlf.size());
+  const std::string_view body = framed.substr(head_end + 2 * kCrlf.size());
   // A bare LF anywhere in the head: cpp-httplib reads lines its own way.
   if (std::count(head.begin(), head.end(), '\n') != std::count(head.begin(), head.end(), '\r')) return std::nullopt;
   auto line_end = head.find(kCrlf);
@@ -140,6 +145,8 @@ std::optional<PlainRequest> ParsePlainRequest(std::string_view framed) {
     if (!ParseHeaderLine(head.substr(0, line_end), request)) return std::nullopt;
     head.remove_prefix(line_end + kCrlf.size());
   }
+  // cpp-httplib reads no body for a GET (only for POST, PUT, PATCH and DELETE).
+  if (request.method != "GET") request.body = body;
   return request;
 }
 

@@ -9,12 +9,14 @@
 // "Plain" is narrow on purpose; anything else goes to cpp-httplib, unchanged:
 //  - the request line is "METHOD SP TARGET SP HTTP/1.1", the method GET, PUT,
 //    POST or DELETE, the target visible ASCII starting with "/", with at most
-//    one "?" and no "%" before it (cpp-httplib percent-decodes the path);
+//    one "?" and no "%" before it (cpp-httplib percent-decodes the path), and
+//    no "#" (it cuts a fragment off);
 //  - every header line is "name:value" ending in CRLF, the name a token, the
 //    value not empty and without "%" (cpp-httplib percent-decodes values and
 //    drops empty ones);
-//  - no Transfer-Encoding, Expect or Range, and Accept-Encoding absent or
-//    "identity" (cpp-httplib would compress the answer).
+//  - no Transfer-Encoding, Expect or Range, Accept-Encoding absent or
+//    "identity" (cpp-httplib would compress the answer), and no header named
+//    as one cpp-httplib adds itself (REMOTE_ADDR, LOCAL_PORT, ...).
 // plain_http_test.cpp serves the same requests through both and compares.
 //
 // Pure functions of their arguments: thread-safe.
@@ -41,7 +43,7 @@ struct PlainRequest {
   std::string_view target;  // as sent: path and query
   std::string_view path;    // the target before "?" (it holds no "%": decoded, it is the same)
   std::vector<std::pair<std::string_view, std::string_view>> headers;  // as sent, values trimmed
-  std::string_view body;
+  std::string_view body;  // empty for a GET: cpp-httplib reads none
 
   // The first value sent under name (compared without case); nullopt if none.
   std::optional<std::string_view> Header(std::string_view name) const;

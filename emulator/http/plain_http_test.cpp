@@ -100,6 +100,8 @@ TEST_CASE("plain requests read as cpp-httplib reads them") {
       "x-amz-meta-b: 2\r\nX-AMZ-META-a: 1\r\nx-amz-meta-B: 3\r\nContent-Length: 2\r\n\r\nab");
   CheckReadAlike("DELETE /2020-05-31/distribution/E1 HTTP/1.1\r\nIf-Match: E1\r\nConnection: close\r\n\r\n");
   CheckReadAlike("GET /x HTTP/1.1\r\nConnection: keep-alive\r\nAccept-Encoding: identity\r\n\r\n");
+  CheckReadAlike("GET /x HTTP/1.1\r\nContent-Length: 4\r\n\r\nbody");  // read by neither
+  CheckReadAlike("DELETE /x HTTP/1.1\r\nContent-Length: 4\r\n\r\nbody");
   CheckReadAlike("GET /x HTTP/1.1\r\nConnection: Close\r\nUser-Agent: a\tb\r\n\r\n");
   CheckReadAlike("GET /x HTTP/1.1\r\nAuthorization: AWS4-HMAC-SHA256 Credential=AKID/20261202/us-east-1/"
                  "cloudfront/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc\r\n\r\n");
@@ -113,6 +115,7 @@ TEST_CASE("requests cpp-httplib reads otherwise are left to it") {
       "GET /x HTTP/1.0\r\n\r\n",
       "GET /a%2Fb HTTP/1.1\r\n\r\n",
       "GET /a?b?c HTTP/1.1\r\n\r\n",
+      "GET /a?b#c HTTP/1.1\r\n\r\n",
       "GET x HTTP/1.1\r\n\r\n",
       "GET  /x HTTP/1.1\r\n\r\n",
       "GET /x\t HTTP/1.1\r\n\r\n",
@@ -128,6 +131,8 @@ TEST_CASE("requests cpp-httplib reads otherwise are left to it") {
       "GET /x HTTP/1.1\r\nAccept-Encoding: gzip\r\n\r\n",
       "GET /x HTTP/1.1\r\naccept-encoding: br\r\n\r\n",
       "GET /x HTTP/1.1\r\nRange: bytes=0-1\r\n\r\n",
+      "GET /x HTTP/1.1\r\nlocal_port: 1\r\n\r\n",
+      "GET /x HTTP/1.1\r\nREMOTE_ADDR: 10.0.0.1\r\n\r\n",
       "PUT /x HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\na",
       "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n",
       "GET /x HTTP/1.1\r\n",

@@ -16,6 +16,7 @@ OUT_DIR/control_plane/  control calls and fixtures in control_plane_fuzzer.cpp's
                         clock, settle, touch, faults, config and reset calls on top
 OUT_DIR/http_framing/   raw HTTP/1.1 bytes: requests of every framing (length, chunked, none,
                         Expect), pipelined, a GET with a body, HTTP/1.0, and broken ones
+OUT_DIR/plain_http/     the same raw requests, for the fast path's differential harness
 OUT_DIR/*.dict          libFuzzer dictionaries (element names, operation tokens, headers,
                         placeholders, control paths and members, HTTP framing tokens, JSON members)
 
@@ -333,6 +334,11 @@ def main():
     (out / "control_plane.dict").write_text("".join(dictionary_line(t) for t in sorted(control_tokens)), "utf-8")
     http_tokens = http_framing_seeds(out / "http_framing")
     (out / "http_framing.dict").write_text("".join(dictionary_line(t) for t in sorted(http_tokens)), "utf-8")
+    # The fast path reads the same bytes: the same seeds, and header spellings it must tell apart.
+    plain_tokens = http_framing_seeds(out / "plain_http") | {
+        "Accept-Encoding: identity\r\n", "Accept-Encoding: gzip\r\n", "Connection: close\r\n",
+        "Connection: keep-alive\r\n", "Range: bytes=0-1\r\n", "x-amz-meta-a: 1\r\n", "%2F", "?a=b&c", ":\t"}
+    (out / "plain_http.dict").write_text("".join(dictionary_line(t) for t in sorted(plain_tokens)), "utf-8")
 
     count = lambda d: len(list(d.iterdir())) if d.is_dir() else 0
     print(f"make_seeds: {count(codec_dir)} xml_codec and {count(dispatcher_dir)} dispatcher seeds "

@@ -12,7 +12,7 @@ SECONDS_EACH=${1:-30}
 BUILD=${CFL_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
 CXX_BIN=${CFL_FUZZ_CXX:-clang++-14}
 JOBS=${CFL_FUZZ_JOBS:-1}
-FUZZERS=(xml_codec json_codec dispatcher control_plane http_framing)
+FUZZERS=(xml_codec json_codec dispatcher control_plane http_framing plain_http)
 
 case "$SECONDS_EACH" in ''|*[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
 
