@@ -1,7 +1,6 @@
 #include "emulator/http/plain_http.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
 #include "emulator/http/request_framing.h"
@@ -75,16 +74,17 @@ bool ParseRequestLine(std::string_view line, PlainRequest& request) {
   return true;
 }
 
-// "name:value" (value without "%", after trimming spaces and tabs, not empty).
+bool IsPlainValueChar(char c) { return c == '\t' || c == ' ' || IsVisibleAscii(c); }
+
+// "name:value": after trimming spaces and tabs, the value is not empty and is
+// ASCII without "%" or control characters.
 bool ParseHeaderLine(std::string_view line, PlainRequest& request) {
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) return false;
   const std::string_view name = line.substr(0, colon);
   const std::string_view value = TrimmedSpaceOrTab(line.substr(colon + 1));
   if (!IsToken(name) || value.empty() || value.find('%') != std::string_view::npos) return false;
-  if (!std::all_of(value.begin(), value.end(), [](char c) { return c == '\t' || (c >= ' ' && c != 0x7f); })) {
-    return false;
-  }
+  if (!std::all_of(value.begin(), value.end(), IsPlainValueChar)) return false;
   if (AsksMoreThanPlain(name, value)) return false;
   request.headers.emplace_back(name, value);
   return true;
@@ -189,7 +189,7 @@ std::string PlainAnswerHead(const model::HttpResponseParts& parts, bool close_co
 
   std::string answer;
   answer.reserve(256);
-  char status[8];
+  char status[16];  // any int
   const auto status_end = std::to_chars(status, status + sizeof status, parts.status);
   answer.append("HTTP/1.1 ").append(status, status_end.ptr).append(" ").append(HttplibReasonPhrase(parts.status));
   answer.append(kCrlf);

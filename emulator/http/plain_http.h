@@ -12,8 +12,8 @@
 //    one "?" and no "%" before it (cpp-httplib percent-decodes the path), and
 //    no "#" (it cuts a fragment off);
 //  - every header line is "name:value" ending in CRLF, the name a token, the
-//    value not empty and without "%" (cpp-httplib percent-decodes values and
-//    drops empty ones);
+//    value (trimmed) not empty and ASCII without "%" or control characters
+//    (cpp-httplib percent-decodes values, and reads an empty one its own way);
 //  - no Transfer-Encoding, Expect or Range, Accept-Encoding absent or
 //    "identity" (cpp-httplib would compress the answer), and no header named
 //    as one cpp-httplib adds itself (REMOTE_ADDR, LOCAL_PORT, ...).

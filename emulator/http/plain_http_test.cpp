@@ -128,6 +128,7 @@ TEST_CASE("requests cpp-httplib reads otherwise are left to it") {
       "GET /x HTTP/1.1\nHost: h\r\n\r\n",
       "GET /x HTTP/1.1\r\nHost: h\nX: y\r\n\r\n",
       "GET /x HTTP/1.1\r\nX-Control: a\x01z\r\n\r\n",
+      "GET /x HTTP/1.1\r\nX-Utf8: caf\xc3\xa9\r\n\r\n",
       "GET /x HTTP/1.1\r\nAccept-Encoding: gzip\r\n\r\n",
       "GET /x HTTP/1.1\r\naccept-encoding: br\r\n\r\n",
       "GET /x HTTP/1.1\r\nRange: bytes=0-1\r\n\r\n",
