@@ -92,7 +92,7 @@ class JsonDecoder {
         } else if (wire.is_string()) {
           ms = ParseTimestamp(wire.get_ref<const std::string&>());
         }
-        if (!ms) return WrongType("a timestamp");
+        if (!ms || !InTimestampRange(*ms)) return WrongType("a timestamp");
         return Json(FormatIso8601(*ms));
       }
       case ShapeType::kBlob:

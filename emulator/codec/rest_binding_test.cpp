@@ -235,6 +235,10 @@ TEST_CASE("timestamps: any client form in, canonical ISO 8601 in values, the wir
   CHECK(ParseTimestamp("Fri, 15 Mar 2024 10:00:00 GMT") == 1710496800000);
   CHECK_FALSE(ParseTimestamp("2024-02-30T10:00:00Z"));
   CHECK_FALSE(ParseTimestamp("yesterday"));
+  CHECK_FALSE(ParseTimestamp("0001-01-01T00:00:00+01:00"));  // the year 0
+  CHECK(ParseTimestamp("0001-01-01T00:00:00Z") == -62135596800000);
+  CHECK_FALSE(ParseTimestamp("253402300800"));  // 10000-01-01
+  CHECK(ParseTimestamp("253402300799.999") == 253402300799999);
   CHECK(FormatRfc822(1710496800000) == "Fri, 15 Mar 2024 10:00:00 GMT");
   CHECK(FormatEpochSeconds(1710496800500) == "1710496800.5");
   CHECK(Base64Decode(Base64Encode(std::string("\x00\x01\xFF", 3))) == std::string("\x00\x01\xFF", 3));

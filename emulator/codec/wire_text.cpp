@@ -176,9 +176,22 @@ std::size_t Base64DecodedSize(std::string_view text) {
 }
 
 std::optional<std::int64_t> ParseTimestamp(std::string_view text) {
-  if (text.size() >= 20 && text[4] == '-') return ParseIso8601(text);
-  if (text.size() == 29 && text[3] == ',') return ParseRfc822(text);
-  return ParseEpochSeconds(text);
+  std::optional<std::int64_t> ms;
+  if (text.size() >= 20 && text[4] == '-') {
+    ms = ParseIso8601(text);
+  } else if (text.size() == 29 && text[3] == ',') {
+    ms = ParseRfc822(text);
+  } else {
+    ms = ParseEpochSeconds(text);
+  }
+  if (ms && !InTimestampRange(*ms)) return std::nullopt;
+  return ms;
+}
+
+bool InTimestampRange(std::int64_t ms) {
+  constexpr std::int64_t kFirst = -62'135'596'800'000;  // 0001-01-01T00:00:00.000Z
+  constexpr std::int64_t kLast = 253'402'300'799'999;   // 9999-12-31T23:59:59.999Z
+  return ms >= kFirst && ms <= kLast;
 }
 
 std::string FormatRfc822(std::int64_t ms) {

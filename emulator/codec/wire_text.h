@@ -21,8 +21,13 @@ std::size_t Base64DecodedSize(std::string_view text);
 // A timestamp in any form clients send: ISO 8601 ("2024-03-15T10:00:00Z",
 // with or without fractional seconds, "Z" or an offset), epoch seconds
 // ("1710496800", "1710496800.5") or RFC 822 ("Fri, 15 Mar 2024 10:00:00 GMT").
-// Milliseconds since the epoch; nullopt when text is none of these.
+// Milliseconds since the epoch; nullopt when text is none of these, or a time
+// outside InTimestampRange.
 std::optional<std::int64_t> ParseTimestamp(std::string_view text);
+
+// Whether ms (since the epoch) falls in the years 0001 to 9999: the times ISO
+// 8601's four-digit years write, so that what was read can be written back.
+bool InTimestampRange(std::int64_t ms);
 
 // The forms the encoders write (ISO 8601 is FormatIso8601 in common/clock.h).
 std::string FormatRfc822(std::int64_t ms);       // "Fri, 15 Mar 2024 10:00:00 GMT"
