@@ -94,7 +94,7 @@ StoreResult<std::optional<Record>> RecordTable::FindRow(std::string_view account
 StoreResult<std::optional<StoredVersion>> RecordTable::FindVersion(std::string_view account, std::string_view kind,
                                                                    std::string_view id) {
   auto query = statements_.Prepare(
-      "SELECT etag, created_ms, sequence, links FROM records WHERE account = ?1 AND kind = ?2 AND id = ?3");
+      "SELECT etag, created_ms, sequence, links, parent FROM records WHERE account = ?1 AND kind = ?2 AND id = ?3");
   query.Bind(account).Bind(kind).Bind(id);
   auto step = query.Step();
   if (Failed(step)) return TakeError(step);
@@ -107,6 +107,7 @@ StoreResult<std::optional<StoredVersion>> RecordTable::FindVersion(std::string_v
   stored.record.created_ms = query.Int(1);
   stored.record.sequence = query.Int(2);
   if (!query.IsNull(3)) stored.links = query.Text(3);
+  stored.record.parent = query.Text(4);
   return std::optional<StoredVersion>(std::move(stored));
 }
 
@@ -278,20 +279,26 @@ Status RecordTable::Insert(const Record& record) {
   return WriteKeysAndReferences(record);
 }
 
-Status RecordTable::Update(const Record& record, const std::optional<std::string>& stored_links) {
+Status RecordTable::Update(const Record& record, const StoredVersion& stored) {
   const std::string links = LinksOf(record);
   {
+    // A parent in SET rewrites the row's records_by_parent entry, even to the
+    // same value: a record that keeps its parent (every update) leaves it out.
+    const bool same_parent = record.parent == stored.record.parent;
     auto query = statements_.Prepare(
-        "UPDATE records SET parent = ?4, etag = ?5, document = ?6, metadata = ?7, "
-        "modified_ms = ?8, settles_at_ms = ?9, links = ?10 WHERE account = ?1 AND kind = ?2 AND id = ?3");
-    query.Bind(record.account).Bind(record.kind).Bind(record.id).Bind(record.parent);
+        same_parent ? "UPDATE records SET etag = ?4, document = ?5, metadata = ?6, modified_ms = ?7, "
+                      "settles_at_ms = ?8, links = ?9 WHERE account = ?1 AND kind = ?2 AND id = ?3"
+                    : "UPDATE records SET etag = ?4, document = ?5, metadata = ?6, modified_ms = ?7, "
+                      "settles_at_ms = ?8, links = ?9, parent = ?10 WHERE account = ?1 AND kind = ?2 AND id = ?3");
+    query.Bind(record.account).Bind(record.kind).Bind(record.id);
     query.Bind(record.etag).Bind(record.document).Bind(record.metadata);
     query.Bind(record.modified_ms).Bind(record.settles_at_ms).Bind(links);
+    if (!same_parent) query.Bind(record.parent);
     if (auto error = query.Run()) return error;
   }
   // Most updates keep their keys and references (the same caller reference,
   // aliases and policies): comparing is cheaper than rewriting them.
-  if (stored_links && *stored_links == links) return std::nullopt;
+  if (stored.links && *stored.links == links) return std::nullopt;
   if (auto error = RemoveKeysAndReferences(record.account, record.kind, record.id)) return error;
   return WriteKeysAndReferences(record);
 }

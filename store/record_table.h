@@ -48,7 +48,8 @@ class RecordTable {
   // cheaper than Find, for callers that do not look at them.
   StoreResult<std::optional<Record>> FindRow(std::string_view account, std::string_view kind,
                                              std::string_view id);
-  // The stored version of the record, or nullopt.
+  // The stored version of the record (its etag, parent, created_ms, sequence
+  // and links; not its document or metadata), or nullopt.
   StoreResult<std::optional<StoredVersion>> FindVersion(std::string_view account, std::string_view kind,
                                                         std::string_view id);
   // Every row of a query selecting kRecordColumns, with keys and references.
@@ -90,9 +91,10 @@ class RecordTable {
 
   // Writes the row, its keys and its references (record.sequence as given).
   Status Insert(const Record& record);
-  // Rewrites the mutable columns of the row, and its keys and references
-  // unless stored_links (FindVersion's) says they are record's already.
-  Status Update(const Record& record, const std::optional<std::string>& stored_links);
+  // Rewrites the mutable columns of the row (the parent only if it changed),
+  // and its keys and references unless stored (FindVersion's) says they are
+  // record's already.
+  Status Update(const Record& record, const StoredVersion& stored);
   // Rewrites only etag, modified_ms and settles_at_ms of the row.
   Status UpdateVersion(const Record& record);
   Status UpdateMetadata(std::string_view account, std::string_view kind, std::string_view id,

@@ -79,7 +79,7 @@ StoreResult<Record> RecordWrites::Replace(ReplaceStep step, std::vector<CacheCha
   }
   next.created_ms = current.created_ms;
   next.sequence = current.sequence;
-  if (auto error = records_.Update(next, found->links)) return *error;
+  if (auto error = records_.Update(next, *found)) return *error;
   changes.push_back(PutRecord{next});
   if (auto error = RenewDependents(next, rules, changes)) return *error;
   return next;

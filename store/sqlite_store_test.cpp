@@ -317,6 +317,29 @@ TEST_CASE("list filters by parent") {
   CHECK_FALSE(second.truncated);
 }
 
+TEST_CASE("replace keeps the parent or moves the record to a new one") {
+  auto store = OpenInMemory();
+  const Record child = Inserted(*store, MakeChild("I1", "E1", 0));
+  const auto children_of = [&](const std::string& parent) {
+    return Ids(store->List({kAccount, "invalidation", parent, "", 10, false}).records);
+  };
+  Record same = child;
+  same.etag = "E2";
+  same.document = R"({"Comment":"same parent"})";
+  Ok(store->Replace(same, {.expected_etag = child.etag}));
+  CHECK(children_of("E1") == std::vector<std::string>{"I1"});
+  Record moved = same;
+  moved.etag = "E3";
+  moved.parent = "E9";
+  Ok(store->Replace(moved, {.expected_etag = "E2"}));
+  CHECK(children_of("E1").empty());
+  CHECK(children_of("E9") == std::vector<std::string>{"I1"});
+  const auto got = store->Get(kAccount, "invalidation", "I1");
+  REQUIRE(got);
+  CHECK(got->parent == "E9");
+  CHECK(got->etag == "E3");
+}
+
 TEST_CASE("unsettled children are counted and settled") {
   auto store = OpenInMemory();
   Inserted(*store, MakeChild("I1", "E1", 5000));
