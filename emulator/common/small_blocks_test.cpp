@@ -23,17 +23,26 @@ void DeleteAll(const std::vector<void*>& blocks) {
   for (void* block : blocks) ::operator delete(block);
 }
 
+// Runs check on a thread of its own: its cache starts empty, whatever the
+// tests before it left in the main thread's.
+template <typename Check>
+void OnFreshThread(Check check) {
+  std::thread(check).join();
+}
+
 TEST_CASE("a freed small block serves the next request of its size on the same thread") {
-  void* first = ::operator new(40);
-  const ThreadStats before = ThisThread();
-  ::operator delete(first);
-  CHECK(ThisThread().blocks == before.blocks + 1);
-  CHECK(ThisThread().bytes == before.bytes + 48);  // 40 bytes take three granules
-  void* again = ::operator new(33);                // the same three granules
-  CHECK(again == first);
-  CHECK(ThisThread().blocks == before.blocks);
-  ::operator delete(again, 33);  // sized delete: the same cache
-  CHECK(ThisThread().blocks == before.blocks + 1);
+  OnFreshThread([] {
+    void* first = ::operator new(40);
+    const ThreadStats before = ThisThread();
+    ::operator delete(first);
+    CHECK(ThisThread().blocks == before.blocks + 1);
+    CHECK(ThisThread().bytes == before.bytes + 48);  // 40 bytes take three granules
+    void* again = ::operator new(33);                // the same three granules
+    CHECK(again == first);
+    CHECK(ThisThread().blocks == before.blocks);
+    ::operator delete(again, 33);  // sized delete: the same cache
+    CHECK(ThisThread().blocks == before.blocks + 1);
+  });
 }
 
 TEST_CASE("operator new keeps the standard's promises") {
@@ -50,30 +59,36 @@ TEST_CASE("operator new keeps the standard's promises") {
 }
 
 TEST_CASE("blocks over the largest size are not kept") {
-  const ThreadStats before = ThisThread();
-  void* large = ::operator new(kMaxBlockBytes + 100);
-  ::operator delete(large);
-  CHECK(ThisThread().blocks == before.blocks);
-  CHECK(ThisThread().bytes == before.bytes);
+  OnFreshThread([] {
+    const ThreadStats before = ThisThread();
+    void* large = ::operator new(kMaxBlockBytes + 100);
+    ::operator delete(large);
+    CHECK(ThisThread().blocks == before.blocks);
+    CHECK(ThisThread().bytes == before.bytes);
+  });
 }
 
 TEST_CASE("a thread's cache is bounded in blocks per size and in bytes") {
-  std::thread([] {
+  OnFreshThread([] {
     DeleteAll(AllocateMany(kMaxBlocksPerSize + 50, 16));
     CHECK(ThisThread().blocks == kMaxBlocksPerSize);
     DeleteAll(AllocateMany(kMaxBytes / kMaxBlockBytes + 50, kMaxBlockBytes));
     CHECK(ThisThread().bytes <= kMaxBytes);
     CHECK(ThisThread().bytes > kMaxBytes - kMaxBlockBytes);
-  }).join();
+  });
 }
 
 TEST_CASE("a block allocated on one thread may be freed on another, which keeps it") {
   void* block = nullptr;
-  std::thread([&] { block = ::operator new(64); }).join();
-  const ThreadStats before = ThisThread();
-  ::operator delete(block);
-  CHECK(ThisThread().blocks == before.blocks + 1);
-  CHECK(::operator new(64) == block);
+  OnFreshThread([&] { block = ::operator new(64); });
+  OnFreshThread([&] {
+    const ThreadStats before = ThisThread();
+    ::operator delete(block);
+    CHECK(ThisThread().blocks == before.blocks + 1);
+    void* again = ::operator new(64);
+    CHECK(again == block);
+    ::operator delete(again);
+  });
 }
 
 TEST_CASE("a thread's kept blocks are freed when it ends") {
