@@ -73,7 +73,7 @@ std::optional<ApiError> Authenticate(const sigv4::SignatureVerifier* verifier, c
 
 }  // namespace
 
-std::vector<std::string> ResourceIdsOf(const nlohmann::json& input) {
+std::vector<std::string> ResourceIdsOf(const cfl::Json& input) {
   std::vector<std::string> ids;
   if (!input.is_object()) return ids;
   for (const auto& [name, value] : input.items()) {
@@ -146,7 +146,7 @@ model::HttpResponseParts Dispatcher::Serve(const model::Route& route, const mode
 
   // A fault fires before the handler, so a faulted request changes nothing.
   // Returns the error to answer, if the rule has one.
-  const auto inject_fault = [&](const nlohmann::json& input) -> std::optional<ApiError> {
+  const auto inject_fault = [&](const cfl::Json& input) -> std::optional<ApiError> {
     if (!faults_) return std::nullopt;
     auto action = faults_->Consult({operation.name, ctx.account, ResourceIdsOf(input)});
     if (!action) return std::nullopt;
@@ -157,7 +157,7 @@ model::HttpResponseParts Dispatcher::Serve(const model::Route& route, const mode
 
   const engine::Handler* handler = handlers_.Find(operation);
   if (!handler) {
-    nlohmann::json labels(route.labels);
+    cfl::Json labels(route.labels);
     if (auto fault = inject_fault(labels)) return ErrorResponse(*fault, call, protocol);
     return ErrorResponse(OperationNotImplemented(operation), call, protocol);
   }

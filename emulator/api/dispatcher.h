@@ -87,6 +87,6 @@ class Dispatcher {
 };
 
 // The ids a decoded input names (see FaultQuery::resource_ids).
-std::vector<std::string> ResourceIdsOf(const nlohmann::json& input);
+std::vector<std::string> ResourceIdsOf(const cfl::Json& input);
 
 }  // namespace cfl::api

@@ -10,14 +10,14 @@ std::string DecodedPayloads::Key(std::string_view operation, std::string_view bo
   return key;
 }
 
-std::shared_ptr<const nlohmann::json> DecodedPayloads::Find(std::string_view operation, std::string_view body) {
+std::shared_ptr<const cfl::Json> DecodedPayloads::Find(std::string_view operation, std::string_view body) {
   if (body.size() > kMaxBodyBytes) return nullptr;
   return decoded_.Find(Key(operation, body));
 }
 
-void DecodedPayloads::Keep(std::string_view operation, std::string_view body, nlohmann::json payload) {
+void DecodedPayloads::Keep(std::string_view operation, std::string_view body, cfl::Json payload) {
   if (body.size() > kMaxBodyBytes) return;
-  decoded_.Insert(Key(operation, body), std::make_shared<const nlohmann::json>(std::move(payload)));
+  decoded_.Insert(Key(operation, body), std::make_shared<const cfl::Json>(std::move(payload)));
 }
 
 DecodedPayloads& DecodedPayloads::Shared() {

@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 #include "emulator/common/bounded_cache.h"
 
@@ -28,9 +28,9 @@ class DecodedPayloads {
   explicit DecodedPayloads(std::size_t max_entries) : decoded_(max_entries) {}
 
   // The payload decoded from body for operation, if kept.
-  std::shared_ptr<const nlohmann::json> Find(std::string_view operation, std::string_view body);
+  std::shared_ptr<const cfl::Json> Find(std::string_view operation, std::string_view body);
   // Keeps payload, decoded from body for operation and valid.
-  void Keep(std::string_view operation, std::string_view body, nlohmann::json payload);
+  void Keep(std::string_view operation, std::string_view body, cfl::Json payload);
 
   // The process's cache, shared by every request.
   static DecodedPayloads& Shared();
@@ -38,7 +38,7 @@ class DecodedPayloads {
  private:
   static std::string Key(std::string_view operation, std::string_view body);
 
-  BoundedCache<nlohmann::json> decoded_;
+  BoundedCache<cfl::Json> decoded_;
 };
 
 }  // namespace cfl::model

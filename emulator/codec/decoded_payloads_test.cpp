@@ -6,10 +6,10 @@ namespace cfl::model {
 
 TEST_CASE("DecodedPayloads: a payload is found only for the same operation and the same bytes") {
   DecodedPayloads cache(8);
-  cache.Keep("UpdateX", "<A>1</A>", nlohmann::json{{"A", "1"}});
+  cache.Keep("UpdateX", "<A>1</A>", cfl::Json{{"A", "1"}});
   const auto found = cache.Find("UpdateX", "<A>1</A>");
   REQUIRE(found);
-  CHECK(*found == nlohmann::json{{"A", "1"}});
+  CHECK(*found == cfl::Json{{"A", "1"}});
   CHECK_FALSE(cache.Find("UpdateX", "<A>2</A>"));
   CHECK_FALSE(cache.Find("UpdateX", "<A>1</A> "));
   CHECK_FALSE(cache.Find("UpdateY", "<A>1</A>"));
@@ -20,10 +20,10 @@ TEST_CASE("DecodedPayloads: a payload is found only for the same operation and t
 TEST_CASE("DecodedPayloads: bodies over the bound are not kept") {
   DecodedPayloads cache(8);
   const std::string big(DecodedPayloads::kMaxBodyBytes + 1, 'x');
-  cache.Keep("UpdateX", big, nlohmann::json::object());
+  cache.Keep("UpdateX", big, cfl::Json::object());
   CHECK_FALSE(cache.Find("UpdateX", big));
   const std::string fits(DecodedPayloads::kMaxBodyBytes, 'x');
-  cache.Keep("UpdateX", fits, nlohmann::json::object());
+  cache.Keep("UpdateX", fits, cfl::Json::object());
   CHECK(cache.Find("UpdateX", fits));
 }
 

@@ -6,7 +6,7 @@
 
 #include <cstddef>
 #include <memory>
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 #include <string>
 
 #include "emulator/common/bounded_cache.h"
@@ -18,14 +18,14 @@ class DocumentCache {
   explicit DocumentCache(std::size_t max_entries) : parsed_(max_entries) {}
 
   // The parsed document (discarded/null JSON when text is not JSON).
-  std::shared_ptr<const nlohmann::json> Parse(const std::string& text);
+  std::shared_ptr<const cfl::Json> Parse(const std::string& text);
 
   // Keeps parsed as the parse of text, which the caller has just made by
   // dumping parsed: a writer primes the cache for the version it stores.
-  void Keep(std::string text, std::shared_ptr<const nlohmann::json> parsed);
+  void Keep(std::string text, std::shared_ptr<const cfl::Json> parsed);
 
  private:
-  BoundedCache<nlohmann::json> parsed_;
+  BoundedCache<cfl::Json> parsed_;
 };
 
 }  // namespace cfl::model

@@ -15,7 +15,7 @@ constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
 
 }  // namespace
 
-nlohmann::json EncodedDocument(const std::string& document, const nlohmann::json& value, ShapeId shape) {
+cfl::Json EncodedDocument(const std::string& document, const cfl::Json& value, ShapeId shape) {
   if (document.size() > kMaxEncodedDocumentBytes || document.find(kReplacementCharacter) != std::string::npos) {
     return PreEncodedXml(EncodeXmlContent(value, shape));
   }

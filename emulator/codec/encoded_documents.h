@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 #include "emulator/model/model.h"
 
@@ -22,6 +22,6 @@ inline constexpr std::size_t kMaxEncodedDocumentBytes = 64 * 1024;
 // of document (a stored version's JSON text). A document with a replacement
 // character may stand for a value whose invalid UTF-8 it replaced: such a
 // value is encoded every time, as are documents over the bound.
-nlohmann::json EncodedDocument(const std::string& document, const nlohmann::json& value, ShapeId shape);
+cfl::Json EncodedDocument(const std::string& document, const cfl::Json& value, ShapeId shape);
 
 }  // namespace cfl::model

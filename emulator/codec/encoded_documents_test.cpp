@@ -7,7 +7,7 @@
 namespace cfl::model {
 namespace {
 
-std::string ContentOf(const nlohmann::json& pre_encoded) {
+std::string ContentOf(const cfl::Json& pre_encoded) {
   REQUIRE(pre_encoded.is_binary());
   const auto& bytes = pre_encoded.get_binary();
   return std::string(bytes.begin(), bytes.end());
@@ -15,11 +15,11 @@ std::string ContentOf(const nlohmann::json& pre_encoded) {
 
 TEST_CASE("EncodedDocument: the encoder's content, kept by the document's text") {
   const ShapeId shape = *FindShape("Signer");
-  const nlohmann::json first = {{"AwsAccountNumber", "self"}};
+  const cfl::Json first = {{"AwsAccountNumber", "self"}};
   const std::string document = first.dump();
   CHECK(ContentOf(EncodedDocument(document, first, shape)) == EncodeXmlContent(first, shape));
   // Kept: the same document answers the same content (the value must be its parse).
-  const nlohmann::json other = {{"AwsAccountNumber", "111122223333"}};
+  const cfl::Json other = {{"AwsAccountNumber", "111122223333"}};
   CHECK(ContentOf(EncodedDocument(document, other, shape)) == EncodeXmlContent(first, shape));
   // Another document, or the same under another shape, is another entry.
   CHECK(ContentOf(EncodedDocument(other.dump(), other, shape)) == EncodeXmlContent(other, shape));
@@ -29,8 +29,8 @@ TEST_CASE("EncodedDocument: a document with a replacement character is encoded e
   const ShapeId shape = *FindShape("Signer");
   const std::string document = "{\"AwsAccountNumber\":\"a\xEF\xBF\xBD\"}";
   // Values that are not its parse show that nothing was kept for it.
-  const nlohmann::json first = {{"AwsAccountNumber", "one"}};
-  const nlohmann::json second = {{"AwsAccountNumber", "two"}};
+  const cfl::Json first = {{"AwsAccountNumber", "one"}};
+  const cfl::Json second = {{"AwsAccountNumber", "two"}};
   CHECK(ContentOf(EncodedDocument(document, first, shape)) == EncodeXmlContent(first, shape));
   CHECK(ContentOf(EncodedDocument(document, second, shape)) == EncodeXmlContent(second, shape));
 }

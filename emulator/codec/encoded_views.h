@@ -10,14 +10,14 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 #include "emulator/model/model.h"
 #include "store/store.h"
 
 namespace cfl::model {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 // PreEncodedXml of the content of shape that render makes of record at
 // now_ms: encoded once per stored state, settling state and variant (what

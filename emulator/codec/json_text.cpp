@@ -8,7 +8,7 @@
 namespace cfl::model {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 std::string NlohmannText(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
@@ -139,7 +139,7 @@ void AppendValue(std::string& out, const Json& value) {
 
 }  // namespace
 
-std::string DumpJson(const nlohmann::json& value) {
+std::string DumpJson(const cfl::Json& value) {
   std::string out;
   out.reserve(1024);
   AppendValue(out, value);

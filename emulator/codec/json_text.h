@@ -6,14 +6,14 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 namespace cfl::model {
 
-// Exactly value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace):
+// Exactly value.dump(-1, ' ', false, cfl::Json::error_handler_t::replace):
 // the same bytes, so texts written before and after compare equal. Runs of
 // plain ASCII are copied whole; strings with other bytes, floating-point
 // numbers and binary values are written by nlohmann's serializer.
-std::string DumpJson(const nlohmann::json& value);
+std::string DumpJson(const cfl::Json& value);
 
 }  // namespace cfl::model

@@ -7,7 +7,7 @@
 namespace cfl::model {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 std::string Dumped(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
 

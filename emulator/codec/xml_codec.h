@@ -16,7 +16,7 @@
 // Everything here is stateless: thread-safe.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 #include <string>
 #include <string_view>
 
@@ -26,7 +26,7 @@
 
 namespace cfl::model {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 // Decodes a whole XML document whose root element must be root_name and whose
 // content is described by shape. Element order does not matter; an empty

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <cstdint>
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,7 +36,7 @@ using BodyWriter = std::function<bool(const std::function<bool(std::string_view)
 
 struct ControlResponse {
   int status = 200;
-  nlohmann::json body;
+  cfl::Json body;
   // When set, the body (JSON text) is streamed from here instead: for answers
   // too large to build whole (GET /_emulator/state).
   BodyWriter stream = nullptr;
@@ -127,9 +127,9 @@ class ControlPlane {
   static const std::vector<Endpoint>& Endpoints();
 
   std::int64_t NowMs() const;
-  nlohmann::json ClockJson() const;
-  nlohmann::json ConfigJson() const;
-  nlohmann::json EdgeJson() const;
+  cfl::Json ClockJson() const;
+  cfl::Json ConfigJson() const;
+  cfl::Json EdgeJson() const;
 
   ControlDeps deps_;
   const Settings startup_;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,7 +15,7 @@
 
 namespace cfl::control {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 // Why a control request cannot be served: status and a message for {"error": ...}.
 struct Problem {

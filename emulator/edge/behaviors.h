@@ -3,12 +3,12 @@
 // behaviors tried in their order, the default behavior last.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 #include <string_view>
 
 namespace cfl::edge {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 // Whether text matches a CloudFront wildcard pattern ('*' any run of
 // characters, '?' exactly one; case-sensitive), as path patterns and signed

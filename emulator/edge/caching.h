@@ -12,13 +12,13 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 #include "emulator/edge/edge_types.h"
 
 namespace cfl::edge {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 // Which of a request's headers, cookies or query parameters are taken.
 struct Selection {

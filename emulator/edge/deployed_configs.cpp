@@ -6,7 +6,7 @@
 namespace cfl::edge {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 BoundedCache<Json>& ParsedConfigs() {
   static BoundedCache<Json> cache(4096);

@@ -11,31 +11,31 @@
 #include <memory>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 #include "store/store.h"
 
 namespace cfl::edge {
 
 // A document parsed once per key (a version of a record), shared.
-std::shared_ptr<const nlohmann::json> ParsedOnce(const std::string& key, const std::string& document);
+std::shared_ptr<const cfl::Json> ParsedOnce(const std::string& key, const std::string& document);
 
 // A distribution's config deployed at now_ms and its metadata, each parsed
 // once per version: what the edge reads of the metadata (the domain name, the
 // kept config) changes only with the version (tags do not matter). config is
 // null when no version is deployed yet.
 struct DeployedConfig {
-  std::shared_ptr<const nlohmann::json> metadata;
-  std::shared_ptr<const nlohmann::json> config;
+  std::shared_ptr<const cfl::Json> metadata;
+  std::shared_ptr<const cfl::Json> config;
 };
 DeployedConfig DeployedConfigOf(const store::Record& record, std::int64_t now_ms);
 
 // The config of a record that propagates (a policy, a key group) deployed at
 // now_ms, null when none is yet (or it is not an object). A settled one needs
 // no metadata.
-std::shared_ptr<const nlohmann::json> DeployedOnly(const store::Record& record, std::int64_t now_ms);
+std::shared_ptr<const cfl::Json> DeployedOnly(const store::Record& record, std::int64_t now_ms);
 
 // A record's current config, parsed once per version; null when not an object.
-std::shared_ptr<const nlohmann::json> CurrentConfig(const store::Record& record);
+std::shared_ptr<const cfl::Json> CurrentConfig(const store::Record& record);
 
 }  // namespace cfl::edge

@@ -1,11 +1,11 @@
 #include "emulator/edge/distribution_index.h"
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 namespace cfl::edge {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 constexpr std::size_t kMaxHostLength = 253;
 

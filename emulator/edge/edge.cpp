@@ -1,7 +1,7 @@
 #include "emulator/edge/edge.h"
 #include "emulator/edge/viewer_protocol.h"
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 #include <charconv>
 #include <random>
@@ -24,7 +24,7 @@
 namespace cfl::edge {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 constexpr std::string_view kPathFormPrefix = "/_edge/";
 // Headers that describe one connection, never relayed.

@@ -27,7 +27,7 @@
 #include <string>
 #include <variant>
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 #include "emulator/common/clock.h"
 #include "emulator/edge/access_log.h"
@@ -99,23 +99,23 @@ class Edge {
   ViewerResponse Route(const ViewerRequest& request, Served& served);
   // The request with CloudFront's viewer headers (geo.h), for the viewer's location.
   ViewerRequest WithViewerHeaders(const ViewerRequest& request) const;
-  std::shared_ptr<const nlohmann::json> StagingConfigFor(const nlohmann::json& primary_config,
+  std::shared_ptr<const cfl::Json> StagingConfigFor(const cfl::Json& primary_config,
                                                          const ViewerRequest& request, Served& served);
-  ViewerResponse WithCustomErrorPage(const ViewerRequest& request, Served& served, const nlohmann::json& config,
+  ViewerResponse WithCustomErrorPage(const ViewerRequest& request, Served& served, const cfl::Json& config,
                                     ViewerResponse response);
-  std::variant<OriginResponse, ViewerResponse> FetchFrom(const nlohmann::json& origin, const ViewerRequest& request,
+  std::variant<OriginResponse, ViewerResponse> FetchFrom(const cfl::Json& origin, const ViewerRequest& request,
                                                          Served& served, const std::string& path,
                                                          const std::string& forwarded_query,
                                                          const RequestParts& key_parts,
                                                          const RequestParts& forwarded_parts,
                                                          const Headers& validators);
-  void SignForOriginAccessControl(const nlohmann::json& origin, const ViewerRequest& request, const Served& served,
+  void SignForOriginAccessControl(const cfl::Json& origin, const ViewerRequest& request, const Served& served,
                                   const std::string& region, const std::string& host_header, OriginRequest& fetch);
   ViewerResponse Refreshed(Served& served, const CachedObject& stale,
                            const OriginResponse& not_modified, const std::string& cache_key,
                            const TtlBounds& ttl_bounds);
-  ViewerResponse FromOrigin(const ViewerRequest& request, Served& served, const nlohmann::json& config,
-                            const nlohmann::json& behavior, const std::string& path, const std::string& query);
+  ViewerResponse FromOrigin(const ViewerRequest& request, Served& served, const cfl::Json& config,
+                            const cfl::Json& behavior, const std::string& path, const std::string& query);
 
   store::Store& store_;
   const Clock& clock_;

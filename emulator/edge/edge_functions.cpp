@@ -12,7 +12,7 @@
 namespace cfl::edge {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 // The most a function-generated response may carry (CloudFront: 40 KB).
 constexpr std::size_t kMaxGeneratedBody = 40 * 1024;

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 #include "emulator/api/context.h"
 #include "emulator/common/result.h"
@@ -43,19 +43,19 @@ struct RewrittenRequest {
 // edge goes on with it; headers the function may not change (host,
 // content-length, transfer-encoding, via) keep the viewer's values. An error
 // says what is wrong with it.
-Result<RewrittenRequest, std::string> RequestFromFunction(const nlohmann::json& returned, const Headers& original);
+Result<RewrittenRequest, std::string> RequestFromFunction(const cfl::Json& returned, const Headers& original);
 
 // A response a viewer-request function generated ({statusCode,
 // statusDescription, headers, cookies, body}; body a string or {data,
 // encoding: "text" | "base64"}), as the viewer gets it.
-Result<ViewerResponse, std::string> ResponseFromFunction(const nlohmann::json& returned);
+Result<ViewerResponse, std::string> ResponseFromFunction(const cfl::Json& returned);
 
 // A viewer-response function's returned response applied to the answer:
 // its status, headers and cookies replace the answer's; the body stays.
-Result<Ok, std::string> ApplyFunctionResponse(const nlohmann::json& returned, ViewerResponse& response);
+Result<Ok, std::string> ApplyFunctionResponse(const cfl::Json& returned, ViewerResponse& response);
 
 // A query string from a querystring object ({name: {value, multiValue}}), percent-encoded.
-std::string QueryStringOf(const nlohmann::json& querystring);
+std::string QueryStringOf(const cfl::Json& querystring);
 
 // The function name of a function ARN (arn:aws:cloudfront::ACCOUNT:function/NAME), "" when it is not one.
 std::string FunctionNameOf(std::string_view arn);
@@ -88,7 +88,7 @@ class FunctionLogs {
   std::deque<FunctionLogEntry> entries_;  // oldest first
 };
 
-nlohmann::json FunctionLogJson(const FunctionLogEntry& entry);
+cfl::Json FunctionLogJson(const FunctionLogEntry& entry);
 
 // --- Running the associations.
 
@@ -128,10 +128,10 @@ inline constexpr std::string_view kFunctionErrorText =
 
 // Lambda@Edge is not executed: each of behavior's LambdaFunctionAssociations
 // items adds "X-Cfl-Lambda-Skipped: EVENT-TYPE=ARN" to headers, so a test notices.
-void AddLambdaSkipped(const nlohmann::json& behavior, Headers& headers);
+void AddLambdaSkipped(const cfl::Json& behavior, Headers& headers);
 
 // The ARN of behavior's FunctionAssociations item for event_type, "" when none.
-std::string AssociatedFunction(const nlohmann::json& behavior, std::string_view event_type);
+std::string AssociatedFunction(const cfl::Json& behavior, std::string_view event_type);
 
 class EdgeFunctions {
  public:
@@ -140,11 +140,11 @@ class EdgeFunctions {
 
   // Runs behavior's viewer-request function on the request (path and query
   // as the distribution sees them).
-  FunctionStep OnViewerRequest(const nlohmann::json& behavior, const FunctionCall& call, const ViewerRequest& request,
+  FunctionStep OnViewerRequest(const cfl::Json& behavior, const FunctionCall& call, const ViewerRequest& request,
                                const std::string& path, const std::string& query);
   // Runs behavior's viewer-response function on response (changed in place
   // on kContinue); request is what reached the cache (after a rewrite).
-  FunctionStep OnViewerResponse(const nlohmann::json& behavior, const FunctionCall& call,
+  FunctionStep OnViewerResponse(const cfl::Json& behavior, const FunctionCall& call,
                                 const ViewerRequest& request, const std::string& path, const std::string& query,
                                 ViewerResponse& response);
 

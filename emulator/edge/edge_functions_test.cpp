@@ -12,7 +12,7 @@
 namespace cfl::edge {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 // Answers 200 with the target it was asked for and the headers it got.
 struct EchoOrigin final : OriginFetcher {

@@ -17,7 +17,7 @@
 namespace cfl::edge {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 // The AWS Encryption SDK's algorithm suite 0x0178:
 // AES_256_GCM_IV12_TAG16_HKDF_SHA256 (no signature, no key commitment).

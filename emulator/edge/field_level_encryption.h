@@ -31,7 +31,7 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 #include "emulator/edge/edge_types.h"
 #include "store/store.h"
@@ -52,7 +52,7 @@ struct ProfileChoice {
   Kind kind = Kind::kForward;
   std::string profile_id = {};  // kEncrypt
 };
-ProfileChoice ChooseProfile(const nlohmann::json& config, std::string_view content_type, std::string_view query);
+ProfileChoice ChooseProfile(const cfl::Json& config, std::string_view content_type, std::string_view query);
 
 // One EncryptionEntity of a profile, with its public key's PEM.
 struct FieldEncryptionKey {
@@ -83,7 +83,7 @@ struct FieldLevelOutcome {
   std::optional<std::string> body;
   std::optional<ViewerResponse> refusal;
 };
-FieldLevelOutcome FieldLevelEncrypted(store::Store& store, const std::string& account, const nlohmann::json& behavior,
+FieldLevelOutcome FieldLevelEncrypted(store::Store& store, const std::string& account, const cfl::Json& behavior,
                                       std::int64_t now_ms, const ViewerRequest& request, std::string_view query,
                                       const std::string& cf_id);
 

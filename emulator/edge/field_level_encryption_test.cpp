@@ -14,7 +14,7 @@
 namespace cfl::edge {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 // An RSA key pair made for the test, and a reader of AWS Encryption SDK
 // messages written from the format's description (not from the encoder).

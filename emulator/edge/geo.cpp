@@ -6,7 +6,7 @@
 namespace cfl::edge {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 constexpr std::size_t kMaxValueLength = 128;
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 #include "emulator/common/result.h"
 #include "emulator/edge/edge_types.h"
@@ -67,12 +67,12 @@ bool IsViewerTestHeader(std::string_view name);
 
 // Whether a distribution config's Restrictions.GeoRestriction allows or
 // denies a list of countries (else the viewer's country is not needed).
-bool GeoRestricted(const nlohmann::json& distribution_config);
+bool GeoRestricted(const cfl::Json& distribution_config);
 
 // Whether a distribution config's Restrictions.GeoRestriction refuses a
 // viewer from country ("" when unknown: CloudFront serves viewers it cannot
 // locate).
-bool GeoBlocked(const nlohmann::json& distribution_config, std::string_view country);
+bool GeoBlocked(const cfl::Json& distribution_config, std::string_view country);
 
 // The 403 page's text for a viewer a geographic restriction refuses.
 inline constexpr std::string_view kGeoBlockedText =
@@ -81,7 +81,7 @@ inline constexpr std::string_view kGeoBlockedText =
 // The control plane's JSON for a profile ({"country": "FR", "city": ...}):
 // members are the snake_case names of ViewerLocation; absent ones are unknown.
 // Unknown members, non-strings, bad countries and overlong values are refused.
-Result<ViewerLocation, std::string> ViewerLocationFromJson(const nlohmann::json& body);
-nlohmann::json ViewerLocationJson(const ViewerLocation& location);
+Result<ViewerLocation, std::string> ViewerLocationFromJson(const cfl::Json& body);
+cfl::Json ViewerLocationJson(const ViewerLocation& location);
 
 }  // namespace cfl::edge

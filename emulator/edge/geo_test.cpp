@@ -58,7 +58,7 @@ TEST_CASE("geo: CloudFront's viewer headers replace the viewer's own") {
 
 TEST_CASE("geo: a restriction's allow and deny lists") {
   const auto config = [](std::string_view type) {
-    return nlohmann::json{{"Restrictions",
+    return cfl::Json{{"Restrictions",
                            {{"GeoRestriction", {{"RestrictionType", type}, {"Quantity", 2}, {"Items", {"FR", "DE"}}}}}}};
   };
   CHECK_FALSE(GeoBlocked(config("whitelist"), "FR"));
@@ -67,7 +67,7 @@ TEST_CASE("geo: a restriction's allow and deny lists") {
   CHECK_FALSE(GeoBlocked(config("blacklist"), "US"));
   CHECK_FALSE(GeoBlocked(config("whitelist"), ""));  // a viewer CloudFront cannot locate is served
   CHECK_FALSE(GeoBlocked(config("none"), "FR"));
-  CHECK_FALSE(GeoBlocked(nlohmann::json::object(), "FR"));
+  CHECK_FALSE(GeoBlocked(cfl::Json::object(), "FR"));
 }
 
 TEST_CASE("geo: the control plane's profile is checked") {
@@ -75,12 +75,12 @@ TEST_CASE("geo: the control plane's profile is checked") {
   REQUIRE(parsed);
   CHECK(parsed.value().country_name == "Japan");
   CHECK(parsed.value().region.empty());
-  CHECK(ViewerLocationJson(parsed.value()) == nlohmann::json{{"country", "JP"}, {"country_name", "Japan"},
+  CHECK(ViewerLocationJson(parsed.value()) == cfl::Json{{"country", "JP"}, {"country_name", "Japan"},
                                                               {"city", "Tokyo"}});
   CHECK_FALSE(ViewerLocationFromJson({{"country", "jp"}}));
   CHECK_FALSE(ViewerLocationFromJson({{"planet", "Mars"}}));
   CHECK_FALSE(ViewerLocationFromJson({{"city", 7}}));
-  CHECK_FALSE(ViewerLocationFromJson(nlohmann::json::array()));
+  CHECK_FALSE(ViewerLocationFromJson(cfl::Json::array()));
 }
 
 }  // namespace cfl::edge

@@ -9,7 +9,7 @@
 namespace cfl::edge {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 std::vector<std::string> Items(const Json& parent, std::string_view member) {
   std::vector<std::string> items;

@@ -8,19 +8,19 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 #include "emulator/edge/edge_types.h"
 
 namespace cfl::edge {
 
 // policy: a ResponseHeadersPolicyConfig; request: the viewer's method and headers.
-void ApplyResponseHeadersPolicy(const nlohmann::json& policy, const ViewerRequest& request, Headers& headers);
+void ApplyResponseHeadersPolicy(const cfl::Json& policy, const ViewerRequest& request, Headers& headers);
 
 // The share (0–100) of answers a policy adds Server-Timing to: its
 // ServerTimingHeadersConfig's SamplingRate when Enabled (100 when it gives
 // none), else 0.
-double ServerTimingRate(const nlohmann::json& policy);
+double ServerTimingRate(const cfl::Json& policy);
 
 // What a Server-Timing header reports, as CloudFront names its metrics.
 struct ServerTimingFacts {

@@ -5,7 +5,7 @@
 namespace cfl::edge {
 
 TEST_CASE("response headers policy: CORS, security headers, custom and removed headers, Override") {
-  const auto policy = nlohmann::json::parse(R"({
+  const auto policy = cfl::Json::parse(R"({
     "CorsConfig": {"AccessControlAllowOrigins": {"Quantity": 1, "Items": ["https://app.example.com"]},
                    "AccessControlAllowHeaders": {"Quantity": 1, "Items": ["*"]},
                    "AccessControlAllowMethods": {"Quantity": 1, "Items": ["ALL"]},
@@ -40,10 +40,10 @@ TEST_CASE("response headers policy: CORS, security headers, custom and removed h
 namespace cfl::edge {
 
 TEST_CASE("Server-Timing: the sampling rate of an enabled config, and CloudFront's metric names") {
-  CHECK(ServerTimingRate(nlohmann::json::object()) == 0);
-  CHECK(ServerTimingRate(nlohmann::json::parse(R"({"ServerTimingHeadersConfig": {"Enabled": false, "SamplingRate": 50}})")) == 0);
-  CHECK(ServerTimingRate(nlohmann::json::parse(R"({"ServerTimingHeadersConfig": {"Enabled": true, "SamplingRate": 12.5}})")) == 12.5);
-  CHECK(ServerTimingRate(nlohmann::json::parse(R"({"ServerTimingHeadersConfig": {"Enabled": true}})")) == 100);
+  CHECK(ServerTimingRate(cfl::Json::object()) == 0);
+  CHECK(ServerTimingRate(cfl::Json::parse(R"({"ServerTimingHeadersConfig": {"Enabled": false, "SamplingRate": 50}})")) == 0);
+  CHECK(ServerTimingRate(cfl::Json::parse(R"({"ServerTimingHeadersConfig": {"Enabled": true, "SamplingRate": 12.5}})")) == 12.5);
+  CHECK(ServerTimingRate(cfl::Json::parse(R"({"ServerTimingHeadersConfig": {"Enabled": true}})")) == 100);
   CHECK(ServerTimingValue({"Miss", "LCL1-C1", "rid", 12.4, 13.6}) ==
         "cdn-upstream-layer;desc=\"EDGE\",cdn-upstream-fbl;dur=12,cdn-cache-miss,cdn-pop;desc=\"LCL1-C1\","
         "cdn-rid;desc=\"rid\",cdn-downstream-fbl;dur=14");

@@ -16,7 +16,7 @@
 namespace cfl::edge {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 constexpr std::string_view kUrlParameters[] = {"Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"};
 // A signed value longer than this is not a CloudFront policy or signature.

@@ -21,7 +21,7 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 #include "emulator/edge/edge_types.h"
 #include "store/store.h"
@@ -121,21 +121,21 @@ ViewerResponse SignatureDenialPage(const SignatureDenial& denial);
 
 // Whether a cache behavior restricts viewer access (TrustedKeyGroups or
 // TrustedSigners enabled).
-bool RestrictsViewerAccess(const nlohmann::json& behavior);
+bool RestrictsViewerAccess(const cfl::Json& behavior);
 
 // The keys a behavior of a distribution of `account` trusts: the public keys
 // of its trusted key groups (of the same account), and for TrustedSigners
 // ("self" or account ids) every public key of those accounts — the emulator's
 // stand-in for the legacy CloudFront key pairs, which have no API. Key groups
 // are read as deployed at now_ms.
-TrustedKeyLookup TrustedKeysOf(store::Store& store, const std::string& account, const nlohmann::json& behavior,
+TrustedKeyLookup TrustedKeysOf(store::Store& store, const std::string& account, const cfl::Json& behavior,
                                std::int64_t now_ms);
 
 // For a behavior that restricts viewer access: the 403 a request without a
 // valid signature gets, or nullopt to let it through. `url` as in
 // SignedRequestFacts.
 std::optional<ViewerResponse> RefusedSignedRequest(store::Store& store, const std::string& account,
-                                                   const nlohmann::json& behavior, const ViewerRequest& request,
+                                                   const cfl::Json& behavior, const ViewerRequest& request,
                                                    std::string_view query, const SignedRequestFacts& facts);
 
 }  // namespace cfl::edge

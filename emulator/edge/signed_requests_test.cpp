@@ -256,7 +256,7 @@ TEST_CASE("signed requests: each refusal, in CloudFront's words") {
 }
 
 TEST_CASE("signed requests: which behaviors restrict viewer access") {
-  using Json = nlohmann::json;
+  using Json = cfl::Json;
   CHECK(RestrictsViewerAccess(Json::parse(R"({"TrustedKeyGroups":{"Enabled":true,"Quantity":1,"Items":["g"]}})")));
   CHECK(RestrictsViewerAccess(Json::parse(R"({"TrustedSigners":{"Enabled":true,"Quantity":1,"Items":["self"]}})")));
   CHECK_FALSE(RestrictsViewerAccess(Json::parse(R"({"TrustedKeyGroups":{"Enabled":false,"Quantity":0}})")));

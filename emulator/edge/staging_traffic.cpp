@@ -8,7 +8,7 @@
 namespace cfl::edge {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 // Distributions whose draws are counted before the counts start again: a
 // bound on memory, far above what a test run makes.

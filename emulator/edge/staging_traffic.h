@@ -20,7 +20,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 #include "emulator/edge/edge_types.h"
 
@@ -46,7 +46,7 @@ class StagingTraffic {
 
   // Where a request to primary_id goes under a ContinuousDeploymentPolicyConfig
   // (a disabled policy, or one the edge cannot read, sends all to the primary).
-  StagingDecision Decide(const nlohmann::json& policy_config, std::string_view primary_id,
+  StagingDecision Decide(const cfl::Json& policy_config, std::string_view primary_id,
                          const Headers& viewer_headers, std::int64_t now_ms);
 
  private:

@@ -5,8 +5,8 @@
 namespace cfl::edge {
 namespace {
 
-nlohmann::json WeightPolicy(double weight, bool sticky, bool enabled = true) {
-  nlohmann::json single = {{"Weight", weight}};
+cfl::Json WeightPolicy(double weight, bool sticky, bool enabled = true) {
+  cfl::Json single = {{"Weight", weight}};
   if (sticky) single["SessionStickinessConfig"] = {{"IdleTTL", 300}, {"MaximumTTL", 600}};
   return {{"Enabled", enabled}, {"TrafficConfig", {{"Type", "SingleWeight"}, {"SingleWeightConfig", single}}}};
 }
@@ -17,7 +17,7 @@ std::string CookieOf(const std::string& set_cookie) { return set_cookie.substr(0
 
 TEST_CASE("staging traffic: a header policy sends its header with its value") {
   StagingTraffic traffic;
-  const nlohmann::json policy = {
+  const cfl::Json policy = {
       {"Enabled", true},
       {"TrafficConfig",
        {{"Type", "SingleHeader"}, {"SingleHeaderConfig", {{"Header", "aws-cf-cd-test"}, {"Value", "blue"}}}}}};

@@ -15,7 +15,7 @@ std::string HttpsRedirectLocation(std::string_view host_header, int https_port, 
   return location;
 }
 
-std::vector<std::string> OriginSslProtocols(const nlohmann::json& custom_origin_config) {
+std::vector<std::string> OriginSslProtocols(const cfl::Json& custom_origin_config) {
   std::vector<std::string> protocols;
   const auto found = custom_origin_config.find("OriginSslProtocols");
   if (found != custom_origin_config.end() && found->is_object()) {

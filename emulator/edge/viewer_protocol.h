@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 namespace cfl::edge {
 
@@ -18,6 +18,6 @@ std::string HttpsRedirectLocation(std::string_view host_header, int https_port, 
 
 // A custom origin's OriginSslProtocols Items (strings only); when absent,
 // what CloudFront defaults to for a new origin: TLSv1.2.
-std::vector<std::string> OriginSslProtocols(const nlohmann::json& custom_origin_config);
+std::vector<std::string> OriginSslProtocols(const cfl::Json& custom_origin_config);
 
 }  // namespace cfl::edge

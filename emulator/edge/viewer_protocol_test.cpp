@@ -13,10 +13,10 @@ TEST_CASE("redirect-to-https names the HTTPS listener's port in place of the HTT
 }
 
 TEST_CASE("an HTTPS origin's protocols come from OriginSslProtocols, TLSv1.2 when it has none") {
-  const auto config = nlohmann::json::parse(R"({"OriginSslProtocols": {"Quantity": 2, "Items": ["TLSv1.1", "TLSv1.2"]}})");
+  const auto config = cfl::Json::parse(R"({"OriginSslProtocols": {"Quantity": 2, "Items": ["TLSv1.1", "TLSv1.2"]}})");
   CHECK(OriginSslProtocols(config) == std::vector<std::string>{"TLSv1.1", "TLSv1.2"});
-  CHECK(OriginSslProtocols(nlohmann::json::object()) == std::vector<std::string>{"TLSv1.2"});
-  CHECK(OriginSslProtocols(nlohmann::json::parse(R"({"OriginSslProtocols": {"Items": [1]}})")) ==
+  CHECK(OriginSslProtocols(cfl::Json::object()) == std::vector<std::string>{"TLSv1.2"});
+  CHECK(OriginSslProtocols(cfl::Json::parse(R"({"OriginSslProtocols": {"Items": [1]}})")) ==
         std::vector<std::string>{"TLSv1.2"});
 }
 

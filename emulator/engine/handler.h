@@ -4,7 +4,7 @@
 #pragma once
 
 #include <functional>
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -16,7 +16,7 @@
 
 namespace cfl::engine {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 using api::RequestContext;
 // Handlers own their input: a create or update moves the config out of it.
 using Handler = std::function<Result<Json, ApiError>(RequestContext&, Json input)>;

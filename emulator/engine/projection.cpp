@@ -4,8 +4,8 @@
 
 namespace cfl::engine {
 
-nlohmann::json Project(std::string_view shape_name, std::initializer_list<const nlohmann::json*> sources) {
-  nlohmann::json out = nlohmann::json::object();
+cfl::Json Project(std::string_view shape_name, std::initializer_list<const cfl::Json*> sources) {
+  cfl::Json out = cfl::Json::object();
   const auto id = model::FindShape(shape_name);
   if (!id) return out;
   for (const auto& member : model::Shape(*id).members) {
@@ -20,7 +20,7 @@ nlohmann::json Project(std::string_view shape_name, std::initializer_list<const 
   return out;
 }
 
-void SetDefault(nlohmann::json& object, std::string_view key, const nlohmann::json& value) {
+void SetDefault(cfl::Json& object, std::string_view key, const cfl::Json& value) {
   auto it = object.find(key);
   if (it == object.end()) {
     object.emplace(key, value);

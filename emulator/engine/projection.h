@@ -4,16 +4,16 @@
 #pragma once
 
 #include <initializer_list>
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 #include <string_view>
 
 namespace cfl::engine {
 
 // For each member of shape_name, the first source that has it wins.
-nlohmann::json Project(std::string_view shape_name, std::initializer_list<const nlohmann::json*> sources);
+cfl::Json Project(std::string_view shape_name, std::initializer_list<const cfl::Json*> sources);
 
 // Sets object[key] = value unless it already holds a non-null value (value
 // is copied only then).
-void SetDefault(nlohmann::json& object, std::string_view key, const nlohmann::json& value);
+void SetDefault(cfl::Json& object, std::string_view key, const cfl::Json& value);
 
 }  // namespace cfl::engine

@@ -264,7 +264,7 @@ struct Server::Impl final : RequestServer {
       response.set_content(std::move(answer.text), answer.content_type);
     } else {
       // Paths and bodies may hold bytes that are not UTF-8: replace them, never throw.
-      response.set_content(answer.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+      response.set_content(answer.body.dump(-1, ' ', false, cfl::Json::error_handler_t::replace),
                            "application/json");
     }
     // Reads of the control plane (a dashboard polls several a second) log at debug only.

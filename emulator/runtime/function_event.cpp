@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 namespace cfl::runtime {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 std::string Lowercase(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -16,7 +16,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 #include <optional>
 #include <random>
 
@@ -26,7 +26,7 @@
 namespace cfl::runtime {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 using Clock = std::chrono::steady_clock;
 using Outcome = ExecutionResult::Outcome;
 

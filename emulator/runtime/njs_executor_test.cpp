@@ -9,12 +9,12 @@
 #include <cstdio>
 #include <fstream>
 #include <future>
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 namespace cfl::runtime {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 using Outcome = ExecutionResult::Outcome;
 
 const std::string kRequestEvent = R"({"version":"1.0","context":{"eventType":"viewer-request"},

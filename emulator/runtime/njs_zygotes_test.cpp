@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,7 +19,7 @@
 namespace cfl::runtime {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 using Outcome = ExecutionResult::Outcome;
 
 const std::string kEvent = R"({"version":"1.0","context":{"eventType":"viewer-request"},"viewer":{"ip":"198.51.100.7"},

@@ -78,7 +78,7 @@ std::vector<std::string_view> SplitSteps(std::string_view input) {
 }
 
 // The whole answer, streamed ones read to the end.
-nlohmann::json Body(cfl::control::ControlResponse& response) {
+cfl::Json Body(cfl::control::ControlResponse& response) {
   if (!response.stream) return response.body;
   std::string text;
   if (!response.stream([&](std::string_view piece) {
@@ -87,14 +87,14 @@ nlohmann::json Body(cfl::control::ControlResponse& response) {
       })) {
     cfl::fuzz::Die("a streamed answer stopped though its reader did not");
   }
-  auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  auto parsed = cfl::Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) cfl::fuzz::Die("a streamed answer is not JSON: " + text.substr(0, 200));
   return parsed;
 }
 
 // The resources of GET /state, without their status (derived from the time
 // of the export, so it may differ between two exports).
-nlohmann::json Resources(World& world) {
+cfl::Json Resources(World& world) {
   auto response = world.control->Handle({"GET", "/state", "", {}});
   if (response.status != 200) cfl::fuzz::Die("GET /state answered " + std::to_string(response.status));
   auto resources = Body(response)["resources"];
@@ -120,7 +120,7 @@ cfl::control::ControlResponse Call(World& world, std::string_view method, std::s
 // An accepted snapshot must survive its own round trip.
 void CheckRoundTrip(World& world) {
   const auto exported = Resources(world);
-  const std::string text = nlohmann::json{{"resources", exported}}.dump();
+  const std::string text = cfl::Json{{"resources", exported}}.dump();
   auto again = Call(world, "PUT", "/state", text);
   if (again.status != 200) {
     cfl::fuzz::Die("an exported state does not import again: " + again.body.dump().substr(0, 400));
@@ -137,7 +137,7 @@ void ControlStep(World& world, std::string_view step) {
   const std::string method(line.substr(0, space));
   const std::string path(line.substr(space + 1));
   const bool imports = method == "PUT" && path == "/state";
-  const auto before = imports ? Resources(world) : nlohmann::json();
+  const auto before = imports ? Resources(world) : cfl::Json();
   auto response = Call(world, method, path, body);
   const auto answer = Body(response);
   if (!answer.is_object()) cfl::fuzz::Die("an answer is not a JSON object");

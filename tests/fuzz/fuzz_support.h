@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 
 #include "emulator/model/model.h"
 
@@ -129,7 +129,7 @@ inline std::optional<std::string> ErrorResponseProblem(std::string_view body, st
 // x-amzn-ErrorType and a JSON body with __type (the same code) and message.
 inline std::optional<std::string> JsonErrorProblem(std::string_view body, std::string_view error_type) {
   if (error_type.empty()) return "a JSON error without x-amzn-ErrorType";
-  const auto parsed = nlohmann::json::parse(body, nullptr, false);
+  const auto parsed = cfl::Json::parse(body, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) return "the JSON error body does not parse";
   if (parsed.value("__type", "") != error_type) return "__type differs from x-amzn-ErrorType";
   if (!parsed.contains("message") || !parsed["message"].is_string()) return "the JSON error has no message";

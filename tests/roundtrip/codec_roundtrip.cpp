@@ -16,7 +16,7 @@
 //
 // Values are the codec's (xml_codec.h): timestamps ISO 8601, blobs base64.
 #include <iostream>
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 #include <string>
 
 #include "emulator/codec/rest_binding.h"

@@ -7,9 +7,9 @@ namespace {
 constexpr std::string_view kAliasKeyPrefix = "alias:";
 }
 
-const nlohmann::json& AliasList(const nlohmann::json& config) { return engine::ItemsOf(engine::MemberOf(config, "Aliases")); }
+const cfl::Json& AliasList(const cfl::Json& config) { return engine::ItemsOf(engine::MemberOf(config, "Aliases")); }
 
-std::vector<std::string> AliasKeys(const nlohmann::json& config) {
+std::vector<std::string> AliasKeys(const cfl::Json& config) {
   std::vector<std::string> keys;
   for (const auto& alias : AliasList(config)) {
     if (alias.is_string()) keys.push_back(std::string(kAliasKeyPrefix) + alias.get<std::string>());

@@ -1,7 +1,7 @@
 // Aliases (CNAMEs), shared by distributions and streaming distributions.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 #include <string>
 #include <vector>
 
@@ -11,11 +11,11 @@
 namespace cfl::families {
 
 // The config's Aliases.Items (an array, possibly empty), not copied.
-const nlohmann::json& AliasList(const nlohmann::json& config);
-const nlohmann::json& AliasList(nlohmann::json&& config) = delete;  // would dangle
+const cfl::Json& AliasList(const cfl::Json& config);
+const cfl::Json& AliasList(cfl::Json&& config) = delete;  // would dangle
 
 // One unique store key per alias: no two resources of a kind share a CNAME.
-std::vector<std::string> AliasKeys(const nlohmann::json& config);
+std::vector<std::string> AliasKeys(const cfl::Json& config);
 
 // CNAMEAlreadyExists for a collision on an alias key.
 ApiError AliasConflict(const store::StoreError& error);

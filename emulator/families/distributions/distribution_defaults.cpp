@@ -11,7 +11,7 @@ namespace {
 using engine::ItemsOf;
 using engine::MemberOf;
 using engine::SetDefault;
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 constexpr std::size_t kMaxAliases = 100;
 constexpr std::size_t kMaxOrigins = 100;

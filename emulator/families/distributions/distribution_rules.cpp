@@ -16,7 +16,7 @@
 namespace cfl::families {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 using engine::ItemsOf;
 
 // Quotas (API reference and the developer guide's "Quotas" page).

@@ -10,7 +10,7 @@
 // ("DistributionConfig validation").
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 #include <string>
 #include <string_view>
 
@@ -21,13 +21,13 @@ namespace cfl::families {
 
 // Every check below, in the order CloudFront's answers suggest: the first
 // failing one answers. config has its defaults filled in already.
-Result<Ok, ApiError> CheckDistributionSettings(const nlohmann::json& config);
+Result<Ok, ApiError> CheckDistributionSettings(const cfl::Json& config);
 
 // What CloudFront derives in the ViewerCertificate it echoes: the deprecated
 // Certificate and CertificateSource members from the certificate named, and
 // TLSv1 as the minimum protocol with the default certificate (CloudFront sets
 // it whatever was sent). REQUIRES: CheckDistributionSettings passed.
-void FillViewerCertificate(nlohmann::json& config);
+void FillViewerCertificate(cfl::Json& config);
 
 // A host name as an alias (CNAME) may be: letter, digit and hyphen labels,
 // the first possibly "*" (a wildcard alias).

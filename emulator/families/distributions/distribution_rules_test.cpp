@@ -8,7 +8,7 @@
 namespace cfl::families {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 Json Filled(Json config) {
   FillDistributionDefaults(config);

@@ -9,7 +9,7 @@
 namespace cfl::families {
 namespace {
 
-using Json = nlohmann::json;
+using Json = cfl::Json;
 
 // One cache behavior's associations; where names it as validation messages do
 // ("distributionConfig.defaultCacheBehavior").

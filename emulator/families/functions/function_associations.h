@@ -4,7 +4,7 @@
 // most one per event type of a cache behavior, and is the account's own.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include "emulator/common/json.h"
 #include <string_view>
 
 #include "emulator/common/result.h"
@@ -12,6 +12,6 @@
 
 namespace cfl::families {
 
-Result<Ok, ApiError> CheckFunctionAssociations(std::string_view account, const nlohmann::json& config);
+Result<Ok, ApiError> CheckFunctionAssociations(std::string_view account, const cfl::Json& config);
 
 }  // namespace cfl::families

@@ -28,7 +28,7 @@ std::optional<std::string> KeyValueStoreIdOf(std::string_view arn, std::string_v
 // kKeyValueStoreDataKind, or a key, kKeyValueStoreKeyKind) is one the data
 // plane could have written: nullopt when it is, else what is wrong with it.
 // (Family::check_stored of both families.)
-std::optional<std::string> CheckStoredDataPlaneRecord(const store::Record& record, const nlohmann::json& config);
+std::optional<std::string> CheckStoredDataPlaneRecord(const store::Record& record, const cfl::Json& config);
 
 // The store's keys and values as a function reads them, in key order;
 // nullopt when the account has no store with that id.

@@ -1,0 +1,51 @@
+#include "emulator/common/json.h"
+
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace cfl {
+namespace {
+
+TEST_CASE("JsonKeyLess orders keys as std::less<> does") {
+  // Prefixes, lengths around the eight-byte words, bytes past ASCII (compared
+  // as unsigned), and a difference in each position of a word.
+  std::vector<std::string> keys = {"", "a", "b", "ab", "abc", "Origin", "OriginPath", "OriginShield", "Origins",
+                                   "DefaultCacheBehavior", "DefaultRootObject", "1234567", "12345678", "123456789",
+                                   "1234567890123456", "12345678901234567", std::string("\x80"), std::string("\xff"),
+                                   std::string("a\x00", 2), std::string("a\x00b", 3), "Z", "z"};
+  for (std::size_t at = 0; at < 17; ++at) {
+    std::string base(17, 'm');
+    base[at] = 'l';
+    keys.push_back(base);
+    base[at] = 'n';
+    keys.push_back(base);
+    base[at] = '\xf0';
+    keys.push_back(base);
+  }
+  const JsonKeyLess less;
+  for (const auto& a : keys) {
+    for (const auto& b : keys) {
+      CAPTURE(a);
+      CAPTURE(b);
+      CHECK(less(a, b) == std::less<>()(a, b));
+      CHECK(less(std::string_view(a), b) == std::less<>()(a, b));
+    }
+  }
+}
+
+TEST_CASE("Json objects find members by any string type and dump in std::less<> order") {
+  const Json object = {{"b", 1}, {"a", 2}, {"OriginShield", 3}, {"Origin", 4}, {"\xc3\xa9", 5}};
+  CHECK(object.dump() == R"({"Origin":4,"OriginShield":3,"a":2,"b":1,"é":5})");
+  CHECK(object.find(std::string_view("OriginShield"))->get<int>() == 3);
+  CHECK(object.find("Origin")->get<int>() == 4);
+  CHECK(object.contains(std::string("a")));
+  CHECK_FALSE(object.contains("Origi"));
+  const Json list = Json::array({10, 20});
+  CHECK(list[1] == 20);  // an int indexes an array, never an object
+}
+
+}  // namespace
+}  // namespace cfl
