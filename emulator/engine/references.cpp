@@ -29,6 +29,74 @@ void Walk(const Json& value, std::string_view path, const Visit& visit) {
   for (const auto& item : *member) Walk(item, rest, visit);
 }
 
+// The rows of one from_kind as a tree of member steps, so a member several
+// paths go through (DefaultCacheBehavior, CacheBehaviors.Items[]) is looked
+// up once per config rather than once per row.
+struct PathNode {
+  std::string_view member;
+  bool each = false;               // the member is a list: what follows applies to every item
+  std::vector<std::size_t> rows;   // rows (indexes into ReferenceRules()) whose path ends here
+  std::vector<PathNode> children;
+};
+
+PathNode& ChildOf(PathNode& node, std::string_view member, bool each) {
+  for (auto& child : node.children) {
+    if (child.member == member && child.each == each) return child;
+  }
+  node.children.push_back(PathNode{member, each, {}, {}});
+  return node.children.back();
+}
+
+// Every from_kind's tree, built once (the rows never change).
+const PathNode* RowTree(std::string_view from_kind) {
+  static const auto* const trees = [] {
+    auto* built = new std::vector<std::pair<std::string_view, PathNode>>();
+    const auto rules = ReferenceRules();
+    for (std::size_t row = 0; row < rules.size(); ++row) {
+      const auto of_kind = [&](const auto& tree) { return tree.first == rules[row].from_kind; };
+      auto tree = std::find_if(built->begin(), built->end(), of_kind);
+      if (tree == built->end()) tree = built->insert(built->end(), {rules[row].from_kind, PathNode{}});
+      PathNode* node = &tree->second;
+      for (std::string_view path = rules[row].path; !path.empty();) {
+        const auto dot = path.find('.');
+        std::string_view step = path.substr(0, dot);
+        path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+        const bool each = step.ends_with("[]");
+        if (each) step.remove_suffix(2);
+        node = &ChildOf(*node, step, each);
+      }
+      node->rows.push_back(row);
+    }
+    return built;
+  }();
+  for (const auto& [kind, tree] : *trees) {
+    if (kind == from_kind) return &tree;
+  }
+  return nullptr;
+}
+
+// A value at a row's path: a non-empty string.
+struct FoundValue {
+  std::size_t row;
+  const std::string* value;
+};
+
+void WalkTree(const Json& value, const PathNode& node, std::vector<FoundValue>& found) {
+  if (!node.rows.empty() && value.is_string() && !value.get_ref<const std::string&>().empty()) {
+    for (const std::size_t row : node.rows) found.push_back({row, &value.get_ref<const std::string&>()});
+  }
+  if (node.children.empty() || !value.is_object()) return;
+  for (const auto& child : node.children) {
+    const auto member = value.find(child.member);
+    if (member == value.end()) continue;
+    if (!child.each) {
+      WalkTree(*member, child, found);
+    } else if (member->is_array()) {
+      for (const auto& item : *member) WalkTree(item, child, found);
+    }
+  }
+}
+
 bool ExistsWithoutRecord(std::string_view kind, std::string_view id) {
   const auto* target = Registry::Get().FindFamily(kind);
   return target && FindManaged(target->family.managed, id);
@@ -53,21 +121,21 @@ void ForEachAtPath(const Json& value, std::string_view path, const std::function
 
 Result<ReferenceSet, ApiError> ReferencesOf(std::string_view from_kind, const Json& config, const TargetFinder& find) {
   ReferenceSet set;
-  std::optional<ApiError> malformed;
-  for (const auto& rule : ReferenceRules()) {
-    if (rule.from_kind != from_kind) continue;
-    Walk(config, rule.path, [&](const std::string& value) {
-      if (malformed) return;
-      std::optional<std::string> id = TargetId(find, rule, value);
-      if (!id) {
-        malformed = rule.missing();
-        return;
-      }
-      const std::string reference = store::ReferenceTo(rule.target_kind, *id);
-      AddOnce(set.all, reference);
-      if (!ExistsWithoutRecord(rule.target_kind, *id)) AddOnce(set.required, reference);
-    });
-    if (malformed) return Fail(std::move(*malformed));
+  const PathNode* tree = RowTree(from_kind);
+  if (!tree) return set;
+  std::vector<FoundValue> found;
+  WalkTree(config, *tree, found);
+  // Row order, and each row's values in the config's order: which reference
+  // is first (and so which error answers) does not depend on the tree.
+  std::stable_sort(found.begin(), found.end(), [](const FoundValue& a, const FoundValue& b) { return a.row < b.row; });
+  const auto rules = ReferenceRules();
+  for (const auto& [row, value] : found) {
+    const ReferenceRule& rule = rules[row];
+    std::optional<std::string> id = TargetId(find, rule, *value);
+    if (!id) return Fail(rule.missing());
+    const std::string reference = store::ReferenceTo(rule.target_kind, *id);
+    AddOnce(set.all, reference);
+    if (!ExistsWithoutRecord(rule.target_kind, *id)) AddOnce(set.required, reference);
   }
   return set;
 }
