@@ -181,7 +181,9 @@ test('the journal updates live and failed calls stand out: 412, 409 and injected
   await cf.send(new ListDistributionsCommand({}));
 
   const journal = page.locator('#journal tbody tr');
-  const row = (operation, status) => journal.filter({ hasText: operation }).filter({ hasText: String(status) });
+  // The status in a cell of its own: as a bare substring, "412" may also be part of the random account id.
+  const row = (operation, status) => journal.filter({ hasText: operation })
+    .filter({ has: page.locator('td', { hasText: new RegExp(`^${status}$`) }) });
   await row('ListDistributions', 200).first().waitFor();  // arrived without a reload
   const precondition = row('DeleteDistribution', 412).first();
   const conflict = row('DeleteDistribution', 409).first();
