@@ -108,4 +108,10 @@ void operator delete(void* block) noexcept {
   std::free(block);
 }
 
-void operator delete(void* block, std::size_t) noexcept { ::operator delete(block); }
+// The size new was asked for names the block's index without asking malloc:
+// new served it from that index's blocks or from malloc(index * kGranule).
+void operator delete(void* block, std::size_t bytes) noexcept {
+  if (!block) return;
+  if (bytes <= kMaxBlockBytes && Keep(block, IndexOf(bytes))) return;
+  std::free(block);
+}

@@ -47,7 +47,24 @@ TEST_CASE("a freed small block serves the next request of its size on the same t
     void* again = ::operator new(kept - 7);  // a request of those granules
     CHECK(again == first);
     CHECK(ThisThread().blocks == before.blocks);
-    ::operator delete(again, 33);  // sized delete: the same cache
+    ::operator delete(again, kept - 7);  // sized delete: the same cache
+    CHECK(ThisThread().blocks == before.blocks + 1);
+  });
+}
+
+TEST_CASE("a sized delete keeps the block for the size new was asked for") {
+  OnFreshThread([] {
+    void* block = ::operator new(100);  // 7 granules
+    const auto address = reinterpret_cast<std::uintptr_t>(block);
+    const ThreadStats before = ThisThread();
+    ::operator delete(block, 100);
+    CHECK(ThisThread().blocks == before.blocks + 1);
+    CHECK(ThisThread().bytes == before.bytes + 7 * kGranule);
+    void* again = ::operator new(97);  // the same 7 granules
+    CHECK(reinterpret_cast<std::uintptr_t>(again) == address);
+    ::operator delete(again, 97);
+    void* large = ::operator new(kMaxBlockBytes + 1);
+    ::operator delete(large, kMaxBlockBytes + 1);  // not kept
     CHECK(ThisThread().blocks == before.blocks + 1);
   });
 }
