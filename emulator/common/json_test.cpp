@@ -47,5 +47,23 @@ TEST_CASE("Json objects find members by any string type and dump in std::less<> 
   CHECK(list[1] == 20);  // an int indexes an array, never an object
 }
 
+TEST_CASE("Json values nested far deeper than the recursive free are freed without overflowing the stack") {
+  // 400,000 levels of objects and arrays: freed recursively, each level with
+  // several frames, they would overflow any thread's stack.
+  Json deep = Json::array();
+  Json* at = &deep;
+  for (int level = 0; level < 200'000; ++level) {
+    at->push_back(Json{{"k", Json::array({1, "two", nullptr})}, {"s", std::string(40, 'x')}});
+    at = &at->back()["k"];
+  }
+  deep = nullptr;
+  CHECK(deep.is_null());
+  // Shallow values with every kind of storage still free their parts.
+  Json shallow = {{"o", {{"a", 1}}}, {"l", {1, 2.5, "s"}}, {"b", Json::binary({1, 2})}, {"t", true}};
+  shallow.erase("o");
+  shallow = Json::array();
+  CHECK(shallow.empty());
+}
+
 }  // namespace
 }  // namespace cfl
