@@ -21,11 +21,17 @@ cfl::Json Project(std::string_view shape_name, std::initializer_list<const cfl::
 }
 
 void SetDefault(cfl::Json& object, std::string_view key, const cfl::Json& value) {
-  auto it = object.find(key);
-  if (it == object.end()) {
+  if (!object.is_object()) {  // null becomes an object; anything else throws, as emplace does
     object.emplace(key, value);
-  } else if (it->is_null()) {
-    *it = value;
+    return;
+  }
+  // One search: where the member is or would go.
+  auto& members = object.get_ref<cfl::Json::object_t&>();
+  const auto at = members.lower_bound(key);
+  if (at == members.end() || members.key_comp()(key, at->first)) {
+    members.emplace_hint(at, std::string(key), value);
+  } else if (at->second.is_null()) {
+    at->second = value;
   }
 }
 

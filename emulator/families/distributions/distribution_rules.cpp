@@ -152,7 +152,7 @@ bool IsReservedOriginHeader(std::string name) {
 }
 
 Check CheckCustomHeaders(const Json& origin) {
-  const Json headers = ItemsOf(Member(origin, "CustomHeaders"));
+  const Json& headers = ItemsOf(Member(origin, "CustomHeaders"));
   if (headers.size() > kMaxOriginCustomHeaders) {
     return Fail(errors::TooManyOriginCustomHeaders(
         "Your request contains more than 10 custom headers for an origin."));
@@ -241,7 +241,7 @@ bool IsFailoverStatusCode(std::int64_t code) {
 }
 
 Check CheckOriginGroups(const Json& config) {
-  const Json groups = ItemsOf(Member(config, "OriginGroups"));
+  const Json& groups = ItemsOf(Member(config, "OriginGroups"));
   if (groups.size() > kMaxOriginGroups) {
     return Fail(errors::TooManyOriginGroupsPerDistribution(
         "Your request contains more than 10 origin groups for the distribution."));
@@ -296,7 +296,7 @@ bool IsHeaderForS3Origin(std::string name) {
 Check CheckForwardedValues(const Json& forwarded, bool to_s3_origin) {
   const Json& cookies = Member(forwarded, "Cookies");
   const bool whitelist = Text(cookies, "Forward") == "whitelist";
-  const Json names = ItemsOf(Member(cookies, "WhitelistedNames"));
+  const Json& names = ItemsOf(Member(cookies, "WhitelistedNames"));
   if (whitelist == names.empty()) {
     return Fail(errors::InvalidForwardCookies(
         "Cookie names must be whitelisted when, and only when, cookies are forwarded by whitelist (Forward "
@@ -306,7 +306,7 @@ Check CheckForwardedValues(const Json& forwarded, bool to_s3_origin) {
     return Fail(errors::TooManyCookieNamesInWhiteList(
         "Your request contains more than 10 cookie names in the whitelist of a cache behavior."));
   }
-  const Json headers = ItemsOf(Member(forwarded, "Headers"));
+  const Json& headers = ItemsOf(Member(forwarded, "Headers"));
   if (headers.size() > kMaxForwardedHeaders) {
     return Fail(errors::TooManyHeadersInForwardedValues(
         "Your request contains more than 10 headers in the forwarded values of a cache behavior."));
@@ -324,7 +324,7 @@ Check CheckForwardedValues(const Json& forwarded, bool to_s3_origin) {
       }
     }
   }
-  const Json keys = ItemsOf(Member(forwarded, "QueryStringCacheKeys"));
+  const Json& keys = ItemsOf(Member(forwarded, "QueryStringCacheKeys"));
   if (keys.size() > kMaxQueryStringCacheKeys) {
     return Fail(errors::TooManyQueryStringParameters(
         "Your request contains more than 10 query string cache keys in a cache behavior."));
@@ -371,7 +371,7 @@ bool IsLambdaVersionArn(const std::string& arn) {
 }
 
 Check CheckLambdaAssociations(const Json& behavior) {
-  const Json associations = ItemsOf(Member(behavior, "LambdaFunctionAssociations"));
+  const Json& associations = ItemsOf(Member(behavior, "LambdaFunctionAssociations"));
   if (associations.size() > kMaxLambdaAssociations) {
     return Fail(errors::TooManyLambdaFunctionAssociations(
         "Your request contains more than 4 Lambda@Edge function associations for a cache behavior."));
@@ -397,7 +397,7 @@ Check CheckLambdaAssociations(const Json& behavior) {
 }
 
 Check CheckFunctionAssociations(const Json& behavior) {
-  const Json associations = ItemsOf(Member(behavior, "FunctionAssociations"));
+  const Json& associations = ItemsOf(Member(behavior, "FunctionAssociations"));
   if (associations.size() > kMaxFunctionAssociations) {
     return Fail(errors::TooManyFunctionAssociations(
         "Your request contains more than 2 CloudFront function associations for a cache behavior."));
@@ -409,7 +409,7 @@ Check CheckFunctionAssociations(const Json& behavior) {
 
 Check CheckTrustedSigners(const Json& behavior) {
   const Json& signers = Member(behavior, "TrustedSigners");
-  const Json accounts = ItemsOf(signers);
+  const Json& accounts = ItemsOf(signers);
   if (accounts.size() > kMaxTrustedSigners) {
     return Fail(errors::TooManyTrustedSigners("Your request contains more than 5 trusted signers for a cache behavior."));
   }
@@ -544,7 +544,7 @@ Check CheckViewerCertificate(const Json& config) {
 
 Check CheckGeoRestriction(const Json& config) {
   const Json& geo = Member(Member(config, "Restrictions"), "GeoRestriction");
-  const Json locations = ItemsOf(geo);
+  const Json& locations = ItemsOf(geo);
   const bool none = Text(geo, "RestrictionType") == "none";
   if (none != locations.empty()) {
     return Fail(errors::InvalidGeoRestrictionParameter(
