@@ -95,7 +95,7 @@ StoreResult<std::optional<StoredVersion>> RecordTable::FindVersion(std::string_v
                                                                    std::string_view id) {
   auto query = statements_.Prepare(
       "SELECT etag, created_ms, sequence, links, parent FROM records WHERE account = ?1 AND kind = ?2 AND id = ?3");
-  query.Bind(account).Bind(kind).Bind(id);
+  query.BindBorrowed(account).BindBorrowed(kind).BindBorrowed(id);
   auto step = query.Step();
   if (Failed(step)) return TakeError(step);
   if (!std::get<bool>(step)) return std::optional<StoredVersion>();
@@ -269,11 +269,13 @@ Status RecordTable::Insert(const Record& record) {
   {
     static const std::string sql = "INSERT INTO records (" + std::string(kRecordColumns) +
                                    ", links) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    const std::string links = LinksOf(record);
     auto query = statements_.Prepare(sql);
-    query.Bind(record.account).Bind(record.kind).Bind(record.id).Bind(record.parent);
-    query.Bind(record.etag).Bind(record.document).Bind(record.metadata);
+    // The record and links outlive the query: bound in place, not copied.
+    query.BindBorrowed(record.account).BindBorrowed(record.kind).BindBorrowed(record.id).BindBorrowed(record.parent);
+    query.BindBorrowed(record.etag).BindBorrowed(record.document).BindBorrowed(record.metadata);
     query.Bind(record.created_ms).Bind(record.modified_ms).Bind(record.settles_at_ms);
-    query.Bind(record.sequence).Bind(LinksOf(record));
+    query.Bind(record.sequence).BindBorrowed(links);
     if (auto error = query.Run()) return error;
   }
   return WriteKeysAndReferences(record);
@@ -290,10 +292,11 @@ Status RecordTable::Update(const Record& record, const StoredVersion& stored) {
                       "settles_at_ms = ?8, links = ?9 WHERE account = ?1 AND kind = ?2 AND id = ?3"
                     : "UPDATE records SET etag = ?4, document = ?5, metadata = ?6, modified_ms = ?7, "
                       "settles_at_ms = ?8, links = ?9, parent = ?10 WHERE account = ?1 AND kind = ?2 AND id = ?3");
-    query.Bind(record.account).Bind(record.kind).Bind(record.id);
-    query.Bind(record.etag).Bind(record.document).Bind(record.metadata);
-    query.Bind(record.modified_ms).Bind(record.settles_at_ms).Bind(links);
-    if (!same_parent) query.Bind(record.parent);
+    // The record and links outlive the query: bound in place, not copied.
+    query.BindBorrowed(record.account).BindBorrowed(record.kind).BindBorrowed(record.id);
+    query.BindBorrowed(record.etag).BindBorrowed(record.document).BindBorrowed(record.metadata);
+    query.Bind(record.modified_ms).Bind(record.settles_at_ms).BindBorrowed(links);
+    if (!same_parent) query.BindBorrowed(record.parent);
     if (auto error = query.Run()) return error;
   }
   // Most updates keep their keys and references (the same caller reference,

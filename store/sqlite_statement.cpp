@@ -40,17 +40,21 @@ void Query::KeepBindError(int rc) {
   }
 }
 
-// SQLITE_TRANSIENT copies the value: callers may bind temporaries.
-Query& Query::Bind(std::string_view text) {
+Query& Query::BindText(std::string_view text, sqlite3_destructor_type lifetime) {
   if (statement_ == nullptr || error_) return *this;
   if (text.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
     error_ = StoreError{StoreErrorKind::kIo, {}, {}, "binding a parameter: value too large"};
     return *this;
   }
-  KeepBindError(sqlite3_bind_text(statement_, next_parameter_++, text.data(),
-                                  static_cast<int>(text.size()), SQLITE_TRANSIENT));
+  KeepBindError(sqlite3_bind_text(statement_, next_parameter_++, text.data(), static_cast<int>(text.size()), lifetime));
   return *this;
 }
+
+// SQLITE_TRANSIENT copies the value: callers may bind temporaries.
+Query& Query::Bind(std::string_view text) { return BindText(text, SQLITE_TRANSIENT); }
+
+// SQLITE_STATIC: read in place until the statement is reset (~Query).
+Query& Query::BindBorrowed(std::string_view text) { return BindText(text, SQLITE_STATIC); }
 
 Query& Query::Bind(std::int64_t number) {
   if (statement_ == nullptr || error_) return *this;

@@ -64,7 +64,11 @@ class Query {
   Query& operator=(const Query&) = delete;
   ~Query();
 
+  // SQLite copies the text: it may be a temporary.
   Query& Bind(std::string_view text);
+  // SQLite reads the text where it is, without a copy: it must stay there,
+  // unchanged, until this Query is destroyed (which resets the statement).
+  Query& BindBorrowed(std::string_view text);
   Query& Bind(std::int64_t number);
 
   // true: a row is available; false: done.
@@ -82,6 +86,7 @@ class Query {
 
  private:
   void KeepBindError(int rc);
+  Query& BindText(std::string_view text, sqlite3_destructor_type lifetime);
 
   sqlite3_stmt* statement_ = nullptr;
   std::optional<StoreError> error_;
