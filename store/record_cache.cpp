@@ -36,15 +36,16 @@ std::uint64_t NextGeneration() {
 
 RecordCache::RecordCache() : generation_(NextGeneration()) {}
 
-void RecordCache::Apply(std::vector<CacheChange> changes) {
+void RecordCache::Apply(std::vector<CacheChange> changes, std::int64_t source_changes) {
   std::unique_lock lock(mutex_);
   struct MoveGenerationOn {
     std::atomic<std::uint64_t>& generation;
     ~MoveGenerationOn() { generation = NextGeneration(); }
   } after_changes{generation_};
+  source_changes_ = source_changes;
   for (auto& change : changes) {
     if (auto* put = std::get_if<PutRecord>(&change)) {
-      Put(std::move(put->record));
+      Put(std::move(*put));
     } else if (const auto* erase = std::get_if<EraseRecord>(&change)) {
       Erase(erase->account, erase->kind, erase->id);
     } else if (const auto* clear = std::get_if<ClearRecords>(&change)) {
@@ -64,6 +65,27 @@ std::shared_ptr<const Record> RecordCache::Find(std::string_view account, std::s
   if (records == nullptr) return nullptr;
   const auto found = records->by_id.find(id);
   return found == records->by_id.end() ? nullptr : found->second;
+}
+
+std::optional<StoredVersion> RecordCache::FindVersion(std::string_view account, std::string_view kind,
+                                                     std::string_view id) const {
+  std::shared_lock lock(mutex_);
+  const KindRecords* records = FindKind(account, kind);
+  if (records == nullptr) return std::nullopt;
+  const auto found = records->by_id.find(id);
+  if (found == records->by_id.end()) return std::nullopt;
+  const auto& cached = static_cast<const CachedRecord&>(*found->second);
+  if (!cached.links) return std::nullopt;
+  StoredVersion stored;
+  stored.record.account = cached.account;
+  stored.record.kind = cached.kind;
+  stored.record.id = cached.id;
+  stored.record.parent = cached.parent;
+  stored.record.etag = cached.etag;
+  stored.record.created_ms = cached.created_ms;
+  stored.record.sequence = cached.sequence;
+  stored.links = cached.links;
+  return stored;
 }
 
 ListPage RecordCache::List(const ListQuery& query) const {
@@ -152,7 +174,10 @@ std::vector<std::shared_ptr<const Record>> RecordCache::All() const {
   return all;
 }
 
-void RecordCache::Put(Record record) {
+void RecordCache::Put(PutRecord put) {
+  Record& record = put.record;
+  std::optional<std::string> links;
+  if (put.with_links) links = LinksOf(record);
   record.unique_keys.clear();
   record.unique_keys.shrink_to_fit();
   record.references.clear();
@@ -162,7 +187,7 @@ void RecordCache::Put(Record record) {
   // record depend on how the record was made.
   record.document.shrink_to_fit();
   record.metadata.shrink_to_fit();
-  auto stored = std::make_shared<const Record>(std::move(record));
+  std::shared_ptr<const Record> stored = std::make_shared<const CachedRecord>(CachedRecord{std::move(record), std::move(links)});
   KindRecords& records = accounts_[stored->account][stored->kind];
   auto [slot, inserted] = records.by_id.try_emplace(stored->id, stored);
   if (!inserted) {

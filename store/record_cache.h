@@ -28,14 +28,18 @@
 #include <variant>
 #include <vector>
 
+#include "store/record_table.h"
 #include "store/store.h"
 
 namespace cfl::store::detail {
 
 // Adds the record or replaces the one with its (account, kind, id). Its
-// unique_keys and references are dropped.
+// unique_keys and references are dropped; with_links says they are the ones
+// the database holds for it (the record was just written with them), so the
+// cache keeps them as their LinksOf text for FindVersion.
 struct PutRecord {
   Record record;
+  bool with_links = false;
 };
 struct EraseRecord {
   std::string account;
@@ -55,8 +59,20 @@ class RecordCache {
   RecordCache& operator=(const RecordCache&) = delete;
 
   // Applies the changes in order, all under one exclusive lock, and moves
-  // the generation on.
-  void Apply(std::vector<CacheChange> changes);
+  // the generation on. source_changes: the database connection's change
+  // count (sqlite3_total_changes64) once the changes are committed; -1 when
+  // unknown.
+  void Apply(std::vector<CacheChange> changes, std::int64_t source_changes = -1);
+
+  // The source_changes of the last Apply: while the connection's change
+  // count still equals it, the database holds exactly what the cache does.
+  std::int64_t SourceChanges() const { return source_changes_.load(); }
+
+  // What a replace checks of the stored record, as RecordTable::FindVersion
+  // reads it, from memory; nullopt when the record is not here or was put
+  // without its links (loaded from the file, settled, renewed).
+  std::optional<StoredVersion> FindVersion(std::string_view account, std::string_view kind,
+                                           std::string_view id) const;
 
   // Store::Generation: changed by every Apply, under its lock and after its
   // changes, so a reader that reads it and then the cache saw that
@@ -102,13 +118,19 @@ class RecordCache {
   };
   using AccountRecords = TextMap<KindRecords>;  // by kind
 
+  // Every record the cache holds is one of these.
+  struct CachedRecord : Record {
+    std::optional<std::string> links;  // LinksOf the record as stored, when known
+  };
+
   const KindRecords* FindKind(std::string_view account, std::string_view kind) const;
-  void Put(Record record);
+  void Put(PutRecord put);
   void Erase(std::string_view account, std::string_view kind, std::string_view id);
   static void Unindex(KindRecords& records, const Record& record);
 
   mutable std::shared_mutex mutex_;
   std::atomic<std::uint64_t> generation_;
+  std::atomic<std::int64_t> source_changes_{-1};
   TextMap<AccountRecords> accounts_;
 };
 

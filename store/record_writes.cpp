@@ -54,14 +54,14 @@ StoreResult<Record> RecordWrites::Insert(InsertStep step, std::vector<CacheChang
   if (Failed(sequence)) return TakeError(sequence);
   record.sequence = std::get<std::int64_t>(sequence);
   if (auto error = records_.Insert(record)) return *error;
-  changes.push_back(PutRecord{record});
+  changes.push_back(PutRecord{record, true});
   return record;
 }
 
 StoreResult<Record> RecordWrites::Replace(ReplaceStep step, std::vector<CacheChange>& changes) {
   Record next = Normalized(std::move(step.next));
   const ReplaceRules& rules = step.rules;
-  auto stored = records_.FindVersion(next.account, next.kind, next.id);
+  auto stored = FindVersion(next.account, next.kind, next.id);
   if (Failed(stored)) return TakeError(stored);
   const auto& found = std::get<std::optional<StoredVersion>>(stored);
   if (!found) return NotFound(next.account, next.kind, next.id);
@@ -80,9 +80,17 @@ StoreResult<Record> RecordWrites::Replace(ReplaceStep step, std::vector<CacheCha
   next.created_ms = current.created_ms;
   next.sequence = current.sequence;
   if (auto error = records_.Update(next, *found)) return *error;
-  changes.push_back(PutRecord{next});
+  changes.push_back(PutRecord{next, true});
   if (auto error = RenewDependents(next, rules, changes)) return *error;
   return next;
+}
+
+StoreResult<std::optional<StoredVersion>> RecordWrites::FindVersion(std::string_view account, std::string_view kind,
+                                                                    std::string_view id) {
+  if (cache_.SourceChanges() == sqlite3_total_changes64(statements_.db())) {
+    if (auto cached = cache_.FindVersion(account, kind, id)) return cached;
+  }
+  return records_.FindVersion(account, kind, id);
 }
 
 StoreResult<Record> RecordWrites::SetMetadata(SetMetadataStep step, std::vector<CacheChange>& changes) {

@@ -22,7 +22,10 @@ namespace cfl::store::detail {
 
 class RecordWrites {
  public:
-  RecordWrites(StatementCache& statements, RecordTable& records) : statements_(statements), records_(records) {}
+  // cache: the store's, read (never changed) to find a stored version
+  // without a query while the database still holds what the cache does.
+  RecordWrites(StatementCache& statements, RecordTable& records, const RecordCache& cache)
+      : statements_(statements), records_(records), cache_(cache) {}
 
   // The steps of Store::Transact (store.h). Each returns the record as the
   // step leaves it, with its keys and references (a delete: the record as it
@@ -48,6 +51,11 @@ class RecordWrites {
 
  private:
   StoreResult<Record> FindExisting(std::string_view account, std::string_view kind, std::string_view id);
+  // RecordTable::FindVersion, from the cache when no write of this
+  // transaction (nor a rolled-back one since the last commit) changed
+  // anything yet: a replace, every update's one write, skips a query.
+  StoreResult<std::optional<StoredVersion>> FindVersion(std::string_view account, std::string_view kind,
+                                                        std::string_view id);
   Status CheckKeysAvailable(const Record& record);
   Status CheckIdAvailable(const Record& record);
   Status CheckReferencesExist(const Record& record, const std::vector<std::string>& required);
@@ -65,6 +73,7 @@ class RecordWrites {
 
   StatementCache& statements_;
   RecordTable& records_;
+  const RecordCache& cache_;
 };
 
 }  // namespace cfl::store::detail

@@ -59,7 +59,7 @@ class SqliteStore final : public Store {
     for (auto& record : std::get<std::vector<Record>>(rows)) {
       changes.push_back(detail::PutRecord{std::move(record)});
     }
-    cache_.Apply(std::move(changes));
+    cache_.Apply(std::move(changes));  // loaded rows come without their links: the cache never answers for them
     return std::nullopt;
   }
 
@@ -205,8 +205,8 @@ class SqliteStore final : public Store {
   detail::Connection connection_;
   detail::StatementCache statements_;  // declared after connection_: finalised before it closes
   RecordTable records_;
-  detail::RecordWrites writes_{statements_, records_};
-  detail::RecordCache cache_;
+  detail::RecordCache cache_;  // declared before writes_, which reads it
+  detail::RecordWrites writes_{statements_, records_, cache_};
   detail::GroupCommit group_commit_{
       [this](std::span<detail::BatchedWrite* const> batch) {
         std::lock_guard lock(connection_mutex_);

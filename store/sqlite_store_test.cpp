@@ -480,6 +480,32 @@ TEST_CASE("a file database keeps its data across reopening") {
   CHECK(Inserted(store, MakeRecord("E3")).sequence > inserted.sequence + 1);
 }
 
+TEST_CASE("after reopening, replaces keep, free and take keys as the rows say") {
+  // The cache of a reopened store holds no keys: a replace must learn them
+  // from the rows, or dropping the only key would look like no change.
+  TempDatabase database;
+  {
+    auto opened = OpenSqliteStore(database.path);
+    Inserted(*Ok(opened), MakeRecord("E1", {"alias:a"}));
+  }
+  auto reopened = OpenSqliteStore(database.path);
+  Store& store = *Ok(reopened);
+  Inserted(store, MakeRecord("E7"));  // a write first: the cache is then as current as the rows
+  Record next = MakeRecord("E1");
+  next.etag = "E2";
+  Ok(store.Replace(next, {.expected_etag = "E1"}));
+  Inserted(store, MakeRecord("E5", {"alias:a"}));  // freed by the replace
+  next.etag = "E3";
+  next.unique_keys = {"alias:a"};
+  const auto taken = Err(store.Replace(next, {.expected_etag = "E2"}));
+  CHECK(taken.kind == StoreErrorKind::kAlreadyExists);
+  CHECK(taken.conflicting_id == "E5");
+  next.unique_keys = {"alias:b"};
+  Ok(store.Replace(next, {.expected_etag = "E2"}));
+  CHECK(Exported(store, "distribution", "E1")->unique_keys == std::vector<std::string>{"alias:b"});
+  CHECK(Err(store.Insert(MakeRecord("E6", {"alias:b"}))).conflicting_id == "E1");
+}
+
 TEST_CASE("a database file is used by one open store at a time") {
   TempDatabase database;
   {

@@ -44,7 +44,7 @@ void RunWriteBatch(StatementCache& statements, RecordCache& cache,
     }
     if (auto error = std::get<Transaction>(transaction).Commit()) return FailAll(writes, *error);
     writes[0]->outcome = std::nullopt;
-    cache.Apply(std::move(std::get<std::vector<CacheChange>>(applied)));
+    cache.Apply(std::move(std::get<std::vector<CacheChange>>(applied)), sqlite3_total_changes64(statements.db()));
     return;
   }
 
@@ -65,7 +65,7 @@ void RunWriteBatch(StatementCache& statements, RecordCache& cache,
   }
   // On failure Transaction's destructor rolls back whatever is left open.
   if (auto error = std::get<Transaction>(transaction).Commit()) return FailAll(writes, *error);
-  cache.Apply(std::move(changes));
+  cache.Apply(std::move(changes), sqlite3_total_changes64(statements.db()));
 }
 
 }  // namespace cfl::store::detail

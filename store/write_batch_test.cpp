@@ -37,7 +37,7 @@ struct BatchFixture {
     REQUIRE_FALSE(MigrateToCurrentSchema(db));
     statements = std::make_unique<StatementCache>(db);
     table = std::make_unique<RecordTable>(*statements);
-    writes = std::make_unique<RecordWrites>(*statements, *table);
+    writes = std::make_unique<RecordWrites>(*statements, *table, cache);
     batch.reserve(128);
   }
 
@@ -273,6 +273,88 @@ TEST_CASE("batch: a failed BEGIN fails every write and runs none") {
   CHECK(KindOf(fixture.batch.back()) == StoreErrorKind::kIo);
   CHECK_FALSE(ran);
   REQUIRE_FALSE(fixture.statements->Execute("ROLLBACK"));
+}
+
+}  // namespace cfl::store::detail
+
+namespace cfl::store::detail {
+namespace {
+
+void CheckSameVersion(const std::optional<StoredVersion>& cached, const std::optional<StoredVersion>& row) {
+  REQUIRE(cached);
+  REQUIRE(row);
+  CHECK(cached->record.etag == row->record.etag);
+  CHECK(cached->record.parent == row->record.parent);
+  CHECK(cached->record.created_ms == row->record.created_ms);
+  CHECK(cached->record.sequence == row->record.sequence);
+  CHECK(cached->links == row->links);
+}
+
+std::optional<StoredVersion> RowVersion(BatchFixture& fixture, const std::string& id) {
+  auto found = fixture.table->FindVersion(kAccount, "distribution", id);
+  REQUIRE_FALSE(Failed(found));
+  return std::get<std::optional<StoredVersion>>(found);
+}
+
+}  // namespace
+
+TEST_CASE("batch: the cache answers a stored version as the row has it, only while the database holds what it does") {
+  BatchFixture fixture;
+  sqlite3* db = fixture.statements->db();
+  fixture.Seed(MakeRecord("E1", {"caller:1", "alias:a"}, {"origin-access-identity:O1"}));
+  CHECK(fixture.cache.SourceChanges() == sqlite3_total_changes64(db));
+  CheckSameVersion(fixture.cache.FindVersion(kAccount, "distribution", "E1"), RowVersion(fixture, "E1"));
+
+  // A replace that changes keys, references, parent and version.
+  Record next = MakeRecord("E1", {"caller:1", "alias:b"});
+  next.etag = "E2";
+  next.parent = "P1";
+  fixture.Add([next](RecordWrites& w, std::vector<CacheChange>& c) { return w.Replace({next, {.expected_etag = "E1"}}, c); });
+  fixture.Run();
+  CHECK(fixture.cache.SourceChanges() == sqlite3_total_changes64(db));
+  CheckSameVersion(fixture.cache.FindVersion(kAccount, "distribution", "E1"), RowVersion(fixture, "E1"));
+  CHECK(fixture.cache.FindVersion(kAccount, "distribution", "E1")->record.etag == "E2");
+
+  // Runs one write alone and says how it went.
+  const auto run_alone = [&fixture](BatchedWrite& write) {
+    std::vector<BatchedWrite*> alone{&write};
+    RunWriteBatch(*fixture.statements, fixture.cache, alone);
+    const auto outcome = write.outcome;
+    fixture.batch.clear();
+    return outcome;
+  };
+  // A refused write changes nothing: the cache still holds what the database does.
+  const auto refused = run_alone(fixture.Add(
+      [next](RecordWrites& w, std::vector<CacheChange>& c) { return w.Replace({next, {.expected_etag = "E1"}}, c); }));
+  REQUIRE(refused);
+  CHECK(refused->kind == StoreErrorKind::kVersionMismatch);
+  CHECK(fixture.cache.SourceChanges() == sqlite3_total_changes64(db));
+
+  // A change the cache did not see (here a row written behind its back):
+  // the change count moves on, and the cache no longer answers for the rows.
+  REQUIRE(sqlite3_exec(db, "UPDATE records SET etag = 'E9' WHERE id = 'E1'", nullptr, nullptr, nullptr) == SQLITE_OK);
+  CHECK(fixture.cache.SourceChanges() != sqlite3_total_changes64(db));
+  Record after = MakeRecord("E1", {"caller:1"});
+  after.etag = "E3";
+  // The cache says E2; the row says E9, and the row decides.
+  const auto stale = run_alone(fixture.Add(
+      [after](RecordWrites& w, std::vector<CacheChange>& c) { return w.Replace({after, {.expected_etag = "E2"}}, c); }));
+  REQUIRE(stale);
+  CHECK(stale->kind == StoreErrorKind::kVersionMismatch);
+  CHECK(RowVersion(fixture, "E1")->record.etag == "E9");
+}
+
+TEST_CASE("batch: a record put without its links (loaded, settled, renewed) is not answered from the cache") {
+  RecordCache cache;
+  cache.Apply({PutRecord{MakeRecord("E1", {"caller:1"})}}, 7);
+  CHECK(cache.SourceChanges() == 7);
+  CHECK(cache.Find(kAccount, "distribution", "E1"));
+  CHECK_FALSE(cache.FindVersion(kAccount, "distribution", "E1"));
+  CHECK_FALSE(cache.FindVersion(kAccount, "distribution", "E2"));
+  cache.Apply({PutRecord{MakeRecord("E1", {"caller:1"}), true}});
+  CHECK(cache.SourceChanges() == -1);  // unknown: matches no connection's count
+  REQUIRE(cache.FindVersion(kAccount, "distribution", "E1"));
+  CHECK(cache.FindVersion(kAccount, "distribution", "E1")->links == LinksOf(MakeRecord("E1", {"caller:1"})));
 }
 
 }  // namespace cfl::store::detail
