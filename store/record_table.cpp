@@ -287,11 +287,12 @@ Status RecordTable::Update(const Record& record, const StoredVersion& stored) {
     // A parent in SET rewrites the row's records_by_parent entry, even to the
     // same value: a record that keeps its parent (every update) leaves it out.
     const bool same_parent = record.parent == stored.record.parent;
-    auto query = statements_.Prepare(
-        same_parent ? "UPDATE records SET etag = ?4, document = ?5, metadata = ?6, modified_ms = ?7, "
-                      "settles_at_ms = ?8, links = ?9 WHERE account = ?1 AND kind = ?2 AND id = ?3"
-                    : "UPDATE records SET etag = ?4, document = ?5, metadata = ?6, modified_ms = ?7, "
-                      "settles_at_ms = ?8, links = ?9, parent = ?10 WHERE account = ?1 AND kind = ?2 AND id = ?3");
+    static const std::string kSet =
+        "UPDATE records SET etag = ?4, document = ?5, metadata = ?6, modified_ms = ?7, settles_at_ms = ?8, links = ?9";
+    static const std::string kWhere = " WHERE account = ?1 AND kind = ?2 AND id = ?3";
+    static const std::string kKeepParent = kSet + kWhere;
+    static const std::string kMoveParent = kSet + ", parent = ?10" + kWhere;
+    auto query = statements_.Prepare(same_parent ? kKeepParent : kMoveParent);
     // The record and links outlive the query: bound in place, not copied.
     query.BindBorrowed(record.account).BindBorrowed(record.kind).BindBorrowed(record.id);
     query.BindBorrowed(record.etag).BindBorrowed(record.document).BindBorrowed(record.metadata);
