@@ -255,13 +255,14 @@ Result<store::ReplaceStep, ApiError> NextVersion(RequestContext& ctx, const Fami
   if (!built) return Fail(std::move(built).error());
   store::ReplaceStep step{std::move(built).value()};
   step.next.id = current.id();
-  step.next.metadata = current.record.metadata;
   if (family.settle_delay_ms || family.derive_metadata) {
     Json metadata = *ParsedMetadata(current.record.metadata);
     // Viewers keep the deployed config until this one deploys.
     if (family.settle_delay_ms) KeepDeployedConfig(family, current.record, step.next, ctx.now_ms, metadata);
     if (auto derived = DeriveMetadata(ctx, family, config, metadata); !derived) return Fail(std::move(derived).error());
-    if (metadata.is_object()) step.next.metadata = DumpMetadata(std::move(metadata));
+    step.next.metadata = metadata.is_object() ? DumpMetadata(std::move(metadata)) : current.record.metadata;
+  } else {
+    step.next.metadata = current.record.metadata;
   }
   // The version the caller read: a writer in between makes this a 412.
   if (family.versioning != Versioning::kNone) step.rules.expected_etag = current.etag();
