@@ -8,8 +8,10 @@
 //
 // Records are kept without unique_keys and references (Get and List leave
 // them out; see store.h), so the cache costs about the records' documents and
-// metadata. Each record is an immutable shared_ptr: a reader copies the pointer
-// under the lock and the record after it.
+// metadata; a record written through an insert or a replace keeps them as
+// one short text (its links), for the next replace's FindVersion. Each record
+// is an immutable shared_ptr: a reader copies the pointer under the lock and
+// the record after it.
 //
 // Thread safety: every method may be called from any thread. Apply takes the
 // lock exclusively and applies its whole list at once, so readers see a batch
