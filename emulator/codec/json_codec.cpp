@@ -147,9 +147,9 @@ Json ToWireJson(const Json& value, ShapeId shape_id) {
       if (!value.is_object()) return object;
       for (const auto& member : shape.members) {
         if (member.location != Location::kBody) continue;
-        const auto it = value.find(member.name);
-        if (it == value.end() || it->is_null()) continue;
-        object[std::string(member.wire_name)] = ToWireJson(*it, member.shape);
+        const Json* found = FindJsonMember(value, member.name);
+        if (found == nullptr || found->is_null()) continue;
+        object[std::string(member.wire_name)] = ToWireJson(*found, member.shape);
       }
       return object;
     }

@@ -311,20 +311,21 @@ bool HasHeader(const HttpResponseParts& response, std::string_view name) {
 
 void EncodeHeaders(const ShapeDef& shape, const Json& output, HttpResponseParts& response) {
   for (const auto& member : shape.members) {
-    const auto it = output.find(member.name);
-    if (it == output.end() || it->is_null()) continue;
+    const Json* found = FindJsonMember(output, member.name);
+    if (found == nullptr || found->is_null()) continue;
+    const Json& value = *found;
     if (member.location == Location::kHeader) {
-      response.headers.emplace_back(std::string(member.wire_name), HeaderText(*it, member));
+      response.headers.emplace_back(std::string(member.wire_name), HeaderText(value, member));
       if (const auto usual = UsualSpelling(member.wire_name); !usual.empty() && !HasHeader(response, usual)) {
         response.headers.emplace_back(std::string(usual), response.headers.back().second);
       }
-    } else if (member.location == Location::kHeaders && it->is_object()) {
-      for (const auto& [suffix, value] : it->items()) {
+    } else if (member.location == Location::kHeaders && value.is_object()) {
+      for (const auto& [suffix, text] : value.items()) {
         response.headers.emplace_back(std::string(member.wire_name) + suffix,
-                                      value.is_string() ? value.get<std::string>() : value.dump());
+                                      text.is_string() ? text.get<std::string>() : text.dump());
       }
-    } else if (member.location == Location::kStatusCode && it->is_number_integer()) {
-      response.status = it->get<int>();
+    } else if (member.location == Location::kStatusCode && value.is_number_integer()) {
+      response.status = value.get<int>();
     }
   }
 }
@@ -337,8 +338,8 @@ void SetContentType(HttpResponseParts& response, std::string_view type) {
 bool SetsBodyMember(const ShapeDef& shape, const Json& output) {
   for (const auto& member : shape.members) {
     if (member.location != Location::kBody) continue;
-    const auto it = output.find(member.name);
-    if (it != output.end() && !it->is_null()) return true;
+    const Json* found = FindJsonMember(output, member.name);
+    if (found != nullptr && !found->is_null()) return true;
   }
   return false;
 }

@@ -73,12 +73,12 @@ class Validator {
   void VisitStructure(const Json& object, const ShapeDef& shape) {
     for (const auto& member : shape.members) {
       if (path_.empty() && !valid_member_.empty() && member.name == valid_member_) continue;
-      const auto it = object.find(member.name);
+      const Json* found = FindJsonMember(object, member.name);
       path_.push_back({member.name});
-      if (it == object.end() || it->is_null()) {
+      if (found == nullptr || found->is_null()) {
         if (member.required) Report(nullptr, "Member must not be null");
       } else {
-        Visit(*it, member.shape);
+        Visit(*found, member.shape);
       }
       path_.pop_back();
     }

@@ -301,9 +301,9 @@ void EncodeChildren(std::string& out, const Json& value, const ShapeDef& shape) 
     if (!value.is_object()) return;
     for (const auto& member : shape.members) {
       if (member.location != Location::kBody || member.Has(kXmlAttribute)) continue;
-      const auto it = value.find(member.name);
-      if (it == value.end() || it->is_null()) continue;
-      EncodeValue(out, *it, member.wire_name, member.shape, &member);
+      const Json* found = FindJsonMember(value, member.name);
+      if (found == nullptr || found->is_null()) continue;
+      EncodeValue(out, *found, member.wire_name, member.shape, &member);
     }
   } else if (shape.type == ShapeType::kList) {
     if (!value.is_array()) return;
@@ -335,12 +335,12 @@ void OpenElement(std::string& out, const Json& value, std::string_view name, con
   if (shape.Has(kHasXmlAttributes) && value.is_object()) {
     for (const auto& attribute : shape.members) {
       if (!attribute.Has(kXmlAttribute)) continue;
-      const auto it = value.find(attribute.name);
-      if (it == value.end() || it->is_null()) continue;
+      const Json* found = FindJsonMember(value, attribute.name);
+      if (found == nullptr || found->is_null()) continue;
       out += ' ';
       out += attribute.wire_name;
       out += "=\"";
-      EncodeScalarText(out, *it, Shape(attribute.shape));
+      EncodeScalarText(out, *found, Shape(attribute.shape));
       out += '"';
     }
   }

@@ -83,6 +83,18 @@ class JsonObject : public std::map<Key, Value, JsonKeyLess, Allocator> {
 
 using Json = nlohmann::basic_json<JsonObject>;
 
+// The member `key` of `object`; null when object is not an object or has no
+// such member. One map search and no iterators: Json::find builds and compares
+// nlohmann's iterators around the search, which cost as much as the search
+// itself for the few members of a config object, looked up hundreds of times
+// per request.
+inline const Json* FindJsonMember(const Json& object, std::string_view key) noexcept {
+  const auto* members = object.get_ptr<const Json::object_t*>();
+  if (members == nullptr) return nullptr;
+  const auto found = members->find(key);
+  return found == members->end() ? nullptr : &found->second;
+}
+
 // Values nested deeper than this below the one being freed are freed
 // nlohmann's way: ~300 bytes of stack per level, far from a worker's 8 MB.
 inline constexpr int kMaxRecursiveFreeDepth = 64;

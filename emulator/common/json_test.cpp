@@ -9,6 +9,20 @@
 namespace cfl {
 namespace {
 
+TEST_CASE("FindJsonMember finds a member of an object and nothing in anything else") {
+  const Json object = {{"Origins", 1}, {"OriginPath", nullptr}, {"Comment", "text"}};
+  REQUIRE(FindJsonMember(object, "Origins") != nullptr);
+  CHECK(*FindJsonMember(object, "Origins") == 1);
+  CHECK(&*FindJsonMember(object, "Comment") == &object.at("Comment"));
+  REQUIRE(FindJsonMember(object, "OriginPath") != nullptr);  // a null member is still a member
+  CHECK(FindJsonMember(object, "OriginPath")->is_null());
+  CHECK(FindJsonMember(object, "Origin") == nullptr);  // a prefix of a member, not that member
+  CHECK(FindJsonMember(object, "") == nullptr);
+  for (const Json& other : {Json(), Json::array({"Origins"}), Json("Origins"), Json(1), Json::object()}) {
+    CHECK(FindJsonMember(other, "Origins") == nullptr);
+  }
+}
+
 TEST_CASE("JsonKeyLess orders keys as std::less<> does") {
   // Prefixes, lengths around the eight-byte words, bytes past ASCII (compared
   // as unsigned), and a difference in each position of a word.

@@ -56,22 +56,20 @@ std::string DeployStatus(const RequestContext& ctx, const Resource& resource) {
 }
 
 std::string StringMember(const Json& input, std::string_view name) {
-  const auto it = input.find(name);
-  return it != input.end() && it->is_string() ? it->get<std::string>() : std::string();
+  const Json* member = FindJsonMember(input, name);
+  return member != nullptr && member->is_string() ? member->get_ref<const std::string&>() : std::string();
 }
 
 const Json& ItemsOf(const Json& list) {
   static const Json kEmpty = Json::array();
-  if (!list.is_object()) return kEmpty;
-  const auto items = list.find("Items");
-  return items != list.end() && items->is_array() ? *items : kEmpty;
+  const Json* items = FindJsonMember(list, "Items");
+  return items != nullptr && items->is_array() ? *items : kEmpty;
 }
 
 const Json& MemberOf(const Json& object, std::string_view name) {
   static const Json kNull;
-  if (!object.is_object()) return kNull;
-  const auto member = object.find(name);
-  return member == object.end() ? kNull : *member;
+  const Json* member = FindJsonMember(object, name);
+  return member == nullptr ? kNull : *member;
 }
 
 Json Resource::ConfigForAnswer() const {

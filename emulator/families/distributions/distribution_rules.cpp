@@ -35,26 +35,29 @@ constexpr std::int64_t kMaxOriginTimeout = 120;       // read and keep-alive, se
 
 using Check = Result<Ok, ApiError>;
 
-std::string Text(const Json& object, std::string_view member) {
-  const auto it = object.find(member);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+// The member's text, or "" when it is absent or not a string. The reference
+// lives as long as object's member does.
+const std::string& Text(const Json& object, std::string_view member) {
+  static const std::string kEmpty;
+  const Json* found = FindJsonMember(object, member);
+  return found != nullptr && found->is_string() ? found->get_ref<const std::string&>() : kEmpty;
 }
 
 std::optional<std::int64_t> Integer(const Json& object, std::string_view member) {
-  const auto it = object.find(member);
-  if (it == object.end() || !it->is_number()) return std::nullopt;
-  return it->get<std::int64_t>();
+  const Json* found = FindJsonMember(object, member);
+  if (found == nullptr || !found->is_number()) return std::nullopt;
+  return found->get<std::int64_t>();
 }
 
 const Json& Member(const Json& object, std::string_view member) {
   static const Json kNull;
-  const auto it = object.find(member);
-  return it == object.end() ? kNull : *it;
+  const Json* found = FindJsonMember(object, member);
+  return found == nullptr ? kNull : *found;
 }
 
 bool IsTrue(const Json& object, std::string_view member) {
-  const auto it = object.find(member);
-  return it != object.end() && it->is_boolean() && it->get<bool>();
+  const Json* found = FindJsonMember(object, member);
+  return found != nullptr && found->is_boolean() && found->get<bool>();
 }
 
 std::set<std::string> StringSet(const Json& items) {
