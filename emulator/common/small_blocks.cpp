@@ -17,6 +17,12 @@ struct FreeBlock {
   FreeBlock* next;
 };
 
+enum class CacheState : std::uint8_t {
+  kUnarmed,  // nothing kept yet: ThreadExit is not registered for this thread
+  kOpen,     // ThreadExit will flush this cache
+  kClosed,   // flushed at the thread's exit: keep nothing more
+};
+
 // Trivially destructible, so it stays usable until the thread is gone: a
 // delete that runs after the thread's exit flush (another thread_local's
 // destructor) finds it closed and frees the block.
@@ -24,8 +30,7 @@ struct Cache {
   FreeBlock* heads[kSizes + 1];  // by size index: blocks of index * kGranule bytes
   std::uint32_t counts[kSizes + 1];
   std::size_t bytes;
-  bool exit_armed;  // ThreadExit will flush this cache
-  bool closed;      // flushed at the thread's exit: keep nothing more
+  CacheState state;
 };
 constinit thread_local Cache cache{};
 
@@ -40,7 +45,7 @@ struct ThreadExit {
       cache.counts[index] = 0;
     }
     cache.bytes = 0;
-    cache.closed = true;
+    cache.state = CacheState::kClosed;
   }
   void Arm() {}  // a call constructs it on this thread and registers the destructor
 };
@@ -58,19 +63,27 @@ void* Allocate(std::size_t bytes) {
   }
 }
 
-// Keeps block, of at least index * kGranule usable bytes; false if the cache is full.
-bool Keep(void* block, std::size_t index) {
-  const std::size_t bytes = index * kGranule;
-  if (cache.closed || cache.counts[index] >= kMaxBlocksPerSize || cache.bytes + bytes > kMaxBytes) return false;
-  if (!cache.exit_armed) {
-    cache.exit_armed = true;
-    thread_exit.Arm();
-  }
+bool Keep(void* block, std::size_t index);
+
+// A thread's first kept block: registers the exit flush first. Out of line,
+// so that every later delete, on the path below, saves no registers for it.
+[[gnu::noinline]] bool ArmAndKeep(void* block, std::size_t index) {
+  cache.state = CacheState::kOpen;
+  thread_exit.Arm();
+  return Keep(block, index);
+}
+
+// Keeps block, of at least index * kGranule usable bytes; false if the cache
+// is full or closed.
+inline bool Keep(void* block, std::size_t index) {
+  if (cache.state != CacheState::kOpen) return cache.state == CacheState::kUnarmed && ArmAndKeep(block, index);
+  const std::size_t bytes = cache.bytes + index * kGranule;
+  if (cache.counts[index] >= kMaxBlocksPerSize || bytes > kMaxBytes) return false;
   auto* kept = static_cast<FreeBlock*>(block);
   kept->next = cache.heads[index];
   cache.heads[index] = kept;
   ++cache.counts[index];
-  cache.bytes += bytes;
+  cache.bytes = bytes;
   return true;
 }
 
