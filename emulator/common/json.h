@@ -95,6 +95,13 @@ inline const Json* FindJsonMember(const Json& object, std::string_view key) noex
   return found == members->end() ? nullptr : &found->second;
 }
 
+// The same, to change the member in place. Unlike object[key], a lookup that
+// finds nothing adds nothing (and operator[] builds a map node, and a key
+// string, before it finds out whether the member exists).
+inline Json* FindJsonMember(Json& object, std::string_view key) noexcept {
+  return const_cast<Json*>(FindJsonMember(std::as_const(object), key));
+}
+
 // Values nested deeper than this below the one being freed are freed
 // nlohmann's way: ~300 bytes of stack per level, far from a worker's 8 MB.
 inline constexpr int kMaxRecursiveFreeDepth = 64;

@@ -23,6 +23,19 @@ TEST_CASE("FindJsonMember finds a member of an object and nothing in anything el
   }
 }
 
+TEST_CASE("FindJsonMember on a mutable value changes the member in place and adds nothing") {
+  Json object = {{"Origins", 1}};
+  Json* found = FindJsonMember(object, "Origins");
+  REQUIRE(found != nullptr);
+  *found = 2;
+  CHECK(object == Json{{"Origins", 2}});
+  CHECK(FindJsonMember(object, "Comment") == nullptr);
+  CHECK(object.size() == 1);  // object["Comment"] would have added a null member
+  Json null_value;
+  CHECK(FindJsonMember(null_value, "Origins") == nullptr);
+  CHECK(null_value.is_null());  // and made it an object
+}
+
 TEST_CASE("JsonKeyLess orders keys as std::less<> does") {
   // Prefixes, lengths around the eight-byte words, bytes past ASCII (compared
   // as unsigned), and a difference in each position of a word.

@@ -41,7 +41,7 @@ void FillOriginDefaults(Json& origin) {
   SetDefault(origin, "ConnectionAttempts", kConnectionAttempts);
   SetDefault(origin, "ConnectionTimeout", kConnectionTimeout);
   SetDefault(origin, "OriginShield", kOriginShield);
-  if (const auto custom = origin.find("CustomOriginConfig"); custom != origin.end() && custom->is_object()) {
+  if (Json* custom = FindJsonMember(origin, "CustomOriginConfig"); custom != nullptr && custom->is_object()) {
     SetDefault(*custom, "OriginSslProtocols", kSslProtocols);
     SetDefault(*custom, "OriginReadTimeout", kReadTimeout);
     SetDefault(*custom, "OriginKeepaliveTimeout", kKeepaliveTimeout);
@@ -53,16 +53,16 @@ void FillBehaviorDefaults(Json& behavior) {
   SetDefault(behavior, "TrustedSigners", kDisabledList);
   SetDefault(behavior, "TrustedKeyGroups", kDisabledList);
   SetDefault(behavior, "AllowedMethods", kAllowedMethods);
-  SetDefault(behavior["AllowedMethods"], "CachedMethods", kHeadGet);
+  SetDefault(*FindJsonMember(behavior, "AllowedMethods"), "CachedMethods", kHeadGet);  // set just above
   SetDefault(behavior, "SmoothStreaming", kFalse);
   SetDefault(behavior, "Compress", kFalse);
   SetDefault(behavior, "LambdaFunctionAssociations", kEmptyList);
   SetDefault(behavior, "FunctionAssociations", kEmptyList);
   SetDefault(behavior, "FieldLevelEncryptionId", kEmptyString);
-  if (behavior.contains("ForwardedValues")) {
-    if (Json& forwarded = behavior["ForwardedValues"]; forwarded.is_object()) {
-      SetDefault(forwarded, "Headers", kEmptyList);
-      SetDefault(forwarded, "QueryStringCacheKeys", kEmptyList);
+  if (Json* forwarded = FindJsonMember(behavior, "ForwardedValues")) {
+    if (forwarded->is_object()) {
+      SetDefault(*forwarded, "Headers", kEmptyList);
+      SetDefault(*forwarded, "QueryStringCacheKeys", kEmptyList);
     }
     SetDefault(behavior, "MinTTL", kZero);
     SetDefault(behavior, "DefaultTTL", kDefaultTtl);
@@ -72,9 +72,9 @@ void FillBehaviorDefaults(Json& behavior) {
 
 template <typename Function>
 void ForEachItem(Json& config, const char* list, Function function) {
-  if (!config.contains(list) || !config[list].is_object()) return;
-  auto items = config[list].find("Items");
-  if (items == config[list].end() || !items->is_array()) return;
+  Json* items = FindJsonMember(config, list);
+  if (items != nullptr) items = FindJsonMember(*items, "Items");
+  if (items == nullptr || !items->is_array()) return;
   for (auto& item : *items) function(item);
 }
 
@@ -150,7 +150,7 @@ void FillDistributionDefaults(Json& config) {
   SetDefault(config, "IsIPV6Enabled", kTrue);
   SetDefault(config, "Staging", kFalse);
   ForEachItem(config, "Origins", FillOriginDefaults);
-  if (config.contains("DefaultCacheBehavior")) FillBehaviorDefaults(config["DefaultCacheBehavior"]);
+  if (Json* behavior = FindJsonMember(config, "DefaultCacheBehavior")) FillBehaviorDefaults(*behavior);
   ForEachItem(config, "CacheBehaviors", FillBehaviorDefaults);
 }
 
