@@ -1,5 +1,6 @@
 #include "emulator/codec/rest_binding.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -88,6 +89,23 @@ const std::vector<RouteTemplate>& RouteTemplates() {
 
 // How specific a match is: a required query beats none, then literal segments.
 int Specificity(const RouteTemplate& route) { return (route.query_key.empty() ? 0 : 1000) + route.literal_segments; }
+
+// The templates of one method, most specific first (the model's order among
+// equals): the first that matches a request is its route.
+const std::vector<const RouteTemplate*>& RouteTemplatesOf(HttpMethod method) {
+  static constexpr std::size_t kMethods = static_cast<std::size_t>(HttpMethod::kHead) + 1;
+  static const auto by_method = [] {
+    std::array<std::vector<const RouteTemplate*>, kMethods> made;
+    for (const auto& route : RouteTemplates()) made[static_cast<std::size_t>(route.operation->method)].push_back(&route);
+    for (auto& routes : made) {
+      std::stable_sort(routes.begin(), routes.end(), [](const RouteTemplate* a, const RouteTemplate* b) {
+        return Specificity(*a) > Specificity(*b);
+      });
+    }
+    return made;
+  }();
+  return by_method[static_cast<std::size_t>(method)];
+}
 
 std::string DecodeSegment(std::string_view segment) {
   if (segment.find('%') == std::string_view::npos) return std::string(segment);
@@ -355,14 +373,13 @@ std::optional<Route> FindRoute(std::string_view method, std::string_view path, c
   const auto http_method = ParseMethod(method);
   if (!http_method) return std::nullopt;
   const auto segments = SplitPath(path);
-  const RouteTemplate* best = nullptr;
-  for (const auto& candidate : RouteTemplates()) {
-    if (candidate.operation->method != *http_method || !candidate.SizeFits(segments.size())) continue;
-    if (best && Specificity(candidate) <= Specificity(*best)) continue;
-    if (LiteralsMatch(candidate.segments, segments) && candidate.QueryMet(query)) best = &candidate;
+  for (const RouteTemplate* candidate : RouteTemplatesOf(*http_method)) {
+    if (!candidate->SizeFits(segments.size())) continue;
+    if (LiteralsMatch(candidate->segments, segments) && candidate->QueryMet(query)) {
+      return BindLabels(*candidate, path, segments);
+    }
   }
-  if (!best) return std::nullopt;
-  return BindLabels(*best, path, segments);
+  return std::nullopt;
 }
 
 const ServiceDef& ServiceForPath(std::string_view path) {

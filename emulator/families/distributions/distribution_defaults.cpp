@@ -180,15 +180,11 @@ Result<Ok, ApiError> CheckDistributionRules(const Json& config) {
 
 std::vector<const Json*> CacheBehaviors(const Json& config) {
   std::vector<const Json*> behaviors;
-  const auto default_behavior = config.find("DefaultCacheBehavior");
-  if (default_behavior != config.end() && default_behavior->is_object()) behaviors.push_back(&*default_behavior);
-  const auto list = config.find("CacheBehaviors");
-  if (list != config.end() && list->is_object()) {
-    const auto items = list->find("Items");
-    if (items != list->end() && items->is_array()) {
-      for (const auto& behavior : *items) behaviors.push_back(&behavior);
-    }
-  }
+  const Json* default_behavior = FindJsonMember(config, "DefaultCacheBehavior");
+  if (default_behavior != nullptr && default_behavior->is_object()) behaviors.push_back(default_behavior);
+  const Json& items = ItemsOf(MemberOf(config, "CacheBehaviors"));
+  behaviors.reserve(behaviors.size() + items.size());
+  for (const auto& behavior : items) behaviors.push_back(&behavior);
   return behaviors;
 }
 
