@@ -87,8 +87,8 @@ void WalkTree(const Json& value, const PathNode& node, std::vector<FoundValue>& 
   }
   if (node.children.empty() || !value.is_object()) return;
   for (const auto& child : node.children) {
-    const auto member = value.find(child.member);
-    if (member == value.end()) continue;
+    const Json* member = FindJsonMember(value, child.member);
+    if (member == nullptr) continue;
     if (!child.each) {
       WalkTree(*member, child, found);
     } else if (member->is_array()) {

@@ -81,18 +81,18 @@ void ForEachItem(Json& config, const char* list, Function function) {
 Result<Ok, ApiError> CheckBehavior(const Json& behavior, const std::set<std::string>& origin_ids) {
   // The model requires a behavior; validation has refused a config without one.
   if (!behavior.is_object()) return Fail(errors::InvalidArgument("The parameter DefaultCacheBehavior is required."));
-  const std::string target = behavior.value("TargetOriginId", "");
+  const std::string target = engine::StringMember(behavior, "TargetOriginId");
   if (!origin_ids.contains(target)) {
     return Fail(errors::NoSuchOrigin("One or more of your origins or origin groups do not exist."));
   }
-  const bool has_policy = !behavior.value("CachePolicyId", "").empty();
-  const bool has_forwarded = behavior.contains("ForwardedValues");
+  const bool has_policy = !engine::StringMember(behavior, "CachePolicyId").empty();
+  const bool has_forwarded = FindJsonMember(behavior, "ForwardedValues") != nullptr;
   if (!has_policy && !has_forwarded) return Fail(errors::InvalidArgument("The parameter ForwardedValues is required."));
   if (has_policy && has_forwarded) {
     return Fail(errors::InvalidArgument(
         "The parameter ForwardedValues cannot be used when a cache policy is associated to the cache behavior."));
   }
-  if (has_forwarded && !behavior.contains("MinTTL"))
+  if (has_forwarded && FindJsonMember(behavior, "MinTTL") == nullptr)
     return Fail(errors::InvalidArgument("The parameter MinTTL is required."));
   return Ok{};
 }
@@ -106,14 +106,14 @@ Result<std::set<std::string>, ApiError> OriginIds(const Json& config) {
   }
   for (const auto& origin : origins) {
     const bool identity = !engine::StringMember(MemberOf(origin, "S3OriginConfig"), "OriginAccessIdentity").empty();
-    if (identity && !origin.value("OriginAccessControlId", "").empty()) {
+    if (identity && !engine::StringMember(origin, "OriginAccessControlId").empty()) {
       return Fail(errors::IllegalOriginAccessConfiguration());
     }
-    if (!ids.insert(origin.value("Id", "")).second) {
+    if (!ids.insert(engine::StringMember(origin, "Id")).second) {
       return Fail(errors::InvalidArgument("The parameter Origin Id must be unique within a distribution."));
     }
   }
-  for (const auto& group : ItemsOf(MemberOf(config, "OriginGroups"))) ids.insert(group.value("Id", ""));
+  for (const auto& group : ItemsOf(MemberOf(config, "OriginGroups"))) ids.insert(engine::StringMember(group, "Id"));
   return ids;
 }
 
@@ -159,7 +159,7 @@ Result<Ok, ApiError> CheckDistributionRules(const Json& config) {
     return Fail(
         errors::TooManyDistributionCNAMEs("Your request contains more CNAMEs than are allowed per distribution."));
   }
-  if (config.value("Comment", "").size() > 128) {
+  if (engine::StringMember(config, "Comment").size() > 128) {
     return Fail(errors::InvalidArgument("The parameter Comment is too long."));
   }
   auto origin_ids = OriginIds(config);

@@ -104,7 +104,8 @@ Json Render(const RequestContext& ctx, const Resource& resource, bool just_chang
   Json distribution = DistributionAttributes(ctx, resource, just_changed, false);
   // Trusted signers sign with CloudFront key pairs, which the root user makes outside this API:
   // none is ever active.
-  distribution["ActiveTrustedSigners"] = {{"Enabled", false}, {"Quantity", 0}};
+  static const Json kNoActiveTrustedSigners = {{"Enabled", false}, {"Quantity", 0}};
+  distribution["ActiveTrustedSigners"] = kNoActiveTrustedSigners;
   distribution["ActiveTrustedKeyGroups"] = ActiveTrustedKeyGroups(ctx, resource.config());
   distribution["DistributionConfig"] = resource.ConfigForAnswer();
   return distribution;

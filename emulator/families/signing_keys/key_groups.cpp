@@ -21,8 +21,9 @@ constexpr std::size_t kMaxPublicKeysPerGroup = 5;
 std::vector<std::string> TrustedKeyGroupIds(const Json& distribution_config) {
   std::vector<std::string> ids;
   for (const Json* behavior : CacheBehaviors(distribution_config)) {
-    const auto trusted = behavior->find("TrustedKeyGroups");
-    if (trusted == behavior->end() || !trusted->is_object() || !trusted->value("Enabled", false)) continue;
+    const Json* trusted = FindJsonMember(*behavior, "TrustedKeyGroups");
+    const Json* enabled = trusted == nullptr ? nullptr : FindJsonMember(*trusted, "Enabled");
+    if (enabled == nullptr || !enabled->is_boolean() || !enabled->get<bool>()) continue;
     for (const auto& id : ItemsOf(*trusted)) {
       if (id.is_string() && std::find(ids.begin(), ids.end(), id.get<std::string>()) == ids.end()) {
         ids.push_back(id.get<std::string>());
