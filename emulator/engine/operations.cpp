@@ -192,9 +192,9 @@ void EncodeStoredConfig(const Context& c, Json& view, const Resource& resource) 
   if (shape.type != model::ShapeType::kStructure) return;
   for (const auto& member : shape.members) {
     if (member.location != Location::kBody) continue;
-    const auto it = view.find(member.name);
-    if (it == view.end() || !it->is_object() || *it != resource.config()) continue;
-    *it = model::EncodedDocument(resource.record.document, resource.config(), member.shape);
+    Json* found = FindJsonMember(view, member.name);
+    if (found == nullptr || !found->is_object() || *found != resource.config()) continue;
+    *found = model::EncodedDocument(resource.record.document, resource.config(), member.shape);
   }
 }
 
