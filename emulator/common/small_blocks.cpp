@@ -4,6 +4,7 @@
 
 #include <malloc.h>
 
+#include <bit>
 #include <cstdint>
 #include <cstdlib>
 #include <new>
@@ -12,6 +13,14 @@ namespace cfl::small_blocks {
 namespace {
 
 constexpr std::size_t kSizes = kMaxBlockBytes / kGranule;
+// Past kMaxBlockBytes, four classes per doubling: 640, 768, 896, 1024, 1280,
+// ..., 16384 bytes. A request takes the smallest class that holds it, so at
+// most a fifth of a block is unused.
+constexpr std::size_t kClassesPerDoubling = 4;
+constexpr int kFirstLargeOctave = 9;  // 512 = 1 << 9 = kMaxBlockBytes
+constexpr std::size_t kLargeClasses = 20;
+static_assert(kMaxBlockBytes == std::size_t{1} << kFirstLargeOctave);
+static_assert(kMaxLargeBlockBytes == kMaxBlockBytes << (kLargeClasses / kClassesPerDoubling));
 
 struct FreeBlock {
   FreeBlock* next;
@@ -30,6 +39,9 @@ struct Cache {
   FreeBlock* heads[kSizes + 1];  // by size index: blocks of index * kGranule bytes
   std::uint32_t counts[kSizes + 1];
   std::size_t bytes;
+  FreeBlock* large_heads[kLargeClasses];  // by large class: blocks of LargeClassBytes(class) bytes
+  std::uint32_t large_counts[kLargeClasses];
+  std::size_t large_bytes;
   CacheState state;
 };
 constinit thread_local Cache cache{};
@@ -44,7 +56,15 @@ struct ThreadExit {
       }
       cache.counts[index] = 0;
     }
+    for (std::size_t large = 0; large < kLargeClasses; ++large) {
+      while (FreeBlock* block = cache.large_heads[large]) {
+        cache.large_heads[large] = block->next;
+        std::free(block);
+      }
+      cache.large_counts[large] = 0;
+    }
     cache.bytes = 0;
+    cache.large_bytes = 0;
     cache.state = CacheState::kClosed;
   }
   void Arm() {}  // a call constructs it on this thread and registers the destructor
@@ -53,6 +73,19 @@ thread_local ThreadExit thread_exit;
 
 // The size index of a request: blocks of index * kGranule bytes serve it.
 std::size_t IndexOf(std::size_t bytes) { return bytes == 0 ? 1 : (bytes + kGranule - 1) / kGranule; }
+
+// The large class of a request of kMaxBlockBytes < bytes <= kMaxLargeBlockBytes.
+std::size_t LargeClassOf(std::size_t bytes) {
+  const std::size_t last = bytes - 1;  // in [2^octave, 2^(octave + 1))
+  const int octave = std::bit_width(last) - 1;
+  const std::size_t quarter = (last >> (octave - 2)) & (kClassesPerDoubling - 1);
+  return static_cast<std::size_t>(octave - kFirstLargeOctave) * kClassesPerDoubling + quarter;
+}
+
+std::size_t LargeClassBytes(std::size_t large) {
+  const int octave = kFirstLargeOctave + static_cast<int>(large / kClassesPerDoubling);
+  return (std::size_t{1} << octave) + (large % kClassesPerDoubling + 1) * (std::size_t{1} << (octave - 2));
+}
 
 void* Allocate(std::size_t bytes) {
   for (;;) {
@@ -63,20 +96,20 @@ void* Allocate(std::size_t bytes) {
   }
 }
 
-bool Keep(void* block, std::size_t index);
-
-// A thread's first kept block: registers the exit flush first. Out of line,
-// so that every later delete, on the path below, saves no registers for it.
-[[gnu::noinline]] bool ArmAndKeep(void* block, std::size_t index) {
+// Before a thread's first kept block: registers the exit flush. False once
+// the cache is closed. Out of line, so that every later delete, on the paths
+// below, saves no registers for it.
+[[gnu::noinline]] bool OpenCache() {
+  if (cache.state == CacheState::kClosed) return false;
   cache.state = CacheState::kOpen;
   thread_exit.Arm();
-  return Keep(block, index);
+  return true;
 }
 
 // Keeps block, of at least index * kGranule usable bytes; false if the cache
 // is full or closed.
 inline bool Keep(void* block, std::size_t index) {
-  if (cache.state != CacheState::kOpen) return cache.state == CacheState::kUnarmed && ArmAndKeep(block, index);
+  if (cache.state != CacheState::kOpen && !OpenCache()) return false;
   const std::size_t bytes = cache.bytes + index * kGranule;
   if (cache.counts[index] >= kMaxBlocksPerSize || bytes > kMaxBytes) return false;
   auto* kept = static_cast<FreeBlock*>(block);
@@ -87,12 +120,41 @@ inline bool Keep(void* block, std::size_t index) {
   return true;
 }
 
+// Keeps block, of LargeClassBytes(large) bytes; false if the cache is full or closed.
+inline bool KeepLarge(void* block, std::size_t large) {
+  if (cache.state != CacheState::kOpen && !OpenCache()) return false;
+  const std::size_t bytes = cache.large_bytes + LargeClassBytes(large);
+  if (cache.large_counts[large] >= kMaxLargeBlocksPerClass || bytes > kMaxLargeBytes) return false;
+  auto* kept = static_cast<FreeBlock*>(block);
+  kept->next = cache.large_heads[large];
+  cache.large_heads[large] = kept;
+  ++cache.large_counts[large];
+  cache.large_bytes = bytes;
+  return true;
+}
+
+// A request past kMaxBlockBytes: a kept block of its class, or a new one of
+// the class's size, so that its sized delete can keep it for that class.
+[[gnu::noinline]] void* AllocateLarge(std::size_t bytes) {
+  if (bytes > kMaxLargeBlockBytes) return Allocate(bytes);
+  const std::size_t large = LargeClassOf(bytes);
+  if (FreeBlock* block = cache.large_heads[large]) {
+    cache.large_heads[large] = block->next;
+    --cache.large_counts[large];
+    cache.large_bytes -= LargeClassBytes(large);
+    return block;
+  }
+  return Allocate(LargeClassBytes(large));
+}
+
 }  // namespace
 
 ThreadStats ThisThread() {
   ThreadStats stats;
   for (std::size_t index = 1; index <= kSizes; ++index) stats.blocks += cache.counts[index];
+  for (std::size_t large = 0; large < kLargeClasses; ++large) stats.large_blocks += cache.large_counts[large];
   stats.bytes = cache.bytes;
+  stats.large_bytes = cache.large_bytes;
   return stats;
 }
 
@@ -101,7 +163,7 @@ ThreadStats ThisThread() {
 using namespace cfl::small_blocks;  // NOLINT: the replaced operators live in the global namespace
 
 void* operator new(std::size_t bytes) {
-  if (bytes > kMaxBlockBytes) return Allocate(bytes);
+  if (bytes > kMaxBlockBytes) return AllocateLarge(bytes);
   const std::size_t index = IndexOf(bytes);
   if (FreeBlock* block = cache.heads[index]) {
     cache.heads[index] = block->next;
@@ -113,6 +175,8 @@ void* operator new(std::size_t bytes) {
   return Allocate(index * kGranule);
 }
 
+// Without the size, a block past kMaxBlockBytes is freed: its usable size
+// does not tell its class for certain.
 void operator delete(void* block) noexcept {
   if (!block) return;
   // At least the bytes asked for: any block of index granules serves that index.
@@ -121,10 +185,15 @@ void operator delete(void* block) noexcept {
   std::free(block);
 }
 
-// The size new was asked for names the block's index without asking malloc:
-// new served it from that index's blocks or from malloc(index * kGranule).
+// The size new was asked for names the block's index or class without asking
+// malloc: new served it from that index's (class's) blocks or from malloc of
+// the index's (class's) size.
 void operator delete(void* block, std::size_t bytes) noexcept {
   if (!block) return;
-  if (bytes <= kMaxBlockBytes && Keep(block, IndexOf(bytes))) return;
+  if (bytes <= kMaxBlockBytes) {
+    if (Keep(block, IndexOf(bytes))) return;
+  } else if (bytes <= kMaxLargeBlockBytes && KeepLarge(block, LargeClassOf(bytes))) {
+    return;
+  }
   std::free(block);
 }

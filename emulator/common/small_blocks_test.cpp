@@ -63,9 +63,53 @@ TEST_CASE("a sized delete keeps the block for the size new was asked for") {
     void* again = ::operator new(97);  // the same 7 granules
     CHECK(reinterpret_cast<std::uintptr_t>(again) == address);
     ::operator delete(again, 97);
-    void* large = ::operator new(kMaxBlockBytes + 1);
-    ::operator delete(large, kMaxBlockBytes + 1);  // not kept
+    void* huge = ::operator new(kMaxLargeBlockBytes + 1);
+    ::operator delete(huge, kMaxLargeBlockBytes + 1);  // not kept
     CHECK(ThisThread().blocks == before.blocks + 1);
+    CHECK(ThisThread().large_blocks == before.large_blocks);
+  });
+}
+
+TEST_CASE("a large block freed by a sized delete serves the next request of its class") {
+  OnFreshThread([] {
+    // Every size past the small ones: the block holds the bytes asked for,
+    // comes back for the same request, and is kept for one class only.
+    for (std::size_t bytes = kMaxBlockBytes + 1; bytes <= kMaxLargeBlockBytes; ++bytes) {
+      auto* block = static_cast<unsigned char*>(::operator new(bytes));
+      REQUIRE(::malloc_usable_size(block) >= bytes);
+      block[0] = 1;
+      block[bytes - 1] = 2;
+      const ThreadStats before = ThisThread();
+      ::operator delete(block, bytes);
+      REQUIRE(ThisThread().large_blocks == before.large_blocks + 1);
+      // Its class is at most a quarter of a doubling wide: under a fifth of it unused.
+      const std::size_t class_bytes = ThisThread().large_bytes - before.large_bytes;
+      REQUIRE(class_bytes >= bytes);
+      REQUIRE(class_bytes * 4 < bytes * 5 + 4 * kGranule);
+      void* again = ::operator new(bytes);
+      REQUIRE(again == block);
+      // The next class up does not take it.
+      void* larger = ::operator new(class_bytes + 1);
+      CHECK_FALSE(larger == block);
+      // A plain delete frees a large block (its class is not certain): the cache is empty again.
+      ::operator delete(larger);
+      ::operator delete(again);
+      REQUIRE(ThisThread().large_blocks == before.large_blocks);
+    }
+  });
+}
+
+TEST_CASE("large blocks are bounded per class and in bytes, and a plain delete frees them") {
+  OnFreshThread([] {
+    DeleteAll(AllocateMany(1, 3000));  // a plain delete: the class is not certain, freed
+    CHECK(ThisThread().large_blocks == 0);
+    std::vector<void*> blocks = AllocateMany(2 * kMaxLargeBlocksPerClass, 3000);
+    for (void* block : blocks) ::operator delete(block, 3000);
+    CHECK(ThisThread().large_blocks == kMaxLargeBlocksPerClass);
+    blocks = AllocateMany(2 * kMaxLargeBytes / kMaxLargeBlockBytes, kMaxLargeBlockBytes);
+    for (void* block : blocks) ::operator delete(block, kMaxLargeBlockBytes);
+    CHECK(ThisThread().large_bytes <= kMaxLargeBytes);
+    CHECK(ThisThread().large_bytes > kMaxLargeBytes - kMaxLargeBlockBytes);
   });
 }
 
