@@ -13,17 +13,24 @@ namespace cfl::small_blocks {
 namespace {
 
 constexpr std::size_t kSizes = kMaxBlockBytes / kGranule;
-// Past kMaxBlockBytes, four classes per doubling: 640, 768, 896, 1024, 1280,
-// ..., 16384 bytes. A request takes the smallest class that holds it, so at
-// most a fifth of a block is unused.
+// Past kMaxBlockBytes, blocks are kept by size in four classes per doubling:
+// [512, 640), [640, 768), [768, 896), [896, 1024), [1024, 1280), ...,
+// [16384]. Each block is malloc'd at the size asked for (a long-lived string
+// wastes nothing) and remembers the size it was freed with; a request takes
+// the newest block of its class if that one holds it.
 constexpr std::size_t kClassesPerDoubling = 4;
 constexpr int kFirstLargeOctave = 9;  // 512 = 1 << 9 = kMaxBlockBytes
-constexpr std::size_t kLargeClasses = 20;
+constexpr std::size_t kLargeClasses = 21;
 static_assert(kMaxBlockBytes == std::size_t{1} << kFirstLargeOctave);
-static_assert(kMaxLargeBlockBytes == kMaxBlockBytes << (kLargeClasses / kClassesPerDoubling));
+static_assert(kMaxLargeBlockBytes == kMaxBlockBytes << ((kLargeClasses - 1) / kClassesPerDoubling));
 
 struct FreeBlock {
   FreeBlock* next;
+};
+
+struct LargeFreeBlock {
+  LargeFreeBlock* next;
+  std::size_t bytes;  // usable at least: the size its last sized delete named
 };
 
 enum class CacheState : std::uint8_t {
@@ -39,7 +46,7 @@ struct Cache {
   FreeBlock* heads[kSizes + 1];  // by size index: blocks of index * kGranule bytes
   std::uint32_t counts[kSizes + 1];
   std::size_t bytes;
-  FreeBlock* large_heads[kLargeClasses];  // by large class: blocks of LargeClassBytes(class) bytes
+  LargeFreeBlock* large_heads[kLargeClasses];  // by large class, newest first
   std::uint32_t large_counts[kLargeClasses];
   std::size_t large_bytes;
   CacheState state;
@@ -57,7 +64,7 @@ struct ThreadExit {
       cache.counts[index] = 0;
     }
     for (std::size_t large = 0; large < kLargeClasses; ++large) {
-      while (FreeBlock* block = cache.large_heads[large]) {
+      while (LargeFreeBlock* block = cache.large_heads[large]) {
         cache.large_heads[large] = block->next;
         std::free(block);
       }
@@ -74,17 +81,11 @@ thread_local ThreadExit thread_exit;
 // The size index of a request: blocks of index * kGranule bytes serve it.
 std::size_t IndexOf(std::size_t bytes) { return bytes == 0 ? 1 : (bytes + kGranule - 1) / kGranule; }
 
-// The large class of a request of kMaxBlockBytes < bytes <= kMaxLargeBlockBytes.
+// The large class of kMaxBlockBytes <= bytes <= kMaxLargeBlockBytes.
 std::size_t LargeClassOf(std::size_t bytes) {
-  const std::size_t last = bytes - 1;  // in [2^octave, 2^(octave + 1))
-  const int octave = std::bit_width(last) - 1;
-  const std::size_t quarter = (last >> (octave - 2)) & (kClassesPerDoubling - 1);
+  const int octave = std::bit_width(bytes) - 1;  // bytes in [2^octave, 2^(octave + 1))
+  const std::size_t quarter = (bytes >> (octave - 2)) & (kClassesPerDoubling - 1);
   return static_cast<std::size_t>(octave - kFirstLargeOctave) * kClassesPerDoubling + quarter;
-}
-
-std::size_t LargeClassBytes(std::size_t large) {
-  const int octave = kFirstLargeOctave + static_cast<int>(large / kClassesPerDoubling);
-  return (std::size_t{1} << octave) + (large % kClassesPerDoubling + 1) * (std::size_t{1} << (octave - 2));
 }
 
 void* Allocate(std::size_t bytes) {
@@ -120,31 +121,32 @@ inline bool Keep(void* block, std::size_t index) {
   return true;
 }
 
-// Keeps block, of LargeClassBytes(large) bytes; false if the cache is full or closed.
-inline bool KeepLarge(void* block, std::size_t large) {
+// Keeps block, of at least bytes usable bytes; false if the cache is full or closed.
+inline bool KeepLarge(void* block, std::size_t bytes) {
   if (cache.state != CacheState::kOpen && !OpenCache()) return false;
-  const std::size_t bytes = cache.large_bytes + LargeClassBytes(large);
-  if (cache.large_counts[large] >= kMaxLargeBlocksPerClass || bytes > kMaxLargeBytes) return false;
-  auto* kept = static_cast<FreeBlock*>(block);
+  const std::size_t large = LargeClassOf(bytes);
+  const std::size_t total = cache.large_bytes + bytes;
+  if (cache.large_counts[large] >= kMaxLargeBlocksPerClass || total > kMaxLargeBytes) return false;
+  auto* kept = static_cast<LargeFreeBlock*>(block);
   kept->next = cache.large_heads[large];
+  kept->bytes = bytes;
   cache.large_heads[large] = kept;
   ++cache.large_counts[large];
-  cache.large_bytes = bytes;
+  cache.large_bytes = total;
   return true;
 }
 
-// A request past kMaxBlockBytes: a kept block of its class, or a new one of
-// the class's size, so that its sized delete can keep it for that class.
+// A request past kMaxBlockBytes: the newest kept block of its class if it
+// holds the request, else a new block of exactly the size asked for.
 [[gnu::noinline]] void* AllocateLarge(std::size_t bytes) {
   if (bytes > kMaxLargeBlockBytes) return Allocate(bytes);
   const std::size_t large = LargeClassOf(bytes);
-  if (FreeBlock* block = cache.large_heads[large]) {
-    cache.large_heads[large] = block->next;
-    --cache.large_counts[large];
-    cache.large_bytes -= LargeClassBytes(large);
-    return block;
-  }
-  return Allocate(LargeClassBytes(large));
+  LargeFreeBlock* block = cache.large_heads[large];
+  if (block == nullptr || block->bytes < bytes) return Allocate(bytes);
+  cache.large_heads[large] = block->next;
+  --cache.large_counts[large];
+  cache.large_bytes -= block->bytes;
+  return block;
 }
 
 }  // namespace
@@ -175,8 +177,8 @@ void* operator new(std::size_t bytes) {
   return Allocate(index * kGranule);
 }
 
-// Without the size, a block past kMaxBlockBytes is freed: its usable size
-// does not tell its class for certain.
+// Without the size, a block past kMaxBlockBytes is freed (asking malloc for
+// its usable size costs what keeping it would save).
 void operator delete(void* block) noexcept {
   if (!block) return;
   // At least the bytes asked for: any block of index granules serves that index.
@@ -185,14 +187,14 @@ void operator delete(void* block) noexcept {
   std::free(block);
 }
 
-// The size new was asked for names the block's index or class without asking
-// malloc: new served it from that index's (class's) blocks or from malloc of
-// the index's (class's) size.
+// The size new was asked for names the block's index without asking malloc:
+// new served it from that index's blocks or from malloc(index * kGranule).
+// A larger block holds at least that size, whoever served it.
 void operator delete(void* block, std::size_t bytes) noexcept {
   if (!block) return;
   if (bytes <= kMaxBlockBytes) {
     if (Keep(block, IndexOf(bytes))) return;
-  } else if (bytes <= kMaxLargeBlockBytes && KeepLarge(block, LargeClassOf(bytes))) {
+  } else if (bytes <= kMaxLargeBlockBytes && KeepLarge(block, bytes)) {
     return;
   }
   std::free(block);

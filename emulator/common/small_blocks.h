@@ -10,11 +10,13 @@
 // and kMaxBytes in all for each thread, and frees the rest, and all of a
 // thread's blocks when it ends. Blocks past kMaxBlockBytes, up to
 // kMaxLargeBlockBytes (a request's body, a stored document's text, an
-// answer), are kept in classes of four per doubling, at most
+// answer), are kept by size in classes of four per doubling, at most
 // kMaxLargeBlocksPerClass per class and kMaxLargeBytes in all: a request
 // makes and frees a dozen such blocks, and glibc serves each from its arena
-// at 250 to 400 instructions a block. A large block is kept only by a sized
-// delete (as every std::string's and std::vector's is).
+// at 250 to 400 instructions a block. Such a block is allocated at the size
+// asked for (none is rounded up: records keep thousands of long strings), is
+// kept only by a sized delete (as every std::string's and std::vector's is),
+// and serves a later request of its class that it holds.
 //
 // Contract: operator new and delete behave as the standard says (new throws
 // std::bad_alloc after the new-handler gives up; delete of null does

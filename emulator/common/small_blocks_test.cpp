@@ -70,32 +70,46 @@ TEST_CASE("a sized delete keeps the block for the size new was asked for") {
   });
 }
 
-TEST_CASE("a large block freed by a sized delete serves the next request of its class") {
+TEST_CASE("a large block freed by a sized delete serves the next request of its size") {
   OnFreshThread([] {
     // Every size past the small ones: the block holds the bytes asked for,
-    // comes back for the same request, and is kept for one class only.
+    // is kept for exactly them, comes back for the same request and not for
+    // one byte more.
     for (std::size_t bytes = kMaxBlockBytes + 1; bytes <= kMaxLargeBlockBytes; ++bytes) {
       auto* block = static_cast<unsigned char*>(::operator new(bytes));
       REQUIRE(::malloc_usable_size(block) >= bytes);
+      REQUIRE(::malloc_usable_size(block) < bytes + kGranule + 8);  // not rounded up to a class
       block[0] = 1;
       block[bytes - 1] = 2;
       const ThreadStats before = ThisThread();
       ::operator delete(block, bytes);
       REQUIRE(ThisThread().large_blocks == before.large_blocks + 1);
-      // Its class is at most a quarter of a doubling wide: under a fifth of it unused.
-      const std::size_t class_bytes = ThisThread().large_bytes - before.large_bytes;
-      REQUIRE(class_bytes >= bytes);
-      REQUIRE(class_bytes * 4 < bytes * 5 + 4 * kGranule);
+      REQUIRE(ThisThread().large_bytes == before.large_bytes + bytes);
+      void* larger = ::operator new(bytes + 1);
+      CHECK_FALSE(larger == block);
       void* again = ::operator new(bytes);
       REQUIRE(again == block);
-      // The next class up does not take it.
-      void* larger = ::operator new(class_bytes + 1);
-      CHECK_FALSE(larger == block);
-      // A plain delete frees a large block (its class is not certain): the cache is empty again.
+      // A plain delete frees a large block: the cache is empty again.
       ::operator delete(larger);
       ::operator delete(again);
       REQUIRE(ThisThread().large_blocks == before.large_blocks);
     }
+  });
+}
+
+TEST_CASE("a kept large block serves a smaller request of its class, and is kept again for that size") {
+  OnFreshThread([] {
+    void* block = ::operator new(3000);
+    ::operator delete(block, 3000);
+    void* smaller = ::operator new(2900);  // the same class: [2560, 3072)
+    CHECK(smaller == block);
+    ::operator delete(smaller, 2900);
+    CHECK(ThisThread().large_bytes == 2900);
+    void* other_class = ::operator new(2500);  // [2048, 2560): not from it
+    CHECK_FALSE(other_class == block);
+    ::operator delete(other_class);
+    CHECK(::operator new(2900) == block);
+    ::operator delete(block);
   });
 }
 
