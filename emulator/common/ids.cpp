@@ -19,8 +19,10 @@ std::mt19937_64& Generator() {
 
 std::string Random(std::string_view prefix, std::size_t length, std::string_view alphabet) {
   std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
-  std::string id(prefix);
-  for (std::size_t i = 0; i < length; ++i) id += alphabet[pick(Generator())];
+  auto& generator = Generator();
+  std::string id(prefix.size() + length, '\0');
+  prefix.copy(id.data(), prefix.size());
+  for (std::size_t i = prefix.size(); i < id.size(); ++i) id[i] = alphabet[pick(generator)];
   return id;
 }
 
