@@ -177,8 +177,8 @@ void* operator new(std::size_t bytes) {
   return Allocate(index * kGranule);
 }
 
-// Without the size, a block past kMaxBlockBytes is freed (asking malloc for
-// its usable size costs what keeping it would save).
+// Without the size, a block is kept only for a small size it holds, as malloc
+// tells; a larger one is freed (a plain delete of one is rare).
 void operator delete(void* block) noexcept {
   if (!block) return;
   // At least the bytes asked for: any block of index granules serves that index.

@@ -29,7 +29,7 @@
 namespace cfl::small_blocks {
 
 inline constexpr std::size_t kGranule = 16;
-inline constexpr std::size_t kMaxBlockBytes = 512;  // larger blocks go straight to malloc
+inline constexpr std::size_t kMaxBlockBytes = 512;  // larger ones: the large classes below
 inline constexpr std::size_t kMaxBlocksPerSize = 1024;
 inline constexpr std::size_t kMaxBytes = 256 * 1024;
 inline constexpr std::size_t kMaxLargeBlockBytes = 16 * 1024;

@@ -115,7 +115,7 @@ TEST_CASE("a kept large block serves a smaller request of its class, and is kept
 
 TEST_CASE("large blocks are bounded per class and in bytes, and a plain delete frees them") {
   OnFreshThread([] {
-    DeleteAll(AllocateMany(1, 3000));  // a plain delete: the class is not certain, freed
+    DeleteAll(AllocateMany(1, 3000));  // a plain delete frees a large block
     CHECK(ThisThread().large_blocks == 0);
     std::vector<void*> blocks = AllocateMany(2 * kMaxLargeBlocksPerClass, 3000);
     for (void* block : blocks) ::operator delete(block, 3000);
