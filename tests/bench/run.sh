@@ -304,8 +304,15 @@ write_rows() {  # write_rows LABEL DB_FOR_EMULATOR DB_FOR_RAW
       "$(fmt "$rps" 0), $(field "$emulator" p50_ms) / $(field "$emulator" p99_ms) ms"
   row "UpdateDistribution $1: % of raw SQLite 1-row commits/s (CPUs idle: $(fmt "$raw_idle" 0), busy: $(fmt "$raw_busy" 0))" \
       "$(fmt "$ratio" 1)%" ">= 50%" "$(check "$ratio" '>=' 50)"
+  local http_share goal="" met=""
+  http_share=$(calc "100 * $rps / $http_rps")
+  if [ "$2" = memory ]; then
+    # In memory nothing waits on a flush: what the update costs over HTTP's
+    # own is the emulator's (decode, defaults and rules, the row, the answer).
+    goal=">= 40%" met=$(check "$http_share" '>=' 40)
+  fi
   row "  (bare HTTP server, PUT of the same sizes: $(fmt "$http_rps" 0)/s = $(fmt "$(calc "100 * $http_rps / $raw_rps")" 1)% of raw SQLite)" \
-      "emulator = $(fmt "$(calc "100 * $rps / $http_rps")" 1)% of it"
+      "emulator = $(fmt "$http_share" 1)% of it" "$goal" "$met"
 }
 write_rows "--db file (WAL, synchronous=FULL)" "$work/emulator.db" "$work/raw.db"
 write_rows "in memory" memory ":memory:"
