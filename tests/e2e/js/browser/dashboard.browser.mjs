@@ -93,6 +93,9 @@ after(async () => {
   for (const profile of profiles) rmSync(profile, { recursive: true, force: true });
   if (emulator) assert.equal(await emulator.stop(), 0);
   if (bulkEmulator) assert.equal(await bulkEmulator.stop(), 0);
+  // Everything is closed: a Chromium process that has not exited anyway must not keep this one
+  // alive (seen once on a busy CI machine). Exits with the runner's exit code.
+  setTimeout(() => process.exit(), 10_000).unref();
 });
 
 const siteAccount = newAccount();
