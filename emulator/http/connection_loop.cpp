@@ -442,7 +442,8 @@ struct ConnectionLoop::Impl {
     added.deadline = SteadyClock::now() + limits.idle_timeout;
     registry.emplace(added.id, std::move(connection));
     open_connections = registry.size();
-    epoll_event event{added.armed_events | EPOLLRDHUP | EPOLLET, {.u64 = added.id}};
+    added.armed_events = EPOLLIN;
+    epoll_event event{EPOLLIN | EPOLLRDHUP | EPOLLET, {.u64 = added.id}};
     if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, added.fd, &event) != 0) Forget(added);
   }
 
@@ -604,9 +605,9 @@ struct ConnectionLoop::Impl {
       if (frame.state == Frame::State::kRefused) return Refuse(connection, frame.refusal);
       if (frame.state == Frame::State::kComplete) {
         if (served == limits.requests_per_turn || stopping) {
-          // Others get a turn: EPOLLOUT (always renewed) wakes the connection again at once.
+          // Others get a turn: EPOLLOUT wakes the connection again at once.
           if (stopping) return Close(connection);
-          return Park(connection, EPOLLIN | EPOLLOUT, ReadDeadline(connection));
+          return Park(connection, EPOLLIN | EPOLLOUT, ReadDeadline(connection), /*rearm=*/true);
         }
         ++served;
         if (!ServeOne(connection, frame)) connection.close_after_write = true;
