@@ -110,15 +110,9 @@ struct Connection {
   std::string out;  // answer bytes not sent yet start at out_sent
   std::size_t out_sent = 0;
   Mode mode = Mode::kReading;
-  // Owned by no thread. Guarded by the registry mutex, as are deadline and
-  // mode while parked, and missed.
+  // Owned by no thread and armed in epoll. Guarded by the registry mutex, as
+  // are deadline and mode while parked.
   bool parked = false;
-  // An event came while a worker held the connection: that worker looks at
-  // it again instead of handing it back (edge-triggered events come once).
-  bool missed = false;
-  // The events the connection is registered for (besides EPOLLRDHUP and
-  // EPOLLET); changed only by the worker that holds it.
-  std::uint32_t armed_events = EPOLLIN;
   TimePoint deadline{};
   TimePoint request_started{};  // first byte of the request being read; {} if none
   bool continue_sent = false;   // "100 Continue" sent for the request being read
@@ -319,62 +313,33 @@ struct ConnectionLoop::Impl {
   void Dispatch(const epoll_event& event) {
     if (event.data.u64 == kStopToken) return;
     if (event.data.u64 == kListenToken) return AcceptSome();
-    Connection* connection = Claim(event.data.u64);
-    if (connection == nullptr) return;
-    while (!Work(*connection)) {
-    }
+    if (Connection* connection = Claim(event.data.u64)) Work(*connection);
   }
 
   // ---- the registry of connections ---------------------------------------
 
-  // The connection, now owned by this thread; null if it is gone or owned
-  // (its owner is then told to look again: see missed).
+  // The connection, now owned by this thread; null if it is gone or owned.
   Connection* Claim(std::uint64_t id) {
     std::lock_guard lock(registry_mutex);
     const auto found = registry.find(id);
-    if (found == registry.end()) return nullptr;
-    Connection& connection = *found->second;
-    if (!connection.parked) {
-      connection.missed = true;
-      return nullptr;
-    }
-    connection.parked = false;
-    return &connection;
+    if (found == registry.end() || !found->second->parked) return nullptr;
+    found->second->parked = false;
+    return found->second.get();
   }
 
   // Gives the connection back, to be woken by events (EPOLLIN, EPOLLOUT) or
-  // closed at deadline. Returns false, keeping it, when an event came for it
-  // while this worker held it: the caller works on it again. After true the
-  // caller must not touch it.
-  //
-  // Connections are registered edge-triggered and stay registered: handing
-  // one back after a request costs no system call. The registration changes
-  // (an epoll_ctl, while this worker still holds the connection, so no other
-  // thread can free it) only when the events differ, and is renewed whenever
-  // EPOLLOUT is wanted or rearm is set: renewing makes epoll check the socket
-  // again and report what is ready now, where an edge might not come (a turn
-  // given up with bytes still buffered, a drain cut short).
-  bool Park(Connection& connection, std::uint32_t events, TimePoint deadline, bool rearm = false) {
-    if (events != connection.armed_events || (events & EPOLLOUT) != 0 || rearm) {
-      epoll_event event{events | EPOLLRDHUP | EPOLLET, {.u64 = connection.id}};
-      if (::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, connection.fd, &event) != 0) return Close(connection);
-      connection.armed_events = events;
-    }
+  // closed at deadline. The caller must not touch it afterwards.
+  void Park(Connection& connection, std::uint32_t events, TimePoint deadline) {
     std::lock_guard lock(registry_mutex);
-    if (connection.missed) {
-      connection.missed = false;
-      return false;
-    }
     connection.parked = true;
     connection.deadline = deadline;
-    return true;
+    epoll_event event{events | EPOLLONESHOT | EPOLLRDHUP, {.u64 = connection.id}};
+    if (::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, connection.fd, &event) != 0) Forget(connection);
   }
 
-  // Always true: the connection has left this worker's hands (see Park).
-  bool Close(Connection& connection) {
+  void Close(Connection& connection) {
     std::lock_guard lock(registry_mutex);
     Forget(connection);
-    return true;
   }
 
   // REQUIRES: registry_mutex held. Closes the connection and frees it.
@@ -442,8 +407,7 @@ struct ConnectionLoop::Impl {
     added.deadline = SteadyClock::now() + limits.idle_timeout;
     registry.emplace(added.id, std::move(connection));
     open_connections = registry.size();
-    added.armed_events = EPOLLIN;
-    epoll_event event{EPOLLIN | EPOLLRDHUP | EPOLLET, {.u64 = added.id}};
+    epoll_event event{EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, {.u64 = added.id}};
     if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, added.fd, &event) != 0) Forget(added);
   }
 
@@ -589,9 +553,7 @@ struct ConnectionLoop::Impl {
     return true;
   }
 
-  // Serves what the connection has ready. Returns whether it left this
-  // worker's hands (parked or closed); false: work on it again (Park).
-  bool Work(Connection& connection) {
+  void Work(Connection& connection) {
     if (connection.mode == Connection::Mode::kLingering) return Drain(connection);
     if (connection.mode == Connection::Mode::kWriting) {
       if (!Flush(connection)) return Close(connection);
@@ -607,7 +569,7 @@ struct ConnectionLoop::Impl {
         if (served == limits.requests_per_turn || stopping) {
           // Others get a turn: EPOLLOUT wakes the connection again at once.
           if (stopping) return Close(connection);
-          return Park(connection, EPOLLIN | EPOLLOUT, ReadDeadline(connection), /*rearm=*/true);
+          return Park(connection, EPOLLIN | EPOLLOUT, ReadDeadline(connection));
         }
         ++served;
         if (!ServeOne(connection, frame)) connection.close_after_write = true;
@@ -654,7 +616,7 @@ struct ConnectionLoop::Impl {
   // Serves the framed request; false if the connection must close after it.
   bool ServeOne(Connection& connection, const Frame& frame);
 
-  bool Refuse(Connection& connection, const Refusal& refusal) {
+  void Refuse(Connection& connection, const Refusal& refusal) {
     connection.out.append(server.RefusalAnswer(refusal));
     connection.close_after_write = true;
     if (!Flush(connection)) return Close(connection);
@@ -662,23 +624,22 @@ struct ConnectionLoop::Impl {
       connection.mode = Connection::Mode::kWriting;
       return Park(connection, EPOLLOUT, SteadyClock::now() + limits.write_timeout);
     }
-    return Linger(connection);
+    Linger(connection);
   }
 
   // The last answer is out: stop sending, and read until the client closes
   // (or limits.linger passes), so closing does not reset the connection while
   // the client still reads the answer.
-  bool Linger(Connection& connection) {
+  void Linger(Connection& connection) {
     if (connection.tls) connection.tls->Close();
     ::shutdown(connection.fd, SHUT_WR);
     connection.mode = Connection::Mode::kLingering;
-    return Park(connection, EPOLLIN, SteadyClock::now() + limits.linger);
+    Park(connection, EPOLLIN, SteadyClock::now() + limits.linger);
   }
 
-  bool Drain(Connection& connection) {
+  void Drain(Connection& connection) {
     char discard[16 * 1024];
-    std::size_t drained = 0;
-    while (drained < kDrainPerTurn) {
+    for (std::size_t drained = 0; drained < kDrainPerTurn;) {
       const ssize_t got = ::recv(connection.fd, discard, sizeof discard, 0);
       if (got > 0) {
         drained += static_cast<std::size_t>(got);
@@ -695,8 +656,7 @@ struct ConnectionLoop::Impl {
       std::lock_guard lock(registry_mutex);
       deadline = connection.deadline;
     }
-    // Cut short with bytes left: no new edge would say so.
-    return Park(connection, EPOLLIN, deadline, /*rearm=*/drained >= kDrainPerTurn);
+    Park(connection, EPOLLIN, deadline);
   }
 
   ServingLimits limits;

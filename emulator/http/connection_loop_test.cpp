@@ -124,22 +124,6 @@ TEST_CASE("connection loop: pipelined requests are answered in order, then the h
   CHECK(answers.ends_with("GET /39 HTTP/1.1"));
 }
 
-TEST_CASE("connection loop: a request that arrives while the one before it is served is served next") {
-  // Connections are registered edge-triggered: the second request's event
-  // comes while a worker still holds the connection, and only once.
-  Running running(ServingLimits{});
-  const int fd = running.Connect();
-  Running::Send(fd, "GET /block HTTP/1.1\r\n\r\n");
-  running.server.WaitBlocked(1);
-  Running::Send(fd, "GET /second HTTP/1.1\r\n\r\n");
-  std::this_thread::sleep_for(100ms);  // the event is out, taken by another worker
-  running.server.Release();
-  const std::string answers = Running::Receive(fd, 2s);
-  ::close(fd);
-  CHECK(Count(answers, "HTTP/1.1 200 OK") == 2);
-  CHECK(answers.ends_with("GET /second HTTP/1.1"));
-}
-
 TEST_CASE("connection loop: a request not complete by its deadline is answered 408; an idle one is closed") {
   ServingLimits limits;
   limits.request_deadline = 300ms;
