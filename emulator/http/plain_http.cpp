@@ -54,6 +54,9 @@ bool IsPlainTarget(std::string_view target) {
 // one named as those it adds to every request itself (its map would hold both).
 bool AsksMoreThanPlain(std::string_view name, std::string_view value) {
   if (EqualsIgnoringCase(name, "Accept-Encoding")) return value != "identity";
+  // cpp-httplib reads such a body as form parts, never as the bytes sent
+  // (its test is the value's prefix, case and all).
+  if (EqualsIgnoringCase(name, "Content-Type")) return value.starts_with("multipart/form-data");
   for (const std::string_view special :
        {"Transfer-Encoding", "Expect", "Range", "REMOTE_ADDR", "REMOTE_PORT", "LOCAL_ADDR", "LOCAL_PORT"}) {
     if (EqualsIgnoringCase(name, special)) return true;

@@ -102,6 +102,9 @@ TEST_CASE("plain requests read as cpp-httplib reads them") {
   CheckReadAlike("GET /x HTTP/1.1\r\nConnection: keep-alive\r\nAccept-Encoding: identity\r\n\r\n");
   CheckReadAlike("GET /x HTTP/1.1\r\nContent-Length: 4\r\n\r\nbody");  // read by neither
   CheckReadAlike("DELETE /x HTTP/1.1\r\nContent-Length: 4\r\n\r\nbody");
+  // cpp-httplib's multipart test is a case-sensitive prefix of the value.
+  CheckReadAlike("PUT /x HTTP/1.1\r\nContent-Type: Multipart/Form-Data\r\nContent-Length: 4\r\n\r\nbody");
+  CheckReadAlike("PUT /x HTTP/1.1\r\nContent-Type: text/xml; multipart/form-data\r\nContent-Length: 4\r\n\r\nbody");
   CheckReadAlike("GET /x HTTP/1.1\r\nConnection: Close\r\nUser-Agent: a\tb\r\n\r\n");
   CheckReadAlike("GET /x HTTP/1.1\r\nAuthorization: AWS4-HMAC-SHA256 Credential=AKID/20261202/us-east-1/"
                  "cloudfront/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc\r\n\r\n");
@@ -137,6 +140,10 @@ TEST_CASE("requests cpp-httplib reads otherwise are left to it") {
       "PUT /x HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\na",
       "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n",
       "GET /x HTTP/1.1\r\n",
+      "PUT /x HTTP/1.1\r\nContent-Type: multipart/form-data\r\nContent-Length: 1\r\n\r\na",
+      "PUT /x HTTP/1.1\r\ncontent-type: multipart/form-datatext/xml\r\nContent-Length: 1\r\n\r\na",
+      "POST /x HTTP/1.1\r\nContent-Type: text/xml\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+      "Content-Length: 1\r\n\r\na",
   };
   for (const auto& framed : others) {
     CAPTURE(framed);
