@@ -220,9 +220,12 @@ function resourcesQuery(marker) {
   return query;
 }
 
+// The page remembers which one it is: a click on Next while this request is out moves
+// state.markers on, and the answer must still be shown as the page it was asked for.
 async function loadResources() {
-  const marker = state.markers[state.markers.length - 1];
-  state.page = await api('GET', `/resources?${resourcesQuery(marker)}`);
+  const index = state.markers.length - 1;
+  const page = await api('GET', `/resources?${resourcesQuery(state.markers[index])}`);
+  state.page = { ...page, index };
   renderResources();
 }
 
@@ -252,12 +255,12 @@ function renderResources() {
   });
   $('#resources tbody').replaceChildren(...rows);
   $('#resources-empty').hidden = resources.length > 0;
-  const first = (state.markers.length - 1) * PAGE_SIZE;
+  const first = state.page.index * PAGE_SIZE;
   const range = resources.length ? `${(first + 1).toLocaleString('en-US')}–${(first + resources.length).toLocaleString('en-US')}` : '0';
   const of = total === null ? '' : ` of ${total.toLocaleString('en-US')}`;
   $('#page-info').textContent = `${range}${of}`;
   $('#resources-count').textContent = total === null ? '(filtered)' : `(${total.toLocaleString('en-US')})`;
-  $('#prev-page').disabled = state.markers.length <= 1;
+  $('#prev-page').disabled = state.page.index === 0;
   $('#next-page').disabled = !next;
 }
 
@@ -467,13 +470,15 @@ function wire() {
       return 'The emulator was reset.';
     });
   });
+  // Both buttons move from the page shown, which a request still out may not have replaced yet.
   $('#prev-page').addEventListener('click', () => {
-    if (state.markers.length > 1) state.markers.pop();
+    if (!state.page || state.page.index === 0) return;
+    state.markers = state.markers.slice(0, state.page.index);
     refresh();
   });
   $('#next-page').addEventListener('click', () => {
     if (!state.page || !state.page.next_marker) return;
-    state.markers.push(state.page.next_marker);
+    state.markers = [...state.markers.slice(0, state.page.index + 1), state.page.next_marker];
     refresh();
   });
   let typing;

@@ -333,6 +333,31 @@ test('10,000 resources: paged on the server, searchable, quick', async (t) => {
   await page.getByRole('button', { name: '‹ Previous' }).click();
   await page.locator('#page-info', { hasText: '1–50 of 10,000' }).waitFor();
 
+  // Next clicked while a periodic refresh still waits for page 1: its late answer is shown as
+  // page 1, never as page 2 (a CI run once saw "51–100" over page 1's rows).
+  let refreshOut;
+  const out = new Promise((resolve) => { refreshOut = resolve; });
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let holding = true;
+  const resourcesRequest = /\/_emulator\/resources\?/;
+  await page.route(resourcesRequest, async (route) => {
+    if (holding) {
+      holding = false;
+      refreshOut();
+      await held;
+    }
+    await route.continue();
+  });
+  await out;
+  await page.getByRole('button', { name: 'Next ›' }).click();
+  release();
+  await page.locator('#page-info', { hasText: '51–100 of 10,000' }).waitFor();
+  assert.equal((await column(page, 1))[0], 'EBULK000000050');
+  await page.unroute(resourcesRequest);
+  await page.getByRole('button', { name: '‹ Previous' }).click();
+  await page.locator('#page-info', { hasText: '1–50 of 10,000' }).waitFor();
+
   const searched = Date.now();
   await page.getByLabel('Search resources').fill('bulk 9876');
   await page.waitForFunction(() => document.querySelectorAll('#resources tbody tr').length === 1);
