@@ -110,9 +110,24 @@ struct Connection {
   std::string out;  // answer bytes not sent yet start at out_sent
   std::size_t out_sent = 0;
   Mode mode = Mode::kReading;
-  // Owned by no thread and armed in epoll. Guarded by the registry mutex, as
-  // are deadline and mode while parked.
+  // Owned by no thread. Guarded by the registry mutex, as are deadline and
+  // mode while parked, and missed.
   bool parked = false;
+  // An event came while a worker held the connection: that worker looks at
+  // it again instead of handing it back (edge-triggered events come once).
+  bool missed = false;
+  // The events the connection is registered for (besides EPOLLRDHUP and
+  // EPOLLET); changed only by the worker that holds it, or the sweep while
+  // it is parked.
+  std::uint32_t armed_events = EPOLLIN;
+  // Since the event that woke the worker holding it, a read found the socket
+  // empty: EAGAIN, or a plain recv shorter than offered with no end of input
+  // reported. Only then does the next byte or the client's FIN bring a new
+  // edge; otherwise parking for input renews the registration (see Park).
+  bool input_drained = false;
+  // The event that woke the worker said the client shut its side down: the
+  // end of input waits behind the bytes, and no edge will announce it again.
+  bool hangup_reported = false;
   TimePoint deadline{};
   TimePoint request_started{};  // first byte of the request being read; {} if none
   bool continue_sent = false;   // "100 Continue" sent for the request being read
@@ -313,33 +328,66 @@ struct ConnectionLoop::Impl {
   void Dispatch(const epoll_event& event) {
     if (event.data.u64 == kStopToken) return;
     if (event.data.u64 == kListenToken) return AcceptSome();
-    if (Connection* connection = Claim(event.data.u64)) Work(*connection);
+    Connection* connection = Claim(event.data.u64, event.events);
+    if (connection == nullptr) return;
+    while (!Work(*connection)) {
+    }
   }
 
   // ---- the registry of connections ---------------------------------------
 
-  // The connection, now owned by this thread; null if it is gone or owned.
-  Connection* Claim(std::uint64_t id) {
+  // The connection, now owned by this thread; null if it is gone or owned
+  // (its owner is then told to look again: see missed).
+  Connection* Claim(std::uint64_t id, std::uint32_t events) {
     std::lock_guard lock(registry_mutex);
     const auto found = registry.find(id);
-    if (found == registry.end() || !found->second->parked) return nullptr;
-    found->second->parked = false;
-    return found->second.get();
+    if (found == registry.end()) return nullptr;
+    Connection& connection = *found->second;
+    if (!connection.parked) {
+      connection.missed = true;
+      return nullptr;
+    }
+    connection.parked = false;
+    connection.input_drained = false;
+    connection.hangup_reported = (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0;
+    return &connection;
   }
 
   // Gives the connection back, to be woken by events (EPOLLIN, EPOLLOUT) or
-  // closed at deadline. The caller must not touch it afterwards.
-  void Park(Connection& connection, std::uint32_t events, TimePoint deadline) {
+  // closed at deadline. Returns false, keeping it, when an event came for it
+  // while this worker held it: the caller works on it again. After true the
+  // caller must not touch it.
+  //
+  // Connections are registered edge-triggered and stay registered: handing
+  // one back after a request costs no system call. The registration changes
+  // (an epoll_ctl, while this worker still holds the connection, so no other
+  // thread can free it) only when the events differ, and is renewed whenever
+  // EPOLLOUT is wanted or the input was not read to empty since the last
+  // event (input_drained): renewing makes epoll check the socket again and
+  // report what is ready now, where no new edge would come (a request and the
+  // client's FIN that arrived together, a turn given up with bytes still
+  // buffered, a drain cut short).
+  bool Park(Connection& connection, std::uint32_t events, TimePoint deadline) {
+    const bool input_left = (events & EPOLLIN) != 0 && !connection.input_drained;
+    if (events != connection.armed_events || (events & EPOLLOUT) != 0 || input_left) {
+      if (!Arm(connection, events, EPOLL_CTL_MOD)) return Close(connection);
+    }
     std::lock_guard lock(registry_mutex);
+    if (connection.missed) {
+      connection.missed = false;
+      connection.input_drained = false;  // the missed event may have brought input
+      return false;
+    }
     connection.parked = true;
     connection.deadline = deadline;
-    epoll_event event{events | EPOLLONESHOT | EPOLLRDHUP, {.u64 = connection.id}};
-    if (::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, connection.fd, &event) != 0) Forget(connection);
+    return true;
   }
 
-  void Close(Connection& connection) {
+  // Always true: the connection has left this worker's hands (see Park).
+  bool Close(Connection& connection) {
     std::lock_guard lock(registry_mutex);
     Forget(connection);
+    return true;
   }
 
   // REQUIRES: registry_mutex held. Closes the connection and frees it.
@@ -407,8 +455,17 @@ struct ConnectionLoop::Impl {
     added.deadline = SteadyClock::now() + limits.idle_timeout;
     registry.emplace(added.id, std::move(connection));
     open_connections = registry.size();
-    epoll_event event{EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, {.u64 = added.id}};
-    if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, added.fd, &event) != 0) Forget(added);
+    if (!Arm(added, added.armed_events, EPOLL_CTL_ADD)) Forget(added);
+  }
+
+  // Registers (EPOLL_CTL_ADD) or renews (EPOLL_CTL_MOD) the connection's
+  // events; epoll then reports at once what of them is ready. REQUIRES: the
+  // connection is held by this thread, or registry_mutex is held.
+  bool Arm(Connection& connection, std::uint32_t events, int operation) {
+    epoll_event event{events | EPOLLRDHUP | EPOLLET, {.u64 = connection.id}};
+    if (::epoll_ctl(epoll_fd, operation, connection.fd, &event) != 0) return false;
+    connection.armed_events = events;
+    return true;
   }
 
   void RearmListener() {
@@ -457,7 +514,12 @@ struct ConnectionLoop::Impl {
         if (!connection.parked || connection.deadline > now) continue;
         // Past its deadline, but with bytes (or room) waiting that no worker
         // has taken yet because all are busy: the client is not the slow one.
-        if (connection.mode != Connection::Mode::kLingering && Ready(connection)) continue;
+        // Renewing the registration reports it again, should its edge ever
+        // have been lost: a connection is never left waiting for nothing.
+        if (connection.mode != Connection::Mode::kLingering && Ready(connection)) {
+          if (!Arm(connection, connection.armed_events, EPOLL_CTL_MOD)) Forget(connection);
+          continue;
+        }
         if (connection.mode == Connection::Mode::kReading && connection.request_started != TimePoint{}) {
           TimeOut(connection, now);
         } else {
@@ -518,11 +580,16 @@ struct ConnectionLoop::Impl {
           connection.info.tls_cipher = connection.tls->cipher();
         }
         connection.in.Commit(static_cast<std::size_t>(got));
+        // TLS reads the socket a record at a time: a short read says nothing of it.
+        connection.input_drained =
+            !connection.tls && static_cast<std::size_t>(got) < room && !connection.hangup_reported;
         return ReadResult::kData;
       }
       if (got == 0) return ReadResult::kEnd;
       if (errno == EINTR) continue;
-      return WouldBlock() ? ReadResult::kAgain : ReadResult::kError;
+      if (!WouldBlock()) return ReadResult::kError;
+      connection.input_drained = true;
+      return ReadResult::kAgain;
     }
   }
 
@@ -553,7 +620,9 @@ struct ConnectionLoop::Impl {
     return true;
   }
 
-  void Work(Connection& connection) {
+  // Serves what the connection has ready. Returns whether it left this
+  // worker's hands (parked or closed); false: work on it again (Park).
+  bool Work(Connection& connection) {
     if (connection.mode == Connection::Mode::kLingering) return Drain(connection);
     if (connection.mode == Connection::Mode::kWriting) {
       if (!Flush(connection)) return Close(connection);
@@ -567,7 +636,7 @@ struct ConnectionLoop::Impl {
       if (frame.state == Frame::State::kRefused) return Refuse(connection, frame.refusal);
       if (frame.state == Frame::State::kComplete) {
         if (served == limits.requests_per_turn || stopping) {
-          // Others get a turn: EPOLLOUT wakes the connection again at once.
+          // Others get a turn: EPOLLOUT (always renewed) wakes the connection again at once.
           if (stopping) return Close(connection);
           return Park(connection, EPOLLIN | EPOLLOUT, ReadDeadline(connection));
         }
@@ -616,7 +685,7 @@ struct ConnectionLoop::Impl {
   // Serves the framed request; false if the connection must close after it.
   bool ServeOne(Connection& connection, const Frame& frame);
 
-  void Refuse(Connection& connection, const Refusal& refusal) {
+  bool Refuse(Connection& connection, const Refusal& refusal) {
     connection.out.append(server.RefusalAnswer(refusal));
     connection.close_after_write = true;
     if (!Flush(connection)) return Close(connection);
@@ -624,28 +693,30 @@ struct ConnectionLoop::Impl {
       connection.mode = Connection::Mode::kWriting;
       return Park(connection, EPOLLOUT, SteadyClock::now() + limits.write_timeout);
     }
-    Linger(connection);
+    return Linger(connection);
   }
 
   // The last answer is out: stop sending, and read until the client closes
   // (or limits.linger passes), so closing does not reset the connection while
   // the client still reads the answer.
-  void Linger(Connection& connection) {
+  bool Linger(Connection& connection) {
     if (connection.tls) connection.tls->Close();
     ::shutdown(connection.fd, SHUT_WR);
     connection.mode = Connection::Mode::kLingering;
-    Park(connection, EPOLLIN, SteadyClock::now() + limits.linger);
+    return Park(connection, EPOLLIN, SteadyClock::now() + limits.linger);
   }
 
-  void Drain(Connection& connection) {
+  bool Drain(Connection& connection) {
     char discard[16 * 1024];
-    for (std::size_t drained = 0; drained < kDrainPerTurn;) {
+    std::size_t drained = 0;
+    while (drained < kDrainPerTurn) {
       const ssize_t got = ::recv(connection.fd, discard, sizeof discard, 0);
       if (got > 0) {
         drained += static_cast<std::size_t>(got);
       } else if (got < 0 && errno == EINTR) {
         continue;
       } else if (got < 0 && WouldBlock()) {
+        connection.input_drained = true;
         break;
       } else {
         return Close(connection);
@@ -656,7 +727,7 @@ struct ConnectionLoop::Impl {
       std::lock_guard lock(registry_mutex);
       deadline = connection.deadline;
     }
-    Park(connection, EPOLLIN, deadline);
+    return Park(connection, EPOLLIN, deadline);
   }
 
   ServingLimits limits;

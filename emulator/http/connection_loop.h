@@ -8,7 +8,10 @@
 // no hand-over between threads). A worker takes a connection only when bytes
 // arrived or it can be written again, reads what is there, frames it
 // (RequestFramer) and, once a whole request is buffered, has RequestServer
-// serve it; then gives the connection back. So:
+// serve it; then gives the connection back. Connections stay registered,
+// edge-triggered, so giving one back after a request costs no system call; an
+// event that comes while a worker holds the connection makes that worker look
+// at it again. So:
 //  - a slow or idle client holds a buffer and a descriptor, never a thread;
 //  - each request has a whole-request deadline from its first byte, not a
 //    timeout per recv;

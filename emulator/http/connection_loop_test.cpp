@@ -79,15 +79,19 @@ struct Running {
     REQUIRE(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size()));
   }
 
-  // Everything the server sends until it closes or `wait` passes without a byte.
-  static std::string Receive(int fd, std::chrono::milliseconds wait = 5s) {
+  // Everything the server sends until it closes (then *closed is set) or
+  // `wait` passes without a byte.
+  static std::string Receive(int fd, std::chrono::milliseconds wait = 5s, bool* closed = nullptr) {
     std::string received;
     for (;;) {
       pollfd readable{fd, POLLIN, 0};
       if (::poll(&readable, 1, static_cast<int>(wait.count())) <= 0) break;
       char buffer[4096];
       const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
-      if (got <= 0) break;
+      if (got <= 0) {
+        if (closed != nullptr) *closed = got == 0;
+        break;
+      }
       received.append(buffer, static_cast<std::size_t>(got));
     }
     return received;
@@ -122,6 +126,45 @@ TEST_CASE("connection loop: pipelined requests are answered in order, then the h
     at = found;
   }
   CHECK(answers.ends_with("GET /39 HTTP/1.1"));
+}
+
+TEST_CASE("connection loop: a request that arrives while the one before it is served is served next") {
+  // Connections are registered edge-triggered: the second request's event
+  // comes while a worker still holds the connection, and only once.
+  Running running(ServingLimits{});
+  const int fd = running.Connect();
+  Running::Send(fd, "GET /block HTTP/1.1\r\n\r\n");
+  running.server.WaitBlocked(1);
+  Running::Send(fd, "GET /second HTTP/1.1\r\n\r\n");
+  std::this_thread::sleep_for(100ms);  // the event is out, taken by another worker
+  running.server.Release();
+  const std::string answers = Running::Receive(fd, 2s);
+  ::close(fd);
+  CHECK(Count(answers, "HTTP/1.1 200 OK") == 2);
+  CHECK(answers.ends_with("GET /second HTTP/1.1"));
+}
+
+TEST_CASE("connection loop: a request and a half-close that arrive together are answered, then the connection closes") {
+  // Edge-triggered: the bytes and the end of input come as one event, once.
+  // The only worker is held while both arrive, so they wait together.
+  ServingLimits limits;
+  limits.min_workers = limits.max_workers = 1;
+  limits.idle_timeout = 30s;  // a connection left waiting would outlive the test's patience
+  Running running(limits);
+  const int busy = running.Connect();
+  Running::Send(busy, "GET /block HTTP/1.1\r\n\r\n");
+  running.server.WaitBlocked(1);
+  const int fd = running.Connect();
+  Running::Send(fd, "GET /half-closed HTTP/1.1\r\n\r\n");
+  ::shutdown(fd, SHUT_WR);
+  std::this_thread::sleep_for(50ms);
+  running.server.Release();
+  bool closed = false;
+  const std::string answer = Running::Receive(fd, 3s, &closed);
+  ::close(fd);
+  ::close(busy);
+  CHECK(answer.ends_with("GET /half-closed HTTP/1.1"));
+  CHECK(closed);
 }
 
 TEST_CASE("connection loop: a request not complete by its deadline is answered 408; an idle one is closed") {
